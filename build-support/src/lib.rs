@@ -1,0 +1,16 @@
+//! openapi-tools generator: OpenAPI 3.0 / 3.1 document -> model -> provider schemas and Rust code.
+//!
+//! The one path data takes:
+//!
+//! ```text
+//! spec bytes --load--> JSON value (+ source map) --normalize 3.1->3.0--> openapiv3::OpenAPI
+//!            --model--> Manifest --+--> provider JSON (openapi_tools_runtime::render)
+//!                                  +--> Rust tokens (codegen: macro / build.rs / CLI)
+//! ```
+
+pub mod diagnostics;
+pub mod load;
+pub mod model;
+pub mod normalize;
+
+pub use diagnostics::{Diagnostic, Diagnostics, Severity};

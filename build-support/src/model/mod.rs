@@ -1,0 +1,1 @@
+//! The model: one tool per operation, names decided once, canonical input schemas.

@@ -1,0 +1,2 @@
+//! The `openapi-tools` command.
+fn main() {}

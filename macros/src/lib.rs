@@ -1,0 +1,1 @@
+//! The `openapi_tools!` proc-macro (thin layer over `openapi-tools-build`).

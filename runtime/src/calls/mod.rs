@@ -1,0 +1,1 @@
+//! Tool calls in each provider's format: parsing responses, building result messages.

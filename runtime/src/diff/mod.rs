@@ -1,0 +1,1 @@
+//! Change and breaking-change reports between two manifests.

@@ -1,0 +1,27 @@
+//! Runtime for openapi-tools: what generated code and applications link.
+//!
+//! - [`manifest`]: the serialisable description of a tool set (what the registry installs).
+//! - [`render`]: provider renderers (OpenAI Chat / Responses, Anthropic, Gemini, MCP) from a
+//!   tool's canonical JSON Schema.
+//! - [`validate`]: argument validation against a canonical schema, every problem with its path.
+//! - [`request`]: the HTTP request a tool call maps to, with OpenAPI parameter serialisation.
+//! - [`toolset`], [`registry`]: tool sets and the registry that swaps them atomically.
+//! - [`diff`]: change and breaking-change reports between two manifests.
+//! - [`calls`]: tool calls in and result messages out, in each provider's format.
+//!
+//! This crate never depends on syn/quote: generated code links it.
+
+pub mod calls;
+pub mod diff;
+pub mod hash;
+pub mod manifest;
+pub mod registry;
+pub mod render;
+pub mod request;
+pub mod toolset;
+pub mod validate;
+
+pub use manifest::{
+    BodySpec, HttpMethod, InputParam, Manifest, ParamLocation, ParamStyle, PartEncoding,
+    ToolManifest,
+};

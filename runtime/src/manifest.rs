@@ -1,0 +1,328 @@
+//! The manifest: a serialisable description of a tool set.
+//!
+//! A [`Manifest`] is what the generator produces from a spec and what the registry installs,
+//! diffs and exports. It carries everything downstream stages need (wire names, styles, media
+//! types, the canonical input schema), so nothing after the model re-reads the raw spec.
+
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+
+use crate::hash::schema_hash;
+
+/// A tool set: one per loaded spec (or per hand-written collection of tools).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Manifest {
+    /// `info.title` of the spec.
+    pub title: String,
+    /// `info.version` of the spec.
+    pub version: String,
+    /// The `openapi` field of the source document (`3.0.3`, `3.1.0`, ...).
+    #[serde(default)]
+    pub openapi: String,
+    /// sha256 (hex) of the source document bytes (and referenced files, in load order).
+    pub source_hash: String,
+    /// Prefix applied to every tool name, if any (already part of each [`ToolManifest::name`]).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub namespace: Option<String>,
+    /// Servers declared at the document level, as URL templates.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub servers: Vec<String>,
+    /// One entry per operation, in a stable order (document order of paths, then method order).
+    pub tools: Vec<ToolManifest>,
+}
+
+impl Manifest {
+    /// Looks a tool up by its tool-facing name.
+    pub fn tool(&self, name: &str) -> Option<&ToolManifest> {
+        self.tools.iter().find(|t| t.name == name)
+    }
+}
+
+/// One tool: one OpenAPI operation as a model sees it and as the wire needs it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ToolManifest {
+    /// Tool name, valid for every provider at once: `^[a-zA-Z_][a-zA-Z0-9_-]{0,63}$`.
+    pub name: String,
+    /// The original `operationId`, kept for routing and reports.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub operation_id: Option<String>,
+    /// HTTP method.
+    pub method: HttpMethod,
+    /// Path template as written in the spec (`/pets/{petId}`), fragment and query stripped.
+    pub path: String,
+    /// Operation tags.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub tags: Vec<String>,
+    /// `summary`, verbatim.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub summary: Option<String>,
+    /// The description the model sees: summary + description, trimmed to 1,024 characters at a
+    /// sentence or word boundary, deprecation noted.
+    pub description: String,
+    /// `deprecated: true` on the operation.
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub deprecated: bool,
+    /// Servers that apply to this operation (operation, then path item, then document level).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub servers: Vec<String>,
+    /// Security requirements (alternatives; each maps scheme name to scopes).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub security: Vec<BTreeMap<String, Vec<String>>>,
+    /// The top-level input properties, each with where it goes on the wire.
+    pub params: Vec<InputParam>,
+    /// The request body, when the operation has one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub body: Option<BodySpec>,
+    /// Canonical input schema: plain JSON Schema 2020-12, `type: object` at the top, shared
+    /// component schemas under `$defs`, no OpenAPI-only keywords.
+    pub input_schema: Value,
+    /// sha256 (hex) of the canonical input schema, stable under key order.
+    pub schema_hash: String,
+    /// Wire names of nested properties whose tool-facing name differs, keyed by the JSON pointer
+    /// of the property inside [`ToolManifest::input_schema`]
+    /// (e.g. `/$defs/Item/properties/hydra_member` -> `hydra:member`). Top-level renames live in
+    /// [`InputParam::wire_name`].
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub wire_names: BTreeMap<String, String>,
+}
+
+impl ToolManifest {
+    /// Looks an input property up by its tool-facing name.
+    pub fn param(&self, name: &str) -> Option<&InputParam> {
+        self.params.iter().find(|p| p.name == name)
+    }
+
+    /// Recomputes [`ToolManifest::schema_hash`] from [`ToolManifest::input_schema`].
+    pub fn rehash(&mut self) {
+        self.schema_hash = schema_hash(&self.input_schema);
+    }
+}
+
+/// HTTP methods OpenAPI operations can use.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "UPPERCASE")]
+pub enum HttpMethod {
+    /// GET
+    Get,
+    /// PUT
+    Put,
+    /// POST
+    Post,
+    /// DELETE
+    Delete,
+    /// OPTIONS
+    Options,
+    /// HEAD
+    Head,
+    /// PATCH
+    Patch,
+    /// TRACE
+    Trace,
+}
+
+impl HttpMethod {
+    /// All methods, in the order OpenAPI path items list them.
+    pub const ALL: [HttpMethod; 8] = [
+        HttpMethod::Get,
+        HttpMethod::Put,
+        HttpMethod::Post,
+        HttpMethod::Delete,
+        HttpMethod::Options,
+        HttpMethod::Head,
+        HttpMethod::Patch,
+        HttpMethod::Trace,
+    ];
+
+    /// Upper-case wire form (`GET`).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            HttpMethod::Get => "GET",
+            HttpMethod::Put => "PUT",
+            HttpMethod::Post => "POST",
+            HttpMethod::Delete => "DELETE",
+            HttpMethod::Options => "OPTIONS",
+            HttpMethod::Head => "HEAD",
+            HttpMethod::Patch => "PATCH",
+            HttpMethod::Trace => "TRACE",
+        }
+    }
+
+    /// Lower-case form used as the key in an OpenAPI path item (`get`).
+    pub fn key(self) -> &'static str {
+        match self {
+            HttpMethod::Get => "get",
+            HttpMethod::Put => "put",
+            HttpMethod::Post => "post",
+            HttpMethod::Delete => "delete",
+            HttpMethod::Options => "options",
+            HttpMethod::Head => "head",
+            HttpMethod::Patch => "patch",
+            HttpMethod::Trace => "trace",
+        }
+    }
+
+    /// Safe methods only read (RFC 9110 §9.2.1).
+    pub fn is_read_only(self) -> bool {
+        matches!(
+            self,
+            HttpMethod::Get | HttpMethod::Head | HttpMethod::Options | HttpMethod::Trace
+        )
+    }
+
+    /// Idempotent methods (RFC 9110 §9.2.2).
+    pub fn is_idempotent(self) -> bool {
+        !matches!(self, HttpMethod::Post | HttpMethod::Patch)
+    }
+
+    /// Methods that may destroy or overwrite state.
+    pub fn is_destructive(self) -> bool {
+        matches!(self, HttpMethod::Delete | HttpMethod::Put)
+    }
+}
+
+impl std::fmt::Display for HttpMethod {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// Where an input property goes on the wire.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ParamLocation {
+    /// A `{name}` segment of the path template.
+    Path,
+    /// The query string.
+    Query,
+    /// A request header.
+    Header,
+    /// A cookie in the `Cookie` header.
+    Cookie,
+    /// The whole request body (union, array, primitive, or a body whose properties clash with
+    /// parameters).
+    Body,
+    /// One top-level property of an object request body, flattened to the tool's top level.
+    BodyProperty,
+}
+
+impl ParamLocation {
+    /// The `in` value used in reports: `path | query | header | cookie | body`.
+    pub fn as_in(self) -> &'static str {
+        match self {
+            ParamLocation::Path => "path",
+            ParamLocation::Query => "query",
+            ParamLocation::Header => "header",
+            ParamLocation::Cookie => "cookie",
+            ParamLocation::Body | ParamLocation::BodyProperty => "body",
+        }
+    }
+}
+
+/// OpenAPI parameter serialisation styles.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub enum ParamStyle {
+    /// `;name=value` path style.
+    Matrix,
+    /// `.value` path style.
+    Label,
+    /// `name=value&...` (query, cookie default).
+    Form,
+    /// `a,b,c` (path, header default).
+    Simple,
+    /// `a b c` arrays in the query.
+    SpaceDelimited,
+    /// `a|b|c` arrays in the query.
+    PipeDelimited,
+    /// `name[key]=value` objects in the query.
+    DeepObject,
+}
+
+/// One top-level input property of a tool.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct InputParam {
+    /// The name the model sees (valid for every provider).
+    pub name: String,
+    /// The name on the wire (parameter name, header name, body property name).
+    pub wire_name: String,
+    /// Where the value goes.
+    #[serde(rename = "in")]
+    pub location: ParamLocation,
+    /// Whether the tool input requires it.
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub required: bool,
+    /// `deprecated: true` on the parameter or body property.
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub deprecated: bool,
+    /// Serialisation style (parameters only; defaults per location when absent).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub style: Option<ParamStyle>,
+    /// `explode` (parameters only; defaults per style when absent).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub explode: Option<bool>,
+    /// `allowReserved` for query parameters.
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub allow_reserved: bool,
+    /// For parameters declared with `content` instead of `schema`: the media type the value is
+    /// serialised as (usually `application/json`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub content_type: Option<String>,
+}
+
+impl InputParam {
+    /// The style in effect: the declared one or the location's default.
+    pub fn effective_style(&self) -> ParamStyle {
+        self.style.unwrap_or(match self.location {
+            ParamLocation::Query | ParamLocation::Cookie => ParamStyle::Form,
+            _ => ParamStyle::Simple,
+        })
+    }
+
+    /// `explode` in effect: the declared one or the style's default (true only for form).
+    pub fn effective_explode(&self) -> bool {
+        self.explode
+            .unwrap_or(self.effective_style() == ParamStyle::Form)
+    }
+}
+
+/// How the request body is sent.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct BodySpec {
+    /// The media type chosen among those the operation offers (JSON preferred, then
+    /// form-urlencoded, then multipart, then the first listed).
+    pub media_type: String,
+    /// `requestBody.required`.
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub required: bool,
+    /// `true` when the body's object properties are top-level tool properties
+    /// ([`ParamLocation::BodyProperty`]); `false` when the whole body is one `body` property.
+    pub flattened: bool,
+    /// Per-property encodings for form and multipart bodies (`encoding` in the spec), keyed by
+    /// wire name.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub encoding: BTreeMap<String, PartEncoding>,
+}
+
+/// Encoding of one form or multipart part.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PartEncoding {
+    /// Content type of the part (`image/png`, `application/json`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub content_type: Option<String>,
+    /// `true` when the part carries binary data (`format: binary`); the tool input then takes a
+    /// base64 string (see the crate docs on file uploads).
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub binary: bool,
+    /// Serialisation style for form fields.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub style: Option<ParamStyle>,
+    /// `explode` for form fields.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub explode: Option<bool>,
+}
+
+fn is_false(b: &bool) -> bool {
+    !*b
+}

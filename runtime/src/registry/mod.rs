@@ -1,0 +1,1 @@
+//! The registry: installs and atomically swaps tool sets, keeps history, reports changes.

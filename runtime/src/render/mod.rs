@@ -1,0 +1,1 @@
+//! Provider renderers: canonical JSON Schema -> each provider's tool shape.

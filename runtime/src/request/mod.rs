@@ -1,0 +1,1 @@
+//! The HTTP request a tool call maps to, with OpenAPI parameter serialisation.

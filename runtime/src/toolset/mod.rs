@@ -1,0 +1,1 @@
+//! Tool sets: a manifest, its pre-rendered provider schemas and dispatch.

@@ -1,0 +1,1 @@
+//! Argument validation against a canonical input schema: every problem, with its path.
