@@ -1,7 +1,33 @@
 #!/usr/bin/env bash
-# Renders every fixture (and, when ../shared/specs exists, every corpus spec) for all five
-# providers and runs ../shared/tools/provider_check.py on the result. Needs Python 3; skips with
-# a clear message where Python or the checker is missing.
+# Renders every good fixture spec (and, when ../shared/specs exists, every corpus spec) for all
+# five providers and runs ../shared/tools/provider_check.py on the result, at most 128 tools per
+# request. Needs Python 3 (skips with a clear message where it is missing) and PyPI for the
+# checker's requirements (installed once into a venv, $PROVIDER_CHECK_VENV).
 set -euo pipefail
 cd "$(dirname "$0")/.."
-echo "provider-check: not wired up yet"
+shared=../shared
+venv=${PROVIDER_CHECK_VENV:-/tmp/provider-check}
+
+if ! command -v python3 >/dev/null 2>&1; then
+  echo "provider-check: skipping: python3 not found"
+  exit 0
+fi
+if [ ! -f "$shared/tools/provider_check.py" ]; then
+  echo "provider-check: skipping: $shared/tools/provider_check.py not found"
+  exit 0
+fi
+if [ ! -x "$venv/bin/python" ] || ! "$venv/bin/python" -c 'import jsonschema, pydantic, openai, anthropic, google.genai, mcp' 2>/dev/null; then
+  python3 -m venv "$venv"
+  "$venv/bin/pip" install -q -r "$shared/tools/requirements.txt"
+fi
+
+cargo build -q -p openapi-tools-cli
+cli=target/debug/openapi-tools
+
+specs=(fixtures/specs/*)
+if [ -d "$shared/specs" ]; then
+  specs+=("$shared"/specs/*.json "$shared"/specs/*.yaml)
+else
+  echo "provider-check: ../shared/specs not found: checking the bundled fixtures only"
+fi
+"$venv/bin/python" scripts/provider_check_all.py --cli "$cli" --checker "$shared/tools/provider_check.py" "${specs[@]}"

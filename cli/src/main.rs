@@ -1,2 +1,23 @@
-//! The `openapi-tools` command.
-fn main() {}
+//! The `openapi-tools` command: provider schemas, checks, manifests, generated code and diffs
+//! from OpenAPI documents.
+//!
+//! Output is written only once everything succeeded, so a failing run never leaves half a JSON
+//! document on stdout; problems go to stderr, one per line, with file, line:column and pointer.
+
+mod args;
+mod commands;
+
+use std::process::ExitCode;
+
+use clap::Parser;
+
+fn main() -> ExitCode {
+    let cli = args::Cli::parse();
+    match commands::run(cli) {
+        Ok(code) => code,
+        Err(message) => {
+            eprintln!("error: {message}");
+            ExitCode::from(2)
+        }
+    }
+}

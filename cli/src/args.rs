@@ -1,0 +1,101 @@
+//! Command-line arguments.
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+/// Turn OpenAPI 3.0 / 3.1 documents into LLM tools.
+#[derive(Debug, Parser)]
+#[command(name = "openapi-tools", version, about)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Print provider tool schemas as JSON (an array for one provider, an object for `all`).
+    Schemas {
+        /// The OpenAPI document (YAML or JSON).
+        spec: PathBuf,
+        /// Which provider's shape to print.
+        #[arg(long, value_enum, default_value_t = ProviderArg::All)]
+        provider: ProviderArg,
+        /// Render Anthropic tools in strict mode (only the strict subset of JSON Schema).
+        #[arg(long)]
+        anthropic_strict: bool,
+        #[command(flatten)]
+        select: Selection,
+    },
+    /// List every problem and warning of a document; exit 1 when there are errors.
+    Check {
+        /// The OpenAPI document (YAML or JSON).
+        spec: PathBuf,
+        #[command(flatten)]
+        select: Selection,
+    },
+    /// Print the manifest (the tool set description the registry installs and diffs) as JSON.
+    Manifest {
+        /// The OpenAPI document (YAML or JSON).
+        spec: PathBuf,
+        #[command(flatten)]
+        select: Selection,
+    },
+    /// Compare two versions of an API from a tool caller's point of view.
+    Diff {
+        /// The old version: an OpenAPI document or a manifest JSON (`openapi-tools manifest`).
+        old: PathBuf,
+        /// The new version: an OpenAPI document or a manifest JSON.
+        new: PathBuf,
+        /// Output format.
+        #[arg(long, value_enum, default_value_t = DiffFormat::Text)]
+        format: DiffFormat,
+        /// Exit 1 when any change breaks callers.
+        #[arg(long)]
+        fail_on_breaking: bool,
+        #[command(flatten)]
+        select: Selection,
+    },
+}
+
+/// Which operations become tools and how they are named.
+#[derive(Debug, Clone, Default, Args)]
+pub struct Selection {
+    /// Keep only operations with this tag (repeatable).
+    #[arg(long = "tag", value_name = "TAG")]
+    pub tags: Vec<String>,
+    /// Drop operations with this tag (repeatable).
+    #[arg(long = "exclude-tag", value_name = "TAG")]
+    pub exclude_tags: Vec<String>,
+    /// Keep only these operations (operationId or tool name; repeatable).
+    #[arg(long = "operation", value_name = "ID")]
+    pub operations: Vec<String>,
+    /// Drop these operations (operationId or tool name; repeatable).
+    #[arg(long = "exclude-operation", value_name = "ID")]
+    pub exclude_operations: Vec<String>,
+    /// Keep only these path templates (a trailing `*` matches a prefix; repeatable).
+    #[arg(long = "path", value_name = "PATH")]
+    pub paths: Vec<String>,
+    /// Drop these path templates (a trailing `*` matches a prefix; repeatable).
+    #[arg(long = "exclude-path", value_name = "PATH")]
+    pub exclude_paths: Vec<String>,
+    /// Prefix every tool name with this namespace.
+    #[arg(long)]
+    pub namespace: Option<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ProviderArg {
+    OpenaiChat,
+    OpenaiResponses,
+    Anthropic,
+    Gemini,
+    Mcp,
+    All,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum DiffFormat {
+    Text,
+    Json,
+}

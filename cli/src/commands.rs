@@ -1,0 +1,190 @@
+//! What each subcommand does. Every command builds its whole output in memory and prints it only
+//! when nothing failed.
+
+use std::io::Write;
+use std::path::Path;
+use std::process::ExitCode;
+
+use openapi_tools_build::model::ModelOptions;
+use openapi_tools_build::pipeline::{self, SpecOutput};
+use openapi_tools_runtime::Manifest;
+use openapi_tools_runtime::diff;
+use openapi_tools_runtime::render::{self, Provider, RenderOptions, ToolDef};
+use serde_json::{Map, Value};
+
+use crate::args::{Cli, Command, DiffFormat, ProviderArg, Selection};
+
+/// Runs a parsed command line; `Err` is a usage-level failure (exit 2).
+pub fn run(cli: Cli) -> Result<ExitCode, String> {
+    match cli.command {
+        Command::Schemas {
+            spec,
+            provider,
+            anthropic_strict,
+            select,
+        } => {
+            let Some(manifest) = load_or_report(&spec, &select)? else {
+                return Ok(ExitCode::FAILURE);
+            };
+            let opts = RenderOptions { anthropic_strict };
+            let value = match provider_of(provider) {
+                Some(p) => Value::Array(render_all(p, &manifest, &opts)),
+                None => {
+                    let mut all = Map::new();
+                    for p in Provider::ALL {
+                        all.insert(
+                            p.key().to_owned(),
+                            Value::Array(render_all(p, &manifest, &opts)),
+                        );
+                    }
+                    Value::Object(all)
+                }
+            };
+            print_json(&value)
+        }
+        Command::Check { spec, select } => {
+            let out = pipeline::manifest_from_file(&spec, &model_options(&select));
+            report(&out, true);
+            let tools = out.manifest.as_ref().map_or(0, |m| m.tools.len());
+            eprintln!(
+                "{}: {} tools, {} errors, {} warnings",
+                spec.display(),
+                tools,
+                out.diagnostics.error_count(),
+                out.diagnostics.warning_count()
+            );
+            Ok(if out.diagnostics.has_errors() || out.manifest.is_none() {
+                ExitCode::FAILURE
+            } else {
+                ExitCode::SUCCESS
+            })
+        }
+        Command::Manifest { spec, select } => {
+            let Some(manifest) = load_or_report(&spec, &select)? else {
+                return Ok(ExitCode::FAILURE);
+            };
+            let value = serde_json::to_value(&manifest).map_err(|e| e.to_string())?;
+            print_json(&value)
+        }
+        Command::Diff {
+            old,
+            new,
+            format,
+            fail_on_breaking,
+            select,
+        } => {
+            let (Some(old_m), Some(new_m)) = (
+                manifest_or_spec(&old, &select)?,
+                manifest_or_spec(&new, &select)?,
+            ) else {
+                return Ok(ExitCode::FAILURE);
+            };
+            let report = diff::diff(&old_m, &new_m);
+            let text = match format {
+                DiffFormat::Json => {
+                    serde_json::to_string_pretty(&report).map_err(|e| e.to_string())? + "\n"
+                }
+                DiffFormat::Text => report.to_text(),
+            };
+            write_stdout(&text)?;
+            Ok(if fail_on_breaking && report.breaking {
+                ExitCode::FAILURE
+            } else {
+                ExitCode::SUCCESS
+            })
+        }
+    }
+}
+
+fn provider_of(arg: ProviderArg) -> Option<Provider> {
+    match arg {
+        ProviderArg::OpenaiChat => Some(Provider::OpenAiChat),
+        ProviderArg::OpenaiResponses => Some(Provider::OpenAiResponses),
+        ProviderArg::Anthropic => Some(Provider::Anthropic),
+        ProviderArg::Gemini => Some(Provider::Gemini),
+        ProviderArg::Mcp => Some(Provider::Mcp),
+        ProviderArg::All => None,
+    }
+}
+
+fn render_all(provider: Provider, manifest: &Manifest, opts: &RenderOptions) -> Vec<Value> {
+    manifest
+        .tools
+        .iter()
+        .map(|t| render::render(provider, &ToolDef::from(t), opts).tool)
+        .collect()
+}
+
+pub(crate) fn model_options(select: &Selection) -> ModelOptions {
+    ModelOptions {
+        namespace: select.namespace.clone(),
+        include_tags: select.tags.clone(),
+        exclude_tags: select.exclude_tags.clone(),
+        include_operations: select.operations.clone(),
+        exclude_operations: select.exclude_operations.clone(),
+        include_paths: select.paths.clone(),
+        exclude_paths: select.exclude_paths.clone(),
+        ..ModelOptions::default()
+    }
+}
+
+/// Loads and models a spec; prints its problems to stderr. `None` when it has errors.
+fn load_or_report(spec: &Path, select: &Selection) -> Result<Option<Manifest>, String> {
+    let out = pipeline::manifest_from_file(spec, &model_options(select));
+    report(&out, false);
+    if out.diagnostics.has_errors() {
+        eprintln!(
+            "{}: {} errors; run `openapi-tools check` for the full list",
+            spec.display(),
+            out.diagnostics.error_count()
+        );
+        return Ok(None);
+    }
+    Ok(out.manifest)
+}
+
+/// A manifest JSON file (as `openapi-tools manifest` prints) is used as is; anything else is
+/// loaded as an OpenAPI document.
+fn manifest_or_spec(path: &Path, select: &Selection) -> Result<Option<Manifest>, String> {
+    if let Ok(bytes) = std::fs::read(path) {
+        if let Ok(value) = serde_json::from_slice::<Value>(&bytes) {
+            if value.get("tools").is_some() && value.get("source_hash").is_some() {
+                return serde_json::from_value(value)
+                    .map(Some)
+                    .map_err(|e| format!("{}: not a valid manifest: {e}", path.display()));
+            }
+        }
+    }
+    load_or_report(path, select)
+}
+
+/// Prints problems to stderr: all of them for `check`; otherwise errors, and warnings only as a
+/// count (a big spec can have hundreds, and they are all in `check`).
+fn report(out: &SpecOutput, all: bool) {
+    let mut stderr = std::io::stderr().lock();
+    for d in out.diagnostics.iter().filter(|d| all || d.is_error()) {
+        let _ = writeln!(stderr, "{d}");
+    }
+    let warnings = out.diagnostics.warning_count();
+    if !all && warnings > 0 {
+        let _ = writeln!(
+            stderr,
+            "{warnings} warnings; run `openapi-tools check` to list them"
+        );
+    }
+}
+
+fn print_json(value: &Value) -> Result<ExitCode, String> {
+    let mut text = serde_json::to_string_pretty(value).map_err(|e| e.to_string())?;
+    text.push('\n');
+    write_stdout(&text)?;
+    Ok(ExitCode::SUCCESS)
+}
+
+fn write_stdout(text: &str) -> Result<(), String> {
+    let mut stdout = std::io::stdout().lock();
+    stdout
+        .write_all(text.as_bytes())
+        .and_then(|()| stdout.flush())
+        .map_err(|e| format!("cannot write to stdout: {e}"))
+}
