@@ -12,5 +12,6 @@ pub mod diagnostics;
 pub mod load;
 pub mod model;
 pub mod normalize;
+pub mod pipeline;
 
 pub use diagnostics::{Diagnostic, Diagnostics, Severity};
