@@ -100,3 +100,32 @@ pub fn rehashed(mut t: ToolManifest) -> ToolManifest {
     t.rehash();
     t
 }
+
+/// Diffs two single-tool manifests.
+pub fn diff_tools(old: ToolManifest, new: ToolManifest) -> super::ChangeReport {
+    super::diff(&manifest("1", vec![old]), &manifest("2", vec![new]))
+}
+
+/// Diffs one tool's schema change (`properties` / `required` before and after).
+pub fn diff_props(
+    old: Value,
+    old_req: &[&str],
+    new: Value,
+    new_req: &[&str],
+) -> super::ChangeReport {
+    diff_tools(
+        tool("t", HttpMethod::Post, "/t", old, old_req),
+        tool("t", HttpMethod::Post, "/t", new, new_req),
+    )
+}
+
+/// `(kind, severity, pointer)` of every change, for compact assertions.
+pub fn summary(
+    report: &super::ChangeReport,
+) -> Vec<(super::ChangeKind, super::ChangeSeverity, String)> {
+    report
+        .changes
+        .iter()
+        .map(|c| (c.kind, c.severity, c.pointer.clone().unwrap_or_default()))
+        .collect()
+}
