@@ -157,6 +157,23 @@ fn show(v: f64) -> String {
     )
 }
 
+/// `maximum` lowered from 100 to 50, or, when the keyword changes, lower bound changed from
+/// `minimum` 1 to `exclusiveMinimum` 1. `up` says whether the value went up.
+fn bound_detail(which: &str, a: Bound, b: Bound, up: bool) -> String {
+    if a.2 == b.2 {
+        let verb = if up { "raised" } else { "lowered" };
+        format!("`{}` {verb} from {} to {}", a.2, show(a.0), show(b.0))
+    } else {
+        format!(
+            "{which} bound changed from `{}` {} to `{}` {}",
+            a.2,
+            show(a.0),
+            b.2,
+            show(b.0)
+        )
+    }
+}
+
 fn lower_bound(w: &mut Walker<'_>, o: &Node<'_>, n: &Node<'_>, cx: &Cx) {
     let (kind, detail) = match (lower(o), lower(n)) {
         (None, Some((v, _, kw))) => (
@@ -171,13 +188,7 @@ fn lower_bound(w: &mut Walker<'_>, o: &Node<'_>, n: &Node<'_>, cx: &Cx) {
             // Higher, or equal but now exclusive, is tighter.
             let tighter = b.0 > a.0 || (b.0 == a.0 && b.1 && !a.1);
             let looser = b.0 < a.0 || (b.0 == a.0 && a.1 && !b.1);
-            let detail = format!(
-                "lower bound `{}` {} -> `{}` {}",
-                a.2,
-                show(a.0),
-                b.2,
-                show(b.0)
-            );
+            let detail = bound_detail("lower", a, b, b.0 > a.0);
             if tighter {
                 (ChangeKind::ConstraintNarrowed, detail)
             } else if looser {
@@ -204,13 +215,7 @@ fn upper_bound(w: &mut Walker<'_>, o: &Node<'_>, n: &Node<'_>, cx: &Cx) {
         (Some(a), Some(b)) => {
             let tighter = b.0 < a.0 || (b.0 == a.0 && b.1 && !a.1);
             let looser = b.0 > a.0 || (b.0 == a.0 && a.1 && !b.1);
-            let detail = format!(
-                "upper bound `{}` {} -> `{}` {}",
-                a.2,
-                show(a.0),
-                b.2,
-                show(b.0)
-            );
+            let detail = bound_detail("upper", a, b, b.0 > a.0);
             if tighter {
                 (ChangeKind::ConstraintNarrowed, detail)
             } else if looser {

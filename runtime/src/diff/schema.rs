@@ -175,10 +175,10 @@ impl<'a> Node<'a> {
 
     /// A short name for people: the `$defs` name behind a `$ref`, else the types.
     pub fn describe(&self) -> String {
-        if self.via_ref {
-            if let Some(name) = self.ptr.rsplit('/').next() {
-                return format!("`{name}`");
-            }
+        if self.via_ref
+            && let Some(name) = self.ptr.rsplit('/').next()
+        {
+            return format!("`{name}`");
         }
         match self.types() {
             Some(t) => type_list(&t),

@@ -67,3 +67,112 @@ fn line(out: &mut String, c: &Change) {
     }
     let _ = writeln!(out, ": {}", c.detail);
 }
+
+#[cfg(test)]
+mod tests {
+    use serde_json::json;
+
+    use super::super::testkit::{body, locate, manifest, tool, with_schema};
+    use crate::diff::diff;
+    use crate::manifest::{HttpMethod, ParamLocation};
+
+    /// Petstore v1 -> v2 with one change of most kinds, as the CLI would print it.
+    fn petstore_report() -> crate::diff::ChangeReport {
+        let mut get_v1 = tool(
+            "getPet",
+            HttpMethod::Get,
+            "/pets/{id}",
+            json!({"id": {"type": "string"}}),
+            &["id"],
+        );
+        locate(&mut get_v1, "id", ParamLocation::Path);
+        let mut get_v2 = tool(
+            "showPetById",
+            HttpMethod::Get,
+            "/pets/{id}",
+            json!({"id": {"type": "string"}}),
+            &["id"],
+        );
+        locate(&mut get_v2, "id", ParamLocation::Path);
+
+        let list = |limit_max: u64, status: serde_json::Value, extra: bool| {
+            let mut props = json!({
+                "limit": {"type": "integer", "maximum": limit_max, "default": 20},
+                "status": {"type": "string", "enum": status},
+            });
+            if extra {
+                props["sort"] = json!({"type": "string"});
+            }
+            tool("listPets", HttpMethod::Get, "/pets", props, &[])
+        };
+
+        let create = |v2: bool| {
+            let pet = if v2 {
+                json!({"type": "object", "additionalProperties": false,
+                       "properties": {"name": {"type": "string", "maxLength": 50}, "age": {"type": "integer"}, "tag": {"type": ["string", "null"]}},
+                       "required": ["name", "age"]})
+            } else {
+                json!({"type": "object", "additionalProperties": false,
+                       "properties": {"name": {"type": "string", "maxLength": 100}, "age": {"type": "string"}, "tag": {"type": "string"}},
+                       "required": ["name"]})
+            };
+            let schema = json!({"type": "object", "additionalProperties": false,
+                "properties": {"pet": {"$ref": "#/$defs/Pet"}}, "required": ["pet"], "$defs": {"Pet": pet}});
+            let mut t = with_schema(
+                "createPet",
+                HttpMethod::Post,
+                if v2 { "/v2/pets" } else { "/pets" },
+                schema,
+            );
+            locate(&mut t, "pet", ParamLocation::Body);
+            t.body = body(true, false);
+            t
+        };
+
+        let mut delete_v2 = tool(
+            "deletePet",
+            HttpMethod::Delete,
+            "/pets/{id}",
+            json!({"id": {"type": "string"}}),
+            &["id"],
+        );
+        delete_v2.deprecated = true;
+        let delete_v1 = tool(
+            "deletePet",
+            HttpMethod::Delete,
+            "/pets/{id}",
+            json!({"id": {"type": "string"}}),
+            &["id"],
+        );
+
+        let v1 = manifest(
+            "1.0.0",
+            vec![
+                get_v1,
+                list(100, json!(["available", "sold"]), false),
+                create(false),
+                delete_v1,
+            ],
+        );
+        let v2 = manifest(
+            "2.0.0",
+            vec![
+                get_v2,
+                list(50, json!(["available", "pending"]), true),
+                create(true),
+                delete_v2,
+            ],
+        );
+        diff(&v1, &v2)
+    }
+
+    #[test]
+    fn petstore_text_report() {
+        insta::assert_snapshot!(petstore_report().to_text());
+    }
+
+    #[test]
+    fn petstore_json_report() {
+        insta::assert_json_snapshot!(petstore_report());
+    }
+}
