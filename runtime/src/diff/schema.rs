@@ -369,12 +369,25 @@ impl<'a> Walker<'a> {
         }
         let o = resolve(self.old_root, old, old_ptr);
         let n = resolve(self.new_root, new, new_ptr);
-        if (o.via_ref || n.via_ref) && !self.visited.insert((false, o.ptr.clone(), n.ptr.clone())) {
+        // Keywords written next to a `$ref` belong to this location, not to the definition:
+        // such nodes are keyed (and their annotations reported) by where they are written.
+        let local = !o.outer.is_empty() || !n.outer.is_empty();
+        let key = if local {
+            (false, old_ptr.to_owned(), new_ptr.to_owned())
+        } else {
+            (false, o.ptr.clone(), n.ptr.clone())
+        };
+        if (o.via_ref || n.via_ref) && !self.visited.insert(key) {
             return;
         }
+        let ann_ptr = if local {
+            new_ptr.to_owned()
+        } else {
+            n.ptr.clone()
+        };
         let ov = self.view(o, self.old_root, cx.depth);
         let nv = self.view(n.clone(), self.new_root, cx.depth);
-        self.annotations(&ov, &nv, &n.ptr, cx);
+        self.annotations(&ov, &nv, &ann_ptr, cx);
 
         match (ov.union, nv.union) {
             (Some(a), Some(b)) if a != b && (ov.branches.len() > 1 || nv.branches.len() > 1) => {
@@ -1227,6 +1240,28 @@ mod tests {
             );
             assert!(!r.breaking);
         }
+    }
+
+    #[test]
+    fn keywords_next_to_a_shared_ref_are_compared_per_location() {
+        let pet = obj(json!({"name": {"type": "string"}}), &[]);
+        let schema = |desc: &str| {
+            let mut s = obj(
+                json!({
+                    "a": {"$ref": "#/$defs/Pet", "description": "first"},
+                    "b": {"$ref": "#/$defs/Pet", "description": desc},
+                }),
+                &[],
+            );
+            s["$defs"] = json!({"Pet": pet.clone()});
+            s
+        };
+        let r = diff_tools(tool(schema("second")), tool(schema("changed")));
+        assert_eq!(
+            summary(&r),
+            vec![(K::DescriptionChanged, S::Info, "/properties/b".into())]
+        );
+        assert_eq!(r.changes[0].param.as_deref(), Some("b"));
     }
 
     #[test]
