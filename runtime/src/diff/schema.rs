@@ -1,0 +1,956 @@
+//! The semantic walk over two canonical input schemas.
+//!
+//! Both schemas are walked side by side from the root. `$ref`s are resolved inside each
+//! schema's own document (the tool's `$defs`) before anything is compared, so where a schema
+//! lives (inline or behind a `$ref`, under which `$defs` name) never shows up as a change; only
+//! what it accepts does. Recursion through `$ref` terminates: each (old, new) pair of resolved
+//! locations is compared once (a shared definition reached twice reports its changes once, at
+//! its `$defs` pointer), and the walk stops at [`MAX_DEPTH`].
+//!
+//! Unions (`anyOf`/`oneOf`) are compared as sets of alternatives: a `{"type": "null"}`
+//! alternative (how the canonical schema spells a nullable `$ref`) is folded into a
+//! nullability flag; remaining alternatives are paired first by semantic equality, then by
+//! type, and unpaired ones are reported as lost (breaking) or gained (widening).
+
+use std::cell::Cell;
+use std::collections::{BTreeSet, HashSet};
+use std::rc::Rc;
+use std::sync::LazyLock;
+
+use serde_json::{Map, Value};
+
+use super::{Change, ChangeKind, ChangeSeverity, constraints};
+use crate::manifest::ToolManifest;
+
+/// Deepest nesting (properties, items, `$ref` hops, union alternatives) the walk follows.
+pub const MAX_DEPTH: usize = 64;
+
+/// Schema nodes one tool comparison may visit (probes included) before it gives up with a
+/// warning: keeps adversarial unions of recursive schemas from taking exponential time.
+pub const NODE_BUDGET: usize = 200_000;
+
+/// Longest chain of `$ref` -> `$ref` hops followed to reach a real schema.
+const MAX_REF_HOPS: usize = 32;
+
+static EMPTY: LazyLock<Map<String, Value>> = LazyLock::new(Map::new);
+static NOTHING: LazyLock<Map<String, Value>> = LazyLock::new(|| {
+    let mut m = Map::new();
+    m.insert("not".to_owned(), Value::Object(Map::new()));
+    m
+});
+
+/// Keywords the walk understands; any other keyword whose value differs is reported as a
+/// generic constraint change (see [`Walker::other_keywords`]).
+/// `$ref` is not in the list: a resolved node no longer carries it, so one that remains could
+/// not be resolved (a remote reference) and is compared as text.
+const HANDLED: &[&str] = &[
+    "$defs",
+    "definitions",
+    "$schema",
+    "$id",
+    "$comment",
+    "$anchor",
+    "type",
+    "nullable",
+    "properties",
+    "required",
+    "additionalProperties",
+    "items",
+    "enum",
+    "const",
+    "anyOf",
+    "oneOf",
+    "allOf",
+    "format",
+    "pattern",
+    "minLength",
+    "maxLength",
+    "minimum",
+    "maximum",
+    "exclusiveMinimum",
+    "exclusiveMaximum",
+    "multipleOf",
+    "minItems",
+    "maxItems",
+    "uniqueItems",
+    "minProperties",
+    "maxProperties",
+    "description",
+    "title",
+    "default",
+    "deprecated",
+    "contentEncoding",
+    "contentMediaType",
+    "examples",
+    "example",
+    "readOnly",
+    "writeOnly",
+];
+
+/// A schema node with its `$ref`s resolved. Keywords written next to a `$ref` (2020-12
+/// allows them) override the target's: `outer` holds those referencing objects, outermost
+/// first.
+#[derive(Debug, Clone)]
+pub struct Node<'a> {
+    base: &'a Map<String, Value>,
+    outer: Vec<&'a Map<String, Value>>,
+    /// JSON pointer of the resolved schema inside its document.
+    pub ptr: String,
+    /// Whether at least one `$ref` was followed to get here.
+    pub via_ref: bool,
+}
+
+impl<'a> Node<'a> {
+    /// Keyword lookup honouring keywords next to `$ref`.
+    pub fn get(&self, key: &str) -> Option<&'a Value> {
+        if key != "$ref" {
+            for m in &self.outer {
+                if let Some(v) = m.get(key) {
+                    return Some(v);
+                }
+            }
+        }
+        self.base.get(key)
+    }
+
+    /// A numeric keyword.
+    pub fn num(&self, key: &str) -> Option<f64> {
+        self.get(key).and_then(Value::as_f64)
+    }
+
+    /// A non-negative integer keyword.
+    pub fn uint(&self, key: &str) -> Option<u64> {
+        self.get(key)
+            .and_then(|v| v.as_u64().or_else(|| v.as_f64().map(|f| f.max(0.0) as u64)))
+    }
+
+    /// A string keyword.
+    pub fn str(&self, key: &str) -> Option<&'a str> {
+        self.get(key).and_then(Value::as_str)
+    }
+
+    /// A boolean keyword (absent = false).
+    pub fn flag(&self, key: &str) -> bool {
+        self.get(key).and_then(Value::as_bool).unwrap_or(false)
+    }
+
+    fn keys(&self) -> BTreeSet<&'a str> {
+        let mut keys: BTreeSet<&'a str> = self.base.keys().map(String::as_str).collect();
+        for m in &self.outer {
+            keys.extend(m.keys().map(String::as_str).filter(|k| *k != "$ref"));
+        }
+        keys
+    }
+
+    /// `true` for `{}` / `true`: accepts anything.
+    fn is_unconstrained(&self) -> bool {
+        self.keys()
+            .iter()
+            .all(|k| matches!(*k, "description" | "title" | "examples" | "$comment"))
+    }
+
+    /// Declared types without `"null"`; `None` when no `type` keyword (any type).
+    pub fn types(&self) -> Option<BTreeSet<&'a str>> {
+        match self.get("type")? {
+            Value::String(s) => Some([s.as_str()].into_iter().filter(|t| *t != "null").collect()),
+            Value::Array(items) => Some(
+                items
+                    .iter()
+                    .filter_map(Value::as_str)
+                    .filter(|t| *t != "null")
+                    .collect(),
+            ),
+            _ => None,
+        }
+    }
+
+    fn accepts_null_by_type(&self) -> bool {
+        let by_type = match self.get("type") {
+            Some(Value::String(s)) => s == "null",
+            Some(Value::Array(items)) => items.iter().any(|t| t.as_str() == Some("null")),
+            _ => false,
+        };
+        by_type || self.flag("nullable")
+    }
+
+    /// A short name for people: the `$defs` name behind a `$ref`, else the types.
+    pub fn describe(&self) -> String {
+        if self.via_ref
+            && let Some(name) = self.ptr.rsplit('/').next()
+        {
+            return format!("`{name}`");
+        }
+        match self.types() {
+            Some(t) => type_list(&t),
+            None => "any value".to_owned(),
+        }
+    }
+}
+
+/// Renders a type set as `string` or `integer | string`.
+pub fn type_list(types: &BTreeSet<&str>) -> String {
+    if types.is_empty() {
+        return "null".to_owned();
+    }
+    types.iter().copied().collect::<Vec<_>>().join(" | ")
+}
+
+/// Escapes a property name for use in a JSON pointer (RFC 6901).
+pub fn escape(name: &str) -> String {
+    name.replace('~', "~0").replace('/', "~1")
+}
+
+/// Follows `$ref`s (local, `#/...` pointers into `root`) from `value` located at `ptr`.
+/// Unresolvable refs stay in place and are compared as raw keywords.
+pub fn resolve<'a>(root: &'a Value, value: &'a Value, ptr: &str) -> Node<'a> {
+    let mut node = Node {
+        base: &EMPTY,
+        outer: Vec::new(),
+        ptr: ptr.to_owned(),
+        via_ref: false,
+    };
+    let mut current = value;
+    for _ in 0..MAX_REF_HOPS {
+        match current {
+            Value::Object(map) => {
+                let target = map
+                    .get("$ref")
+                    .and_then(Value::as_str)
+                    .and_then(|r| r.strip_prefix('#').map(|p| (p, root.pointer(p))));
+                match target {
+                    Some((p, Some(t))) => {
+                        if map.len() > 1 {
+                            node.outer.push(map);
+                        }
+                        node.ptr = p.to_owned();
+                        node.via_ref = true;
+                        current = t;
+                    }
+                    _ => {
+                        node.base = map;
+                        return node;
+                    }
+                }
+            }
+            Value::Bool(false) => {
+                node.base = &NOTHING;
+                return node;
+            }
+            _ => return node,
+        }
+    }
+    // A cycle of pure `$ref`s: leave the last one unresolved.
+    if let Value::Object(map) = current {
+        node.base = map;
+    }
+    node
+}
+
+/// Per-position context: which top-level input the walk is under and its wire facts.
+#[derive(Debug, Clone, Default)]
+pub struct Cx {
+    /// Top-level property name (`None` at the root).
+    pub param: Option<String>,
+    /// Wire name of the innermost property.
+    pub wire: Option<String>,
+    /// `in` of the top-level property.
+    pub loc: Option<&'static str>,
+    /// Nesting depth.
+    pub depth: usize,
+    /// `deprecated` from [`crate::manifest::InputParam`] (old, new), for top-level properties.
+    pub deprecated_hint: (bool, bool),
+}
+
+impl Cx {
+    fn deeper(&self) -> Cx {
+        Cx {
+            depth: self.depth + 1,
+            deprecated_hint: (false, false),
+            ..self.clone()
+        }
+    }
+}
+
+/// A node split into what it says about itself (annotations) and the alternatives it accepts.
+struct View<'a> {
+    union: Option<&'static str>,
+    nullable: bool,
+    branches: Vec<Node<'a>>,
+    description: Option<&'a Value>,
+    title: Option<&'a Value>,
+    default: Option<&'a Value>,
+    deprecated: bool,
+}
+
+/// Walks two versions of one tool's input schema and collects [`Change`]s.
+pub struct Walker<'a> {
+    old_root: &'a Value,
+    new_root: &'a Value,
+    old_tool: &'a ToolManifest,
+    new_tool: &'a ToolManifest,
+    /// (is a body comparison, old pointer, new pointer) pairs already compared: node-level
+    /// pairs stop recursion through unions of inline alternatives, body-level pairs stop it
+    /// through `$ref`ed alternatives.
+    visited: HashSet<(bool, String, String)>,
+    budget: Rc<Cell<usize>>,
+    out: Vec<Change>,
+}
+
+impl<'a> Walker<'a> {
+    /// A walker over the input schemas of two versions of the same tool.
+    pub fn new(old_tool: &'a ToolManifest, new_tool: &'a ToolManifest) -> Self {
+        Walker {
+            old_root: &old_tool.input_schema,
+            new_root: &new_tool.input_schema,
+            old_tool,
+            new_tool,
+            visited: HashSet::new(),
+            budget: Rc::new(Cell::new(NODE_BUDGET)),
+            out: Vec::new(),
+        }
+    }
+
+    /// Compares the two input schemas from the root.
+    pub fn run(mut self) -> Vec<Change> {
+        let (old, new) = (self.old_root, self.new_root);
+        self.node(old, "", new, "", &Cx::default());
+        if self.budget.get() == 0 {
+            self.emit(
+                &Cx::default(),
+                "",
+                ChangeKind::ConstraintChanged,
+                ChangeSeverity::Warning,
+                format!("comparison stopped after {NODE_BUDGET} schema nodes; later differences not analysed"),
+            );
+        }
+        self.out
+    }
+
+    /// Records one change at `pointer` with the wire facts of `cx`.
+    pub fn emit(
+        &mut self,
+        cx: &Cx,
+        pointer: &str,
+        kind: ChangeKind,
+        severity: ChangeSeverity,
+        detail: impl Into<String>,
+    ) {
+        let mut change = Change::new(
+            &self.new_tool.name,
+            self.new_tool.operation_id.as_deref(),
+            kind,
+            severity,
+            detail,
+        );
+        change.param = cx.param.clone();
+        change.wire_name = cx.wire.clone();
+        change.location = cx.loc.map(str::to_owned);
+        change.pointer = Some(pointer.to_owned());
+        self.out.push(change);
+    }
+
+    fn node(&mut self, old: &'a Value, old_ptr: &str, new: &'a Value, new_ptr: &str, cx: &Cx) {
+        let left = self.budget.get();
+        if left == 0 {
+            return;
+        }
+        self.budget.set(left - 1);
+        if cx.depth > MAX_DEPTH {
+            if old != new {
+                self.emit(
+                    cx,
+                    new_ptr,
+                    ChangeKind::ConstraintChanged,
+                    ChangeSeverity::Warning,
+                    format!("schema nested deeper than {MAX_DEPTH} levels changed; not analysed"),
+                );
+            }
+            return;
+        }
+        let o = resolve(self.old_root, old, old_ptr);
+        let n = resolve(self.new_root, new, new_ptr);
+        // Keywords written next to a `$ref` belong to this location, not to the definition:
+        // such nodes are keyed (and their annotations reported) by where they are written.
+        let local = !o.outer.is_empty() || !n.outer.is_empty();
+        let key = if local {
+            (false, old_ptr.to_owned(), new_ptr.to_owned())
+        } else {
+            (false, o.ptr.clone(), n.ptr.clone())
+        };
+        if (o.via_ref || n.via_ref) && !self.visited.insert(key) {
+            return;
+        }
+        let ann_ptr = if local {
+            new_ptr.to_owned()
+        } else {
+            n.ptr.clone()
+        };
+        let ov = self.view(o, self.old_root, cx.depth);
+        let nv = self.view(n.clone(), self.new_root, cx.depth);
+        self.annotations(&ov, &nv, &ann_ptr, cx);
+
+        match (ov.union, nv.union) {
+            (Some(a), Some(b)) if a != b && (ov.branches.len() > 1 || nv.branches.len() > 1) => {
+                let (sev, kind) = if b == "oneOf" {
+                    (ChangeSeverity::Warning, ChangeKind::ConstraintChanged)
+                } else {
+                    (ChangeSeverity::Info, ChangeKind::ConstraintWidened)
+                };
+                self.emit(cx, &n.ptr, kind, sev, format!("`{a}` became `{b}`"));
+            }
+            _ => {}
+        }
+        match (ov.nullable, nv.nullable) {
+            (false, true) => self.emit(
+                cx,
+                &n.ptr,
+                ChangeKind::ParamTypeWidened,
+                ChangeSeverity::Info,
+                "now also accepts null",
+            ),
+            (true, false) => self.emit(
+                cx,
+                &n.ptr,
+                ChangeKind::ConstraintNarrowed,
+                ChangeSeverity::Error,
+                "no longer accepts null",
+            ),
+            _ => {}
+        }
+        let cx = cx.deeper();
+        match (ov.branches.as_slice(), nv.branches.as_slice()) {
+            ([ob], [nb]) => self.body(ob, nb, &cx),
+            (obs, nbs) => self.union(obs, nbs, &n.ptr, &cx),
+        }
+    }
+
+    fn view(&self, node: Node<'a>, root: &'a Value, depth: usize) -> View<'a> {
+        let union = if node.get("anyOf").is_some() {
+            Some("anyOf")
+        } else if node.get("oneOf").is_some() {
+            Some("oneOf")
+        } else {
+            None
+        };
+        let mut view = View {
+            union,
+            nullable: node.accepts_null_by_type(),
+            branches: Vec::new(),
+            description: node.get("description"),
+            title: node.get("title"),
+            default: node.get("default"),
+            deprecated: node.flag("deprecated"),
+        };
+        match union {
+            None => {
+                if node.types().is_none_or(|t| !t.is_empty()) {
+                    view.branches.push(node);
+                }
+            }
+            Some(key) => {
+                let mut seen = HashSet::new();
+                seen.insert(node.ptr.clone());
+                flatten_union(root, &node, key, depth, &mut seen, &mut view);
+                if let [only] = view.branches.as_slice() {
+                    view.description = view.description.or_else(|| only.get("description"));
+                    view.title = view.title.or_else(|| only.get("title"));
+                    view.default = view.default.or_else(|| only.get("default"));
+                    view.deprecated = view.deprecated || only.flag("deprecated");
+                }
+            }
+        }
+        view
+    }
+
+    fn annotations(&mut self, o: &View<'a>, n: &View<'a>, ptr: &str, cx: &Cx) {
+        if o.description != n.description {
+            let what = match (o.description, n.description) {
+                (None, Some(_)) => "description added",
+                (Some(_), None) => "description removed",
+                _ => "description changed",
+            };
+            self.emit(
+                cx,
+                ptr,
+                ChangeKind::DescriptionChanged,
+                ChangeSeverity::Info,
+                what,
+            );
+        }
+        if o.title != n.title {
+            self.emit(
+                cx,
+                ptr,
+                ChangeKind::DescriptionChanged,
+                ChangeSeverity::Info,
+                "title changed",
+            );
+        }
+        match (o.default, n.default) {
+            (Some(a), Some(b)) if a != b => self.emit(
+                cx,
+                ptr,
+                ChangeKind::DefaultChanged,
+                ChangeSeverity::Warning,
+                format!(
+                    "default changed from {a} to {b}; callers omitting it get different behaviour"
+                ),
+            ),
+            (None, Some(b)) => self.emit(
+                cx,
+                ptr,
+                ChangeKind::DefaultChanged,
+                ChangeSeverity::Info,
+                format!("default {b} added"),
+            ),
+            (Some(a), None) => self.emit(
+                cx,
+                ptr,
+                ChangeKind::DefaultChanged,
+                ChangeSeverity::Info,
+                format!("default {a} removed"),
+            ),
+            _ => {}
+        }
+        let old_dep = o.deprecated || cx.deprecated_hint.0;
+        let new_dep = n.deprecated || cx.deprecated_hint.1;
+        if old_dep != new_dep {
+            let what = if new_dep {
+                "deprecated"
+            } else {
+                "no longer deprecated"
+            };
+            self.emit(
+                cx,
+                ptr,
+                ChangeKind::ParamDeprecated,
+                ChangeSeverity::Info,
+                what,
+            );
+        }
+    }
+
+    /// Compares two single alternatives: type, constraints, object and array structure.
+    fn body(&mut self, o: &Node<'a>, n: &Node<'a>, cx: &Cx) {
+        if (o.via_ref || n.via_ref) && !self.visited.insert((true, o.ptr.clone(), n.ptr.clone())) {
+            return;
+        }
+        if !self.types(o, n, cx) {
+            return;
+        }
+        constraints::compare(self, o, n, cx);
+        self.additional_properties(o, n, cx);
+        self.properties(o, n, cx);
+        self.items(o, n, cx);
+        self.all_of(o, n, cx);
+        self.other_keywords(o, n, cx);
+    }
+
+    /// Returns `false` when the types are incompatible (nothing further is worth comparing).
+    fn types(&mut self, o: &Node<'a>, n: &Node<'a>, cx: &Cx) -> bool {
+        match (o.types(), n.types()) {
+            (Some(a), Some(b)) if a == b => true,
+            (Some(a), Some(b)) if a.iter().all(|t| covers(&b, t)) => {
+                self.emit(
+                    cx,
+                    &n.ptr,
+                    ChangeKind::ParamTypeWidened,
+                    ChangeSeverity::Info,
+                    format!("type widened from {} to {}", type_list(&a), type_list(&b)),
+                );
+                true
+            }
+            (Some(a), Some(b)) => {
+                self.emit(
+                    cx,
+                    &n.ptr,
+                    ChangeKind::ParamTypeChanged,
+                    ChangeSeverity::Error,
+                    format!("type changed from {} to {}", type_list(&a), type_list(&b)),
+                );
+                false
+            }
+            (None, Some(b)) => {
+                self.emit(
+                    cx,
+                    &n.ptr,
+                    ChangeKind::ParamTypeChanged,
+                    ChangeSeverity::Error,
+                    format!(
+                        "type restricted to {} (any type was accepted)",
+                        type_list(&b)
+                    ),
+                );
+                false
+            }
+            (Some(a), None) => {
+                self.emit(
+                    cx,
+                    &n.ptr,
+                    ChangeKind::ParamTypeWidened,
+                    ChangeSeverity::Info,
+                    format!("type restriction to {} removed", type_list(&a)),
+                );
+                true
+            }
+            (None, None) => true,
+        }
+    }
+
+    fn union(&mut self, old: &[Node<'a>], new: &[Node<'a>], ptr: &str, cx: &Cx) {
+        let mut new_used = vec![false; new.len()];
+        let mut unmatched = Vec::new();
+        for o in old {
+            let exact = new
+                .iter()
+                .zip(new_used.iter())
+                .position(|(n, used)| !*used && self.probe_equal(o, n, cx));
+            match exact.and_then(|j| new_used.get_mut(j)) {
+                Some(slot) => *slot = true,
+                None => unmatched.push(o),
+            }
+        }
+        for o in unmatched {
+            let ot = o.types();
+            let same_type = new
+                .iter()
+                .zip(new_used.iter())
+                .position(|(n, used)| !*used && n.types() == ot);
+            match same_type.and_then(|j| Some((new.get(j)?, new_used.get_mut(j)?))) {
+                Some((n, slot)) => {
+                    *slot = true;
+                    self.body(o, n, cx);
+                }
+                None => self.emit(
+                    cx,
+                    ptr,
+                    ChangeKind::ParamTypeChanged,
+                    ChangeSeverity::Error,
+                    format!("no longer accepts {}", o.describe()),
+                ),
+            }
+        }
+        for (n, used) in new.iter().zip(new_used) {
+            if !used {
+                self.emit(
+                    cx,
+                    ptr,
+                    ChangeKind::ParamTypeWidened,
+                    ChangeSeverity::Info,
+                    format!("now also accepts {}", n.describe()),
+                );
+            }
+        }
+    }
+
+    /// `true` when two alternatives accept exactly the same arguments (nothing to report).
+    /// The probe inherits the pairs already under comparison, so a recursive schema assumes
+    /// equality at the back edge instead of recursing again.
+    fn probe_equal(&self, o: &Node<'a>, n: &Node<'a>, cx: &Cx) -> bool {
+        let mut probe = Walker {
+            old_root: self.old_root,
+            new_root: self.new_root,
+            old_tool: self.old_tool,
+            new_tool: self.new_tool,
+            visited: self.visited.clone(),
+            budget: Rc::clone(&self.budget),
+            out: Vec::new(),
+        };
+        probe.body(o, n, cx);
+        probe.out.is_empty()
+    }
+
+    fn additional_properties(&mut self, o: &Node<'a>, n: &Node<'a>, cx: &Cx) {
+        let ov = o.get("additionalProperties");
+        let nv = n.get("additionalProperties");
+        let class = |v: Option<&Value>| match v {
+            None | Some(Value::Bool(true)) => 0, // open
+            Some(Value::Bool(false)) => 1,       // closed
+            Some(_) => 2,                        // constrained by a schema
+        };
+        let ptr = &n.ptr;
+        let (kind, sev, detail) = match (class(ov), class(nv)) {
+            (0, 1) => (
+                ChangeKind::ConstraintNarrowed,
+                ChangeSeverity::Error,
+                "additional properties no longer accepted",
+            ),
+            (0, 2) => (
+                ChangeKind::ConstraintNarrowed,
+                ChangeSeverity::Error,
+                "additional properties must now match a schema",
+            ),
+            (2, 1) => (
+                ChangeKind::ConstraintNarrowed,
+                ChangeSeverity::Error,
+                "additional properties no longer accepted",
+            ),
+            (1, 0) | (2, 0) => (
+                ChangeKind::ConstraintWidened,
+                ChangeSeverity::Info,
+                "any additional property now accepted",
+            ),
+            (1, 2) => (
+                ChangeKind::ConstraintWidened,
+                ChangeSeverity::Info,
+                "additional properties matching a schema now accepted",
+            ),
+            (2, 2) => {
+                if let (Some(a), Some(b)) = (ov, nv) {
+                    let op = format!("{}/additionalProperties", o.ptr);
+                    let np = format!("{}/additionalProperties", n.ptr);
+                    self.node(a, &op, b, &np, cx);
+                }
+                return;
+            }
+            _ => return,
+        };
+        self.emit(cx, ptr, kind, sev, detail);
+    }
+
+    fn properties(&mut self, o: &Node<'a>, n: &Node<'a>, cx: &Cx) {
+        let op = o
+            .get("properties")
+            .and_then(Value::as_object)
+            .unwrap_or(&EMPTY);
+        let np = n
+            .get("properties")
+            .and_then(Value::as_object)
+            .unwrap_or(&EMPTY);
+        let oreq = required(o);
+        let nreq = required(n);
+        let top = cx.param.is_none();
+        for (name, nval) in np {
+            let nptr = format!("{}/properties/{}", n.ptr, escape(name));
+            let child = self.child_cx(cx, name, &nptr, top, false);
+            let now_required = nreq.contains(name.as_str());
+            match op.get(name) {
+                None if now_required => self.emit(
+                    &child,
+                    &nptr,
+                    ChangeKind::AddedRequiredParam,
+                    ChangeSeverity::Error,
+                    format!("new required property `{name}`"),
+                ),
+                None => self.emit(
+                    &child,
+                    &nptr,
+                    ChangeKind::AddedOptionalParam,
+                    ChangeSeverity::Info,
+                    format!("new optional property `{name}`"),
+                ),
+                Some(oval) => {
+                    let was_required = oreq.contains(name.as_str());
+                    if !was_required && now_required {
+                        self.emit(
+                            &child,
+                            &nptr,
+                            ChangeKind::ParamBecameRequired,
+                            ChangeSeverity::Error,
+                            format!("property `{name}` became required"),
+                        );
+                    } else if was_required && !now_required {
+                        self.emit(
+                            &child,
+                            &nptr,
+                            ChangeKind::ParamBecameOptional,
+                            ChangeSeverity::Info,
+                            format!("property `{name}` became optional"),
+                        );
+                    }
+                    let optr = format!("{}/properties/{}", o.ptr, escape(name));
+                    self.node(oval, &optr, nval, &nptr, &child);
+                }
+            }
+        }
+        for name in op.keys().filter(|k| !np.contains_key(*k)) {
+            let optr = format!("{}/properties/{}", o.ptr, escape(name));
+            let child = self.child_cx(cx, name, &optr, top, true);
+            self.emit(
+                &child,
+                &optr,
+                ChangeKind::ParamRemoved,
+                ChangeSeverity::Warning,
+                format!("property `{name}` removed; callers still sending it are rejected by strict validation"),
+            );
+        }
+    }
+
+    /// Context for the property `name` at `ptr` (in the old schema when `old_side`).
+    fn child_cx(&self, cx: &Cx, name: &str, ptr: &str, top: bool, old_side: bool) -> Cx {
+        let tool = if old_side {
+            self.old_tool
+        } else {
+            self.new_tool
+        };
+        if top {
+            let param = tool.param(name);
+            let hint = |t: &ToolManifest| t.param(name).is_some_and(|p| p.deprecated);
+            Cx {
+                param: Some(name.to_owned()),
+                wire: Some(param.map_or(name, |p| p.wire_name.as_str()).to_owned()),
+                loc: param.map(|p| p.location.as_in()),
+                depth: cx.depth + 1,
+                deprecated_hint: (hint(self.old_tool), hint(self.new_tool)),
+            }
+        } else {
+            Cx {
+                wire: Some(
+                    tool.wire_names
+                        .get(ptr)
+                        .map_or(name, String::as_str)
+                        .to_owned(),
+                ),
+                ..cx.deeper()
+            }
+        }
+    }
+
+    fn items(&mut self, o: &Node<'a>, n: &Node<'a>, cx: &Cx) {
+        let op = format!("{}/items", o.ptr);
+        let np = format!("{}/items", n.ptr);
+        match (o.get("items"), n.get("items")) {
+            (Some(a), Some(b)) => self.node(a, &op, b, &np, cx),
+            (None, Some(b)) if !resolve(self.new_root, b, &np).is_unconstrained() => self.emit(
+                cx,
+                &n.ptr,
+                ChangeKind::ConstraintNarrowed,
+                ChangeSeverity::Error,
+                "array items now constrained by a schema",
+            ),
+            (Some(a), None) if !resolve(self.old_root, a, &op).is_unconstrained() => self.emit(
+                cx,
+                &n.ptr,
+                ChangeKind::ConstraintWidened,
+                ChangeSeverity::Info,
+                "array items no longer constrained",
+            ),
+            _ => {}
+        }
+    }
+
+    fn all_of(&mut self, o: &Node<'a>, n: &Node<'a>, cx: &Cx) {
+        let oa: &'a [Value] = o
+            .get("allOf")
+            .and_then(Value::as_array)
+            .map_or(&[], Vec::as_slice);
+        let na: &'a [Value] = n
+            .get("allOf")
+            .and_then(Value::as_array)
+            .map_or(&[], Vec::as_slice);
+        for (i, (a, b)) in oa.iter().zip(na.iter()).enumerate() {
+            let op = format!("{}/allOf/{i}", o.ptr);
+            let np = format!("{}/allOf/{i}", n.ptr);
+            self.node(a, &op, b, &np, cx);
+        }
+        if na.len() > oa.len() {
+            self.emit(
+                cx,
+                &n.ptr,
+                ChangeKind::ConstraintNarrowed,
+                ChangeSeverity::Error,
+                format!("{} subschema(s) added to allOf", na.len() - oa.len()),
+            );
+        } else if oa.len() > na.len() {
+            self.emit(
+                cx,
+                &n.ptr,
+                ChangeKind::ConstraintWidened,
+                ChangeSeverity::Info,
+                format!("{} subschema(s) removed from allOf", oa.len() - na.len()),
+            );
+        }
+    }
+
+    /// Keywords outside the canonical set (`not`, `if`, `contains`, `patternProperties`,
+    /// unresolvable `$ref`s, ...): adding one narrows, removing one widens, changing one is
+    /// ambiguous.
+    fn other_keywords(&mut self, o: &Node<'a>, n: &Node<'a>, cx: &Cx) {
+        let mut keys = o.keys();
+        keys.extend(n.keys());
+        for key in keys {
+            if HANDLED.contains(&key) || key.starts_with("x-") {
+                continue;
+            }
+            let (kind, sev, what) = match (o.get(key), n.get(key)) {
+                (Some(a), Some(b)) if a == b => continue,
+                (None, None) => continue,
+                (None, Some(_)) => (
+                    ChangeKind::ConstraintNarrowed,
+                    ChangeSeverity::Error,
+                    "added",
+                ),
+                (Some(_), None) => (
+                    ChangeKind::ConstraintWidened,
+                    ChangeSeverity::Info,
+                    "removed",
+                ),
+                (Some(_), Some(_)) => (
+                    ChangeKind::ConstraintChanged,
+                    ChangeSeverity::Warning,
+                    "changed",
+                ),
+            };
+            self.emit(cx, &n.ptr, kind, sev, format!("`{key}` {what}"));
+        }
+    }
+}
+
+/// Collects the non-null alternatives of a union, flattening nested unions.
+/// `seen` holds the `$ref` targets already expanded, so `A = anyOf [A, A]` terminates.
+fn flatten_union<'a>(
+    root: &'a Value,
+    node: &Node<'a>,
+    key: &str,
+    depth: usize,
+    seen: &mut HashSet<String>,
+    view: &mut View<'a>,
+) {
+    let Some(items) = node.get(key).and_then(Value::as_array) else {
+        return;
+    };
+    for (i, item) in items.iter().enumerate() {
+        let child = resolve(root, item, &format!("{}/{key}/{i}", node.ptr));
+        if child.via_ref && !seen.insert(child.ptr.clone()) {
+            continue;
+        }
+        let nested = if child.get("anyOf").is_some() {
+            Some("anyOf")
+        } else if child.get("oneOf").is_some() {
+            Some("oneOf")
+        } else {
+            None
+        };
+        match nested {
+            Some(k) if depth < MAX_DEPTH => {
+                view.nullable |= child.accepts_null_by_type();
+                flatten_union(root, &child, k, depth + 1, seen, view);
+            }
+            _ => {
+                if child.accepts_null_by_type() {
+                    view.nullable = true;
+                    if child.types().is_some_and(|t| t.is_empty()) {
+                        continue;
+                    }
+                }
+                view.branches.push(child);
+            }
+        }
+    }
+}
+
+fn required<'a>(n: &Node<'a>) -> HashSet<&'a str> {
+    n.get("required")
+        .and_then(Value::as_array)
+        .map(|a| a.iter().filter_map(Value::as_str).collect())
+        .unwrap_or_default()
+}
+
+/// Whether a type set accepts every value of type `t` (numbers include integers).
+fn covers(types: &BTreeSet<&str>, t: &str) -> bool {
+    types.contains(t) || (t == "integer" && types.contains("number"))
+}
+
+#[cfg(test)]
+#[path = "schema_tests.rs"]
+mod tests;

@@ -1,0 +1,531 @@
+//! Rule tests for [`super`] (schema.rs): pairs of small hand-written manifests.
+
+use serde_json::{Value, json};
+
+use super::super::testkit::{diff_props, diff_tools, locate, summary, with_schema};
+use crate::diff::{ChangeKind as K, ChangeSeverity as S};
+use crate::manifest::{HttpMethod, ParamLocation};
+
+fn obj(props: Value, required: &[&str]) -> Value {
+    json!({"type": "object", "properties": props, "required": required, "additionalProperties": false})
+}
+
+fn tool(schema: Value) -> crate::manifest::ToolManifest {
+    with_schema("t", HttpMethod::Post, "/t", schema)
+}
+
+#[test]
+fn added_required_param_is_an_error_and_optional_is_info() {
+    let r = diff_props(
+        json!({"a": {"type": "string"}}),
+        &[],
+        json!({"a": {"type": "string"}, "b": {"type": "string"}, "c": {"type": "integer"}}),
+        &["b"],
+    );
+    assert_eq!(
+        summary(&r),
+        vec![
+            (K::AddedRequiredParam, S::Error, "/properties/b".into()),
+            (K::AddedOptionalParam, S::Info, "/properties/c".into()),
+        ]
+    );
+    let b = &r.changes[0];
+    assert_eq!(b.param.as_deref(), Some("b"));
+    assert_eq!(b.wire_name.as_deref(), Some("b"));
+    assert_eq!(b.location.as_deref(), Some("query"));
+    assert!(r.breaking);
+}
+
+#[test]
+fn removed_param_is_a_warning_with_old_pointer() {
+    let r = diff_props(
+        json!({"a": {"type": "string"}, "b/c": {"type": "string"}}),
+        &[],
+        json!({"a": {"type": "string"}}),
+        &[],
+    );
+    assert_eq!(
+        summary(&r),
+        vec![(K::ParamRemoved, S::Warning, "/properties/b~1c".into())]
+    );
+    assert!(r.changes[0].breaking);
+}
+
+#[test]
+fn required_flips() {
+    let props = json!({"a": {"type": "string"}});
+    let r = diff_props(props.clone(), &[], props.clone(), &["a"]);
+    assert_eq!(
+        summary(&r),
+        vec![(K::ParamBecameRequired, S::Error, "/properties/a".into())]
+    );
+    let r = diff_props(props.clone(), &["a"], props, &[]);
+    assert_eq!(
+        summary(&r),
+        vec![(K::ParamBecameOptional, S::Info, "/properties/a".into())]
+    );
+    assert!(!r.breaking);
+}
+
+#[test]
+fn type_changed_and_widened() {
+    let r = diff_props(
+        json!({"a": {"type": "string"}}),
+        &[],
+        json!({"a": {"type": "integer"}}),
+        &[],
+    );
+    assert_eq!(
+        summary(&r),
+        vec![(K::ParamTypeChanged, S::Error, "/properties/a".into())]
+    );
+    assert_eq!(r.changes[0].detail, "type changed from string to integer");
+
+    let r = diff_props(
+        json!({"a": {"type": "integer"}}),
+        &[],
+        json!({"a": {"type": "number"}}),
+        &[],
+    );
+    assert_eq!(
+        summary(&r),
+        vec![(K::ParamTypeWidened, S::Info, "/properties/a".into())]
+    );
+
+    let r = diff_props(
+        json!({"a": {"type": "number"}}),
+        &[],
+        json!({"a": {"type": "integer"}}),
+        &[],
+    );
+    assert_eq!(
+        summary(&r),
+        vec![(K::ParamTypeChanged, S::Error, "/properties/a".into())]
+    );
+
+    let r = diff_props(
+        json!({"a": {"type": "string"}}),
+        &[],
+        json!({"a": {"type": ["string", "integer"]}}),
+        &[],
+    );
+    assert_eq!(
+        summary(&r),
+        vec![(K::ParamTypeWidened, S::Info, "/properties/a".into())]
+    );
+
+    let r = diff_props(json!({"a": {}}), &[], json!({"a": {"type": "string"}}), &[]);
+    assert_eq!(
+        summary(&r),
+        vec![(K::ParamTypeChanged, S::Error, "/properties/a".into())]
+    );
+}
+
+#[test]
+fn nullable_added_widens_and_removed_narrows() {
+    let r = diff_props(
+        json!({"a": {"type": "string"}}),
+        &[],
+        json!({"a": {"type": ["string", "null"]}}),
+        &[],
+    );
+    assert_eq!(
+        summary(&r),
+        vec![(K::ParamTypeWidened, S::Info, "/properties/a".into())]
+    );
+    let r = diff_props(
+        json!({"a": {"type": ["string", "null"]}}),
+        &[],
+        json!({"a": {"type": "string"}}),
+        &[],
+    );
+    assert_eq!(
+        summary(&r),
+        vec![(K::ConstraintNarrowed, S::Error, "/properties/a".into())]
+    );
+    assert_eq!(r.changes[0].detail, "no longer accepts null");
+}
+
+#[test]
+fn nullable_ref_via_any_of_is_only_a_widening() {
+    let defs = json!({"Pet": obj(json!({"name": {"type": "string"}}), &["name"])});
+    let mut old = obj(json!({"pet": {"$ref": "#/$defs/Pet"}}), &[]);
+    old["$defs"] = defs.clone();
+    let mut new = obj(
+        json!({"pet": {"anyOf": [{"$ref": "#/$defs/Pet"}, {"type": "null"}]}}),
+        &[],
+    );
+    new["$defs"] = defs;
+    let r = diff_tools(tool(old), tool(new));
+    assert_eq!(
+        summary(&r),
+        vec![(K::ParamTypeWidened, S::Info, "/properties/pet".into())]
+    );
+    assert_eq!(r.changes[0].param.as_deref(), Some("pet"));
+}
+
+#[test]
+fn union_gaining_an_alternative_widens_and_losing_one_breaks() {
+    let r = diff_props(
+        json!({"a": {"type": "string"}}),
+        &[],
+        json!({"a": {"anyOf": [{"type": "string"}, {"type": "array", "items": {"type": "string"}}]}}),
+        &[],
+    );
+    assert_eq!(
+        summary(&r),
+        vec![(K::ParamTypeWidened, S::Info, "/properties/a".into())]
+    );
+    assert_eq!(r.changes[0].detail, "now also accepts array");
+
+    let r = diff_props(
+        json!({"a": {"oneOf": [{"type": "string"}, {"type": "integer"}]}}),
+        &[],
+        json!({"a": {"oneOf": [{"type": "string"}]}}),
+        &[],
+    );
+    assert_eq!(
+        summary(&r),
+        vec![(K::ParamTypeChanged, S::Error, "/properties/a".into())]
+    );
+    assert_eq!(r.changes[0].detail, "no longer accepts integer");
+}
+
+#[test]
+fn union_alternatives_are_compared_pairwise() {
+    let r = diff_props(
+        json!({"a": {"anyOf": [{"type": "string", "maxLength": 10}, {"type": "integer"}]}}),
+        &[],
+        json!({"a": {"anyOf": [{"type": "integer"}, {"type": "string", "maxLength": 5}]}}),
+        &[],
+    );
+    // Reported where the string alternative now lives.
+    assert_eq!(
+        summary(&r),
+        vec![(
+            K::ConstraintNarrowed,
+            S::Error,
+            "/properties/a/anyOf/1".into()
+        )]
+    );
+}
+
+#[test]
+fn nested_body_properties_report_pointer_param_and_wire_name() {
+    let old = obj(
+        json!({"body": obj(json!({"owner": obj(json!({"x_id": {"type": "string"}}), &[])}), &[])}),
+        &["body"],
+    );
+    let new = obj(
+        json!({"body": obj(json!({"owner": obj(json!({"x_id": {"type": "integer"}, "tag": {"type": "string"}}), &["tag"])}), &[])}),
+        &["body"],
+    );
+    let mut old = tool(old);
+    let mut new = tool(new);
+    for t in [&mut old, &mut new] {
+        locate(t, "body", ParamLocation::Body);
+        t.wire_names.insert(
+            "/properties/body/properties/owner/properties/x_id".into(),
+            "x-id".into(),
+        );
+    }
+    let r = diff_tools(old, new);
+    assert_eq!(
+        summary(&r),
+        vec![
+            (
+                K::AddedRequiredParam,
+                S::Error,
+                "/properties/body/properties/owner/properties/tag".into()
+            ),
+            (
+                K::ParamTypeChanged,
+                S::Error,
+                "/properties/body/properties/owner/properties/x_id".into()
+            ),
+        ]
+    );
+    let c = &r.changes[1];
+    assert_eq!(c.param.as_deref(), Some("body"));
+    assert_eq!(c.wire_name.as_deref(), Some("x-id"));
+    assert_eq!(c.location.as_deref(), Some("body"));
+}
+
+#[test]
+fn pure_ref_refactor_reports_nothing() {
+    let pet = obj(
+        json!({"name": {"type": "string", "maxLength": 20, "description": "Pet name"}, "tags": {"type": "array", "items": {"type": "string"}}}),
+        &["name"],
+    );
+    let inline = obj(
+        json!({"pet": pet.clone(), "pets": {"type": "array", "items": pet.clone()}}),
+        &["pet"],
+    );
+    let mut via_ref = obj(
+        json!({"pet": {"$ref": "#/$defs/Pet"}, "pets": {"type": "array", "items": {"$ref": "#/$defs/Pet"}}}),
+        &["pet"],
+    );
+    via_ref["$defs"] = json!({"Pet": pet.clone()});
+    let mut renamed = obj(
+        json!({"pet": {"$ref": "#/$defs/Animal"}, "pets": {"type": "array", "items": {"$ref": "#/$defs/AnimalList"}}}),
+        &["pet"],
+    );
+    renamed["$defs"] = json!({"Animal": pet, "AnimalList": {"$ref": "#/$defs/Animal"}});
+
+    for (a, b) in [
+        (&inline, &via_ref),
+        (&via_ref, &inline),
+        (&via_ref, &renamed),
+        (&inline, &renamed),
+    ] {
+        let r = diff_tools(tool(a.clone()), tool(b.clone()));
+        assert!(r.changes.is_empty(), "{:#?}", r.changes);
+        assert_eq!(
+            r.updated,
+            vec!["t".to_owned()],
+            "hash differs, so the tool is updated"
+        );
+        assert!(!r.breaking);
+    }
+}
+
+#[test]
+fn keywords_next_to_a_shared_ref_are_compared_per_location() {
+    let pet = obj(json!({"name": {"type": "string"}}), &[]);
+    let schema = |desc: &str| {
+        let mut s = obj(
+            json!({
+                "a": {"$ref": "#/$defs/Pet", "description": "first"},
+                "b": {"$ref": "#/$defs/Pet", "description": desc},
+            }),
+            &[],
+        );
+        s["$defs"] = json!({"Pet": pet.clone()});
+        s
+    };
+    let r = diff_tools(tool(schema("second")), tool(schema("changed")));
+    assert_eq!(
+        summary(&r),
+        vec![(K::DescriptionChanged, S::Info, "/properties/b".into())]
+    );
+    assert_eq!(r.changes[0].param.as_deref(), Some("b"));
+}
+
+#[test]
+fn change_behind_a_ref_reports_the_defs_pointer() {
+    let pet = |max: u64| obj(json!({"name": {"type": "string", "maxLength": max}}), &[]);
+    let mut old = obj(json!({"pet": {"$ref": "#/$defs/Pet"}}), &[]);
+    old["$defs"] = json!({"Pet": pet(20)});
+    let new = obj(json!({"pet": pet(10)}), &[]);
+    let r = diff_tools(tool(old), tool(new));
+    assert_eq!(
+        summary(&r),
+        vec![(
+            K::ConstraintNarrowed,
+            S::Error,
+            "/properties/pet/properties/name".into()
+        )]
+    );
+    assert_eq!(r.changes[0].param.as_deref(), Some("pet"));
+    assert_eq!(r.changes[0].wire_name.as_deref(), Some("name"));
+}
+
+#[test]
+fn recursive_schemas_terminate_and_still_see_changes() {
+    let node = |extra: Value| {
+        let mut props = json!({"children": {"type": "array", "items": {"$ref": "#/$defs/Node"}}, "next": {"anyOf": [{"$ref": "#/$defs/Node"}, {"type": "null"}]}});
+        props
+            .as_object_mut()
+            .unwrap()
+            .extend(extra.as_object().unwrap().clone());
+        obj(props, &[])
+    };
+    let mut old = obj(json!({"root": {"$ref": "#/$defs/Node"}}), &[]);
+    old["$defs"] = json!({"Node": node(json!({"v": {"type": "string"}}))});
+    let mut new = obj(json!({"root": {"$ref": "#/$defs/Tree"}}), &[]);
+    new["$defs"] =
+        json!({"Tree": {"$ref": "#/$defs/Node"}, "Node": node(json!({"v": {"type": "integer"}}))});
+    let r = diff_tools(tool(old.clone()), tool(new));
+    assert_eq!(
+        summary(&r),
+        vec![(
+            K::ParamTypeChanged,
+            S::Error,
+            "/$defs/Node/properties/v".into()
+        )]
+    );
+
+    // Self-referencing ref cycles and unions of themselves are not schemas anyone means,
+    // but must not hang.
+    let mut weird = obj(json!({"a": {"$ref": "#/$defs/A"}}), &[]);
+    weird["$defs"] = json!({"A": {"anyOf": [{"$ref": "#/$defs/A"}, {"$ref": "#/$defs/A"}, {"$ref": "#/$defs/B"}]}, "B": {"$ref": "#/$defs/B"}});
+    let r = diff_tools(tool(weird.clone()), tool(old));
+    assert!(!r.changes.is_empty());
+    let r = diff_tools(tool(weird.clone()), tool(weird));
+    assert!(r.changes.is_empty());
+}
+
+#[test]
+fn default_description_and_deprecation() {
+    let r = diff_props(
+        json!({"a": {"type": "integer", "default": 10}}),
+        &[],
+        json!({"a": {"type": "integer", "default": 20}}),
+        &[],
+    );
+    assert_eq!(
+        summary(&r),
+        vec![(K::DefaultChanged, S::Warning, "/properties/a".into())]
+    );
+    let r = diff_props(
+        json!({"a": {"type": "integer"}}),
+        &[],
+        json!({"a": {"type": "integer", "default": 20}}),
+        &[],
+    );
+    assert_eq!(
+        summary(&r),
+        vec![(K::DefaultChanged, S::Info, "/properties/a".into())]
+    );
+    let r = diff_props(
+        json!({"a": {"type": "integer", "description": "x"}}),
+        &[],
+        json!({"a": {"type": "integer", "description": "y"}}),
+        &[],
+    );
+    assert_eq!(
+        summary(&r),
+        vec![(K::DescriptionChanged, S::Info, "/properties/a".into())]
+    );
+    let r = diff_props(
+        json!({"a": {"type": "integer"}}),
+        &[],
+        json!({"a": {"type": "integer", "deprecated": true}}),
+        &[],
+    );
+    assert_eq!(
+        summary(&r),
+        vec![(K::ParamDeprecated, S::Info, "/properties/a".into())]
+    );
+    assert!(!r.breaking);
+}
+
+#[test]
+fn param_deprecated_from_input_param_flag() {
+    let schema = obj(json!({"a": {"type": "integer"}}), &[]);
+    let old = tool(schema.clone());
+    let mut new = tool(schema);
+    new.params[0].deprecated = true;
+    let r = diff_tools(old, new);
+    assert_eq!(
+        summary(&r),
+        vec![(K::ParamDeprecated, S::Info, "/properties/a".into())]
+    );
+}
+
+#[test]
+fn additional_properties_and_items_and_unknown_keywords() {
+    let o = |ap: Value| json!({"type": "object", "properties": {"k": {"type": "string"}}, "additionalProperties": ap});
+    let r = diff_props(
+        json!({"m": o(json!(true))}),
+        &[],
+        json!({"m": o(json!(false))}),
+        &[],
+    );
+    assert_eq!(
+        summary(&r),
+        vec![(K::ConstraintNarrowed, S::Error, "/properties/m".into())]
+    );
+    let r = diff_props(
+        json!({"m": o(json!(false))}),
+        &[],
+        json!({"m": o(json!(true))}),
+        &[],
+    );
+    assert_eq!(
+        summary(&r),
+        vec![(K::ConstraintWidened, S::Info, "/properties/m".into())]
+    );
+    let r = diff_props(
+        json!({"m": o(json!({"type": "string"}))}),
+        &[],
+        json!({"m": o(json!({"type": "integer"}))}),
+        &[],
+    );
+    assert_eq!(
+        summary(&r),
+        vec![(
+            K::ParamTypeChanged,
+            S::Error,
+            "/properties/m/additionalProperties".into()
+        )]
+    );
+
+    let arr = |item: Value| json!({"type": "array", "items": item});
+    let r = diff_props(
+        json!({"l": arr(json!({"type": "string", "enum": ["a", "b"]}))}),
+        &[],
+        json!({"l": arr(json!({"type": "string", "enum": ["a"]}))}),
+        &[],
+    );
+    assert_eq!(
+        summary(&r),
+        vec![(K::EnumValueRemoved, S::Error, "/properties/l/items".into())]
+    );
+
+    let r = diff_props(
+        json!({"s": {"type": "string"}}),
+        &[],
+        json!({"s": {"type": "string", "not": {"const": ""}}}),
+        &[],
+    );
+    assert_eq!(
+        summary(&r),
+        vec![(K::ConstraintNarrowed, S::Error, "/properties/s".into())]
+    );
+    let r = diff_props(
+        json!({"s": {"type": "string", "not": {"const": "a"}}}),
+        &[],
+        json!({"s": {"type": "string", "not": {"const": ""}}}),
+        &[],
+    );
+    assert_eq!(
+        summary(&r),
+        vec![(K::ConstraintChanged, S::Warning, "/properties/s".into())]
+    );
+}
+
+#[test]
+fn all_of_entries_are_compared_in_place() {
+    let r = diff_props(
+        json!({"a": {"allOf": [{"type": "string"}, {"minLength": 1}]}}),
+        &[],
+        json!({"a": {"allOf": [{"type": "string"}, {"minLength": 2}, {"maxLength": 9}]}}),
+        &[],
+    );
+    assert_eq!(
+        summary(&r),
+        vec![
+            (K::ConstraintNarrowed, S::Error, "/properties/a".into()),
+            (
+                K::ConstraintNarrowed,
+                S::Error,
+                "/properties/a/allOf/1".into()
+            ),
+        ]
+    );
+}
+
+#[test]
+fn unresolvable_refs_are_compared_as_text() {
+    let r = diff_props(
+        json!({"a": {"$ref": "other.json#/A"}}),
+        &[],
+        json!({"a": {"$ref": "other.json#/B"}}),
+        &[],
+    );
+    assert_eq!(
+        summary(&r),
+        vec![(K::ConstraintChanged, S::Warning, "/properties/a".into())]
+    );
+}
