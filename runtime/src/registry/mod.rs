@@ -297,7 +297,7 @@ impl<D: Differ> Registry<D> {
                 reuse: entry.rendered.clone(),
             },
             kept @ Kept::Manifest { .. } => {
-                let manifest = kept.to_manifest().unwrap_or_else(|| empty_manifest());
+                let manifest = kept.to_manifest().unwrap_or_else(empty_manifest);
                 let previous = live.set(set).and_then(|s| s.dynamic.as_deref());
                 let dynamic = Arc::new(DynamicToolSet::reusing(
                     manifest,
