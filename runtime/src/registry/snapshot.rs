@@ -309,11 +309,24 @@ impl Snapshot {
     /// Finds the set exporting `tool` and prepares the call on that set's version in this
     /// snapshot. Errors name the tool as the model called it.
     pub fn prepare(&self, tool: &str, args: &Value) -> Result<Routed, CallError> {
-        let Some((set, i)) = self.routes.get(tool) else {
-            return Err(CallError::UnknownTool {
-                tool: tool.to_owned(),
-            });
+        let (set, original) = self.route(tool)?;
+        match set.toolset.prepare(original, args) {
+            Ok(call) => Ok(Routed {
+                set: Arc::clone(set),
+                name: tool.to_owned(),
+                call,
+            }),
+            Err(e) => Err(rename(e, tool)),
+        }
+    }
+
+    /// The set exporting `tool` and the tool's own name there, unless the tool is unknown or
+    /// disabled.
+    pub fn route(&self, tool: &str) -> Result<(&Arc<LiveSet>, &str), CallError> {
+        let unknown = || CallError::UnknownTool {
+            tool: tool.to_owned(),
         };
+        let (set, i) = self.routes.get(tool).ok_or_else(unknown)?;
         if let Some(reason) = self.disabled.get(&set.name).and_then(|d| d.get(tool)) {
             return Err(CallError::Disabled {
                 tool: tool.to_owned(),
@@ -324,18 +337,8 @@ impl Snapshot {
             .tools
             .get(*i)
             .and_then(|t| set.manifest_tool(t))
-            .map(|t| t.name.as_str())
-            .ok_or_else(|| CallError::UnknownTool {
-                tool: tool.to_owned(),
-            })?;
-        match set.toolset.prepare(original, args) {
-            Ok(call) => Ok(Routed {
-                set: Arc::clone(set),
-                name: tool.to_owned(),
-                call,
-            }),
-            Err(e) => Err(rename(e, tool)),
-        }
+            .ok_or_else(unknown)?;
+        Ok((set, original.name.as_str()))
     }
 }
 

@@ -674,7 +674,21 @@ fn readers_never_see_torn_versions_while_a_writer_swaps() {
                     let routed = reg.prepare(&name, &json!({"id": "y"})).unwrap();
                     let expected = format!("/v{}/{name}/y", routed.set.version());
                     assert_eq!(routed.call.request.path, expected);
-                    calls += 2;
+                    // Parsed provider calls dispatch on the same snapshot, none lost.
+                    let response = json!({"content": [
+                        {"type": "tool_use", "id": "u1", "name": name, "input": {"id": "z"}},
+                        {"type": "tool_use", "id": "u2", "name": "t0", "input": {"id": "w"}}
+                    ]});
+                    let parsed =
+                        crate::calls::parse_tool_calls(Provider::Anthropic, &response).unwrap();
+                    let outcomes = crate::calls::dispatch(&snap, parsed);
+                    assert_eq!(outcomes.len(), 2);
+                    for o in &outcomes {
+                        let routed = o.result.as_ref().unwrap();
+                        assert!(Arc::ptr_eq(&routed.set, live));
+                        assert_eq!(routed.name, o.call.name);
+                    }
+                    calls += 4;
                 }
                 calls
             })

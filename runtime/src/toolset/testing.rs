@@ -5,7 +5,9 @@
 
 use serde_json::{Map, Value, json};
 
-use super::seams::{ArgProblem, ArgsChecker, HttpRequest, Provider, Renderer, ToolBackend};
+use super::seams::{
+    ArgProblem, ArgsChecker, HttpRequest, Provider, Renderer, RequestBody, ToolBackend,
+};
 use crate::manifest::{HttpMethod, InputParam, Manifest, ParamLocation, ToolManifest};
 
 /// Renders `{"provider", "name", "description", "parameters"}`.
@@ -64,8 +66,8 @@ impl ArgsChecker for TopLevelChecker {
     }
 }
 
-/// Compiles [`TopLevelChecker`]s and builds requests by substituting path parameters and
-/// appending the rest as query pairs.
+/// Compiles [`TopLevelChecker`]s and builds requests by substituting path parameters, putting
+/// body properties in a JSON object body and appending the rest as query pairs.
 pub struct TestBackend;
 
 impl ToolBackend for TestBackend {
@@ -82,11 +84,15 @@ impl ToolBackend for TestBackend {
     ) -> Result<HttpRequest, Vec<ArgProblem>> {
         let mut path = tool.path.clone();
         let mut query = Vec::new();
+        let mut body = Map::new();
         for p in &tool.params {
             let Some(v) = args.get(&p.name) else { continue };
             let text = v.as_str().map_or_else(|| v.to_string(), str::to_owned);
             match p.location {
                 ParamLocation::Path => path = path.replace(&format!("{{{}}}", p.wire_name), &text),
+                ParamLocation::BodyProperty | ParamLocation::Body => {
+                    body.insert(p.wire_name.clone(), v.clone());
+                }
                 _ => query.push((p.wire_name.clone(), text)),
             }
         }
@@ -95,7 +101,10 @@ impl ToolBackend for TestBackend {
             path,
             query,
             headers: Vec::new(),
-            body: None,
+            body: tool
+                .body
+                .as_ref()
+                .map(|_| RequestBody::Json(Value::Object(body))),
         })
     }
 }
