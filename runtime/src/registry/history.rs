@@ -86,7 +86,7 @@ impl Kept {
             .tools
             .iter()
             .map(|t| match old.get(t.name.as_str()) {
-                Some(o) if o.schema_hash == t.schema_hash && ***o == *t => Arc::clone(o),
+                Some(o) if same_tool(o, t) => Arc::clone(o),
                 _ => Arc::new(t.clone()),
             })
             .collect();
@@ -110,6 +110,43 @@ impl Kept {
             }),
         }
     }
+}
+
+/// Equal tools, comparing input schemas by [`ToolManifest::schema_hash`] (the manifest's
+/// promise) rather than walking them: this runs for every tool on every install.
+fn same_tool(a: &ToolManifest, b: &ToolManifest) -> bool {
+    // Destructured so a new field cannot be forgotten here.
+    let ToolManifest {
+        name,
+        operation_id,
+        method,
+        path,
+        tags,
+        summary,
+        description,
+        deprecated,
+        servers,
+        security,
+        params,
+        body,
+        input_schema: _,
+        schema_hash,
+        wire_names,
+    } = a;
+    *schema_hash == b.schema_hash
+        && *name == b.name
+        && *method == b.method
+        && *path == b.path
+        && *operation_id == b.operation_id
+        && *description == b.description
+        && *summary == b.summary
+        && *deprecated == b.deprecated
+        && *tags == b.tags
+        && *servers == b.servers
+        && *security == b.security
+        && *params == b.params
+        && *body == b.body
+        && *wire_names == b.wire_names
 }
 
 fn manifest_header(m: &Manifest) -> Manifest {

@@ -108,6 +108,10 @@ struct Candidate {
 struct Writer<R> {
     histories: BTreeMap<String, History<R>>,
     generation: u64,
+    /// The snapshot replaced by the last swap. Kept until the next swap so that dropping it
+    /// (and the versions only it holds) usually falls to the writer, not to a reader that
+    /// happened to hold the last reference.
+    retired: Option<Arc<Snapshot>>,
 }
 
 /// Installed tool sets, swapped atomically. See the module docs.
@@ -146,6 +150,7 @@ impl<D: Differ> Registry<D> {
             writer: Mutex::new(Writer {
                 histories: BTreeMap::new(),
                 generation: 0,
+                retired: None,
             }),
             listeners: Listeners::new(),
             differ,
@@ -346,12 +351,7 @@ impl<D: Differ> Registry<D> {
         });
         let mut sets = snap.sets.clone();
         sets.remove(set);
-        w.generation += 1;
-        self.live.store(Arc::new(Snapshot::new(
-            w.generation,
-            sets,
-            snap.disabled.clone(),
-        )));
+        self.publish(&mut w, sets, snap.disabled.clone());
         if let Some(h) = w.histories.get_mut(set) {
             h.live = None;
         }
@@ -396,12 +396,7 @@ impl<D: Differ> Registry<D> {
         if !changed {
             return Ok(false);
         }
-        w.generation += 1;
-        self.live.store(Arc::new(Snapshot::new(
-            w.generation,
-            snap.sets.clone(),
-            disabled,
-        )));
+        self.publish(&mut w, snap.sets.clone(), disabled);
         let event = match reason {
             Some(reason) => ChangeEvent::ToolDisabled {
                 set,
@@ -415,6 +410,18 @@ impl<D: Differ> Registry<D> {
         };
         self.listeners.notify(&event);
         Ok(true)
+    }
+
+    /// Publishes the next snapshot with one atomic store.
+    fn publish(
+        &self,
+        w: &mut Writer<D::Report>,
+        sets: BTreeMap<String, Arc<LiveSet>>,
+        disabled: BTreeMap<String, BTreeMap<String, String>>,
+    ) {
+        w.generation += 1;
+        let next = Arc::new(Snapshot::new(w.generation, sets, disabled));
+        w.retired = Some(self.live.swap(next));
     }
 
     fn lock(&self) -> MutexGuard<'_, Writer<D::Report>> {
@@ -554,12 +561,7 @@ impl<D: Differ> Registry<D> {
         // Swap.
         let mut sets = snap.sets.clone();
         sets.insert(set.to_owned(), live_set);
-        w.generation += 1;
-        self.live.store(Arc::new(Snapshot::new(
-            w.generation,
-            sets,
-            snap.disabled.clone(),
-        )));
+        self.publish(w, sets, snap.disabled.clone());
 
         let report = Arc::new(report);
         let entry = HistoryEntry {

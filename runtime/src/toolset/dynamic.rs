@@ -8,7 +8,7 @@ use serde_json::Value;
 
 use super::seams::{ArgErrors, ArgProblem, ArgsChecker, ToolBackend};
 use super::{CallError, PreparedCall, ToolSet};
-use crate::manifest::{Manifest, ToolManifest};
+use crate::manifest::Manifest;
 
 /// A tool set built from a [`Manifest`]: one compiled argument checker per tool and the shared
 /// request builder.
@@ -40,19 +40,18 @@ impl DynamicToolSet {
     }
 
     /// Like [`DynamicToolSet::with_backend`], but takes the compiled checker of any tool of
-    /// `previous` whose input schema is identical (same hash and equal value) instead of
-    /// compiling it again.
+    /// `previous` with the same [`schema_hash`](crate::manifest::ToolManifest::schema_hash) instead of compiling it again.
+    /// The hash must be that of the tool's input schema, as the manifest promises (see
+    /// [`rehash`](crate::manifest::ToolManifest::rehash)); comparing hashes keeps a replace of a large set cheap.
     pub fn reusing(
         manifest: Manifest,
         backend: Arc<dyn ToolBackend>,
         previous: Option<&DynamicToolSet>,
     ) -> Self {
-        let mut by_hash: HashMap<&str, (&ToolManifest, &Arc<dyn ArgsChecker>)> = HashMap::new();
+        let mut by_hash: HashMap<&str, &Arc<dyn ArgsChecker>> = HashMap::new();
         if let Some(prev) = previous {
             for (tool, checker) in prev.manifest.tools.iter().zip(&prev.checkers) {
-                by_hash
-                    .entry(tool.schema_hash.as_str())
-                    .or_insert((tool, checker));
+                by_hash.entry(tool.schema_hash.as_str()).or_insert(checker);
             }
         }
         let mut index = HashMap::with_capacity(manifest.tools.len());
@@ -62,8 +61,7 @@ impl DynamicToolSet {
             index.entry(tool.name.clone()).or_insert(i);
             let reused = by_hash
                 .get(tool.schema_hash.as_str())
-                .filter(|(old, _)| old.input_schema == tool.input_schema)
-                .map(|(_, checker)| Arc::clone(checker));
+                .map(|checker| Arc::clone(checker));
             checkers.push(reused.unwrap_or_else(|| Arc::from(backend.checker(tool))));
         }
         DynamicToolSet {
@@ -133,7 +131,7 @@ impl ToolSet for DynamicToolSet {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::manifest::HttpMethod;
+    use crate::manifest::{HttpMethod, ToolManifest};
     use crate::toolset::testing::{TestBackend, manifest, tool};
     use serde_json::json;
 
