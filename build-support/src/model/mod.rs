@@ -1,1 +1,3 @@
 //! The model: one tool per operation, names decided once, canonical input schemas.
+
+pub mod names;
