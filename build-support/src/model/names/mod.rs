@@ -7,10 +7,10 @@
 
 mod defs;
 mod property;
-mod tool;
+pub(crate) mod tool;
 mod translit;
 
-pub(crate) use defs::{DefNames, sanitize_def_name};
+pub(crate) use defs::DefNames;
 pub use property::{assign_property_names, is_safe_property_name, safe_property_name};
 pub use tool::{ToolNameRequest, assign_tool_names, base_tool_name, is_valid_tool_name};
 

@@ -38,35 +38,6 @@ pub(crate) fn finalize(wire_form: &Value, base: &str) -> Finalized {
     out
 }
 
-/// Calls `f` on every subschema position of a canonical (or wire-space) schema: the values of
-/// `properties`, `items`, `additionalProperties`, `not`, and the members of `anyOf`, `oneOf`,
-/// `allOf`. Data-valued keywords (`enum`, `const`, `default`, `examples`) are never entered.
-pub(crate) fn for_each_subschema(schema: &Value, mut f: impl FnMut(&str, &Value)) {
-    let Some(map) = schema.as_object() else {
-        return;
-    };
-    for (key, value) in map {
-        match key.as_str() {
-            "properties" => {
-                if let Some(props) = value.as_object() {
-                    for v in props.values() {
-                        f(key, v);
-                    }
-                }
-            }
-            "items" | "additionalProperties" | "not" => f(key, value),
-            "anyOf" | "oneOf" | "allOf" => {
-                if let Some(items) = value.as_array() {
-                    for v in items {
-                        f(key, v);
-                    }
-                }
-            }
-            _ => {}
-        }
-    }
-}
-
 fn walk(
     value: &Value,
     ptr: &str,

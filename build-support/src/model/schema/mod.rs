@@ -24,7 +24,6 @@ use crate::diagnostics::{Diagnostic, Diagnostics, pointer_join};
 use crate::model::names::DefNames;
 pub(crate) use finalize::{DEFS_PREFIX, Finalized, finalize};
 pub(crate) use lookup::{COMPONENT_SCHEMAS, Lookup, Node, decode_token};
-pub(crate) use merge::ANNOTATIONS;
 
 /// One converted component schema.
 #[derive(Debug)]
@@ -174,6 +173,7 @@ impl<'a> SchemaSet<'a> {
     }
 
     /// Converts one schema node to canonical form (pointers of renames start at `base`).
+    #[cfg(test)]
     pub(crate) fn canonical(
         &mut self,
         node: Node<'a>,
