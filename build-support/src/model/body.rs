@@ -10,8 +10,8 @@
 use std::collections::BTreeMap;
 
 use indexmap::IndexMap;
-use openapiv3::{MediaType, QueryStyle, ReferenceOr, RequestBody};
 use openapi_tools_runtime::manifest::{BodySpec, ParamStyle, PartEncoding};
+use openapiv3::{MediaType, QueryStyle, ReferenceOr, RequestBody};
 use serde_json::{Map, Value, json};
 
 use super::schema::{Cx, Node, SchemaSet};
@@ -66,7 +66,9 @@ fn kind_of(media_type: &str, has_schema: bool) -> BodyKind {
 }
 
 /// Picks the media type to send (see the module docs for the order).
-pub(crate) fn choose(content: &IndexMap<String, MediaType>) -> Option<(&String, &MediaType, BodyKind)> {
+pub(crate) fn choose(
+    content: &IndexMap<String, MediaType>,
+) -> Option<(&String, &MediaType, BodyKind)> {
     let classified: Vec<(&String, &MediaType, BodyKind)> = content
         .iter()
         .map(|(m, media)| (m, media, kind_of(m, media.schema.is_some())))
@@ -140,11 +142,18 @@ pub(crate) fn model<'a>(
     cx: &mut Cx<'_>,
 ) -> Option<BodyModel> {
     let Some((media_type, media, kind)) = choose(&body.content) else {
-        cx.warn(pointer, "request body lists no media type; the operation gets no body");
+        cx.warn(
+            pointer,
+            "request body lists no media type; the operation gets no body",
+        );
         return None;
     };
     let media_ptr = pointer_join(&pointer_join(pointer, "content"), media_type);
-    let description = body.description.as_deref().map(str::trim).filter(|d| !d.is_empty());
+    let description = body
+        .description
+        .as_deref()
+        .map(str::trim)
+        .filter(|d| !d.is_empty());
     let mut spec = BodySpec {
         media_type: media_type.clone(),
         required: body.required,
@@ -171,7 +180,10 @@ pub(crate) fn model<'a>(
         },
     };
     let note = match kind {
-        BodyKind::Text => Some(format!("The request body as `{}` text.", essence(media_type))),
+        BodyKind::Text => Some(format!(
+            "The request body as `{}` text.",
+            essence(media_type)
+        )),
         BodyKind::Binary => Some(format!(
             "The request body (`{}`), base64-encoded.",
             essence(media_type)
@@ -202,7 +214,10 @@ pub(crate) fn model<'a>(
 
 /// The properties of a plain object schema (object type, no composition, closed or
 /// unspecified additional properties, nothing that flattening would lose).
-fn plain_object_properties(schema: &Value, body_required: bool) -> Option<Vec<(String, Value, bool)>> {
+fn plain_object_properties(
+    schema: &Value,
+    body_required: bool,
+) -> Option<Vec<(String, Value, bool)>> {
     let obj = schema.as_object()?;
     if obj.get("type").and_then(Value::as_str) != Some("object") {
         return None;
@@ -238,7 +253,13 @@ fn plain_object_properties(schema: &Value, body_required: bool) -> Option<Vec<(S
     Some(
         props
             .iter()
-            .map(|(wire, s)| (wire.clone(), s.clone(), body_required && required.contains(&wire.as_str())))
+            .map(|(wire, s)| {
+                (
+                    wire.clone(),
+                    s.clone(),
+                    body_required && required.contains(&wire.as_str()),
+                )
+            })
             .collect(),
     )
 }
@@ -267,15 +288,13 @@ fn encodings(
             },
         );
     }
-    let Some(props) = whole
-        .get_mut("properties")
-        .and_then(Value::as_object_mut)
-    else {
+    let Some(props) = whole.get_mut("properties").and_then(Value::as_object_mut) else {
         return out;
     };
     for (name, schema) in props.iter_mut() {
         // A file part, or an array of them.
-        let is_binary = |s: &Value| s.get("contentEncoding").and_then(Value::as_str) == Some("base64");
+        let is_binary =
+            |s: &Value| s.get("contentEncoding").and_then(Value::as_str) == Some("base64");
         let target = if is_binary(schema) {
             Some(&mut *schema)
         } else if schema.get("items").is_some_and(is_binary) {
@@ -322,7 +341,12 @@ mod tests {
 
     #[test]
     fn json_is_preferred_then_form_then_multipart_then_first() {
-        let c = content(&["text/plain", "multipart/form-data", "application/x-www-form-urlencoded", "application/json"]);
+        let c = content(&[
+            "text/plain",
+            "multipart/form-data",
+            "application/x-www-form-urlencoded",
+            "application/json",
+        ]);
         assert_eq!(choose(&c).unwrap().0, "application/json");
         let c = content(&["multipart/form-data", "application/x-www-form-urlencoded"]);
         assert_eq!(choose(&c).unwrap().0, "application/x-www-form-urlencoded");
@@ -334,9 +358,15 @@ mod tests {
 
     #[test]
     fn exact_json_beats_other_json_types() {
-        let c = content(&["application/merge-patch+json", "application/json; charset=utf-8"]);
+        let c = content(&[
+            "application/merge-patch+json",
+            "application/json; charset=utf-8",
+        ]);
         assert_eq!(choose(&c).unwrap().0, "application/json; charset=utf-8");
-        let c = content(&["application/json-patch+json", "application/apply-patch+yaml"]);
+        let c = content(&[
+            "application/json-patch+json",
+            "application/apply-patch+yaml",
+        ]);
         assert_eq!(choose(&c).unwrap().0, "application/json-patch+json");
     }
 
@@ -368,11 +398,17 @@ mod tests {
             json!({"anyOf": [{"type": "object"}]}),
             json!({"type": "string"}),
         ] {
-            assert!(plain_object_properties(&not_plain, true).is_none(), "{not_plain}");
+            assert!(
+                plain_object_properties(&not_plain, true).is_none(),
+                "{not_plain}"
+            );
         }
         // An empty closed object flattens to nothing (Stripe's GET bodies).
         assert_eq!(
-            plain_object_properties(&json!({"type": "object", "additionalProperties": false}), false),
+            plain_object_properties(
+                &json!({"type": "object", "additionalProperties": false}),
+                false
+            ),
             Some(vec![])
         );
     }

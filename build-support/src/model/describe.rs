@@ -80,9 +80,9 @@ pub(crate) fn trim_to(text: &str, max: usize) -> String {
     }
     let cut = head
         .char_indices()
-        .filter(|(_, c)| c.is_whitespace())
+        .rev()
+        .find(|(_, c)| c.is_whitespace())
         .map(|(i, _)| i)
-        .last()
         .filter(|&i| i >= head.len() / 2)
         .unwrap_or(head.len());
     format!("{}…", head[..cut].trim_end())

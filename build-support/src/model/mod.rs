@@ -59,13 +59,21 @@ pub fn build_manifest(
     let namespace = opts.namespace.as_deref().and_then(|ns| {
         let clean = names::tool::sanitize_namespace(ns);
         if clean.is_none() {
-            diags.warning("", format!("namespace `{ns}` has no usable characters; ignored"));
+            diags.warning(
+                "",
+                format!("namespace `{ns}` has no usable characters; ignored"),
+            );
         }
         clean
     });
 
     // Every operation of the document, in order.
-    let mut ops: Vec<(&str, &openapiv3::PathItem, HttpMethod, &openapiv3::Operation)> = Vec::new();
+    let mut ops: Vec<(
+        &str,
+        &openapiv3::PathItem,
+        HttpMethod,
+        &openapiv3::Operation,
+    )> = Vec::new();
     for (path_key, item) in &spec.paths.paths {
         let item = match item {
             ReferenceOr::Item(item) => item,

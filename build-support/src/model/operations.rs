@@ -4,14 +4,14 @@
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use indexmap::IndexMap;
-use openapiv3::{Operation, Parameter, PathItem, ReferenceOr, RequestBody};
 use openapi_tools_runtime::hash::schema_hash;
 use openapi_tools_runtime::manifest::{HttpMethod, InputParam, ParamLocation, ToolManifest};
+use openapiv3::{Operation, Parameter, PathItem, ReferenceOr, RequestBody};
 use serde_json::{Map, Value, json};
 
 use super::body;
 use super::describe::tool_description;
-use super::names::{short_hash, safe_property_name};
+use super::names::{safe_property_name, short_hash};
 use super::params::{self, ParamIn, ParamSchemas};
 use super::schema::{Cx, Finalized, SchemaSet, finalize};
 use crate::diagnostics::pointer_join;
@@ -51,7 +51,11 @@ struct Prop {
 }
 
 /// Builds the tool for one operation.
-pub(crate) fn build_tool<'a>(o: &OpIn<'a>, shared: &mut Shared<'a>, cx: &mut Cx<'_>) -> ToolManifest {
+pub(crate) fn build_tool<'a>(
+    o: &OpIn<'a>,
+    shared: &mut Shared<'a>,
+    cx: &mut Cx<'_>,
+) -> ToolManifest {
     let path_ptr = pointer_join("/paths", o.path_key);
     let op_ptr = pointer_join(&path_ptr, o.method.key());
     let template = path_template(o.path_key);
@@ -120,7 +124,10 @@ pub(crate) fn build_tool<'a>(o: &OpIn<'a>, shared: &mut Shared<'a>, cx: &mut Cx<
                     let name = ["body", "request_body"]
                         .into_iter()
                         .find(|n| !taken.contains(*n))
-                        .map_or_else(|| format!("body_{}", short_hash(&o.label(), 6)), str::to_owned);
+                        .map_or_else(
+                            || format!("body_{}", short_hash(&o.label(), 6)),
+                            str::to_owned,
+                        );
                     props.push(Prop {
                         param: InputParam {
                             name: name.clone(),
@@ -160,11 +167,14 @@ pub(crate) fn build_tool<'a>(o: &OpIn<'a>, shared: &mut Shared<'a>, cx: &mut Cx<
             required.push(Value::String(p.param.name.clone()));
         }
     }
-    let mut input_schema = json!({"type": "object", "properties": properties});
+    // Built by hand: `json!` would re-serialise every embedded value.
+    let mut top = Map::new();
+    top.insert("type".into(), Value::String("object".into()));
+    top.insert("properties".into(), Value::Object(properties));
     if !required.is_empty() {
-        input_schema["required"] = Value::Array(required);
+        top.insert("required".into(), Value::Array(required));
     }
-    input_schema["additionalProperties"] = Value::Bool(false);
+    top.insert("additionalProperties".into(), Value::Bool(false));
     let defs = shared.schemas.closure(&refs, cx.diags);
     if !defs.is_empty() {
         let mut out = Map::new();
@@ -175,20 +185,20 @@ pub(crate) fn build_tool<'a>(o: &OpIn<'a>, shared: &mut Shared<'a>, cx: &mut Cx<
             }
             out.insert(name.clone(), def.done.schema.clone());
         }
-        input_schema["$defs"] = Value::Object(out);
+        top.insert("$defs".into(), Value::Object(out));
     }
+    let input_schema = Value::Object(top);
 
-    let security = o
-        .op
-        .security
-        .as_ref()
-        .or(shared.doc_security)
-        .map(|reqs| {
-            reqs.iter()
-                .map(|r| r.iter().map(|(k, v)| (k.clone(), v.clone())).collect())
-                .collect()
-        })
-        .unwrap_or_default();
+    let security =
+        o.op.security
+            .as_ref()
+            .or(shared.doc_security)
+            .map(|reqs| {
+                reqs.iter()
+                    .map(|r| r.iter().map(|(k, v)| (k.clone(), v.clone())).collect())
+                    .collect()
+            })
+            .unwrap_or_default();
     let servers = if !o.op.servers.is_empty() {
         o.op.servers.iter().map(|s| s.url.clone()).collect()
     } else if !o.item.servers.is_empty() {
@@ -206,7 +216,9 @@ pub(crate) fn build_tool<'a>(o: &OpIn<'a>, shared: &mut Shared<'a>, cx: &mut Cx<
         summary: o.op.summary.clone(),
         description: tool_description(
             o.op.summary.as_deref().or(o.item.summary.as_deref()),
-            o.op.description.as_deref().or(o.item.description.as_deref()),
+            o.op.description
+                .as_deref()
+                .or(o.item.description.as_deref()),
             o.op.deprecated,
             o.method,
             o.path_key,
@@ -226,7 +238,10 @@ pub(crate) fn build_tool<'a>(o: &OpIn<'a>, shared: &mut Shared<'a>, cx: &mut Cx<
 /// (`id` in path and query) stays with the first in path, query, header, cookie order; the
 /// others get `_query`, `_header`, ... and a hash of their wire name if that is still taken.
 fn param_names(inputs: &[ParamIn<'_>]) -> Vec<String> {
-    let base: Vec<String> = inputs.iter().map(|p| safe_property_name(&p.wire_name)).collect();
+    let base: Vec<String> = inputs
+        .iter()
+        .map(|p| safe_property_name(&p.wire_name))
+        .collect();
     let mut groups: HashMap<&str, Vec<usize>> = HashMap::new();
     for (i, b) in base.iter().enumerate() {
         groups.entry(b.as_str()).or_default().push(i);
@@ -339,7 +354,12 @@ fn path_template(key: &str) -> Template {
 /// Reconciles the template with the declared path parameters: a path parameter bound in the
 /// key's query string becomes a query parameter; a greedy `{Key+}` (AWS) names the parameter
 /// `Key`; a path parameter the template does not name is reported.
-fn check_path_params(t: &Template, inputs: &mut [ParamIn<'_>], op_ptr: &str, cx: &mut Cx<'_>) -> String {
+fn check_path_params(
+    t: &Template,
+    inputs: &mut [ParamIn<'_>],
+    op_ptr: &str,
+    cx: &mut Cx<'_>,
+) -> String {
     let mut path = t.path.clone();
     for var in &t.vars {
         if let Some(stripped) = var.strip_suffix('+')

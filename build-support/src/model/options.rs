@@ -139,7 +139,8 @@ mod tests {
     fn overrides_match_by_id_or_method_and_path() {
         let mut opts = ModelOptions::default();
         opts.name_overrides.insert("listPets".into(), "pets".into());
-        opts.name_overrides.insert("get /users/{id}".into(), "user".into());
+        opts.name_overrides
+            .insert("get /users/{id}".into(), "user".into());
         assert_eq!(
             opts.override_for(Some("listPets"), HttpMethod::Get, "/pets"),
             Some("pets")
@@ -148,6 +149,9 @@ mod tests {
             opts.override_for(None, HttpMethod::Get, "/users/{id}"),
             Some("user")
         );
-        assert_eq!(opts.override_for(None, HttpMethod::Post, "/users/{id}"), None);
+        assert_eq!(
+            opts.override_for(None, HttpMethod::Post, "/users/{id}"),
+            None
+        );
     }
 }

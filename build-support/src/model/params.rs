@@ -4,10 +4,10 @@
 use std::collections::HashMap;
 
 use indexmap::IndexMap;
+use openapi_tools_runtime::manifest::{ParamLocation, ParamStyle};
 use openapiv3::{
     Parameter, ParameterData, ParameterSchemaOrContent, PathStyle, QueryStyle, ReferenceOr,
 };
-use openapi_tools_runtime::manifest::{ParamLocation, ParamStyle};
 use serde_json::{Map, Value};
 
 use super::schema::{Cx, Node, SchemaSet};
@@ -203,7 +203,10 @@ fn schema_node<'a>(p: &ParamIn<'a>, cx: &mut Cx<'_>) -> (Option<Node<'a>>, Strin
                 (media.schema.as_ref().map(Node::from), ptr)
             }
             None => {
-                cx.warn(&p.pointer, "parameter has an empty `content`; accepting any value");
+                cx.warn(
+                    &p.pointer,
+                    "parameter has an empty `content`; accepting any value",
+                );
                 (None, p.pointer.clone())
             }
         },

@@ -87,7 +87,15 @@ fn check_schema(v: &Value, ptr: &str, problems: &mut Vec<String>, refs: &mut BTr
                 let ok = |t: &Value| {
                     matches!(
                         t.as_str(),
-                        Some("string" | "number" | "integer" | "boolean" | "object" | "array" | "null")
+                        Some(
+                            "string"
+                                | "number"
+                                | "integer"
+                                | "boolean"
+                                | "object"
+                                | "array"
+                                | "null"
+                        )
                     )
                 };
                 let valid = match val {
@@ -126,10 +134,8 @@ fn check_schema(v: &Value, ptr: &str, problems: &mut Vec<String>, refs: &mut BTr
                     }
                 }
             }
-            "items" | "additionalProperties" | "not" => {
-                if val.is_object() {
-                    check_schema(val, &format!("{ptr}/{k}"), problems, refs);
-                }
+            "items" | "additionalProperties" | "not" if val.is_object() => {
+                check_schema(val, &format!("{ptr}/{k}"), problems, refs);
             }
             "anyOf" | "oneOf" | "allOf" => {
                 for (i, s) in val.as_array().into_iter().flatten().enumerate() {
@@ -218,7 +224,9 @@ pub fn check_manifest(m: &Manifest) -> Vec<String> {
 
 /// Operations in a raw JSON document (what a tool count must equal).
 pub fn count_operations(doc: &Value) -> usize {
-    const METHODS: [&str; 8] = ["get", "put", "post", "delete", "options", "head", "patch", "trace"];
+    const METHODS: [&str; 8] = [
+        "get", "put", "post", "delete", "options", "head", "patch", "trace",
+    ];
     doc.get("paths")
         .and_then(Value::as_object)
         .map_or(0, |paths| {

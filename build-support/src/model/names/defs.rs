@@ -97,10 +97,16 @@ mod tests {
     #[test]
     fn clashing_sanitised_names_get_their_own_hash() {
         let names = DefNames::new(["AlertLog.jsonld-get", "AlertLog_jsonld_get", "A-b"]);
-        assert_eq!(names.get("AlertLog_jsonld_get"), Some("AlertLog_jsonld_get"));
+        assert_eq!(
+            names.get("AlertLog_jsonld_get"),
+            Some("AlertLog_jsonld_get")
+        );
         assert_eq!(
             names.get("AlertLog.jsonld-get").unwrap(),
-            format!("AlertLog_jsonld_get_{}", short_hash("AlertLog.jsonld-get", 6))
+            format!(
+                "AlertLog_jsonld_get_{}",
+                short_hash("AlertLog.jsonld-get", 6)
+            )
         );
         assert_eq!(names.get("A-b"), Some("A_b"));
     }

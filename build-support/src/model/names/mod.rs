@@ -196,7 +196,15 @@ mod tests {
     fn words_fold_non_ascii() {
         assert_eq!(
             w("getPurchaseOrder≠AttachmentByFileName"),
-            ["get", "purchase", "order", "attachment", "by", "file", "name"]
+            [
+                "get",
+                "purchase",
+                "order",
+                "attachment",
+                "by",
+                "file",
+                "name"
+            ]
         );
         assert_eq!(w("Resolução"), ["resolucao"]);
     }

@@ -46,7 +46,8 @@ impl ToolNameRequest<'_> {
     }
 
     fn label(&self) -> String {
-        self.operation_id.map_or_else(|| self.identity(), str::to_owned)
+        self.operation_id
+            .map_or_else(|| self.identity(), str::to_owned)
     }
 }
 
@@ -162,7 +163,10 @@ pub fn assign_tool_names(
     for round in 0..4 {
         let mut groups: std::collections::HashMap<String, Vec<usize>> = Default::default();
         for (i, s) in slots.iter().enumerate() {
-            groups.entry(s.name.to_ascii_lowercase()).or_default().push(i);
+            groups
+                .entry(s.name.to_ascii_lowercase())
+                .or_default()
+                .push(i);
         }
         let mut clashes: Vec<Vec<usize>> = groups.into_values().filter(|g| g.len() > 1).collect();
         if clashes.is_empty() {
@@ -279,16 +283,16 @@ mod tests {
             "get_users_by_id"
         );
         assert_eq!(
-            base_tool_name(
-                None,
-                HttpMethod::Delete,
-                "/{realm}/groups/{group-id}",
-                64
-            ),
+            base_tool_name(None, HttpMethod::Delete, "/{realm}/groups/{group-id}", 64),
             "delete_by_realm_groups_by_group_id"
         );
         assert_eq!(
-            base_tool_name(None, HttpMethod::Get, "/fax/history?date_from={date_from}", 64),
+            base_tool_name(
+                None,
+                HttpMethod::Get,
+                "/fax/history?date_from={date_from}",
+                64
+            ),
             "get_fax_history"
         );
         assert_eq!(
@@ -318,8 +322,21 @@ mod tests {
         for word in name.split('_') {
             assert!(
                 [
-                    "get", "the", "very", "long", "list", "of", "all", "org", "repo", "env",
-                    "deploy", "protection", "rules", "for", "apps"
+                    "get",
+                    "the",
+                    "very",
+                    "long",
+                    "list",
+                    "of",
+                    "all",
+                    "org",
+                    "repo",
+                    "env",
+                    "deploy",
+                    "protection",
+                    "rules",
+                    "for",
+                    "apps"
                 ]
                 .contains(&word),
                 "{word} in {name}"

@@ -12,8 +12,8 @@
 //! - `type` is inferred as `object` / `array` when only `properties` / `items` say so.
 
 use openapiv3::{
-    AdditionalProperties, AnySchema, IntegerFormat, NumberFormat, ReferenceOr, Schema,
-    SchemaData, SchemaKind, StringFormat, Type, VariantOrUnknownOrEmpty,
+    AdditionalProperties, AnySchema, IntegerFormat, NumberFormat, ReferenceOr, Schema, SchemaData,
+    SchemaKind, StringFormat, Type, VariantOrUnknownOrEmpty,
 };
 use serde_json::{Map, Value, json};
 
@@ -45,7 +45,11 @@ impl<'a> SchemaSet<'a> {
         }
         match node {
             Node::Ref(r) => match self.def_name(r) {
-                Some(name) => json!({ "$ref": format!("{DEFS_PREFIX}{name}") }),
+                Some(name) => {
+                    let mut r = Obj::new();
+                    r.insert("$ref".into(), Value::String(format!("{DEFS_PREFIX}{name}")));
+                    Value::Object(r)
+                }
                 None => {
                     cx.warn(
                         ptr,
@@ -75,7 +79,10 @@ impl<'a> SchemaSet<'a> {
                     t.min_length,
                     t.max_length,
                 );
-                nullable |= set_enum(&mut out, t.enumeration.iter().map(|v| v.clone().map(Value::String)));
+                nullable |= set_enum(
+                    &mut out,
+                    t.enumeration.iter().map(|v| v.clone().map(Value::String)),
+                );
             }
             SchemaKind::Type(Type::Number(t)) => {
                 set_type(&mut out, "number");
@@ -175,9 +182,9 @@ impl<'a> SchemaSet<'a> {
     ) -> bool {
         let composed = !a.one_of.is_empty() || !a.any_of.is_empty() || !a.all_of.is_empty();
         let ty = match a.typ.as_deref() {
-            Some(t @ ("string" | "number" | "integer" | "boolean" | "object" | "array" | "null")) => {
-                Some(t)
-            }
+            Some(
+                t @ ("string" | "number" | "integer" | "boolean" | "object" | "array" | "null"),
+            ) => Some(t),
             Some("file") => {
                 out.insert("contentEncoding".into(), "base64".into());
                 Some("string")
@@ -495,11 +502,19 @@ fn number_facets(
         out.insert("multipleOf".into(), m);
     }
     if let Some(m) = minimum {
-        let key = if exclusive_min { "exclusiveMinimum" } else { "minimum" };
+        let key = if exclusive_min {
+            "exclusiveMinimum"
+        } else {
+            "minimum"
+        };
         out.insert(key.into(), m);
     }
     if let Some(m) = maximum {
-        let key = if exclusive_max { "exclusiveMaximum" } else { "maximum" };
+        let key = if exclusive_max {
+            "exclusiveMaximum"
+        } else {
+            "maximum"
+        };
         out.insert(key.into(), m);
     }
 }
@@ -509,10 +524,17 @@ fn number_facets(
 fn set_enum(out: &mut Obj, values: impl Iterator<Item = Option<Value>>) -> bool {
     let mut has_null = false;
     let mut list: Vec<Value> = Vec::new();
+    // Enums run to thousands of values (storecove: 2,477): dedupe in linear time. Strings
+    // (the common case) are keyed by themselves, other values by their JSON text.
+    let mut seen: std::collections::HashSet<(bool, String)> = std::collections::HashSet::new();
     for v in values {
         match v {
             Some(v) => {
-                if !list.contains(&v) {
+                let key = match &v {
+                    Value::String(s) => (true, s.clone()),
+                    other => (false, other.to_string()),
+                };
+                if seen.insert(key) {
                     list.push(v);
                 }
             }
@@ -589,7 +611,7 @@ fn make_nullable(mut out: Obj) -> Value {
     let mut wrapped = annotations;
     wrapped.insert(
         "anyOf".into(),
-        json!([Value::Object(inner), {"type": "null"}]),
+        Value::Array(vec![Value::Object(inner), json!({"type": "null"})]),
     );
     Value::Object(wrapped)
 }

@@ -180,7 +180,10 @@ mod tests {
     fn resolves_components_and_deeper_pointers() {
         let s = schemas();
         let l = Lookup::new(Some(&s));
-        assert!(matches!(l.resolve("#/components/schemas/Pet"), Some(Node::Schema(_))));
+        assert!(matches!(
+            l.resolve("#/components/schemas/Pet"),
+            Some(Node::Schema(_))
+        ));
         assert!(matches!(
             l.resolve("#/components/schemas/Pet/properties/tag"),
             Some(Node::Schema(_))

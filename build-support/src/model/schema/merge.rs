@@ -14,13 +14,8 @@ use serde_json::{Map, Value};
 const MAX_DEPTH: usize = 32;
 
 /// Keywords that describe rather than constrain; the first member's value wins.
-pub(crate) const ANNOTATIONS: &[&str] = &[
-    "description",
-    "title",
-    "default",
-    "deprecated",
-    "examples",
-];
+pub(crate) const ANNOTATIONS: &[&str] =
+    &["description", "title", "default", "deprecated", "examples"];
 
 /// Whether `schema` only carries annotations besides the keywords in `besides`.
 pub(crate) fn only_annotations_besides(schema: &Map<String, Value>, besides: &[&str]) -> bool {
@@ -97,8 +92,11 @@ fn merge_properties(a: &Value, b: &Value, depth: usize) -> Option<Value> {
             }
             Some(pa) if pa == pb => {}
             Some(pa) => {
-                let merged = merge_two(pa, pb, depth + 1)
-                    .unwrap_or_else(|| serde_json::json!({"allOf": [pa, pb]}));
+                let merged = merge_two(pa, pb, depth + 1).unwrap_or_else(|| {
+                    let mut all = Map::new();
+                    all.insert("allOf".into(), Value::Array(vec![pa.clone(), pb.clone()]));
+                    Value::Object(all)
+                });
                 out.insert(name.clone(), merged);
             }
         }
@@ -131,9 +129,9 @@ fn intersect_types(a: &Value, b: &Value) -> Option<Value> {
     for t in type_list(a) {
         let keep = if tb.contains(&t) {
             Some(t)
-        } else if t == "number" && tb.contains(&"integer") {
-            Some("integer")
-        } else if t == "integer" && tb.contains(&"number") {
+        } else if (t == "number" && tb.contains(&"integer"))
+            || (t == "integer" && tb.contains(&"number"))
+        {
             Some("integer")
         } else {
             None
@@ -148,7 +146,9 @@ fn intersect_types(a: &Value, b: &Value) -> Option<Value> {
         [] => None,
         [one] => Some(Value::String((*one).to_owned())),
         many => Some(Value::Array(
-            many.iter().map(|t| Value::String((*t).to_owned())).collect(),
+            many.iter()
+                .map(|t| Value::String((*t).to_owned()))
+                .collect(),
         )),
     }
 }
@@ -221,7 +221,12 @@ mod tests {
     #[test]
     fn refs_with_annotations_merge() {
         assert_eq!(
-            merge_two(&json!({"$ref": "#/$defs/A"}), &json!({"description": "d"}), 0).unwrap(),
+            merge_two(
+                &json!({"$ref": "#/$defs/A"}),
+                &json!({"description": "d"}),
+                0
+            )
+            .unwrap(),
             json!({"$ref": "#/$defs/A", "description": "d"})
         );
     }

@@ -71,7 +71,11 @@ pub(crate) struct SchemaSet<'a> {
 impl<'a> SchemaSet<'a> {
     /// Prepares the component schemas of a document (names decided here, conversion on demand).
     pub(crate) fn new(schemas: Option<&'a IndexMap<String, ReferenceOr<Schema>>>) -> Self {
-        let names = DefNames::new(schemas.into_iter().flat_map(|s| s.keys().map(String::as_str)));
+        let names = DefNames::new(
+            schemas
+                .into_iter()
+                .flat_map(|s| s.keys().map(String::as_str)),
+        );
         SchemaSet {
             lookup: Lookup::new(schemas),
             names,
@@ -123,10 +127,7 @@ impl<'a> SchemaSet<'a> {
         let reference = self.def_refs.get(name)?.clone();
         let node = self.lookup.resolve(&reference)?;
         self.defs.insert(name.to_owned(), Slot::InProgress);
-        let pointer = reference
-            .strip_prefix('#')
-            .unwrap_or(&reference)
-            .to_owned();
+        let pointer = reference.strip_prefix('#').unwrap_or(&reference).to_owned();
         let mut cx = Cx {
             diags,
             operation: None,
@@ -186,7 +187,12 @@ impl<'a> SchemaSet<'a> {
     }
 
     /// Converts one schema node, keeping wire names (for callers that flatten it first).
-    pub(crate) fn wire_form(&mut self, node: Node<'a>, spec_pointer: &str, cx: &mut Cx<'_>) -> Value {
+    pub(crate) fn wire_form(
+        &mut self,
+        node: Node<'a>,
+        spec_pointer: &str,
+        cx: &mut Cx<'_>,
+    ) -> Value {
         self.convert(node, spec_pointer, 0, cx)
     }
 

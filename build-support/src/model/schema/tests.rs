@@ -86,7 +86,9 @@ fn nullable_any_of_gets_a_null_member() {
 #[test]
 fn boolean_exclusive_bounds_become_numeric() {
     assert_eq!(
-        conv(json!({"type": "number", "minimum": 0, "exclusiveMinimum": true, "maximum": 1.5, "exclusiveMaximum": true})),
+        conv(
+            json!({"type": "number", "minimum": 0, "exclusiveMinimum": true, "maximum": 1.5, "exclusiveMaximum": true})
+        ),
         json!({"type": "number", "exclusiveMinimum": 0, "exclusiveMaximum": 1.5})
     );
     assert_eq!(
@@ -124,7 +126,10 @@ fn discriminators_are_dropped() {
             "discriminator": {"propertyName": "kind"}
         }),
     );
-    assert_eq!(out["oneOf"], json!([{"$ref": "#/$defs/Cat"}, {"$ref": "#/$defs/Dog"}]));
+    assert_eq!(
+        out["oneOf"],
+        json!([{"$ref": "#/$defs/Cat"}, {"$ref": "#/$defs/Dog"}])
+    );
     assert!(out.get("discriminator").is_none());
 }
 
@@ -283,9 +288,16 @@ fn deep_references_get_their_own_def() {
         json!({"Pet": {"type": "object", "properties": {"tag": {"type": "string", "maxLength": 3}}}}),
         json!({"$ref": "#/components/schemas/Pet/properties/tag"}),
     );
-    let name = out["$ref"].as_str().unwrap().strip_prefix("#/$defs/").unwrap();
+    let name = out["$ref"]
+        .as_str()
+        .unwrap()
+        .strip_prefix("#/$defs/")
+        .unwrap();
     assert!(name.starts_with("Pet_properties_tag_"));
-    assert_eq!(out["$defs"][name], json!({"type": "string", "maxLength": 3}));
+    assert_eq!(
+        out["$defs"][name],
+        json!({"type": "string", "maxLength": 3})
+    );
 }
 
 #[test]
@@ -371,7 +383,10 @@ fn unsafe_property_names_are_renamed_inside_defs() {
     let def = set.def(&name, &mut diags).unwrap();
     assert_eq!(
         def.done.wire_names,
-        vec![("/properties/hydra_member".to_owned(), "hydra:member".to_owned())]
+        vec![(
+            "/properties/hydra_member".to_owned(),
+            "hydra:member".to_owned()
+        )]
     );
     // The wire-space form keeps the wire name for merging.
     assert!(def.wire_form["properties"].get("hydra:member").is_some());
