@@ -54,13 +54,33 @@ fn write_canonical(value: &Value, out: &mut Sha256) {
             out.update(b"]");
         }
         Value::String(s) => write_string(s, out),
-        other => out.update(other.to_string().as_bytes()),
+        Value::Number(n) => {
+            let _ = serde_json::to_writer(HashWriter(out), n);
+        }
+        Value::Bool(true) => out.update(b"true"),
+        Value::Bool(false) => out.update(b"false"),
+        Value::Null => out.update(b"null"),
     }
 }
 
 fn write_string(s: &str, out: &mut Sha256) {
-    // serde_json's string escaping is canonical for a given string.
-    out.update(Value::String(s.to_owned()).to_string().as_bytes());
+    // serde_json's string escaping is canonical for a given string; writing it straight into the
+    // hasher avoids an allocation per key and value (hashing is on the hot path of modelling).
+    let _ = serde_json::to_writer(HashWriter(out), s);
+}
+
+/// Lets serde_json write into a hasher.
+struct HashWriter<'a>(&'a mut Sha256);
+
+impl std::io::Write for HashWriter<'_> {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.0.update(buf);
+        Ok(buf.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
 }
 
 fn hex(bytes: &[u8]) -> String {
