@@ -217,8 +217,7 @@ impl Walker<'_> {
         }
         let ok = n.types.is_none_or(|m| accepts(m, v))
             && n.const_value.as_ref().is_none_or(|c| json_eq(c, v, 0))
-            && n
-                .enum_values
+            && n.enum_values
                 .as_ref()
                 .is_none_or(|e| e.iter().any(|x| json_eq(x, v, 0)));
         ok && n.reference.is_none_or(|r| self.shape_fits(r, v, hops + 1))
@@ -280,7 +279,11 @@ impl Walker<'_> {
         if let Some(r) = n.reference {
             return self.expected(r, hops + 1);
         }
-        let branches = if n.any_of.is_empty() { &n.one_of } else { &n.any_of };
+        let branches = if n.any_of.is_empty() {
+            &n.one_of
+        } else {
+            &n.any_of
+        };
         if !branches.is_empty() {
             let mut parts: Vec<String> = Vec::new();
             for b in branches {
@@ -326,10 +329,7 @@ impl Walker<'_> {
         {
             out.push(ptr, || messages::format_mismatch(f, v));
         }
-        if n.base64
-            && n.format.as_deref() != Some("byte")
-            && formats::decode_base64(s).is_none()
-        {
+        if n.base64 && n.format.as_deref() != Some("byte") && formats::decode_base64(s).is_none() {
             out.push(ptr, || messages::format_mismatch("base64", v));
         }
     }
@@ -477,7 +477,10 @@ fn accepts(mask: u8, v: &Value) -> bool {
 }
 
 fn is_integral(n: &Number) -> bool {
-    n.is_i64() || n.is_u64() || n.as_f64().is_some_and(|f| f.fract() == 0.0 && f.is_finite())
+    n.is_i64()
+        || n.is_u64()
+        || n.as_f64()
+            .is_some_and(|f| f.fract() == 0.0 && f.is_finite())
 }
 
 /// JSON equality as JSON Schema defines it: `1` equals `1.0`; depth-bounded.
@@ -500,8 +503,7 @@ pub(crate) fn json_eq(a: &Value, b: &Value, depth: usize) -> bool {
         }
         (Value::Object(x), Value::Object(y)) => {
             x.len() == y.len()
-                && x
-                    .iter()
+                && x.iter()
                     .all(|(k, p)| y.get(k).is_some_and(|q| json_eq(p, q, depth + 1)))
         }
         _ => a == b,

@@ -245,7 +245,12 @@ impl<'a> Compiler<'a> {
         let required: Vec<String> = obj
             .get("required")
             .and_then(Value::as_array)
-            .map(|r| r.iter().filter_map(Value::as_str).map(str::to_owned).collect())
+            .map(|r| {
+                r.iter()
+                    .filter_map(Value::as_str)
+                    .map(str::to_owned)
+                    .collect()
+            })
             .unwrap_or_default();
         if let Some(Value::Object(props)) = obj.get("properties") {
             let mut list: Vec<Prop> = props
@@ -294,8 +299,9 @@ impl<'a> Compiler<'a> {
     /// Resolves a local `$ref` (`#`, `#/$defs/X`, any JSON pointer into the root).
     fn reference(&mut self, r: &str, ptr: &str, depth: usize) -> Option<NodeId> {
         let Some(fragment) = r.strip_prefix('#') else {
-            self.notes
-                .push(format!("{ptr}/$ref: non-local reference {r:?}; not checked"));
+            self.notes.push(format!(
+                "{ptr}/$ref: non-local reference {r:?}; not checked"
+            ));
             return None;
         };
         let target_ptr = percent_decode(fragment);

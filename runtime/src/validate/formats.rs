@@ -62,9 +62,17 @@ pub fn check_number(format: &str, n: &Number) -> bool {
     match format {
         "int32" => in_range(f64::from(i32::MIN), f64::from(i32::MAX)),
         "uint32" => in_range(0.0, f64::from(u32::MAX)),
-        "int64" => n.as_i64().is_some() || n.as_f64().is_some_and(|f| f.fract() == 0.0 && f >= -9.223_372_036_854_776e18 && f < 9.223_372_036_854_776e18),
+        "int64" => {
+            n.as_i64().is_some()
+                || n.as_f64().is_some_and(|f| {
+                    f.fract() == 0.0
+                        && (-9.223_372_036_854_776e18..9.223_372_036_854_776e18).contains(&f)
+                })
+        }
         "uint64" => n.as_u64().is_some(),
-        "float" => n.as_f64().is_some_and(|f| f.is_finite() && f.abs() <= f64::from(f32::MAX)),
+        "float" => n
+            .as_f64()
+            .is_some_and(|f| f.is_finite() && f.abs() <= f64::from(f32::MAX)),
         _ => true,
     }
 }
@@ -119,7 +127,7 @@ pub fn decode_base64(s: &str) -> Option<Vec<u8>> {
         }
     }
     let rem = n % 4;
-    if rem == 1 || pad > 2 || (pad > 0 && (n + pad) % 4 != 0) || acc != 0 {
+    if rem == 1 || pad > 2 || (pad > 0 && !(n + pad).is_multiple_of(4)) || acc != 0 {
         return None;
     }
     Some(out)
@@ -129,8 +137,9 @@ fn digits(s: &[u8]) -> Option<u32> {
     if s.is_empty() || !s.iter().all(u8::is_ascii_digit) {
         return None;
     }
-    s.iter()
-        .try_fold(0u32, |acc, d| acc.checked_mul(10)?.checked_add(u32::from(d - b'0')))
+    s.iter().try_fold(0u32, |acc, d| {
+        acc.checked_mul(10)?.checked_add(u32::from(d - b'0'))
+    })
 }
 
 fn date(s: &str) -> bool {
@@ -264,7 +273,13 @@ fn uri_chars_ok(s: &str) -> bool {
             i += 3;
             continue;
         }
-        if c <= b' ' || c == 0x7f || matches!(c, b'<' | b'>' | b'"' | b'{' | b'}' | b'|' | b'\\' | b'^' | b'`') {
+        if c <= b' '
+            || c == 0x7f
+            || matches!(
+                c,
+                b'<' | b'>' | b'"' | b'{' | b'}' | b'|' | b'\\' | b'^' | b'`'
+            )
+        {
             return false;
         }
         i += 1;
@@ -397,8 +412,14 @@ mod tests {
     fn base64_tolerance_and_rejections() {
         assert_eq!(decode_base64("").unwrap(), b"");
         assert_eq!(decode_base64("aGVsbG8gd29ybGQ=").unwrap(), b"hello world");
-        assert_eq!(decode_base64("aGVs\nbG8g\nd29y\nbGQ=").unwrap(), b"hello world");
-        assert_eq!(decode_base64("-_8=").unwrap(), decode_base64("+/8=").unwrap());
+        assert_eq!(
+            decode_base64("aGVs\nbG8g\nd29y\nbGQ=").unwrap(),
+            b"hello world"
+        );
+        assert_eq!(
+            decode_base64("-_8=").unwrap(),
+            decode_base64("+/8=").unwrap()
+        );
         assert!(decode_base64("aGk=a").is_none());
         assert!(decode_base64("aGk==").is_none());
         assert!(decode_base64("aGl=").is_none(), "left-over bits");
@@ -414,7 +435,10 @@ mod tests {
         assert!(check_number("int32", &n(serde_json::json!(2147483647))));
         assert!(!check_number("int32", &n(serde_json::json!(2147483648u64))));
         assert!(!check_number("int32", &n(serde_json::json!(1.5))));
-        assert!(check_number("int64", &n(serde_json::json!(-9223372036854775808i64))));
+        assert!(check_number(
+            "int64",
+            &n(serde_json::json!(-9223372036854775808i64))
+        ));
         assert!(!check_number("int64", &n(serde_json::json!(1e19))));
         assert!(check_number("double", &n(serde_json::json!(1e300))));
         assert!(!check_number("float", &n(serde_json::json!(1e300))));

@@ -328,7 +328,10 @@ pub fn string_too_large(bytes: usize, limit: usize) -> String {
 
 /// `and 12 more problems` closing a cut list.
 pub fn more_problems(n: usize) -> String {
-    format!("and {n} more {}", if n == 1 { "problem" } else { "problems" })
+    format!(
+        "and {n} more {}",
+        if n == 1 { "problem" } else { "problems" }
+    )
 }
 
 /// A number as people write it: `1` rather than `1.0`.
@@ -432,10 +435,7 @@ mod tests {
             expected_number("number", &b),
             "a number greater than 0 and of at most 1.5"
         );
-        assert_eq!(
-            expected_number("number", &NumBounds::default()),
-            "a number"
-        );
+        assert_eq!(expected_number("number", &NumBounds::default()), "a number");
     }
 
     #[test]

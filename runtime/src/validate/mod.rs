@@ -58,7 +58,6 @@ use std::fmt;
 
 use serde_json::Value;
 
-pub(crate) use check::json_eq;
 pub(crate) use compile::escape as escape_pointer_token;
 
 /// One problem with a tool call's arguments.

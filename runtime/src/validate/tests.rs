@@ -29,8 +29,14 @@ fn valid_arguments_have_no_problems() {
 
 #[test]
 fn types_and_integers() {
-    let s = obj(json!({"n": {"type": "integer"}, "x": {"type": "number"}, "b": {"type": "boolean"}}), &[]);
-    assert!(lines(s.clone(), json!({"n": 2.0, "x": 1})).is_empty(), "2.0 is an integer");
+    let s = obj(
+        json!({"n": {"type": "integer"}, "x": {"type": "number"}, "b": {"type": "boolean"}}),
+        &[],
+    );
+    assert!(
+        lines(s.clone(), json!({"n": 2.0, "x": 1})).is_empty(),
+        "2.0 is an integer"
+    );
     assert_eq!(
         lines(s, json!({"n": 2.5, "x": "1", "b": "true"})),
         [
@@ -43,7 +49,10 @@ fn types_and_integers() {
 
 #[test]
 fn type_arrays_include_null() {
-    let s = obj(json!({"m": {"type": ["integer", "null"], "minimum": 1}}), &["m"]);
+    let s = obj(
+        json!({"m": {"type": ["integer", "null"], "minimum": 1}}),
+        &["m"],
+    );
     assert!(lines(s.clone(), json!({"m": null})).is_empty());
     assert_eq!(
         lines(s, json!({"m": "x"})),
@@ -53,9 +62,15 @@ fn type_arrays_include_null() {
 
 #[test]
 fn null_for_optional_property_is_absent() {
-    let s = obj(json!({"a": {"type": "string"}, "b": {"type": "string"}}), &["a"]);
+    let s = obj(
+        json!({"a": {"type": "string"}, "b": {"type": "string"}}),
+        &["a"],
+    );
     assert!(lines(s.clone(), json!({"a": "x", "b": null})).is_empty());
-    assert_eq!(lines(s, json!({"a": null})), ["/a: expected a string, got null"]);
+    assert_eq!(
+        lines(s, json!({"a": null})),
+        ["/a: expected a string, got null"]
+    );
 }
 
 #[test]
@@ -66,7 +81,10 @@ fn nested_pointers_and_every_problem() {
         &[],
     );
     assert_eq!(
-        lines(s, json!({"labels": ["a", "b", 5, true], "body": {"a/b": "x", "t~": 1}})),
+        lines(
+            s,
+            json!({"labels": ["a", "b", 5, true], "body": {"a/b": "x", "t~": 1}})
+        ),
         [
             "/labels/2: expected a string, got 5",
             "/labels/3: expected a string, got true",
@@ -79,7 +97,10 @@ fn nested_pointers_and_every_problem() {
 #[test]
 fn root_must_be_an_object() {
     let s = obj(json!({}), &[]);
-    assert_eq!(lines(s, json!([1])), ["/: expected an object, got an array of 1 item"]);
+    assert_eq!(
+        lines(s, json!([1])),
+        ["/: expected an object, got an array of 1 item"]
+    );
 }
 
 #[test]
@@ -102,15 +123,24 @@ fn enum_and_const() {
 #[test]
 fn additional_properties_schema_and_default() {
     let s = json!({"type": "object", "properties": {"a": {}}, "additionalProperties": {"type": "integer"}});
-    assert_eq!(lines(s, json!({"a": "x", "b": 1, "c": "y"})), [r#"/c: expected an integer, got "y""#]);
+    assert_eq!(
+        lines(s, json!({"a": "x", "b": 1, "c": "y"})),
+        [r#"/c: expected an integer, got "y""#]
+    );
     let open = json!({"type": "object", "properties": {"a": {}}});
     assert!(lines(open, json!({"zzz": 1})).is_empty());
 }
 
 #[test]
 fn string_lengths_count_characters() {
-    let s = obj(json!({"s": {"type": "string", "minLength": 2, "maxLength": 3}}), &[]);
-    assert!(lines(s.clone(), json!({"s": "ééé"})).is_empty(), "3 chars, 6 bytes");
+    let s = obj(
+        json!({"s": {"type": "string", "minLength": 2, "maxLength": 3}}),
+        &[],
+    );
+    assert!(
+        lines(s.clone(), json!({"s": "ééé"})).is_empty(),
+        "3 chars, 6 bytes"
+    );
     assert_eq!(
         lines(s.clone(), json!({"s": "abcd"})),
         ["/s: expected a string of between 2 and 3 characters, got 4 characters"]
@@ -130,7 +160,10 @@ fn patterns_search_and_unsupported_ones_are_skipped() {
     );
     let v = Validator::new(&s);
     assert_eq!(v.notes().len(), 1);
-    assert!(v.validate(&json!({"p": "abc", "q": "abc", "ecma": "admin"})).is_empty());
+    assert!(
+        v.validate(&json!({"p": "abc", "q": "abc", "ecma": "admin"}))
+            .is_empty()
+    );
     assert_eq!(
         lines(s, json!({"p": "ABC", "q": "xyz"})),
         [
@@ -149,9 +182,18 @@ fn numeric_bounds_and_multiple_of() {
                "even": {"type": "integer", "multipleOf": 2}}),
         &[],
     );
-    assert!(lines(s.clone(), json!({"limit": 100, "r": 0.5, "step": 0.3, "even": 10})).is_empty());
+    assert!(
+        lines(
+            s.clone(),
+            json!({"limit": 100, "r": 0.5, "step": 0.3, "even": 10})
+        )
+        .is_empty()
+    );
     assert_eq!(
-        lines(s.clone(), json!({"limit": 0, "r": 1, "step": 0.35, "even": 3})),
+        lines(
+            s.clone(),
+            json!({"limit": 0, "r": 1, "step": 0.35, "even": 3})
+        ),
         [
             "/limit: expected an integer between 1 and 100, got 0",
             "/r: expected a number greater than 0 and less than 1, got 1",
@@ -180,7 +222,13 @@ fn array_rules() {
         ["/a: expected an array of between 1 and 3 items, got 0 items"]
     );
     let u = obj(json!({"o": {"type": "array", "uniqueItems": true}}), &[]);
-    assert!(lines(u.clone(), json!({"o": [{"a": 1, "b": 2}, {"a": 1, "b": 3}]})).is_empty());
+    assert!(
+        lines(
+            u.clone(),
+            json!({"o": [{"a": 1, "b": 2}, {"a": 1, "b": 3}]})
+        )
+        .is_empty()
+    );
     assert_eq!(
         lines(u, json!({"o": [{"a": 1, "b": 2}, {"b": 2, "a": 1}]})),
         ["/o: expected unique items, but items 0 and 1 are equal"]
@@ -189,7 +237,10 @@ fn array_rules() {
 
 #[test]
 fn property_counts() {
-    let s = obj(json!({"m": {"type": "object", "minProperties": 1, "maxProperties": 2}}), &[]);
+    let s = obj(
+        json!({"m": {"type": "object", "minProperties": 1, "maxProperties": 2}}),
+        &[],
+    );
     assert_eq!(
         lines(s, json!({"m": {}})),
         ["/m: expected an object with between 1 and 2 properties, got 0 properties"]
@@ -204,9 +255,18 @@ fn formats_and_content_encoding() {
                "pw": {"type": "string", "format": "password"}}),
         &[],
     );
-    assert!(lines(s.clone(), json!({"when": "2024-01-31T09:30:00Z", "file": "aGk=", "n": 5, "pw": "x"})).is_empty());
+    assert!(
+        lines(
+            s.clone(),
+            json!({"when": "2024-01-31T09:30:00Z", "file": "aGk=", "n": 5, "pw": "x"})
+        )
+        .is_empty()
+    );
     assert_eq!(
-        lines(s, json!({"when": "yesterday", "id": "x", "file": "!!", "n": 3000000000u64})),
+        lines(
+            s,
+            json!({"when": "yesterday", "id": "x", "file": "!!", "n": 3000000000u64})
+        ),
         [
             r#"/when: expected a date-time (RFC 3339, e.g. 2024-01-31T09:30:00Z), got "yesterday""#,
             r#"/id: expected a UUID (e.g. 123e4567-e89b-12d3-a456-426614174000), got "x""#,
@@ -224,7 +284,10 @@ fn recursive_refs() {
             "children": {"type": "array", "items": {"$ref": "#/$defs/Node"}}}, "additionalProperties": false}}
     });
     assert_eq!(
-        lines(s, json!({"tree": {"name": "a", "children": [{"name": "b", "children": [{"name": 1, "x": 0}]}]}})),
+        lines(
+            s,
+            json!({"tree": {"name": "a", "children": [{"name": "b", "children": [{"name": 1, "x": 0}]}]}})
+        ),
         [
             "/tree/children/0/children/0/name: expected a string, got 1",
             r#"/tree/children/0/children/0: unknown property "x" (allowed: children, name)"#
@@ -247,12 +310,18 @@ fn any_of_reports_best_branch_or_summary() {
     );
     assert!(lines(s.clone(), json!({"v": "abc"})).is_empty());
     assert!(lines(s.clone(), json!({"v": ["x"]})).is_empty());
-    assert_eq!(lines(s.clone(), json!({"v": 5})), ["/v: expected a string or an array, got 5"]);
+    assert_eq!(
+        lines(s.clone(), json!({"v": 5})),
+        ["/v: expected a string or an array, got 5"]
+    );
     assert_eq!(
         lines(s.clone(), json!({"v": "abcd"})),
         ["/v: expected a string of at most 3 characters, got 4 characters"]
     );
-    assert_eq!(lines(s, json!({"v": ["x", 2]})), ["/v/1: expected a string, got 2"]);
+    assert_eq!(
+        lines(s, json!({"v": ["x", 2]})),
+        ["/v/1: expected a string, got 2"]
+    );
 }
 
 #[test]
@@ -260,13 +329,22 @@ fn nullable_ref_via_any_of() {
     let s = json!({"type": "object", "properties": {"m": {"anyOf": [{"$ref": "#/$defs/M"}, {"type": "null"}]}},
         "required": ["m"], "$defs": {"M": {"type": "object", "properties": {"t": {"type": "string"}}, "required": ["t"]}}});
     assert!(lines(s.clone(), json!({"m": null})).is_empty());
-    assert_eq!(lines(s.clone(), json!({"m": {}})), [r#"/m: missing required property "t""#]);
-    assert_eq!(lines(s, json!({"m": 1})), ["/m: expected an object or null, got 1"]);
+    assert_eq!(
+        lines(s.clone(), json!({"m": {}})),
+        [r#"/m: missing required property "t""#]
+    );
+    assert_eq!(
+        lines(s, json!({"m": 1})),
+        ["/m: expected an object or null, got 1"]
+    );
 }
 
 #[test]
 fn one_of_exactly_one() {
-    let s = obj(json!({"v": {"oneOf": [{"type": "integer"}, {"type": "number", "minimum": 0}]}}), &[]);
+    let s = obj(
+        json!({"v": {"oneOf": [{"type": "integer"}, {"type": "number", "minimum": 0}]}}),
+        &[],
+    );
     assert!(lines(s.clone(), json!({"v": -1})).is_empty());
     assert!(lines(s.clone(), json!({"v": 0.5})).is_empty());
     assert_eq!(
@@ -286,7 +364,10 @@ fn all_of_and_not() {
         ["/a: expected a string of at least 2 characters, got 1 character"]
     );
     let s = json!({"type": "object", "properties": {"b": {"not": {"const": "root"}}}, "required": ["b"]});
-    assert_eq!(lines(s, json!({"b": "root"})), [r#"/b: expected a value that is not "root", got "root""#]);
+    assert_eq!(
+        lines(s, json!({"b": "root"})),
+        [r#"/b: expected a value that is not "root", got "root""#]
+    );
 }
 
 #[test]
@@ -307,7 +388,10 @@ fn depth_limit_is_one_problem() {
     }
     let p = Validator::new(&s).validate(&v);
     assert_eq!(p.len(), 1, "{p:?}");
-    assert_eq!(p[0].message, "nesting deeper than 64 levels is not accepted");
+    assert_eq!(
+        p[0].message,
+        "nesting deeper than 64 levels is not accepted"
+    );
 }
 
 #[test]
@@ -328,7 +412,10 @@ fn huge_strings_are_not_scanned() {
     let v = Validator::with_limits(&json!({"type": "string", "pattern": "^a+$"}), limits);
     assert_eq!(
         v.validate(&json!("a".repeat(11))),
-        [ArgProblem::new("/", "string of 11 bytes exceeds the limit of 10 bytes")]
+        [ArgProblem::new(
+            "/",
+            "string of 11 bytes exceeds the limit of 10 bytes"
+        )]
     );
 }
 
@@ -371,6 +458,10 @@ fn parse_args_messages() {
 
 #[test]
 fn arg_errors_is_an_error() {
-    let e: Box<dyn std::error::Error> = Box::new(ArgErrors::new("t", vec![ArgProblem::new("/a", "m")]));
-    assert_eq!(e.to_string(), "invalid arguments for tool t (1 problem):\n/a: m");
+    let e: Box<dyn std::error::Error> =
+        Box::new(ArgErrors::new("t", vec![ArgProblem::new("/a", "m")]));
+    assert_eq!(
+        e.to_string(),
+        "invalid arguments for tool t (1 problem):\n/a: m"
+    );
 }
