@@ -24,7 +24,7 @@
 //!   and the rest described;
 //! - a tool without input properties has no `parameters` at all.
 
-use std::collections::HashSet;
+use std::collections::{BTreeMap, HashSet};
 
 use serde_json::{Map, Value, json};
 
@@ -44,6 +44,7 @@ pub(crate) fn render(tool: &ToolDef) -> Rendered {
     let mut w = Walker {
         root: tool.input_schema,
         notes: Vec::new(),
+        cuts: BTreeMap::new(),
         nodes: 0,
         stack: Vec::new(),
     };
@@ -81,10 +82,18 @@ pub(crate) fn render(tool: &ToolDef) -> Rendered {
                 .push("input schema is not an object with properties; parameters omitted".into());
         }
     }
+    let mut notes = w.notes;
+    for (msg, (first, n)) in w.cuts {
+        notes.push(if n == 1 {
+            format!("{first}: {msg}")
+        } else {
+            format!("{first} (and {} more places): {msg}", n - 1)
+        });
+    }
     Rendered {
         tool: Value::Object(decl),
         strict: false,
-        notes: w.notes,
+        notes,
     }
 }
 
@@ -98,6 +107,8 @@ fn param_name_ok(k: &str) -> bool {
 struct Walker<'a> {
     root: &'a Value,
     notes: Vec<String>,
+    /// Cut references: message -> (first pointer, count), reported once each.
+    cuts: BTreeMap<String, (String, usize)>,
     nodes: usize,
     stack: Vec<&'a str>,
 }
@@ -157,19 +168,19 @@ impl<'a> Walker<'a> {
         }
         if let Some(Value::Array(ts)) = m.get("type") {
             let non_null = ts.iter().filter(|t| t.as_str() != Some("null")).count();
-            if non_null > 1 {
-                if let Some(w) = split_type_array(m) {
-                    return self.node_owned(Value::Object(w), ptr, depth);
-                }
+            if non_null > 1
+                && let Some(w) = split_type_array(m)
+            {
+                return self.node_owned(Value::Object(w), ptr, depth);
             }
         }
         let has_type = m.contains_key("type") || m.contains_key("properties");
         if !has_type {
             for kw in ["anyOf", "oneOf", "allOf"] {
-                if let Some(Value::Array(bs)) = m.get(kw) {
-                    if !bs.is_empty() {
-                        return self.composition(m, kw, bs, ptr, depth);
-                    }
+                if let Some(Value::Array(bs)) = m.get(kw)
+                    && !bs.is_empty()
+                {
+                    return self.composition(m, kw, bs, ptr, depth);
                 }
             }
         } else {
@@ -193,12 +204,14 @@ impl<'a> Walker<'a> {
         let mut sub = Walker {
             root: self.root,
             notes: Vec::new(),
+            cuts: std::mem::take(&mut self.cuts),
             nodes: self.nodes,
             stack: self.stack.clone(),
         };
         let out = sub.node(&v, ptr, depth + 1);
         self.nodes = sub.nodes;
         self.notes.append(&mut sub.notes);
+        self.cuts = sub.cuts;
         out
     }
 
@@ -223,10 +236,14 @@ impl<'a> Walker<'a> {
             } else {
                 "size limit"
             };
-            self.notes
-                .push(format!("{ptr}: $ref {r} not expanded ({why})"));
+            let entry = self.cuts.entry(format!("$ref {r} not expanded ({why})"));
+            entry.or_insert_with(|| (ptr.to_string(), 0)).1 += 1;
             let base = sibling_desc.or_else(|| target.get("description").and_then(Value::as_str));
-            let note = format!("{name}, not expanded here ({why})");
+            let note = if repeats >= MAX_REF_REPEATS {
+                format!("recursive {name}; deeper levels not shown")
+            } else {
+                format!("{name}; not shown, tool too large")
+            };
             let d = with_phrases(base, &[note]);
             let is_obj = target
                 .as_object()
@@ -527,10 +544,10 @@ impl<'a> Walker<'a> {
                 }
             }
         }
-        if t == "string" {
-            if let Some(p @ Value::String(_)) = m.get("pattern") {
-                out.insert("pattern".into(), p.clone());
-            }
+        if t == "string"
+            && let Some(p @ Value::String(_)) = m.get("pattern")
+        {
+            out.insert("pattern".into(), p.clone());
         }
         if t == "integer" || t == "number" {
             for k in ["minimum", "maximum"] {
@@ -544,10 +561,10 @@ impl<'a> Walker<'a> {
                 }
             }
         }
-        if t == "array" {
-            if let Some(v) = m.get("uniqueItems") {
-                phrases.extend(constraint_phrase("uniqueItems", v));
-            }
+        if t == "array"
+            && let Some(v) = m.get("uniqueItems")
+        {
+            phrases.extend(constraint_phrase("uniqueItems", v));
         }
         if let Some(d) = m.get("default") {
             let primitive = !(d.is_object() || d.is_array());
@@ -694,7 +711,7 @@ mod tests {
         let cut = &lvl2["properties"]["kids"]["items"];
         assert_eq!(
             cut,
-            &json!({"type": "OBJECT", "description": "A node. (N, not expanded here (recursive))"})
+            &json!({"type": "OBJECT", "description": "A node. (recursive N; deeper levels not shown)"})
         );
         assert!(r.notes.iter().any(|n| n.contains("recursive")));
     }

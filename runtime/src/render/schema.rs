@@ -291,16 +291,14 @@ pub(crate) fn constraint_phrase(k: &str, v: &Value) -> Option<String> {
         "pattern" => format!("pattern {}", n()),
         "minItems" => format!("at least {} items", n()),
         "maxItems" => format!("at most {} items", n()),
-        "uniqueItems" => {
-            if v.as_bool() == Some(true) {
-                "items unique".to_string()
-            } else {
-                return None;
-            }
-        }
+        "uniqueItems" if v.as_bool() == Some(true) => "items unique".to_string(),
         "minProperties" => format!("at least {} properties", n()),
         "maxProperties" => format!("at most {} properties", n()),
-        "format" => format!("format: {}", v.as_str().unwrap_or_default()),
+        // Storage widths say nothing a model can act on.
+        "format" => match v.as_str() {
+            Some("int32" | "int64" | "float" | "double") | None => return None,
+            Some(f) => format!("format: {f}"),
+        },
         "contentEncoding" => match v.as_str() {
             Some("base64") => "base64-encoded".to_string(),
             Some(e) => format!("{e}-encoded"),
@@ -308,13 +306,7 @@ pub(crate) fn constraint_phrase(k: &str, v: &Value) -> Option<String> {
         },
         "contentMediaType" => format!("media type {}", v.as_str().unwrap_or_default()),
         "default" => format!("default: {}", n()),
-        "deprecated" => {
-            if v.as_bool() == Some(true) {
-                "deprecated".to_string()
-            } else {
-                return None;
-            }
-        }
+        "deprecated" if v.as_bool() == Some(true) => "deprecated".to_string(),
         "examples" => {
             let first = v.as_array().and_then(|a| a.first())?;
             if first.is_object() || first.is_array() {

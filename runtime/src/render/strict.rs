@@ -137,11 +137,11 @@ pub(crate) fn lower(schema: &Value, profile: &Profile) -> Lowered {
         blockers: Vec::new(),
         notes: Vec::new(),
     };
-    if !profile.allow_recursion {
-        if let Some(def) = ref_cycle(schema) {
-            w.blockers
-                .push(format!("recursive schema ($ref cycle through {def})"));
-        }
+    if !profile.allow_recursion
+        && let Some(def) = ref_cycle(schema)
+    {
+        w.blockers
+            .push(format!("recursive schema ($ref cycle through {def})"));
     }
     let mut out = match w.node(schema, "", 0) {
         Value::Object(m) => m,
@@ -212,10 +212,10 @@ impl Walker<'_> {
         if let Some(Value::Array(ts)) = m.get("type") {
             let non_null = ts.iter().filter(|t| t.as_str() != Some("null")).count();
             let has_null = non_null < ts.len();
-            if non_null > 1 || (self.p.single_types && has_null && ts.len() > 1) {
-                if let Some(w) = split_type_array(m) {
-                    return self.node(&Value::Object(w), ptr, depth + 1);
-                }
+            if (non_null > 1 || (self.p.single_types && has_null && ts.len() > 1))
+                && let Some(w) = split_type_array(m)
+            {
+                return self.node(&Value::Object(w), ptr, depth + 1);
             }
         }
         if let Some(r) = m.get("$ref") {
@@ -622,7 +622,7 @@ pub(crate) fn ref_cycle(root: &Value) -> Option<String> {
     let mut adj: BTreeMap<String, Vec<String>> = BTreeMap::new();
     let mut refs = Vec::new();
     collect_refs(root, &mut refs, 0);
-    if refs.iter().any(|r| *r == "#") {
+    if refs.contains(&"#") {
         return Some("#".into());
     }
     adj.insert(
@@ -633,7 +633,7 @@ pub(crate) fn ref_cycle(root: &Value) -> Option<String> {
         for (name, d) in defs {
             let mut refs = Vec::new();
             collect_refs(d, &mut refs, 0);
-            if refs.iter().any(|r| *r == "#") {
+            if refs.contains(&"#") {
                 return Some(name.clone());
             }
             adj.insert(
