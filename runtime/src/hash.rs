@@ -87,7 +87,10 @@ mod tests {
     #[test]
     fn array_order_and_values_do_change_the_hash() {
         assert_ne!(schema_hash(&json!([1, 2])), schema_hash(&json!([2, 1])));
-        assert_ne!(schema_hash(&json!({"a": "1"})), schema_hash(&json!({"a": 1})));
+        assert_ne!(
+            schema_hash(&json!({"a": "1"})),
+            schema_hash(&json!({"a": 1}))
+        );
     }
 
     #[test]

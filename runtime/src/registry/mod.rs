@@ -1,1 +1,670 @@
 //! The registry: installs and atomically swaps tool sets, keeps history, reports changes.
+//!
+//! Readers ([`Registry::snapshot`], [`Registry::export`], [`Registry::prepare`]) load an
+//! `Arc<Snapshot>` from an [`ArcSwap`] and never wait for a writer. Writers (install, replace,
+//! remove, rollback, enable/disable) are serialised by one mutex, build a complete new snapshot
+//! and publish it with a single atomic store, so a reader sees either the old versions or the
+//! new ones, never a mix, and a call prepared on a snapshot keeps that snapshot's version of its
+//! tool set alive until it is done.
+//!
+//! Every change produces an [`InstallReport`]: tool lists by schema hash plus the breaking-change
+//! analysis of the [`Differ`]. An [`InstallPolicy`] decides whether a breaking install goes
+//! through; a rejected install changes nothing (neither the live sets nor the history).
+
+use std::collections::{BTreeMap, HashMap, HashSet};
+use std::fmt;
+use std::sync::{Arc, Mutex, MutexGuard, PoisonError, mpsc};
+use std::time::SystemTime;
+
+use arc_swap::ArcSwap;
+use serde_json::Value;
+use serde_json::value::RawValue;
+
+use crate::manifest::Manifest;
+use crate::toolset::{
+    CallError, DynamicToolSet, Provider, RenderedTool, Renderer, ToolBackend, ToolSet, prerender,
+};
+
+mod diff_seam;
+mod error;
+mod history;
+mod listeners;
+mod names;
+mod report;
+mod snapshot;
+
+pub use error::RegistryError;
+pub use history::HistoryEntry;
+pub use listeners::ListenerId;
+pub use names::{MAX_NAMESPACE, MAX_TOOL_NAME, exported_name};
+pub use report::{Action, ChangeEvent, Differ, InstallReport, VersionRef};
+pub use snapshot::{LiveSet, Routed, Snapshot, ToolEntry, ToolFilter};
+
+#[cfg(any())]
+pub use diff_seam::{CrateDiffer, DefaultRegistry};
+use history::{History, Kept};
+use listeners::Listeners;
+use snapshot::LiveTool;
+
+/// What happens to an install that breaks callers.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum InstallPolicy {
+    /// Install it; the report says what breaks.
+    #[default]
+    AllowBreaking,
+    /// Refuse it; the live version and the history stay as they are.
+    RejectBreaking,
+}
+
+/// Registry-wide settings.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct RegistryConfig {
+    /// Versions kept per tool set, the live one included (at least 1).
+    pub history_len: usize,
+    /// The policy for installs that do not choose one.
+    pub default_policy: InstallPolicy,
+}
+
+impl Default for RegistryConfig {
+    fn default() -> Self {
+        RegistryConfig {
+            history_len: 10,
+            default_policy: InstallPolicy::AllowBreaking,
+        }
+    }
+}
+
+/// Per-install choices.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct InstallOptions {
+    /// Overrides [`RegistryConfig::default_policy`].
+    pub policy: Option<InstallPolicy>,
+    /// The namespace to export the tools under: `None` keeps the set's current namespace (none
+    /// for a new set), `Some("")` removes it. Tools are exported as `{namespace}_{tool}`.
+    pub namespace: Option<String>,
+}
+
+impl InstallOptions {
+    /// Sets the policy.
+    pub fn policy(mut self, policy: InstallPolicy) -> Self {
+        self.policy = Some(policy);
+        self
+    }
+    /// Sets the namespace (`""` for none).
+    pub fn namespace(mut self, namespace: impl Into<String>) -> Self {
+        self.namespace = Some(namespace.into());
+        self
+    }
+}
+
+/// A new version about to be installed, and how history will keep it.
+struct Candidate {
+    toolset: Arc<dyn ToolSet>,
+    dynamic: Option<Arc<DynamicToolSet>>,
+    kept: Option<Kept>,
+    reuse: Vec<Arc<RenderedTool>>,
+}
+
+struct Writer<R> {
+    histories: BTreeMap<String, History<R>>,
+    generation: u64,
+}
+
+/// Installed tool sets, swapped atomically. See the module docs.
+pub struct Registry<D: Differ> {
+    live: ArcSwap<Snapshot>,
+    writer: Mutex<Writer<D::Report>>,
+    listeners: Listeners<D::Report>,
+    differ: D,
+    renderer: Arc<dyn Renderer>,
+    backend: Arc<dyn ToolBackend>,
+    config: RegistryConfig,
+}
+
+impl<D: Differ> fmt::Debug for Registry<D> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Registry")
+            .field("snapshot", &self.live.load())
+            .field("config", &self.config)
+            .finish_non_exhaustive()
+    }
+}
+
+type Result<T, D> = std::result::Result<T, RegistryError<<D as Differ>::Report>>;
+
+impl<D: Differ> Registry<D> {
+    /// A registry with the given breaking-change analysis, renderer (for pre-rendering
+    /// declarations) and backend (for runtime-loaded manifests).
+    pub fn with_parts(
+        differ: D,
+        renderer: Arc<dyn Renderer>,
+        backend: Arc<dyn ToolBackend>,
+        config: RegistryConfig,
+    ) -> Self {
+        Registry {
+            live: ArcSwap::from_pointee(Snapshot::new(0, BTreeMap::new(), BTreeMap::new())),
+            writer: Mutex::new(Writer {
+                histories: BTreeMap::new(),
+                generation: 0,
+            }),
+            listeners: Listeners::new(),
+            differ,
+            renderer,
+            backend,
+            config,
+        }
+    }
+
+    /// The settings.
+    pub fn config(&self) -> &RegistryConfig {
+        &self.config
+    }
+
+    // ---- readers: never block -------------------------------------------------------------
+
+    /// The current snapshot; hold it to work on one consistent set of versions.
+    pub fn snapshot(&self) -> Arc<Snapshot> {
+        self.live.load_full()
+    }
+
+    /// [`Snapshot::export`] on the current snapshot.
+    pub fn export(&self, provider: Provider, filter: &ToolFilter) -> Arc<str> {
+        self.live.load().export(provider, filter)
+    }
+
+    /// [`Snapshot::export_raw`] on the current snapshot.
+    pub fn export_raw(&self, provider: Provider, filter: &ToolFilter) -> Vec<Arc<RawValue>> {
+        self.live.load().export_raw(provider, filter)
+    }
+
+    /// [`Snapshot::prepare`] on the current snapshot.
+    pub fn prepare(&self, tool: &str, args: &Value) -> std::result::Result<Routed, CallError> {
+        self.live.load().prepare(tool, args)
+    }
+
+    // ---- history and listeners -------------------------------------------------------------
+
+    /// The kept versions of `set`, oldest first (empty if it was never installed).
+    pub fn history(&self, set: &str) -> Vec<HistoryEntry<D::Report>> {
+        self.lock()
+            .histories
+            .get(set)
+            .map(|h| h.entries.iter().cloned().collect())
+            .unwrap_or_default()
+    }
+
+    /// Calls `f` with every change event, in the order changes happen. `f` runs while the
+    /// change is being committed: it may read the registry, but changing it returns
+    /// [`RegistryError::Reentrant`].
+    pub fn on_change<F>(&self, f: F) -> ListenerId
+    where
+        F: Fn(&ChangeEvent<D::Report>) + Send + Sync + 'static,
+    {
+        self.listeners.add_callback(Arc::new(f))
+    }
+
+    /// A channel receiving every change event from now on. Dropping the receiver unsubscribes.
+    pub fn subscribe(&self) -> mpsc::Receiver<ChangeEvent<D::Report>> {
+        self.listeners.add_channel()
+    }
+
+    /// Removes a callback; `false` if it was not registered.
+    pub fn remove_listener(&self, id: ListenerId) -> bool {
+        self.listeners.remove(id)
+    }
+
+    // ---- writers ---------------------------------------------------------------------------
+
+    /// Installs (or replaces) the tool set `set` with a tool set built elsewhere, e.g. by
+    /// generated code. History keeps the `Arc` for rollbacks.
+    pub fn install(
+        &self,
+        set: &str,
+        toolset: Arc<dyn ToolSet>,
+        options: InstallOptions,
+    ) -> Result<Arc<InstallReport<D::Report>>, D> {
+        listeners::check_not_in_listener()?;
+        let mut w = self.lock();
+        let candidate = Candidate {
+            toolset,
+            dynamic: None,
+            kept: None,
+            reuse: Vec::new(),
+        };
+        self.apply(&mut w, set, candidate, &options, None)
+    }
+
+    /// Installs (or replaces) the tool set `set` from a manifest loaded at run time, checking
+    /// arguments and building requests with the registry's backend. Argument checkers of tools
+    /// whose schema did not change are shared with the live version.
+    pub fn install_manifest(
+        &self,
+        set: &str,
+        manifest: Manifest,
+        options: InstallOptions,
+    ) -> Result<Arc<InstallReport<D::Report>>, D> {
+        listeners::check_not_in_listener()?;
+        // Compile outside the writer lock; the live version is only a source of reusable
+        // checkers, so a concurrent swap costs at most some recompilation.
+        let live = self.live.load_full();
+        let previous = live.set(set).and_then(|s| s.dynamic.as_deref());
+        let dynamic = Arc::new(DynamicToolSet::reusing(
+            manifest,
+            Arc::clone(&self.backend),
+            previous,
+        ));
+        drop(live);
+        let mut w = self.lock();
+        let candidate = Candidate {
+            toolset: Arc::clone(&dynamic) as Arc<dyn ToolSet>,
+            dynamic: Some(dynamic),
+            kept: None,
+            reuse: Vec::new(),
+        };
+        self.apply(&mut w, set, candidate, &options, None)
+    }
+
+    /// Re-installs a kept version of `set` (a swap with its own report, recorded in history as
+    /// a new version). `policy` overrides the registry default.
+    pub fn rollback(
+        &self,
+        set: &str,
+        seq: u64,
+        policy: Option<InstallPolicy>,
+    ) -> Result<Arc<InstallReport<D::Report>>, D> {
+        listeners::check_not_in_listener()?;
+        let mut w = self.lock();
+        let history = w
+            .histories
+            .get(set)
+            .ok_or_else(|| RegistryError::UnknownSet {
+                set: set.to_owned(),
+            })?;
+        let entry = history
+            .get(seq)
+            .ok_or_else(|| RegistryError::UnknownVersion {
+                set: set.to_owned(),
+                seq,
+                kept: history.seqs(),
+            })?
+            .clone();
+        let live = self.live.load_full();
+        let candidate = match &entry.kept {
+            Kept::ToolSet(ts) => Candidate {
+                toolset: Arc::clone(ts),
+                dynamic: None,
+                kept: Some(entry.kept.clone()),
+                reuse: entry.rendered.clone(),
+            },
+            kept @ Kept::Manifest { .. } => {
+                let manifest = kept.to_manifest().unwrap_or_else(empty_manifest);
+                let previous = live.set(set).and_then(|s| s.dynamic.as_deref());
+                let dynamic = Arc::new(DynamicToolSet::reusing(
+                    manifest,
+                    Arc::clone(&self.backend),
+                    previous,
+                ));
+                Candidate {
+                    toolset: Arc::clone(&dynamic) as Arc<dyn ToolSet>,
+                    dynamic: Some(dynamic),
+                    kept: Some(entry.kept.clone()),
+                    reuse: entry.rendered.clone(),
+                }
+            }
+        };
+        let options = InstallOptions {
+            policy,
+            namespace: Some(entry.namespace.clone().unwrap_or_default()),
+        };
+        self.apply(&mut w, set, candidate, &options, Some(seq))
+    }
+
+    /// Removes `set`. Its history is kept, so a later rollback can restore it.
+    pub fn remove(&self, set: &str) -> Result<Arc<InstallReport<D::Report>>, D> {
+        listeners::check_not_in_listener()?;
+        let mut w = self.lock();
+        let snap = self.live.load_full();
+        let current = snap.set(set).ok_or_else(|| RegistryError::UnknownSet {
+            set: set.to_owned(),
+        })?;
+        let empty = empty_manifest();
+        let analysis = self.differ.diff(current.toolset.manifest(), &empty);
+        let removed: Vec<String> = current.tool_names().map(str::to_owned).collect();
+        let report = Arc::new(InstallReport {
+            set: set.to_owned(),
+            action: Action::Remove,
+            from: Some(version_ref(current)),
+            to: None,
+            namespace: current.namespace.clone(),
+            added: Vec::new(),
+            breaking: self.differ.is_breaking(&analysis) || !removed.is_empty(),
+            removed,
+            updated: Vec::new(),
+            unchanged: Vec::new(),
+            analysis,
+            at: SystemTime::now(),
+        });
+        let mut sets = snap.sets.clone();
+        sets.remove(set);
+        w.generation += 1;
+        self.live.store(Arc::new(Snapshot::new(
+            w.generation,
+            sets,
+            snap.disabled.clone(),
+        )));
+        if let Some(h) = w.histories.get_mut(set) {
+            h.live = None;
+        }
+        self.listeners
+            .notify(&ChangeEvent::Applied(Arc::clone(&report)));
+        Ok(report)
+    }
+
+    /// Switches a tool off: it leaves every export and calls to it return
+    /// [`CallError::Disabled`] with `reason`. Stays off across replacements of its set while
+    /// the tool exists. Returns `false` when it was already disabled with that reason.
+    pub fn disable(&self, tool: &str, reason: &str) -> Result<bool, D> {
+        self.toggle(tool, Some(reason))
+    }
+
+    /// Switches a tool back on. Returns `false` when it was not disabled.
+    pub fn enable(&self, tool: &str) -> Result<bool, D> {
+        self.toggle(tool, None)
+    }
+
+    fn toggle(&self, tool: &str, reason: Option<&str>) -> Result<bool, D> {
+        listeners::check_not_in_listener()?;
+        let mut w = self.lock();
+        let snap = self.live.load_full();
+        let (owner, _) = snap
+            .routes
+            .get(tool)
+            .ok_or_else(|| RegistryError::UnknownTool {
+                tool: tool.to_owned(),
+            })?;
+        let set = owner.name.clone();
+        let mut disabled = snap.disabled.clone();
+        let changed = match reason {
+            Some(reason) => {
+                let entry = disabled.entry(set.clone()).or_default();
+                entry.insert(tool.to_owned(), reason.to_owned()).as_deref() != Some(reason)
+            }
+            None => disabled
+                .get_mut(&set)
+                .is_some_and(|m| m.remove(tool).is_some()),
+        };
+        if !changed {
+            return Ok(false);
+        }
+        w.generation += 1;
+        self.live.store(Arc::new(Snapshot::new(
+            w.generation,
+            snap.sets.clone(),
+            disabled,
+        )));
+        let event = match reason {
+            Some(reason) => ChangeEvent::ToolDisabled {
+                set,
+                tool: tool.to_owned(),
+                reason: reason.to_owned(),
+            },
+            None => ChangeEvent::ToolEnabled {
+                set,
+                tool: tool.to_owned(),
+            },
+        };
+        self.listeners.notify(&event);
+        Ok(true)
+    }
+
+    fn lock(&self) -> MutexGuard<'_, Writer<D::Report>> {
+        // A listener that panicked leaves the state consistent: the swap and history push
+        // happen before notification.
+        self.writer.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+
+    /// The install pipeline shared by install, install_manifest and rollback. Everything that
+    /// can fail happens before the swap.
+    fn apply(
+        &self,
+        w: &mut Writer<D::Report>,
+        set: &str,
+        candidate: Candidate,
+        options: &InstallOptions,
+        rollback_to: Option<u64>,
+    ) -> Result<Arc<InstallReport<D::Report>>, D> {
+        if set.is_empty() {
+            return Err(RegistryError::EmptySetName);
+        }
+        let snap = self.live.load_full();
+        let current = snap.set(set);
+        let namespace = match &options.namespace {
+            Some(ns) if ns.is_empty() => None,
+            Some(ns) => Some(ns.clone()),
+            None => current.and_then(|c| c.namespace.clone()),
+        };
+        if let Some(ns) = &namespace
+            && let Some(reason) = names::invalid_reason(ns, MAX_NAMESPACE)
+        {
+            return Err(RegistryError::InvalidNamespace {
+                set: set.to_owned(),
+                namespace: ns.clone(),
+                reason,
+            });
+        }
+
+        // Names: valid, unique within the set, not exported by another set.
+        let manifest = candidate.toolset.manifest();
+        let mut exported = Vec::with_capacity(manifest.tools.len());
+        let mut seen = HashSet::with_capacity(manifest.tools.len());
+        for tool in &manifest.tools {
+            if let Some(reason) = names::invalid_reason(&tool.name, MAX_TOOL_NAME) {
+                return Err(RegistryError::InvalidToolName {
+                    set: set.to_owned(),
+                    tool: tool.name.clone(),
+                    reason,
+                });
+            }
+            let name = exported_name(namespace.as_deref(), &tool.name);
+            if !seen.insert(name.clone()) {
+                return Err(RegistryError::DuplicateTool {
+                    set: set.to_owned(),
+                    tool: name,
+                });
+            }
+            if let Some((owner, _)) = snap.routes.get(&name)
+                && owner.name != set
+            {
+                return Err(RegistryError::NameClash {
+                    tool: name,
+                    set: set.to_owned(),
+                    other_set: owner.name.clone(),
+                });
+            }
+            exported.push(name);
+        }
+
+        // Report.
+        let history = w.histories.get(set);
+        let seq = history.map_or(1, |h| h.next_seq);
+        let report = self.report(
+            set,
+            current,
+            manifest,
+            &exported,
+            &namespace,
+            seq,
+            rollback_to,
+        );
+        let policy = options.policy.unwrap_or(self.config.default_policy);
+        if report.breaking && policy == InstallPolicy::RejectBreaking {
+            let report = Arc::new(report);
+            self.listeners
+                .notify(&ChangeEvent::Rejected(Arc::clone(&report)));
+            return Err(RegistryError::Rejected(Box::new((*report).clone())));
+        }
+
+        // Pre-render, sharing what did not change (with the live version, or with the kept
+        // version being restored).
+        let mut pool: HashMap<&str, &Arc<RenderedTool>> = HashMap::new();
+        for r in &candidate.reuse {
+            pool.insert(r.name(), r);
+        }
+        if let Some(cur) = current {
+            for t in &cur.tools {
+                pool.entry(t.exported.as_str()).or_insert(&t.rendered);
+            }
+        }
+        let mut tools = Vec::with_capacity(exported.len());
+        for (index, (tool, name)) in manifest.tools.iter().zip(exported).enumerate() {
+            let rendered = prerender(
+                &*self.renderer,
+                tool,
+                &name,
+                pool.get(name.as_str()).copied(),
+            )
+            .map_err(|e| RegistryError::Render {
+                set: set.to_owned(),
+                tool: name.clone(),
+                message: e.to_string(),
+            })?;
+            tools.push(LiveTool {
+                exported: name,
+                index,
+                rendered,
+            });
+        }
+        let kept = match candidate.kept {
+            Some(k) => k,
+            None if candidate.dynamic.is_some() => {
+                Kept::manifest(manifest, history.and_then(History::latest_kept))
+            }
+            None => Kept::ToolSet(Arc::clone(&candidate.toolset)),
+        };
+        let rendered = tools.iter().map(|t| Arc::clone(&t.rendered)).collect();
+        let live_set = Arc::new(LiveSet {
+            name: set.to_owned(),
+            namespace: namespace.clone(),
+            seq,
+            toolset: Arc::clone(&candidate.toolset),
+            dynamic: candidate.dynamic,
+            tools,
+        });
+
+        // Swap.
+        let mut sets = snap.sets.clone();
+        sets.insert(set.to_owned(), live_set);
+        w.generation += 1;
+        self.live.store(Arc::new(Snapshot::new(
+            w.generation,
+            sets,
+            snap.disabled.clone(),
+        )));
+
+        let report = Arc::new(report);
+        let entry = HistoryEntry {
+            seq,
+            version: manifest.version.clone(),
+            installed_at: report.at,
+            source_hash: manifest.source_hash.clone(),
+            namespace,
+            report: Arc::clone(&report),
+            kept,
+            rendered,
+        };
+        w.histories
+            .entry(set.to_owned())
+            .or_insert_with(History::new)
+            .push(entry, self.config.history_len);
+        self.listeners
+            .notify(&ChangeEvent::Applied(Arc::clone(&report)));
+        Ok(report)
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    fn report(
+        &self,
+        set: &str,
+        current: Option<&Arc<LiveSet>>,
+        new: &Manifest,
+        exported: &[String],
+        namespace: &Option<String>,
+        seq: u64,
+        rollback_to: Option<u64>,
+    ) -> InstallReport<D::Report> {
+        let empty = empty_manifest();
+        let old = current.map_or(&empty, |c| c.toolset.manifest());
+        let analysis = self.differ.diff(old, new);
+
+        let mut old_hashes: HashMap<&str, &str> = HashMap::new();
+        if let Some(cur) = current {
+            for t in &cur.tools {
+                if let Some(m) = old.tools.get(t.index) {
+                    old_hashes.insert(t.exported.as_str(), m.schema_hash.as_str());
+                }
+            }
+        }
+        let (mut added, mut updated, mut unchanged) = (Vec::new(), Vec::new(), Vec::new());
+        for (tool, name) in new.tools.iter().zip(exported) {
+            match old_hashes.get(name.as_str()) {
+                None => added.push(name.clone()),
+                Some(h) if *h == tool.schema_hash => unchanged.push(name.clone()),
+                Some(_) => updated.push(name.clone()),
+            }
+        }
+        let new_names: HashSet<&str> = exported.iter().map(String::as_str).collect();
+        let removed: Vec<String> = current
+            .map(|c| {
+                c.tool_names()
+                    .filter(|n| !new_names.contains(n))
+                    .map(str::to_owned)
+                    .collect()
+            })
+            .unwrap_or_default();
+        let renamed_all = current.is_some_and(|c| c.namespace != *namespace && !c.tools.is_empty());
+        InstallReport {
+            set: set.to_owned(),
+            action: match (rollback_to, current) {
+                (Some(to), _) => Action::Rollback { to },
+                (None, Some(_)) => Action::Replace,
+                (None, None) => Action::Install,
+            },
+            from: current.map(|c| version_ref(c)),
+            to: Some(VersionRef {
+                seq,
+                version: new.version.clone(),
+            }),
+            namespace: namespace.clone(),
+            added,
+            removed,
+            updated,
+            unchanged,
+            breaking: self.differ.is_breaking(&analysis) || renamed_all,
+            analysis,
+            at: SystemTime::now(),
+        }
+    }
+}
+
+fn version_ref(set: &LiveSet) -> VersionRef {
+    VersionRef {
+        seq: set.seq,
+        version: set.version().to_owned(),
+    }
+}
+
+/// The "before" of a first install and the "after" of a removal.
+fn empty_manifest() -> Manifest {
+    Manifest {
+        title: String::new(),
+        version: String::new(),
+        openapi: String::new(),
+        source_hash: String::new(),
+        namespace: None,
+        servers: Vec::new(),
+        tools: Vec::new(),
+    }
+}
+
+#[cfg(test)]
+mod tests;

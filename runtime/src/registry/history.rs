@@ -1,0 +1,193 @@
+//! Version history per tool set, bounded, with what is needed to roll back.
+//!
+//! Unchanged tools share memory across kept versions: runtime-loaded manifests are kept as
+//! one `Arc<ToolManifest>` per tool, reused from the previous version when the tool is equal,
+//! and pre-rendered declarations are shared the same way.
+
+use std::collections::{HashMap, VecDeque};
+use std::fmt;
+use std::sync::Arc;
+use std::time::SystemTime;
+
+use super::report::InstallReport;
+use crate::manifest::{Manifest, ToolManifest};
+use crate::toolset::{RenderedTool, ToolSet};
+
+/// One kept version of a tool set.
+pub struct HistoryEntry<R> {
+    /// Registry sequence number (increasing per set).
+    pub seq: u64,
+    /// `info.version` of the manifest.
+    pub version: String,
+    /// When it was installed.
+    pub installed_at: SystemTime,
+    /// [`Manifest::source_hash`] of the version.
+    pub source_hash: String,
+    /// The namespace it was exported under.
+    pub namespace: Option<String>,
+    /// The report of the change that installed it.
+    pub report: Arc<InstallReport<R>>,
+    pub(crate) kept: Kept,
+    pub(crate) rendered: Vec<Arc<RenderedTool>>,
+}
+
+// Manual impl: everything is shared, `R` need not be `Clone`.
+impl<R> Clone for HistoryEntry<R> {
+    fn clone(&self) -> Self {
+        HistoryEntry {
+            seq: self.seq,
+            version: self.version.clone(),
+            installed_at: self.installed_at,
+            source_hash: self.source_hash.clone(),
+            namespace: self.namespace.clone(),
+            report: Arc::clone(&self.report),
+            kept: self.kept.clone(),
+            rendered: self.rendered.clone(),
+        }
+    }
+}
+
+impl<R: fmt::Debug> fmt::Debug for HistoryEntry<R> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("HistoryEntry")
+            .field("seq", &self.seq)
+            .field("version", &self.version)
+            .field("installed_at", &self.installed_at)
+            .field("source_hash", &self.source_hash)
+            .field("namespace", &self.namespace)
+            .field("report", &self.report)
+            .finish_non_exhaustive()
+    }
+}
+
+/// How a version is kept so it can be installed again.
+#[derive(Clone)]
+pub(crate) enum Kept {
+    /// A tool set handed in as such (generated code): re-installed as is.
+    ToolSet(Arc<dyn ToolSet>),
+    /// A runtime-loaded manifest: the header (with no tools) and shared tools; rebuilt into a
+    /// `DynamicToolSet` on rollback.
+    Manifest {
+        header: Arc<Manifest>,
+        tools: Vec<Arc<ToolManifest>>,
+    },
+}
+
+impl Kept {
+    /// Keeps `manifest`, sharing every tool equal to one of `previous`.
+    pub(crate) fn manifest(manifest: &Manifest, previous: Option<&Kept>) -> Kept {
+        let mut old: HashMap<&str, &Arc<ToolManifest>> = HashMap::new();
+        if let Some(Kept::Manifest { tools, .. }) = previous {
+            for t in tools {
+                old.entry(t.name.as_str()).or_insert(t);
+            }
+        }
+        let tools = manifest
+            .tools
+            .iter()
+            .map(|t| match old.get(t.name.as_str()) {
+                Some(o) if o.schema_hash == t.schema_hash && ***o == *t => Arc::clone(o),
+                _ => Arc::new(t.clone()),
+            })
+            .collect();
+        let header = Manifest {
+            tools: Vec::new(),
+            ..manifest_header(manifest)
+        };
+        Kept::Manifest {
+            header: Arc::new(header),
+            tools,
+        }
+    }
+
+    /// The manifest again, owned (for rebuilding a tool set).
+    pub(crate) fn to_manifest(&self) -> Option<Manifest> {
+        match self {
+            Kept::ToolSet(_) => None,
+            Kept::Manifest { header, tools } => Some(Manifest {
+                tools: tools.iter().map(|t| (**t).clone()).collect(),
+                ..manifest_header(header)
+            }),
+        }
+    }
+}
+
+fn manifest_header(m: &Manifest) -> Manifest {
+    Manifest {
+        title: m.title.clone(),
+        version: m.version.clone(),
+        openapi: m.openapi.clone(),
+        source_hash: m.source_hash.clone(),
+        namespace: m.namespace.clone(),
+        servers: m.servers.clone(),
+        tools: Vec::new(),
+    }
+}
+
+/// The kept versions of one tool set.
+pub(crate) struct History<R> {
+    pub(crate) entries: VecDeque<HistoryEntry<R>>,
+    pub(crate) next_seq: u64,
+    /// The sequence number of the live version, `None` while the set is removed.
+    pub(crate) live: Option<u64>,
+}
+
+impl<R> History<R> {
+    pub(crate) fn new() -> Self {
+        History {
+            entries: VecDeque::new(),
+            next_seq: 1,
+            live: None,
+        }
+    }
+
+    /// Appends the new live version and drops the oldest beyond `max` (at least one is kept).
+    pub(crate) fn push(&mut self, entry: HistoryEntry<R>, max: usize) {
+        self.live = Some(entry.seq);
+        self.next_seq = entry.seq + 1;
+        self.entries.push_back(entry);
+        while self.entries.len() > max.max(1) {
+            self.entries.pop_front();
+        }
+    }
+
+    pub(crate) fn get(&self, seq: u64) -> Option<&HistoryEntry<R>> {
+        self.entries.iter().find(|e| e.seq == seq)
+    }
+
+    pub(crate) fn latest_kept(&self) -> Option<&Kept> {
+        self.entries.back().map(|e| &e.kept)
+    }
+
+    pub(crate) fn seqs(&self) -> Vec<u64> {
+        self.entries.iter().map(|e| e.seq).collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::toolset::testing::{manifest, tool};
+
+    #[test]
+    fn equal_tools_share_one_allocation_across_versions() {
+        let v1 = manifest(
+            "1",
+            vec![tool("a", "m", &["id"], &[]), tool("b", "m", &[], &[])],
+        );
+        let mut v2 = manifest(
+            "2",
+            vec![tool("a", "m", &["id"], &[]), tool("b", "m", &[], &[])],
+        );
+        v2.tools[1].description.push_str(" changed");
+        let k1 = Kept::manifest(&v1, None);
+        let k2 = Kept::manifest(&v2, Some(&k1));
+        let (Kept::Manifest { tools: t1, .. }, Kept::Manifest { tools: t2, .. }) = (&k1, &k2)
+        else {
+            panic!("kept as manifests");
+        };
+        assert!(Arc::ptr_eq(&t1[0], &t2[0]));
+        assert!(!Arc::ptr_eq(&t1[1], &t2[1]));
+        assert_eq!(k2.to_manifest().unwrap(), v2);
+    }
+}

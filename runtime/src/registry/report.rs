@@ -1,0 +1,143 @@
+//! Change reports and events: what every install, replace, rollback and removal changed.
+
+use std::fmt;
+use std::sync::Arc;
+use std::time::SystemTime;
+
+use crate::manifest::Manifest;
+
+/// The breaking-change analysis the registry runs on every install.
+///
+/// The registry owns the tool lists (added / removed / updated by schema hash / unchanged); the
+/// differ adds the analysis from a tool caller's point of view and says whether it breaks.
+/// The crate's implementation is `crate::diff::diff` (see `registry/diff_seam.rs`).
+pub trait Differ: Send + Sync + 'static {
+    /// The analysis report carried in [`InstallReport::analysis`].
+    type Report: fmt::Debug + Clone + Send + Sync + 'static;
+    /// Compares two versions of a tool set (`old` is empty for a first install).
+    fn diff(&self, old: &Manifest, new: &Manifest) -> Self::Report;
+    /// Whether the report contains a breaking change.
+    fn is_breaking(&self, report: &Self::Report) -> bool;
+}
+
+/// What kind of change a report describes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Action {
+    /// The set was not installed before.
+    Install,
+    /// A new version replaced the live one.
+    Replace,
+    /// A kept version was re-installed.
+    Rollback {
+        /// The history sequence number that was restored.
+        to: u64,
+    },
+    /// The set was removed.
+    Remove,
+}
+
+/// One version of a tool set as the registry numbers it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct VersionRef {
+    /// Registry sequence number, increasing per set (1 for the first install).
+    pub seq: u64,
+    /// `info.version` of the manifest.
+    pub version: String,
+}
+
+/// The report every change returns and every listener receives.
+#[derive(Debug, Clone)]
+pub struct InstallReport<R> {
+    /// The tool set's name.
+    pub set: String,
+    /// What happened.
+    pub action: Action,
+    /// The version that was live before (`None` for a first install).
+    pub from: Option<VersionRef>,
+    /// The version live afterwards (`None` after a removal; for a rejected install, the version
+    /// that was offered).
+    pub to: Option<VersionRef>,
+    /// The namespace the tools are exported under.
+    pub namespace: Option<String>,
+    /// Exported names of tools that are new.
+    pub added: Vec<String>,
+    /// Exported names of tools that are gone.
+    pub removed: Vec<String>,
+    /// Exported names of tools whose input schema hash changed.
+    pub updated: Vec<String>,
+    /// Exported names of tools whose input schema hash did not change.
+    pub unchanged: Vec<String>,
+    /// Whether the change breaks callers (the analysis says so, or every exported name changed
+    /// because the namespace did).
+    pub breaking: bool,
+    /// The breaking-change analysis.
+    pub analysis: R,
+    /// When the report was made.
+    pub at: SystemTime,
+}
+
+impl<R> fmt::Display for InstallReport<R> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let v = |r: &Option<VersionRef>| {
+            r.as_ref()
+                .map_or_else(|| "-".to_owned(), |r| format!("#{} ({})", r.seq, r.version))
+        };
+        write!(
+            f,
+            "{:?} `{}` {} -> {}: {} added, {} removed, {} updated, {} unchanged{}",
+            self.action,
+            self.set,
+            v(&self.from),
+            v(&self.to),
+            self.added.len(),
+            self.removed.len(),
+            self.updated.len(),
+            self.unchanged.len(),
+            if self.breaking { ", BREAKING" } else { "" }
+        )
+    }
+}
+
+/// What listeners receive.
+#[derive(Debug)]
+pub enum ChangeEvent<R> {
+    /// A change was applied (install, replace, rollback or removal).
+    Applied(Arc<InstallReport<R>>),
+    /// An install was refused by the policy; nothing changed.
+    Rejected(Arc<InstallReport<R>>),
+    /// A tool was switched off.
+    ToolDisabled {
+        /// The owning tool set.
+        set: String,
+        /// The exported tool name.
+        tool: String,
+        /// Why.
+        reason: String,
+    },
+    /// A tool was switched back on.
+    ToolEnabled {
+        /// The owning tool set.
+        set: String,
+        /// The exported tool name.
+        tool: String,
+    },
+}
+
+// Manual impl: the derive would require `R: Clone`, but reports are shared through `Arc`.
+impl<R> Clone for ChangeEvent<R> {
+    fn clone(&self) -> Self {
+        match self {
+            ChangeEvent::Applied(r) => ChangeEvent::Applied(Arc::clone(r)),
+            ChangeEvent::Rejected(r) => ChangeEvent::Rejected(Arc::clone(r)),
+            ChangeEvent::ToolDisabled { set, tool, reason } => ChangeEvent::ToolDisabled {
+                set: set.clone(),
+                tool: tool.clone(),
+                reason: reason.clone(),
+            },
+            ChangeEvent::ToolEnabled { set, tool } => ChangeEvent::ToolEnabled {
+                set: set.clone(),
+                tool: tool.clone(),
+            },
+        }
+    }
+}

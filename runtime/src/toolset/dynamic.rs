@@ -1,0 +1,206 @@
+//! [`DynamicToolSet`]: a tool set loaded from a [`Manifest`] at run time.
+
+use std::collections::HashMap;
+use std::fmt;
+use std::sync::Arc;
+
+use serde_json::Value;
+
+use super::seams::{ArgErrors, ArgProblem, ArgsChecker, ToolBackend};
+use super::{CallError, PreparedCall, ToolSet};
+use crate::manifest::{Manifest, ToolManifest};
+
+/// A tool set built from a [`Manifest`]: one compiled argument checker per tool and the shared
+/// request builder.
+///
+/// Checkers are compiled once per tool; [`DynamicToolSet::reusing`] shares the compiled
+/// checkers of tools whose input schema did not change, so replacing a large tool set only pays
+/// for what changed.
+pub struct DynamicToolSet {
+    manifest: Manifest,
+    index: HashMap<String, usize>,
+    checkers: Vec<Arc<dyn ArgsChecker>>,
+    backend: Arc<dyn ToolBackend>,
+}
+
+impl fmt::Debug for DynamicToolSet {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("DynamicToolSet")
+            .field("title", &self.manifest.title)
+            .field("version", &self.manifest.version)
+            .field("tools", &self.manifest.tools.len())
+            .finish_non_exhaustive()
+    }
+}
+
+impl DynamicToolSet {
+    /// Compiles a checker for every tool of `manifest`.
+    pub fn with_backend(manifest: Manifest, backend: Arc<dyn ToolBackend>) -> Self {
+        Self::reusing(manifest, backend, None)
+    }
+
+    /// Like [`DynamicToolSet::with_backend`], but takes the compiled checker of any tool of
+    /// `previous` whose input schema is identical (same hash and equal value) instead of
+    /// compiling it again.
+    pub fn reusing(
+        manifest: Manifest,
+        backend: Arc<dyn ToolBackend>,
+        previous: Option<&DynamicToolSet>,
+    ) -> Self {
+        let mut by_hash: HashMap<&str, (&ToolManifest, &Arc<dyn ArgsChecker>)> = HashMap::new();
+        if let Some(prev) = previous {
+            for (tool, checker) in prev.manifest.tools.iter().zip(&prev.checkers) {
+                by_hash
+                    .entry(tool.schema_hash.as_str())
+                    .or_insert((tool, checker));
+            }
+        }
+        let mut index = HashMap::with_capacity(manifest.tools.len());
+        let mut checkers = Vec::with_capacity(manifest.tools.len());
+        for (i, tool) in manifest.tools.iter().enumerate() {
+            // The first tool of a name wins; the registry refuses manifests with duplicates.
+            index.entry(tool.name.clone()).or_insert(i);
+            let reused = by_hash
+                .get(tool.schema_hash.as_str())
+                .filter(|(old, _)| old.input_schema == tool.input_schema)
+                .map(|(_, checker)| Arc::clone(checker));
+            checkers.push(reused.unwrap_or_else(|| Arc::from(backend.checker(tool))));
+        }
+        DynamicToolSet {
+            manifest,
+            index,
+            checkers,
+            backend,
+        }
+    }
+
+    /// Whether `self` and `other` share the compiled checker of `tool` (same allocation).
+    pub fn shares_checker_with(&self, other: &DynamicToolSet, tool: &str) -> bool {
+        match (self.checker(tool), other.checker(tool)) {
+            (Some(a), Some(b)) => Arc::ptr_eq(a, b),
+            _ => false,
+        }
+    }
+
+    fn checker(&self, tool: &str) -> Option<&Arc<dyn ArgsChecker>> {
+        self.index.get(tool).and_then(|&i| self.checkers.get(i))
+    }
+}
+
+impl ToolSet for DynamicToolSet {
+    fn manifest(&self) -> &Manifest {
+        &self.manifest
+    }
+
+    fn prepare(&self, tool: &str, args: &Value) -> Result<PreparedCall, CallError> {
+        let unknown = || CallError::UnknownTool {
+            tool: tool.to_owned(),
+        };
+        let i = *self.index.get(tool).ok_or_else(unknown)?;
+        let (def, checker) = self
+            .manifest
+            .tools
+            .get(i)
+            .zip(self.checkers.get(i))
+            .ok_or_else(unknown)?;
+        let invalid = |problems: Vec<ArgProblem>| {
+            CallError::InvalidArguments(ArgErrors {
+                tool: tool.to_owned(),
+                problems,
+            })
+        };
+        let problems = checker.check(args);
+        if !problems.is_empty() {
+            return Err(invalid(problems));
+        }
+        // A checker compiled from a canonical schema already rejects non-objects; this guards
+        // hand-made schemas that forgot `type: object`.
+        let Some(map) = args.as_object() else {
+            return Err(invalid(vec![ArgProblem {
+                pointer: String::new(),
+                message: "expected a JSON object of named arguments".into(),
+            }]));
+        };
+        let request = self.backend.build_request(def, map).map_err(invalid)?;
+        Ok(PreparedCall {
+            tool: def.name.clone(),
+            request,
+            args: Box::new(args.clone()),
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::manifest::HttpMethod;
+    use crate::toolset::testing::{TestBackend, manifest, tool};
+    use serde_json::json;
+
+    fn set(version: &str, tools: Vec<ToolManifest>) -> DynamicToolSet {
+        DynamicToolSet::with_backend(manifest(version, tools), Arc::new(TestBackend))
+    }
+
+    #[test]
+    fn prepares_a_valid_call_into_its_request() {
+        let ts = set("1", vec![tool("get_pet", "v1", &["id", "limit"], &["id"])]);
+        let call = ts
+            .prepare("get_pet", &json!({"id": "7", "limit": 3}))
+            .unwrap();
+        assert_eq!(call.tool, "get_pet");
+        assert_eq!(call.request.method, HttpMethod::Get);
+        assert_eq!(call.request.path, "/v1/get_pet/7");
+        assert_eq!(call.request.query, vec![("limit".into(), "3".into())]);
+        let args = call.args.downcast_ref::<Value>().unwrap();
+        assert_eq!(args["id"], "7");
+    }
+
+    #[test]
+    fn unknown_tool_and_every_argument_problem_are_reported() {
+        let ts = set("1", vec![tool("get_pet", "v1", &["id", "limit"], &["id"])]);
+        assert_eq!(
+            ts.prepare("nope", &json!({})).unwrap_err(),
+            CallError::UnknownTool {
+                tool: "nope".into()
+            }
+        );
+        let err = ts
+            .prepare("get_pet", &json!({"limit": "x", "extra": 1}))
+            .unwrap_err();
+        let CallError::InvalidArguments(errors) = err else {
+            panic!("expected invalid arguments, got {err:?}");
+        };
+        let pointers: Vec<&str> = errors.problems.iter().map(|p| p.pointer.as_str()).collect();
+        assert_eq!(pointers, ["/id", "/limit", "/extra"]);
+    }
+
+    #[test]
+    fn non_object_arguments_are_an_argument_problem() {
+        let ts = set("1", vec![tool("get_pet", "v1", &["id"], &[])]);
+        let err = ts.prepare("get_pet", &json!([1])).unwrap_err();
+        assert!(
+            matches!(err, CallError::InvalidArguments(ref e) if e.problems[0].pointer.is_empty())
+        );
+    }
+
+    #[test]
+    fn unchanged_schemas_share_compiled_checkers() {
+        let old = set(
+            "1",
+            vec![tool("a", "v1", &["id"], &[]), tool("b", "v1", &["id"], &[])],
+        );
+        let new = DynamicToolSet::reusing(
+            manifest(
+                "2",
+                vec![
+                    tool("a", "v2", &["id"], &[]),
+                    tool("b", "v2", &["id", "limit"], &[]),
+                ],
+            ),
+            Arc::new(TestBackend),
+            Some(&old),
+        );
+        assert!(new.shares_checker_with(&old, "a"));
+        assert!(!new.shares_checker_with(&old, "b"));
+    }
+}
