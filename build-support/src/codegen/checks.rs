@@ -202,6 +202,11 @@ impl Emitter<'_> {
             Check::Format(f) if matches!(kind, Kind::Str) => {
                 quote!(#rt::validate::formats::check(#f, #e))
             }
+            Check::Format(f) if int => {
+                let json = &self.paths.json;
+                quote!(#rt::validate::formats::check_number(#f, &#json::Number::from(*#e)))
+            }
+            Check::Format(f) if num => quote!(#rt::validate::formats::check_number(#f, #e)),
             Check::Min(f, exclusive) | Check::Max(f, exclusive) if num => {
                 let is_min = matches!(check, Check::Min(..));
                 let op = match (is_min, *exclusive) {

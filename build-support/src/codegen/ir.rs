@@ -74,7 +74,8 @@ pub enum Check {
     Len(u64, u64),
     /// Index into the tool set's pattern table.
     Pattern(usize),
-    /// `format` checked with the runtime's `formats::check`.
+    /// `format` (or `contentEncoding: base64`) checked with the runtime's `formats::check`
+    /// (strings) or `formats::check_number` (numbers).
     Format(String),
     /// `minimum` / `exclusiveMinimum` (`true` = exclusive).
     Min(f64, bool),

@@ -655,7 +655,7 @@ impl<'m> Lowerer<'m> {
             ))),
             Decision::IntEnum(ints) => {
                 let mut checks = vec![Check::IntIn(ints)];
-                checks.extend(num_checks(obj));
+                checks.extend(num_checks(obj, true));
                 Val::of(Node {
                     kind: Kind::Int,
                     checks,
@@ -673,11 +673,11 @@ impl<'m> Lowerer<'m> {
             Decision::Bool => Val::of(Node::new(Kind::Bool)),
             Decision::Int => Val::of(Node {
                 kind: Kind::Int,
-                checks: num_checks(obj),
+                checks: num_checks(obj, true),
             }),
             Decision::Num => Val::of(Node {
                 kind: Kind::Num,
-                checks: num_checks(obj),
+                checks: num_checks(obj, false),
             }),
             Decision::Str => Val::of(Node {
                 kind: Kind::Str,
@@ -869,6 +869,12 @@ impl<'m> Lowerer<'m> {
             && !ANNOTATION_FORMATS.contains(&f.as_str())
         {
             checks.push(Check::Format(f.clone()));
+        }
+        // The validator asserts `contentEncoding: base64` (binary uploads as base64 text).
+        if obj.get("contentEncoding").and_then(Value::as_str) == Some("base64")
+            && !checks.contains(&Check::Format("base64".into()))
+        {
+            checks.push(Check::Format("base64".into()));
         }
         checks
     }
@@ -1131,8 +1137,17 @@ fn count_check(obj: &Map<String, Value>, min: &str, max: &str) -> Vec<Check> {
     }
 }
 
-fn num_checks(obj: &Map<String, Value>) -> Vec<Check> {
+/// Numeric formats the validator asserts (`formats::check_number`); `int64` is implied by `i64`.
+const NUMBER_FORMATS: &[&str] = &["int32", "uint32", "int64", "uint64", "float"];
+
+fn num_checks(obj: &Map<String, Value>, int: bool) -> Vec<Check> {
     let mut checks = Vec::new();
+    if let Some(f) = obj.get("format").and_then(Value::as_str)
+        && NUMBER_FORMATS.contains(&f)
+        && !(int && f == "int64")
+    {
+        checks.push(Check::Format(f.to_string()));
+    }
     for (key, make) in [
         ("minimum", (|f| Check::Min(f, false)) as fn(f64) -> Check),
         ("exclusiveMinimum", |f| Check::Min(f, true)),

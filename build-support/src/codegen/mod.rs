@@ -61,7 +61,7 @@ use quote::{ToTokens, quote};
 
 use crate::diagnostics::{Diagnostic, Diagnostics};
 
-pub use schemas::RenderFn;
+pub use schemas::{RenderFn, render_providers};
 
 /// Settings of the code generator (shared by the macro, build.rs and the CLI).
 #[derive(Clone)]
@@ -79,7 +79,8 @@ pub struct CodegenSettings {
     pub module_name: Option<String>,
     /// Name of the tool-set struct (`Tools`).
     pub toolset_name: String,
-    /// Renders one tool for each provider at generation time; `None` embeds no provider schemas.
+    /// Renders one tool for each provider at generation time (default: [`render_providers`],
+    /// every provider of the runtime); `None` embeds no provider schemas.
     pub renderer: Option<RenderFn>,
 }
 
@@ -92,7 +93,7 @@ impl Default for CodegenSettings {
             regex_path: syn::parse_quote!(::regex),
             module_name: None,
             toolset_name: "Tools".to_string(),
-            renderer: None,
+            renderer: Some(schemas::render_providers),
         }
     }
 }

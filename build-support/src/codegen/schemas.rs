@@ -5,12 +5,22 @@
 //! provider its tool list without any work at run time.
 
 use openapi_tools_runtime::manifest::{Manifest, ToolManifest};
+use openapi_tools_runtime::render::{Provider, RenderOptions, ToolDef, render};
 use serde_json::Value;
 
 use crate::diagnostics::Diagnostics;
 
 /// Renders one tool for each provider: `(provider name, that provider's tool definition)`.
 pub type RenderFn = fn(&ToolManifest) -> Vec<(&'static str, Value)>;
+
+/// The default renderer: every provider of the runtime ([`Provider::ALL`]), default options.
+pub fn render_providers(tool: &ToolManifest) -> Vec<(&'static str, Value)> {
+    let def = ToolDef::from(tool);
+    Provider::ALL
+        .iter()
+        .map(|p| (p.as_str(), render(*p, &def, &RenderOptions::default()).tool))
+        .collect()
+}
 
 /// `(provider, JSON array of every tool's definition)`, providers in first-rendered order.
 pub fn render_all(
@@ -78,5 +88,17 @@ mod tests {
             ]
         );
         assert!(diags.is_empty());
+        let all = render_all(&manifest, render_providers, &mut diags);
+        let names: Vec<&str> = all.iter().map(|(p, _)| p.as_str()).collect();
+        assert_eq!(
+            names,
+            [
+                "openai-chat",
+                "openai-responses",
+                "anthropic",
+                "gemini",
+                "mcp"
+            ]
+        );
     }
 }

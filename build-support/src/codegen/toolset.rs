@@ -122,10 +122,7 @@ pub fn emit(em: &Emitter<'_>, input: &ToolSetInput<'_>) -> TokenStream {
         }
 
         fn __fail(tool: &str, message: ::std::string::String) -> #rt::validate::ArgErrors {
-            #rt::validate::ArgErrors {
-                tool: tool.to_string(),
-                problems: ::std::vec![#rt::validate::ArgProblem { pointer: ::std::string::String::new(), message }],
-            }
+            #rt::validate::ArgErrors::new(tool, ::std::vec![#rt::validate::ArgProblem::new("/", message)])
         }
 
         fn __unknown(tool: &str) -> #rt::toolset::CallError {
@@ -179,7 +176,9 @@ pub fn emit(em: &Emitter<'_>, input: &ToolSetInput<'_>) -> TokenStream {
                 __Input::Text(s) if s.trim().is_empty() => __Input::Text("{}"),
                 other => other,
             };
+            // Text over 8 MiB may hold a string the validator refuses for its size: slow path.
             let fast = match input {
+                __Input::Text(s) if s.len() > 8 << 20 => ::std::option::Option::None,
                 __Input::Text(s) => #json::from_str::<T>(s).ok(),
                 __Input::Value(v) => <T as #serde::Deserialize>::deserialize(v).ok(),
             };
@@ -189,16 +188,13 @@ pub fn emit(em: &Emitter<'_>, input: &ToolSetInput<'_>) -> TokenStream {
             }
             let parsed;
             let value = match input {
-                __Input::Text(s) => match #json::from_str::<#json::Value>(s) {
+                __Input::Text(s) => match #rt::validate::parse_args(s) {
                     ::std::result::Result::Ok(v) => {
                         parsed = v;
                         &parsed
                     }
-                    ::std::result::Result::Err(e) => {
-                        return ::std::result::Result::Err(__fail(
-                            T::TOOL,
-                            ::std::format!("the arguments are not valid JSON: {e}"),
-                        ));
+                    ::std::result::Result::Err(problem) => {
+                        return ::std::result::Result::Err(#rt::validate::ArgErrors::new(T::TOOL, ::std::vec![problem]));
                     }
                 },
                 __Input::Value(v) => v,
@@ -206,10 +202,7 @@ pub fn emit(em: &Emitter<'_>, input: &ToolSetInput<'_>) -> TokenStream {
             if let ::std::option::Option::Some(validator) = __validator(T::INDEX) {
                 let problems = validator.validate(value);
                 if !problems.is_empty() {
-                    return ::std::result::Result::Err(#rt::validate::ArgErrors {
-                        tool: T::TOOL.to_string(),
-                        problems,
-                    });
+                    return ::std::result::Result::Err(#rt::validate::ArgErrors::new(T::TOOL, problems));
                 }
             }
             <T as #serde::Deserialize>::deserialize(value).map_err(|e| __fail(T::TOOL, e.to_string()))
@@ -227,10 +220,7 @@ pub fn emit(em: &Emitter<'_>, input: &ToolSetInput<'_>) -> TokenStream {
                 }
                 ::std::result::Result::Err(e) => return ::std::result::Result::Err(__fail(T::TOOL, e.to_string())),
             };
-            #rt::request::build_request(tool, &map).map_err(|problems| #rt::validate::ArgErrors {
-                tool: T::TOOL.to_string(),
-                problems,
-            })
+            #rt::request::build_request(tool, &map).map_err(|problems| #rt::validate::ArgErrors::new(T::TOOL, problems))
         }
 
         /// Implemented by every tool's argument struct: parse (every problem reported), map to
@@ -244,7 +234,8 @@ pub fn emit(em: &Emitter<'_>, input: &ToolSetInput<'_>) -> TokenStream {
             fn __ok(&self) -> bool {
                 true
             }
-            /// Parses the arguments of a tool call (JSON text; empty text is `{}`).
+            /// Parses the arguments of a tool call (JSON text; empty text is `{}`, a JSON string
+            /// holding an object is decoded once more, as the runtime's `parse_args` does).
             fn parse(args: &str) -> ::std::result::Result<Self, #rt::validate::ArgErrors> {
                 __parse(__Input::Text(args))
             }
