@@ -1,0 +1,427 @@
+//! One operation -> one [`ToolManifest`]: parameters and body laid out as top-level input
+//! properties, the canonical input schema with its `$defs` closure, wire names, hash.
+
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+
+use indexmap::IndexMap;
+use openapiv3::{Operation, Parameter, PathItem, ReferenceOr, RequestBody};
+use openapi_tools_runtime::hash::schema_hash;
+use openapi_tools_runtime::manifest::{HttpMethod, InputParam, ParamLocation, ToolManifest};
+use serde_json::{Map, Value, json};
+
+use super::body;
+use super::describe::tool_description;
+use super::names::{short_hash, safe_property_name};
+use super::params::{self, ParamIn, ParamSchemas};
+use super::schema::{Cx, Finalized, SchemaSet, finalize};
+use crate::diagnostics::pointer_join;
+
+/// Everything shared by the tools of one document.
+pub(crate) struct Shared<'a> {
+    pub schemas: SchemaSet<'a>,
+    pub param_schemas: ParamSchemas,
+    pub parameters: Option<&'a IndexMap<String, ReferenceOr<Parameter>>>,
+    pub bodies: Option<&'a IndexMap<String, ReferenceOr<RequestBody>>>,
+    pub doc_servers: Vec<String>,
+    pub doc_security: Option<&'a Vec<openapiv3::SecurityRequirement>>,
+}
+
+/// One operation to turn into a tool.
+pub(crate) struct OpIn<'a> {
+    pub path_key: &'a str,
+    pub item: &'a PathItem,
+    pub method: HttpMethod,
+    pub op: &'a Operation,
+    pub name: String,
+}
+
+impl OpIn<'_> {
+    pub(crate) fn label(&self) -> String {
+        self.op
+            .operation_id
+            .clone()
+            .unwrap_or_else(|| format!("{} {}", self.method, self.path_key))
+    }
+}
+
+/// A top-level input property before assembly.
+struct Prop {
+    param: InputParam,
+    schema: Value,
+}
+
+/// Builds the tool for one operation.
+pub(crate) fn build_tool<'a>(o: &OpIn<'a>, shared: &mut Shared<'a>, cx: &mut Cx<'_>) -> ToolManifest {
+    let path_ptr = pointer_join("/paths", o.path_key);
+    let op_ptr = pointer_join(&path_ptr, o.method.key());
+    let template = path_template(o.path_key);
+
+    let mut inputs = params::merged(
+        &o.item.parameters,
+        &o.op.parameters,
+        &path_ptr,
+        &op_ptr,
+        shared.parameters,
+        cx,
+    );
+    let path = check_path_params(&template, &mut inputs, &op_ptr, cx);
+
+    // Parameters.
+    let names = param_names(&inputs);
+    let mut props: Vec<Prop> = Vec::new();
+    for (p, name) in inputs.iter().zip(names) {
+        let (schema, content_type) = shared.param_schemas.property(p, &mut shared.schemas, cx);
+        let required = p.data.required || p.location == ParamLocation::Path;
+        props.push(Prop {
+            param: InputParam {
+                name,
+                wire_name: p.wire_name.clone(),
+                location: p.location,
+                required,
+                deprecated: p.data.deprecated == Some(true),
+                style: p.style,
+                explode: p.data.explode,
+                allow_reserved: p.allow_reserved,
+                content_type,
+            },
+            schema,
+        });
+    }
+    for var in &template.vars {
+        if let Some(mut p) = synthetic(var, &inputs) {
+            if props.iter().any(|q| q.param.name == p.param.name) {
+                p.param.name = format!("{}_path", p.param.name);
+            }
+            cx.warn(
+                &op_ptr,
+                format!(
+                    "path variable `{{{var}}}` has no parameter declaration; it becomes a \
+                     required string `{}`",
+                    p.param.name
+                ),
+            );
+            props.push(p);
+        }
+    }
+
+    // Body.
+    let mut body_spec = None;
+    if let Some(rb) = &o.op.request_body {
+        let rb_ptr = pointer_join(&op_ptr, "requestBody");
+        if let Some((rb, rb_ptr)) = body::resolve(rb, &rb_ptr, shared.bodies, cx)
+            && let Some(mut model) = body::model(rb, &rb_ptr, &mut shared.schemas, cx)
+        {
+            let taken: BTreeSet<String> = props.iter().map(|p| p.param.name.clone()).collect();
+            let flat = model.flat.take().and_then(|flat| flatten(flat, &taken));
+            model.spec.flattened = flat.is_some();
+            match flat {
+                Some(flat) => props.extend(flat),
+                None => {
+                    let name = ["body", "request_body"]
+                        .into_iter()
+                        .find(|n| !taken.contains(*n))
+                        .map_or_else(|| format!("body_{}", short_hash(&o.label(), 6)), str::to_owned);
+                    props.push(Prop {
+                        param: InputParam {
+                            name: name.clone(),
+                            wire_name: name,
+                            location: ParamLocation::Body,
+                            required: rb.required,
+                            deprecated: false,
+                            style: None,
+                            explode: None,
+                            allow_reserved: false,
+                            content_type: None,
+                        },
+                        schema: model.whole,
+                    });
+                }
+            }
+            body_spec = Some(model.spec);
+        }
+    }
+
+    // Canonical schema: properties, then the `$defs` closure they reach.
+    let mut properties = Map::new();
+    let mut required = Vec::new();
+    let mut wire_names: BTreeMap<String, String> = BTreeMap::new();
+    let mut refs = BTreeSet::new();
+    for p in &props {
+        let base = pointer_join("/properties", &p.param.name);
+        let Finalized {
+            schema,
+            wire_names: renamed,
+            refs: r,
+        } = finalize(&p.schema, &base);
+        wire_names.extend(renamed);
+        refs.extend(r);
+        properties.insert(p.param.name.clone(), schema);
+        if p.param.required {
+            required.push(Value::String(p.param.name.clone()));
+        }
+    }
+    let mut input_schema = json!({"type": "object", "properties": properties});
+    if !required.is_empty() {
+        input_schema["required"] = Value::Array(required);
+    }
+    input_schema["additionalProperties"] = Value::Bool(false);
+    let defs = shared.schemas.closure(&refs, cx.diags);
+    if !defs.is_empty() {
+        let mut out = Map::new();
+        for (name, def) in &defs {
+            let base = pointer_join("/$defs", name);
+            for (ptr, wire) in &def.done.wire_names {
+                wire_names.insert(format!("{base}{ptr}"), wire.clone());
+            }
+            out.insert(name.clone(), def.done.schema.clone());
+        }
+        input_schema["$defs"] = Value::Object(out);
+    }
+
+    let security = o
+        .op
+        .security
+        .as_ref()
+        .or(shared.doc_security)
+        .map(|reqs| {
+            reqs.iter()
+                .map(|r| r.iter().map(|(k, v)| (k.clone(), v.clone())).collect())
+                .collect()
+        })
+        .unwrap_or_default();
+    let servers = if !o.op.servers.is_empty() {
+        o.op.servers.iter().map(|s| s.url.clone()).collect()
+    } else if !o.item.servers.is_empty() {
+        o.item.servers.iter().map(|s| s.url.clone()).collect()
+    } else {
+        shared.doc_servers.clone()
+    };
+
+    ToolManifest {
+        name: o.name.clone(),
+        operation_id: o.op.operation_id.clone(),
+        method: o.method,
+        path,
+        tags: o.op.tags.clone(),
+        summary: o.op.summary.clone(),
+        description: tool_description(
+            o.op.summary.as_deref().or(o.item.summary.as_deref()),
+            o.op.description.as_deref().or(o.item.description.as_deref()),
+            o.op.deprecated,
+            o.method,
+            o.path_key,
+        ),
+        deprecated: o.op.deprecated,
+        servers,
+        security,
+        params: props.into_iter().map(|p| p.param).collect(),
+        body: body_spec,
+        schema_hash: schema_hash(&input_schema),
+        input_schema,
+        wire_names,
+    }
+}
+
+/// Tool-facing names of the parameters. A name shared by parameters in different locations
+/// (`id` in path and query) stays with the first in path, query, header, cookie order; the
+/// others get `_query`, `_header`, ... and a hash of their wire name if that is still taken.
+fn param_names(inputs: &[ParamIn<'_>]) -> Vec<String> {
+    let base: Vec<String> = inputs.iter().map(|p| safe_property_name(&p.wire_name)).collect();
+    let mut groups: HashMap<&str, Vec<usize>> = HashMap::new();
+    for (i, b) in base.iter().enumerate() {
+        groups.entry(b.as_str()).or_default().push(i);
+    }
+    let mut names = base.clone();
+    let rank = |l: ParamLocation| l as u8;
+    for group in groups.values().filter(|g| g.len() > 1) {
+        let mut order = group.clone();
+        order.sort_by_key(|&i| {
+            inputs
+                .get(i)
+                .map(|p| (rank(p.location), p.data.name.clone()))
+        });
+        for &i in order.iter().skip(1) {
+            let (Some(p), Some(b)) = (inputs.get(i), base.get(i)) else {
+                continue;
+            };
+            let candidate = format!("{b}_{}", p.location.as_in());
+            let candidate = if base.contains(&candidate) || names.contains(&candidate) {
+                format!(
+                    "{b}_{}",
+                    short_hash(&format!("{} {}", p.location.as_in(), p.data.name), 6)
+                )
+            } else {
+                candidate
+            };
+            if let Some(slot) = names.get_mut(i) {
+                *slot = safe_property_name(&candidate);
+            }
+        }
+    }
+    names
+}
+
+/// Flattened body properties, or `None` when one would clash with a parameter name.
+fn flatten(flat: Vec<(String, Value, bool)>, taken: &BTreeSet<String>) -> Option<Vec<Prop>> {
+    let wires: Vec<&str> = flat.iter().map(|(w, _, _)| w.as_str()).collect();
+    let names = super::names::assign_property_names(&wires);
+    if names.iter().any(|n| taken.contains(n)) {
+        return None;
+    }
+    Some(
+        flat.into_iter()
+            .zip(names)
+            .map(|((wire, schema, required), name)| Prop {
+                param: InputParam {
+                    deprecated: schema.get("deprecated") == Some(&Value::Bool(true)),
+                    name,
+                    wire_name: wire,
+                    location: ParamLocation::BodyProperty,
+                    required,
+                    style: None,
+                    explode: None,
+                    allow_reserved: false,
+                    content_type: None,
+                },
+                schema,
+            })
+            .collect(),
+    )
+}
+
+/// A path key split into its template and the variables it names; `query` holds
+/// `(query key, variable)` pairs of a query string written into the key
+/// (`/fax/history?date_from={date_from}`).
+struct Template {
+    path: String,
+    vars: Vec<String>,
+    query: Vec<(String, String)>,
+    /// Query-string parts with no variable (`?type=sms`).
+    literal_query: Vec<String>,
+}
+
+fn template_vars(text: &str) -> Vec<String> {
+    let mut vars = Vec::new();
+    let mut rest = text;
+    while let Some(start) = rest.find('{') {
+        let after = rest.get(start + 1..).unwrap_or("");
+        let Some(end) = after.find('}') else {
+            break;
+        };
+        vars.push(after.get(..end).unwrap_or("").to_owned());
+        rest = after.get(end + 1..).unwrap_or("");
+    }
+    vars
+}
+
+fn path_template(key: &str) -> Template {
+    let without_fragment = key.split('#').next().unwrap_or(key);
+    let (path, query) = without_fragment
+        .split_once('?')
+        .unwrap_or((without_fragment, ""));
+    let mut bound = Vec::new();
+    let mut literal_query = Vec::new();
+    for pair in query.split('&').filter(|p| !p.is_empty()) {
+        let (k, v) = pair.split_once('=').unwrap_or((pair, ""));
+        match template_vars(v).into_iter().next() {
+            Some(var) => bound.push((k.to_owned(), var)),
+            None => literal_query.push(pair.to_owned()),
+        }
+    }
+    Template {
+        path: path.to_owned(),
+        vars: template_vars(path),
+        query: bound,
+        literal_query,
+    }
+}
+
+/// Reconciles the template with the declared path parameters: a path parameter bound in the
+/// key's query string becomes a query parameter; a greedy `{Key+}` (AWS) names the parameter
+/// `Key`; a path parameter the template does not name is reported.
+fn check_path_params(t: &Template, inputs: &mut [ParamIn<'_>], op_ptr: &str, cx: &mut Cx<'_>) -> String {
+    let mut path = t.path.clone();
+    for var in &t.vars {
+        if let Some(stripped) = var.strip_suffix('+')
+            && inputs
+                .iter()
+                .any(|p| p.location == ParamLocation::Path && p.data.name == stripped)
+        {
+            path = path.replace(&format!("{{{var}}}"), &format!("{{{stripped}}}"));
+            cx.warn(
+                op_ptr,
+                format!(
+                    "greedy path variable `{{{var}}}` treated as `{{{stripped}}}`; its value is \
+                     percent-encoded like any other"
+                ),
+            );
+        }
+    }
+    for p in inputs.iter_mut() {
+        if p.location != ParamLocation::Path {
+            continue;
+        }
+        let in_path = t
+            .vars
+            .iter()
+            .any(|v| v == &p.data.name || v.strip_suffix('+') == Some(p.data.name.as_str()));
+        if in_path {
+            continue;
+        }
+        if let Some((key, _)) = t.query.iter().find(|(_, var)| var == &p.data.name) {
+            p.location = ParamLocation::Query;
+            p.style = None;
+            p.wire_name = key.clone();
+            cx.warn(
+                &p.pointer,
+                format!(
+                    "path parameter `{}` is bound in the query string of the path key; it is \
+                     sent as query parameter `{key}`",
+                    p.data.name
+                ),
+            );
+        } else {
+            cx.warn(
+                &p.pointer,
+                format!(
+                    "path parameter `{}` does not appear in the path template",
+                    p.data.name
+                ),
+            );
+        }
+    }
+    if !t.literal_query.is_empty() {
+        cx.warn(
+            op_ptr,
+            format!(
+                "the path key's query string has fixed parts (`{}`) that a request cannot carry; \
+                 they are dropped",
+                t.literal_query.join("&")
+            ),
+        );
+    }
+    path
+}
+
+/// A required string parameter for a template variable no parameter declares (the request
+/// cannot be built without it).
+fn synthetic(var: &str, inputs: &[ParamIn<'_>]) -> Option<Prop> {
+    let name = var.strip_suffix('+').unwrap_or(var);
+    let declared = inputs
+        .iter()
+        .any(|p| p.location == ParamLocation::Path && p.data.name == name);
+    (!declared).then(|| Prop {
+        param: InputParam {
+            name: safe_property_name(name),
+            wire_name: name.to_owned(),
+            location: ParamLocation::Path,
+            required: true,
+            deprecated: false,
+            style: None,
+            explode: None,
+            allow_reserved: false,
+            content_type: None,
+        },
+        schema: json!({"type": "string"}),
+    })
+}
