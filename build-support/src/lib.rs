@@ -8,6 +8,7 @@
 //!                                  +--> Rust tokens (codegen: macro / build.rs / CLI)
 //! ```
 
+pub mod codegen;
 pub mod diagnostics;
 pub mod load;
 pub mod model;

@@ -12,7 +12,7 @@ use serde_json::Value;
 use crate::hash::schema_hash;
 
 /// A tool set: one per loaded spec (or per hand-written collection of tools).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct Manifest {
     /// `info.title` of the spec.
     pub title: String,

@@ -1,0 +1,387 @@
+//! Bundling: every `$ref` to another file is copied into the main document, so everything
+//! downstream only ever sees local (`#/...`) references.
+//!
+//! A reference found at a place of kind K (schema, parameter, response, ...) that points into
+//! another file is imported into `components/<section of K>/<name>`: the name is the target's own
+//! component name when the target is `/components/<section>/<name>` in its file, else the last
+//! pointer token (or the file's stem for a whole-file reference), sanitised to the characters
+//! component names allow, and made unique with `<file stem>_<name>` then a numeric suffix. Path
+//! items (which 3.0 cannot hold in components) are copied in place. Each (file, pointer) is
+//! imported once, so recursive external schemas terminate; references inside imported content
+//! are resolved against the file they were written in. The walk is in document order, so names
+//! are deterministic.
+
+use std::collections::{HashMap, VecDeque};
+use std::path::{Path, PathBuf};
+
+use serde_json::{Map, Value};
+
+use super::parse::{self, ParseError};
+use super::{Origin, Source};
+use crate::diagnostics::{Diagnostic, Diagnostics, escape_pointer_token};
+use crate::normalize::walk::{Kind, walk};
+
+/// Upper bound on imported nodes, so a pathological set of files cannot run forever.
+const MAX_IMPORTS: usize = 20_000;
+
+/// A `$ref` still to resolve: where it sits in the bundled document, the kind of object
+/// expected there, its text, and the file its text is relative to.
+struct Site {
+    ptr: String,
+    kind: Kind,
+    reference: String,
+    file: usize,
+}
+
+/// State of one bundling run.
+pub(crate) struct Bundler<'a> {
+    sources: &'a mut Vec<Source>,
+    origins: &'a mut Vec<Origin>,
+    diags: &'a mut Diagnostics,
+    /// Directory relative references of the main document resolve against.
+    main_dir: PathBuf,
+    /// Parsed external files by index in `sources` (index 0, the main document, is not here).
+    values: HashMap<usize, Value>,
+    /// Canonical path -> index in `sources` (or `None` when it could not be read/parsed).
+    by_path: HashMap<PathBuf, Option<usize>>,
+    /// (file, fragment) -> the local reference it was imported as.
+    imported: HashMap<(usize, String), String>,
+    count: usize,
+}
+
+impl<'a> Bundler<'a> {
+    pub(crate) fn new(
+        sources: &'a mut Vec<Source>,
+        origins: &'a mut Vec<Origin>,
+        diags: &'a mut Diagnostics,
+        main_dir: PathBuf,
+        main_canonical: Option<PathBuf>,
+    ) -> Self {
+        let mut by_path = HashMap::new();
+        if let Some(c) = main_canonical {
+            by_path.insert(c, Some(0));
+        }
+        Bundler {
+            sources,
+            origins,
+            diags,
+            main_dir,
+            values: HashMap::new(),
+            by_path,
+            imported: HashMap::new(),
+            count: 0,
+        }
+    }
+
+    /// Imports every external reference of `doc` (the main document) into it.
+    pub(crate) fn run(mut self, doc: &mut Value) {
+        let mut queue = VecDeque::new();
+        collect(doc, Kind::Document, "", 0, false, &mut queue);
+        while let Some(site) = queue.pop_front() {
+            if self.count >= MAX_IMPORTS {
+                self.diags.error(
+                    site.ptr,
+                    format!("more than {MAX_IMPORTS} external references; stopped bundling"),
+                );
+                return;
+            }
+            self.resolve(doc, site, &mut queue);
+        }
+    }
+
+    fn resolve(&mut self, doc: &mut Value, site: Site, queue: &mut VecDeque<Site>) {
+        let (file_part, fragment) = split_ref(&site.reference);
+        if is_remote(file_part) {
+            self.diags.push(
+                Diagnostic::error(
+                    &site.ptr,
+                    format!("remote reference `{}` is not supported: loading is offline", site.reference),
+                )
+                .with_hint("download the referenced document and refer to it by a relative path"),
+            );
+            return;
+        }
+        let file = if file_part.is_empty() { Some(site.file) } else { self.open(file_part, &site) };
+        let Some(file) = file else {
+            return;
+        };
+        if file == 0 {
+            set_ref(doc, &site.ptr, format!("#{fragment}"));
+            return;
+        }
+        let key = (file, fragment.clone());
+        if let Some(local) = self.imported.get(&key) {
+            set_ref(doc, &site.ptr, local.clone());
+            return;
+        }
+        let Some(target) = self.values.get(&file).and_then(|v| v.pointer(&fragment)) else {
+            let shown = self.sources.get(file).map(|s| s.path.display().to_string()).unwrap_or_default();
+            self.diags.error(
+                &site.ptr,
+                format!(
+                    "reference `{}`: `{}` has nothing at `#{fragment}`",
+                    site.reference, shown
+                ),
+            );
+            return;
+        };
+        let mut target = target.clone();
+        self.count += 1;
+
+        let from_section = component_of(&fragment);
+        let section = from_section
+            .as_ref()
+            .map(|(s, _)| (*s).to_owned())
+            .or_else(|| site.kind.section().map(str::to_owned))
+            .filter(|s| s != "pathItems" && site.kind != Kind::PathItem);
+        let dest = match section {
+            Some(section) => {
+                let stem = self.stem(file);
+                let wanted = from_section.as_ref().map(|(_, n)| n.clone()).or_else(|| last_token(&fragment)).unwrap_or_else(|| stem.clone());
+                let name = unique_name(doc, &section, &sanitize(&wanted), &stem);
+                let dest = format!(
+                    "/components/{section}/{}",
+                    escape_pointer_token(&name)
+                );
+                insert_component(doc, &section, name, target);
+                let local = format!("#{dest}");
+                self.imported.insert(key, local.clone());
+                set_ref(doc, &site.ptr, local);
+                dest
+            }
+            None => {
+                // Copy in place; keys written next to the `$ref` (3.1 summary/description) win.
+                if let (Some(Value::Object(at_site)), Value::Object(t)) =
+                    (doc.pointer(&site.ptr), &mut target)
+                {
+                    for (k, v) in at_site {
+                        if k != "$ref" {
+                            t.insert(k.clone(), v.clone());
+                        }
+                    }
+                }
+                if let Some(slot) = doc.pointer_mut(&site.ptr) {
+                    *slot = target;
+                }
+                site.ptr.clone()
+            }
+        };
+        self.origins.push(Origin { bundled: dest.clone(), file, original: fragment });
+        if let Some(node) = doc.pointer_mut(&dest) {
+            collect(node, site.kind, &dest, file, true, queue);
+        }
+    }
+
+    /// Reads and parses the file `path` (relative to the file of `site`), once.
+    fn open(&mut self, path: &str, site: &Site) -> Option<usize> {
+        let path = percent_decode(path.strip_prefix("file://").unwrap_or(path));
+        let base = if site.file == 0 {
+            self.main_dir.clone()
+        } else {
+            self.sources
+                .get(site.file)
+                .and_then(|s| s.path.parent())
+                .map(Path::to_path_buf)
+                .unwrap_or_default()
+        };
+        let joined = base.join(&path);
+        let canonical = match joined.canonicalize() {
+            Ok(c) => c,
+            Err(e) => {
+                self.diags.push(Diagnostic::error(
+                    &site.ptr,
+                    format!("reference `{}`: cannot read `{}`: {e}", site.reference, joined.display()),
+                ));
+                return None;
+            }
+        };
+        if let Some(known) = self.by_path.get(&canonical) {
+            return *known;
+        }
+        let loaded = match std::fs::read_to_string(&canonical) {
+            Ok(text) => {
+                let format = parse::detect(&text);
+                match parse::parse(&text, format) {
+                    Ok(value) => Some((text, format, value)),
+                    Err(ParseError { message, line, column }) => {
+                        let mut d = Diagnostic::error(
+                            "",
+                            format!("cannot parse `{}` (referenced by `{}`): {message}", joined.display(), site.reference),
+                        )
+                        .with_file(&canonical);
+                        d.line = line;
+                        d.column = column;
+                        self.diags.push(d);
+                        None
+                    }
+                }
+            }
+            Err(e) => {
+                self.diags.error(
+                    &site.ptr,
+                    format!("reference `{}`: cannot read `{}`: {e}", site.reference, joined.display()),
+                );
+                None
+            }
+        };
+        let index = loaded.map(|(text, format, value)| {
+            self.sources.push(Source { path: canonical.clone(), text, format });
+            let index = self.sources.len() - 1;
+            self.values.insert(index, value);
+            index
+        });
+        self.by_path.insert(canonical, index);
+        index
+    }
+
+    fn stem(&self, file: usize) -> String {
+        self.sources
+            .get(file)
+            .and_then(|s| s.path.file_stem())
+            .map(|s| sanitize(&s.to_string_lossy()))
+            .unwrap_or_else(|| "external".to_owned())
+    }
+}
+
+/// Queues every `$ref` under `node`. In the main document (`all == false`) only references to
+/// other files matter; in imported content every reference is relative to its file.
+fn collect(node: &mut Value, kind: Kind, base: &str, file: usize, all: bool, queue: &mut VecDeque<Site>) {
+    walk(node, kind, base, &mut |n, k, ptr| {
+        if let Some(r) = n.get("$ref").and_then(Value::as_str) {
+            if all || !r.starts_with('#') {
+                queue.push_back(Site { ptr: ptr.to_owned(), kind: k, reference: r.to_owned(), file });
+            }
+        }
+    });
+}
+
+fn set_ref(doc: &mut Value, ptr: &str, reference: String) {
+    if let Some(Value::Object(obj)) = doc.pointer_mut(ptr) {
+        obj.insert("$ref".to_owned(), Value::String(reference));
+    }
+}
+
+fn insert_component(doc: &mut Value, section: &str, name: String, value: Value) {
+    let Some(root) = doc.as_object_mut() else {
+        return;
+    };
+    let components = root.entry("components").or_insert_with(|| Value::Object(Map::new()));
+    if !components.is_object() {
+        *components = Value::Object(Map::new());
+    }
+    if let Some(components) = components.as_object_mut() {
+        let items = components.entry(section).or_insert_with(|| Value::Object(Map::new()));
+        if !items.is_object() {
+            *items = Value::Object(Map::new());
+        }
+        if let Some(items) = items.as_object_mut() {
+            items.insert(name, value);
+        }
+    }
+}
+
+fn unique_name(doc: &Value, section: &str, name: &str, stem: &str) -> String {
+    let taken = |n: &str| {
+        doc.get("components").and_then(|c| c.get(section)).and_then(|s| s.get(n)).is_some()
+    };
+    if !taken(name) {
+        return name.to_owned();
+    }
+    let prefixed = format!("{stem}_{name}");
+    if !taken(&prefixed) {
+        return prefixed;
+    }
+    (2..)
+        .map(|i| format!("{prefixed}_{i}"))
+        .find(|n| !taken(n))
+        .unwrap_or(prefixed)
+}
+
+/// Component names allow `[A-Za-z0-9._-]`.
+pub(crate) fn sanitize(name: &str) -> String {
+    let s: String = name
+        .chars()
+        .map(|c| if c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-') { c } else { '_' })
+        .collect();
+    if s.is_empty() { "_".to_owned() } else { s }
+}
+
+/// `(section, name)` when `fragment` is exactly `/components/<section>/<name>`.
+fn component_of(fragment: &str) -> Option<(&str, String)> {
+    let rest = fragment.strip_prefix("/components/")?;
+    let (section, name) = rest.split_once('/')?;
+    if name.contains('/') || Kind::from_section(section).is_none() {
+        return None;
+    }
+    Some((section, unescape_token(name)))
+}
+
+fn last_token(fragment: &str) -> Option<String> {
+    let t = fragment.rsplit('/').next()?;
+    (!t.is_empty()).then(|| unescape_token(t))
+}
+
+/// Undoes JSON pointer escaping of one token.
+pub(crate) fn unescape_token(t: &str) -> String {
+    t.replace("~1", "/").replace("~0", "~")
+}
+
+/// Splits a reference into its file part and its (percent-decoded) JSON pointer fragment.
+pub(crate) fn split_ref(reference: &str) -> (&str, String) {
+    match reference.split_once('#') {
+        Some((file, fragment)) => (file, percent_decode(fragment)),
+        None => (reference, String::new()),
+    }
+}
+
+/// Whether a reference's file part names a network resource.
+pub(crate) fn is_remote(file_part: &str) -> bool {
+    file_part.contains("://") && !file_part.starts_with("file://")
+}
+
+/// Decodes `%XX` escapes (URI fragments encode `{`, `}`, spaces...). Invalid escapes stay as-is.
+pub(crate) fn percent_decode(s: &str) -> String {
+    if !s.contains('%') {
+        return s.to_owned();
+    }
+    let bytes = s.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while let Some(&b) = bytes.get(i) {
+        let hex = |j: usize| bytes.get(j).and_then(|c| (*c as char).to_digit(16));
+        match (b, hex(i + 1), hex(i + 2)) {
+            (b'%', Some(h), Some(l)) => {
+                out.push((h * 16 + l) as u8);
+                i += 3;
+            }
+            _ => {
+                out.push(b);
+                i += 1;
+            }
+        }
+    }
+    String::from_utf8(out).unwrap_or_else(|_| s.to_owned())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn splits_and_decodes_references() {
+        assert_eq!(split_ref("a.yaml#/x/%7Bid%7D"), ("a.yaml", "/x/{id}".to_owned()));
+        assert_eq!(split_ref("a.yaml"), ("a.yaml", String::new()));
+        assert_eq!(split_ref("#/components/schemas/A"), ("", "/components/schemas/A".to_owned()));
+        assert!(is_remote("https://example.com/x.yaml"));
+        assert!(!is_remote("./x.yaml"));
+        assert_eq!(percent_decode("%zz%41"), "%zzA");
+    }
+
+    #[test]
+    fn component_fragments_keep_their_section_and_name() {
+        assert_eq!(component_of("/components/schemas/A~1B"), Some(("schemas", "A/B".to_owned())));
+        assert_eq!(component_of("/components/schemas/A/properties/b"), None);
+        assert_eq!(component_of("/definitions/A"), None);
+        assert_eq!(sanitize("My Schema<T>"), "My_Schema_T_");
+    }
+}

@@ -1,0 +1,287 @@
+//! Anthropic tools: `{name, description, input_schema}` (+ `strict: true` when asked for).
+//!
+//! By default `input_schema` is the canonical schema unchanged (Anthropic accepts JSON Schema
+//! 2020-12). With [`super::RenderOptions::anthropic_strict`], a tool whose schema lowers into
+//! Anthropic's strict subset ([`super::strict`] with [`PROFILE`]) gets `strict: true`: numeric,
+//! length, item-count and property-count constraints are not supported there, so they move into
+//! the description (`"(minimum 1, maximum 100)"`) and stay enforced by the validator; optional
+//! properties stay optional; recursive schemas cannot be strict.
+//!
+//! Anthropic also caps strict tools per request (20 tools, 24 optional parameters, 16 union-typed
+//! parameters in total). [`budget_strict`] applies those caps over a whole tool set in order:
+//! tools past the budget are sent non-strict with a note.
+
+use serde_json::{Map, Value};
+
+use super::schema::{MAX_DEPTH, canonical_order, push_ptr};
+use super::strict::{self, Profile};
+use super::{Rendered, ToolDef};
+
+/// Anthropic strict tools: what stays in the schema.
+pub(crate) const PROFILE: Profile = Profile {
+    all_required: false,
+    kept: &["pattern", "minItems"],
+    formats: &[
+        "date-time",
+        "time",
+        "date",
+        "duration",
+        "email",
+        "hostname",
+        "uri",
+        "ipv4",
+        "ipv6",
+        "uuid",
+    ],
+    max_min_items: Some(1),
+    allow_recursion: false,
+    single_types: true,
+    wrap_ref_description: false,
+    check_patterns: true,
+};
+
+/// Strict tools per request.
+pub(crate) const MAX_STRICT_TOOLS: usize = 20;
+/// Optional parameters across all strict tools of a request.
+pub(crate) const MAX_OPTIONAL: usize = 24;
+/// Union-typed (`anyOf` / type array) parameters across all strict tools of a request.
+pub(crate) const MAX_UNIONS: usize = 16;
+
+/// Renders one tool; `strict` asks for the strict subset.
+pub(crate) fn render(tool: &ToolDef, strict: bool) -> Rendered {
+    let mut notes = Vec::new();
+    check_keys(tool.input_schema, "", 0, &mut notes);
+    if strict {
+        let lowered = strict::lower(tool.input_schema, &PROFILE);
+        if lowered.blockers.is_empty() {
+            notes.extend(lowered.notes);
+            return Rendered {
+                tool: shape(tool, lowered.schema, true),
+                strict: true,
+                notes,
+            };
+        }
+        notes.extend(
+            lowered
+                .blockers
+                .into_iter()
+                .map(|b| format!("strict mode not possible: {b}")),
+        );
+    }
+    Rendered {
+        tool: shape(tool, canonical_order(tool.input_schema, 0), false),
+        strict: false,
+        notes,
+    }
+}
+
+fn shape(tool: &ToolDef, schema: Value, strict: bool) -> Value {
+    let mut m = Map::new();
+    m.insert("name".into(), Value::String(tool.name.to_string()));
+    m.insert(
+        "description".into(),
+        Value::String(super::full_description(tool)),
+    );
+    m.insert("input_schema".into(), schema);
+    if strict {
+        m.insert("strict".into(), Value::Bool(true));
+    }
+    Value::Object(m)
+}
+
+/// What a strict tool spends of the per-request budget.
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Cost {
+    pub optional: usize,
+    pub unions: usize,
+}
+
+/// Counts optional and union-typed properties at every level of a (lowered) schema.
+pub(crate) fn cost(schema: &Value) -> Cost {
+    let mut c = Cost::default();
+    cost_walk(schema, &mut c, 0);
+    c
+}
+
+fn cost_walk(v: &Value, c: &mut Cost, depth: usize) {
+    let Value::Object(m) = v else { return };
+    if depth > MAX_DEPTH {
+        return;
+    }
+    if let Some(Value::Object(ps)) = m.get("properties") {
+        let req: Vec<&str> = match m.get("required") {
+            Some(Value::Array(a)) => a.iter().filter_map(Value::as_str).collect(),
+            _ => Vec::new(),
+        };
+        for (k, s) in ps {
+            if !req.contains(&k.as_str()) {
+                c.optional += 1;
+            }
+            if s.get("anyOf").is_some() || s.get("type").is_some_and(Value::is_array) {
+                c.unions += 1;
+            }
+            cost_walk(s, c, depth + 1);
+        }
+    }
+    for k in ["items", "additionalProperties"] {
+        if let Some(s) = m.get(k) {
+            cost_walk(s, c, depth + 1);
+        }
+    }
+    for k in ["anyOf", "oneOf", "allOf"] {
+        if let Some(Value::Array(a)) = m.get(k) {
+            a.iter().for_each(|s| cost_walk(s, c, depth + 1));
+        }
+    }
+    if let Some(Value::Object(defs)) = m.get("$defs") {
+        defs.values().for_each(|s| cost_walk(s, c, depth + 1));
+    }
+}
+
+/// Applies the per-request strict budget over a tool set in order: a strict tool that would
+/// exceed it is re-rendered non-strict (`render(tool, false)`) with a note saying why.
+pub(crate) fn budget_strict(tools: &[ToolDef], rendered: &mut [Rendered]) {
+    let (mut n, mut optional, mut unions) = (0usize, 0usize, 0usize);
+    for (tool, r) in tools.iter().zip(rendered.iter_mut()) {
+        if !r.strict {
+            continue;
+        }
+        let c = r.tool.get("input_schema").map(cost).unwrap_or_default();
+        let fits = n < MAX_STRICT_TOOLS
+            && optional + c.optional <= MAX_OPTIONAL
+            && unions + c.unions <= MAX_UNIONS;
+        if fits {
+            n += 1;
+            optional += c.optional;
+            unions += c.unions;
+        } else {
+            let mut plain = render(tool, false);
+            plain.notes.push(format!(
+                "strict mode not possible: the request's strict budget is used up \
+                 ({MAX_STRICT_TOOLS} tools, {MAX_OPTIONAL} optional and {MAX_UNIONS} union \
+                 parameters across strict tools); this tool needs {} optional and {} union",
+                c.optional, c.unions
+            ));
+            *r = plain;
+        }
+    }
+}
+
+/// Notes property keys Anthropic rejects (`^[a-zA-Z0-9_.-]{1,64}$`). Canonical schemas from the
+/// model already use safe names; hand-written ones may not, and renaming here would break the
+/// wire mapping, so we only report.
+fn check_keys(v: &Value, ptr: &str, depth: usize, notes: &mut Vec<String>) {
+    let Value::Object(m) = v else { return };
+    if depth > MAX_DEPTH {
+        return;
+    }
+    for (k, sub) in m {
+        match (k.as_str(), sub) {
+            ("properties", Value::Object(ps)) => {
+                let base = push_ptr(ptr, "properties");
+                for (name, s) in ps {
+                    if !key_ok(name) {
+                        notes.push(format!(
+                            "{}: property key Anthropic rejects (needs ^[a-zA-Z0-9_.-]{{1,64}}$)",
+                            push_ptr(&base, name)
+                        ));
+                    }
+                    check_keys(s, &push_ptr(&base, name), depth + 1, notes);
+                }
+            }
+            ("$defs", Value::Object(ds)) => {
+                for (name, s) in ds {
+                    check_keys(s, &push_ptr("/$defs", name), depth + 1, notes);
+                }
+            }
+            ("anyOf" | "oneOf" | "allOf", Value::Array(a)) => {
+                for (i, s) in a.iter().enumerate() {
+                    check_keys(
+                        s,
+                        &push_ptr(&push_ptr(ptr, k), &i.to_string()),
+                        depth + 1,
+                        notes,
+                    );
+                }
+            }
+            ("items" | "additionalProperties" | "not", s) => {
+                check_keys(s, &push_ptr(ptr, k), depth + 1, notes);
+            }
+            _ => {}
+        }
+    }
+}
+
+fn key_ok(k: &str) -> bool {
+    (1..=64).contains(&k.len())
+        && k.bytes()
+            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'_' | b'.' | b'-'))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn tool(schema: &Value) -> ToolDef<'_> {
+        ToolDef {
+            name: "t",
+            title: None,
+            description: "d",
+            input_schema: schema,
+            method: None,
+            deprecated: false,
+        }
+    }
+
+    #[test]
+    fn strict_only_when_asked_and_possible() {
+        let s = json!({"type": "object", "properties": {"a": {"type": "integer", "minimum": 1}},
+                       "required": ["a"], "additionalProperties": false});
+        let plain = render(&tool(&s), false);
+        assert!(!plain.strict);
+        assert_eq!(plain.tool.get("strict"), None);
+        assert_eq!(plain.tool["input_schema"]["properties"]["a"]["minimum"], 1);
+        let strict = render(&tool(&s), true);
+        assert!(strict.strict);
+        assert_eq!(strict.tool["strict"], true);
+        assert_eq!(
+            strict.tool["input_schema"]["properties"]["a"],
+            json!({"type": "integer", "description": "(minimum 1)"})
+        );
+        let open = json!({"type": "object", "properties": {"m": {"type": "object"}}});
+        let r = render(&tool(&open), true);
+        assert!(!r.strict);
+        assert!(r.notes.iter().any(|n| n.contains("free-form")));
+    }
+
+    #[test]
+    fn budget_demotes_tools_past_the_caps() {
+        let props: Map<String, Value> = (0..10)
+            .map(|i| (format!("p{i}"), json!({"type": "string"})))
+            .collect();
+        let s = json!({"type": "object", "properties": props, "additionalProperties": false});
+        let tools = vec![tool(&s), tool(&s), tool(&s)];
+        let mut r: Vec<Rendered> = tools.iter().map(|t| render(t, true)).collect();
+        assert_eq!(
+            cost(&r[0].tool["input_schema"]),
+            Cost {
+                optional: 10,
+                unions: 0
+            }
+        );
+        budget_strict(&tools, &mut r);
+        assert_eq!(
+            r.iter().map(|r| r.strict).collect::<Vec<_>>(),
+            [true, true, false]
+        );
+        assert!(r[2].notes.iter().any(|n| n.contains("budget")));
+        assert_eq!(r[2].tool.get("strict"), None);
+    }
+
+    #[test]
+    fn bad_property_keys_are_reported() {
+        let s = json!({"type": "object", "properties": {"a b": {"type": "string"}}});
+        assert!(render(&tool(&s), false).notes[0].contains("/properties/a b"));
+    }
+}

@@ -1,0 +1,436 @@
+//! Shared helpers for the schema lowerings: key order, type arrays, JSON pointers, and the text
+//! that carries a dropped constraint into a description.
+//!
+//! Every lowering builds fresh output maps from a borrowed canonical schema in one pass, so these
+//! helpers take `&Map`/`&Value` and return owned output.
+
+use serde_json::{Map, Value};
+
+/// Deepest schema nesting any walk follows. Canonical schemas from real specs stay far below it
+/// (GitHub's deepest input is ~12); anything deeper is cut with a note, never a stack overflow.
+pub(crate) const MAX_DEPTH: usize = 64;
+
+/// The order keywords are emitted in. Object key order is free in JSON Schema, so we fix one:
+/// identity and prose first (what a model reads first), then the value space, then structure,
+/// then definitions. Keywords not listed follow in sorted order.
+const KEY_ORDER: &[&str] = &[
+    "$schema",
+    "$id",
+    "$ref",
+    "type",
+    "title",
+    "description",
+    "nullable",
+    "enum",
+    "const",
+    "format",
+    "pattern",
+    "minLength",
+    "maxLength",
+    "minimum",
+    "exclusiveMinimum",
+    "maximum",
+    "exclusiveMaximum",
+    "multipleOf",
+    "contentEncoding",
+    "contentMediaType",
+    "properties",
+    "required",
+    "additionalProperties",
+    "minProperties",
+    "maxProperties",
+    "items",
+    "minItems",
+    "maxItems",
+    "uniqueItems",
+    "anyOf",
+    "oneOf",
+    "allOf",
+    "not",
+    "default",
+    "examples",
+    "deprecated",
+    "$defs",
+];
+
+/// Re-emits `map` with its keys in [`KEY_ORDER`] (unknown keys sorted, after the known ones).
+pub(crate) fn ordered(mut map: Map<String, Value>) -> Map<String, Value> {
+    let mut out = Map::with_capacity(map.len());
+    for k in KEY_ORDER {
+        if let Some(v) = map.remove(*k) {
+            out.insert((*k).to_string(), v);
+        }
+    }
+    if !map.is_empty() {
+        let mut rest: Vec<(String, Value)> = map.into_iter().collect();
+        rest.sort_by(|a, b| a.0.cmp(&b.0));
+        out.extend(rest);
+    }
+    out
+}
+
+/// A deep copy of a canonical schema with every schema object's keywords in the fixed order and
+/// `$defs` sorted by name. Property order is kept: it is the parameter order a model sees.
+/// Used where a provider takes the canonical schema unchanged (MCP, non-strict Anthropic).
+pub(crate) fn canonical_order(v: &Value, depth: usize) -> Value {
+    let Value::Object(m) = v else {
+        return v.clone();
+    };
+    if depth > MAX_DEPTH {
+        return v.clone();
+    }
+    let mut out = Map::with_capacity(m.len());
+    for (k, sub) in m {
+        let val = match k.as_str() {
+            "properties" => map_values(sub, |s| canonical_order(s, depth + 1), false),
+            "$defs" | "definitions" => map_values(sub, |s| canonical_order(s, depth + 1), true),
+            "items" | "additionalProperties" | "not" | "contains" | "propertyNames" => {
+                canonical_order(sub, depth + 1)
+            }
+            "anyOf" | "oneOf" | "allOf" | "prefixItems" => match sub {
+                Value::Array(a) => {
+                    Value::Array(a.iter().map(|s| canonical_order(s, depth + 1)).collect())
+                }
+                other => other.clone(),
+            },
+            _ => sub.clone(),
+        };
+        out.insert(k.clone(), val);
+    }
+    Value::Object(ordered(out))
+}
+
+fn map_values(v: &Value, f: impl Fn(&Value) -> Value, sort: bool) -> Value {
+    let Value::Object(m) = v else {
+        return v.clone();
+    };
+    let mut entries: Vec<(&String, &Value)> = m.iter().collect();
+    if sort {
+        entries.sort_by(|a, b| a.0.cmp(b.0));
+    }
+    Value::Object(
+        entries
+            .into_iter()
+            .map(|(k, s)| (k.clone(), f(s)))
+            .collect(),
+    )
+}
+
+/// The JSON types a schema node names (`type` as a string or an array), in order.
+pub(crate) fn type_names(m: &Map<String, Value>) -> Vec<&str> {
+    match m.get("type") {
+        Some(Value::String(s)) => vec![s.as_str()],
+        Some(Value::Array(a)) => a.iter().filter_map(Value::as_str).collect(),
+        _ => Vec::new(),
+    }
+}
+
+/// Keywords that only constrain one JSON type; used to split a multi-type node into one branch
+/// per type without leaking, say, `minLength` into the integer branch.
+fn keyword_type(k: &str) -> Option<&'static str> {
+    Some(match k {
+        "minLength" | "maxLength" | "pattern" | "format" | "contentEncoding"
+        | "contentMediaType" => "string",
+        "minimum" | "maximum" | "exclusiveMinimum" | "exclusiveMaximum" | "multipleOf" => "number",
+        "items" | "minItems" | "maxItems" | "uniqueItems" | "prefixItems" | "contains" => "array",
+        "properties"
+        | "required"
+        | "additionalProperties"
+        | "minProperties"
+        | "maxProperties"
+        | "patternProperties"
+        | "propertyNames" => "object",
+        _ => return None,
+    })
+}
+
+/// Keywords that describe the whole node (kept on the wrapper when a node is split).
+fn is_annotation(k: &str) -> bool {
+    matches!(
+        k,
+        "title" | "description" | "default" | "deprecated" | "examples" | "$comment"
+    )
+}
+
+/// Splits a node whose `type` is an array into `anyOf` branches, one per type, each carrying the
+/// keywords that apply to its type; annotations stay on the returned wrapper. `enum`/`const`
+/// values are spread over the branches by their JSON type. Returns `None` when `type` is not an
+/// array.
+pub(crate) fn split_type_array(m: &Map<String, Value>) -> Option<Map<String, Value>> {
+    let Some(Value::Array(types)) = m.get("type") else {
+        return None;
+    };
+    let mut branches = Vec::with_capacity(types.len());
+    for t in types.iter().filter_map(Value::as_str) {
+        let mut b = Map::new();
+        b.insert("type".into(), Value::String(t.to_string()));
+        for (k, v) in m {
+            if k == "type" || is_annotation(k) {
+                continue;
+            }
+            if k == "enum" {
+                let vals: Vec<Value> = match v {
+                    Value::Array(a) => a
+                        .iter()
+                        .filter(|x| json_type_matches(x, t))
+                        .cloned()
+                        .collect(),
+                    _ => Vec::new(),
+                };
+                if !vals.is_empty() {
+                    b.insert("enum".into(), Value::Array(vals));
+                }
+                continue;
+            }
+            if k == "const" {
+                if json_type_matches(v, t) {
+                    b.insert("const".into(), v.clone());
+                }
+                continue;
+            }
+            let applies = match keyword_type(k) {
+                Some("number") => t == "number" || t == "integer",
+                Some(kt) => kt == t,
+                None => true,
+            };
+            if applies {
+                b.insert(k.clone(), v.clone());
+            }
+        }
+        branches.push(Value::Object(b));
+    }
+    let mut wrapper = Map::new();
+    for (k, v) in m {
+        if is_annotation(k) {
+            wrapper.insert(k.clone(), v.clone());
+        }
+    }
+    wrapper.insert("anyOf".into(), Value::Array(branches));
+    Some(wrapper)
+}
+
+/// Whether a JSON value belongs to the JSON Schema type `t`.
+pub(crate) fn json_type_matches(v: &Value, t: &str) -> bool {
+    match t {
+        "null" => v.is_null(),
+        "boolean" => v.is_boolean(),
+        "string" => v.is_string(),
+        "integer" => v.is_i64() || v.is_u64() || v.as_f64().is_some_and(|f| f.fract() == 0.0),
+        "number" => v.is_number(),
+        "array" => v.is_array(),
+        "object" => v.is_object(),
+        _ => false,
+    }
+}
+
+/// Appends one JSON Pointer segment (RFC 6901 escaping).
+pub(crate) fn push_ptr(ptr: &str, seg: &str) -> String {
+    let mut s = String::with_capacity(ptr.len() + seg.len() + 1);
+    s.push_str(ptr);
+    s.push('/');
+    for c in seg.chars() {
+        match c {
+            '~' => s.push_str("~0"),
+            '/' => s.push_str("~1"),
+            c => s.push(c),
+        }
+    }
+    s
+}
+
+/// Resolves a local `$ref` (`#/$defs/Name` or any `#/...` pointer) against the schema root.
+pub(crate) fn resolve_ref<'a>(root: &'a Value, r: &str) -> Option<&'a Value> {
+    let frag = r.strip_prefix('#')?;
+    if frag.is_empty() {
+        return Some(root);
+    }
+    root.pointer(frag).or_else(|| {
+        // `pointer` needs unescaped `~0`/`~1` handling identical to ours; it does that, but a
+        // percent-encoded fragment (`%24defs`) needs decoding first.
+        percent_decode(frag).and_then(|d| root.pointer(&d))
+    })
+}
+
+fn percent_decode(s: &str) -> Option<String> {
+    if !s.contains('%') {
+        return None;
+    }
+    percent_encoding::percent_decode_str(s)
+        .decode_utf8()
+        .ok()
+        .map(|c| c.into_owned())
+}
+
+/// Short JSON text of a value for prose (`"open"`, `10`, `["a","b"]`), capped so one huge default
+/// cannot flood a description.
+pub(crate) fn short_json(v: &Value) -> String {
+    let s = match v {
+        Value::String(s) => format!("\"{s}\""),
+        other => other.to_string(),
+    };
+    if s.chars().count() > 80 {
+        let cut: String = s.chars().take(77).collect();
+        format!("{cut}...")
+    } else {
+        s
+    }
+}
+
+/// The phrase that tells a model about a constraint the provider cannot enforce, or `None` when
+/// the keyword carries nothing a model needs (`examples` that are not short, `$comment`).
+pub(crate) fn constraint_phrase(k: &str, v: &Value) -> Option<String> {
+    let n = || short_json(v);
+    Some(match k {
+        "minimum" => format!("minimum {}", n()),
+        "maximum" => format!("maximum {}", n()),
+        "exclusiveMinimum" => format!("greater than {}", n()),
+        "exclusiveMaximum" => format!("less than {}", n()),
+        "multipleOf" => format!("multiple of {}", n()),
+        "minLength" => format!("at least {} characters", n()),
+        "maxLength" => format!("at most {} characters", n()),
+        "pattern" => format!("pattern {}", n()),
+        "minItems" => format!("at least {} items", n()),
+        "maxItems" => format!("at most {} items", n()),
+        "uniqueItems" if v.as_bool() == Some(true) => "items unique".to_string(),
+        "minProperties" => format!("at least {} properties", n()),
+        "maxProperties" => format!("at most {} properties", n()),
+        // Storage widths say nothing a model can act on.
+        "format" => match v.as_str() {
+            Some("int32" | "int64" | "float" | "double") | None => return None,
+            Some(f) => format!("format: {f}"),
+        },
+        "contentEncoding" => match v.as_str() {
+            Some("base64") => "base64-encoded".to_string(),
+            Some(e) => format!("{e}-encoded"),
+            None => return None,
+        },
+        "contentMediaType" => format!("media type {}", v.as_str().unwrap_or_default()),
+        "default" => format!("default: {}", n()),
+        "deprecated" if v.as_bool() == Some(true) => "deprecated".to_string(),
+        "examples" => {
+            let first = v.as_array().and_then(|a| a.first())?;
+            if first.is_object() || first.is_array() {
+                return None;
+            }
+            format!("example: {}", short_json(first))
+        }
+        "const" => format!("must be {}", n()),
+        "enum" => {
+            let a = v.as_array()?;
+            let vals: Vec<String> = a.iter().map(short_json).collect();
+            format!("one of: {}", vals.join(", "))
+        }
+        _ => return None,
+    })
+}
+
+/// `desc` with the phrases appended in parentheses: `"Page size (minimum 1, maximum 100)"`.
+pub(crate) fn with_phrases(desc: Option<&str>, phrases: &[String]) -> Option<String> {
+    let base = desc.map(str::trim).unwrap_or_default();
+    if phrases.is_empty() {
+        return (!base.is_empty()).then(|| base.to_string());
+    }
+    let joined = phrases.join(", ");
+    Some(if base.is_empty() {
+        format!("({joined})")
+    } else {
+        format!("{base} ({joined})")
+    })
+}
+
+/// `s` cut to at most `max` characters at a word boundary, with an ellipsis when cut.
+pub(crate) fn truncate_chars(s: &str, max: usize) -> String {
+    if s.chars().count() <= max {
+        return s.to_string();
+    }
+    let keep: String = s.chars().take(max.saturating_sub(3)).collect();
+    let cut = match keep.rfind(char::is_whitespace) {
+        Some(i) if i > keep.len() / 2 => &keep[..i],
+        _ => keep.as_str(),
+    };
+    format!("{}...", cut.trim_end())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn ordered_puts_known_keys_first_and_sorts_the_rest() {
+        let m = json!({"z-x": 1, "properties": {}, "a-y": 2, "type": "object", "description": "d"});
+        let Value::Object(m) = m else { panic!() };
+        let keys: Vec<String> = ordered(m).keys().cloned().collect();
+        assert_eq!(keys, ["type", "description", "properties", "a-y", "z-x"]);
+    }
+
+    #[test]
+    fn canonical_order_sorts_defs_but_keeps_property_order() {
+        let v = json!({"$defs": {"B": {"type": "string"}, "A": {"type": "integer"}},
+                       "properties": {"z": {"description": "d", "type": "string"}, "a": {}},
+                       "type": "object"});
+        let out = canonical_order(&v, 0);
+        assert_eq!(
+            serde_json::to_string(&out).unwrap(),
+            r#"{"type":"object","properties":{"z":{"type":"string","description":"d"},"a":{}},"$defs":{"A":{"type":"integer"},"B":{"type":"string"}}}"#
+        );
+    }
+
+    #[test]
+    fn split_type_array_spreads_keywords_and_enum_values_by_type() {
+        let Value::Object(m) = json!({"type": ["string", "integer", "null"], "description": "d",
+            "minLength": 2, "minimum": 1, "enum": ["a", 3, null]})
+        else {
+            panic!()
+        };
+        let w = split_type_array(&m).unwrap();
+        assert_eq!(
+            Value::Object(w),
+            json!({"description": "d", "anyOf": [
+                {"type": "string", "minLength": 2, "enum": ["a"]},
+                {"type": "integer", "minimum": 1, "enum": [3]},
+                {"type": "null", "enum": [null]}]})
+        );
+    }
+
+    #[test]
+    fn phrases_append_in_parentheses() {
+        let p = vec![
+            constraint_phrase("minimum", &json!(1)).unwrap(),
+            constraint_phrase("maximum", &json!(100)).unwrap(),
+        ];
+        assert_eq!(
+            with_phrases(Some("Page size."), &p).unwrap(),
+            "Page size. (minimum 1, maximum 100)"
+        );
+        assert_eq!(with_phrases(None, &p).unwrap(), "(minimum 1, maximum 100)");
+        assert_eq!(with_phrases(Some("  "), &[]), None);
+    }
+
+    #[test]
+    fn truncate_cuts_at_a_word() {
+        let s = "alpha beta gamma delta";
+        assert_eq!(truncate_chars(s, 14), "alpha beta...");
+        assert_eq!(truncate_chars(s, 100), s);
+        assert!(truncate_chars(&"é".repeat(2000), 1024).chars().count() <= 1024);
+    }
+
+    #[test]
+    fn resolve_ref_handles_defs_and_escapes() {
+        let root = json!({"$defs": {"a/b": {"type": "string"}, "X": {"type": "integer"}}});
+        assert_eq!(
+            resolve_ref(&root, "#/$defs/X"),
+            Some(&json!({"type": "integer"}))
+        );
+        assert_eq!(
+            resolve_ref(&root, "#/$defs/a~1b"),
+            Some(&json!({"type": "string"}))
+        );
+        assert_eq!(
+            resolve_ref(&root, "#/%24defs/X"),
+            Some(&json!({"type": "integer"}))
+        );
+        assert_eq!(resolve_ref(&root, "#/$defs/missing"), None);
+        assert_eq!(resolve_ref(&root, "other.json#/X"), None);
+    }
+}

@@ -1,0 +1,564 @@
+//! Walking a value against the compiled node table, collecting every problem.
+//!
+//! The walk keeps one pointer buffer (pushed and truncated per step) and builds a message only
+//! when a problem is actually kept, so a valid value costs no allocation. Branches of
+//! `anyOf`/`oneOf` are first tried in "any problem?" mode (stops at the first problem); only
+//! when every branch fails is the best branch walked again for its full list.
+
+use std::collections::HashMap;
+
+use serde_json::{Map, Number, Value};
+
+use super::compile::{Additional, Compiled, Node, NodeId, escape, ty};
+use super::formats;
+use super::messages;
+use super::{ArgProblem, Limits};
+
+/// Problem collector with a cap; problems past the cap are only counted.
+pub(crate) struct Sink {
+    pub problems: Vec<ArgProblem>,
+    pub dropped: usize,
+    cap: usize,
+    /// Stop walking at the first problem (branch probing).
+    probe: bool,
+    depth_reported: bool,
+}
+
+impl Sink {
+    pub fn new(cap: usize) -> Self {
+        Sink {
+            problems: Vec::new(),
+            dropped: 0,
+            cap,
+            probe: false,
+            depth_reported: false,
+        }
+    }
+
+    fn probe() -> Self {
+        Sink {
+            probe: true,
+            ..Sink::new(1)
+        }
+    }
+
+    /// Whether the walk can stop (probe mode and something failed).
+    fn done(&self) -> bool {
+        self.probe && !self.problems.is_empty()
+    }
+
+    fn count(&self) -> usize {
+        self.problems.len() + self.dropped
+    }
+
+    fn push(&mut self, ptr: &str, message: impl FnOnce() -> String) {
+        if self.problems.len() >= self.cap {
+            self.dropped += 1;
+            return;
+        }
+        let pointer = if ptr.is_empty() { "/" } else { ptr };
+        self.problems.push(ArgProblem {
+            pointer: pointer.to_owned(),
+            message: message(),
+        });
+    }
+}
+
+pub(crate) struct Walker<'a> {
+    pub c: &'a Compiled,
+    pub limits: &'a Limits,
+}
+
+impl Walker<'_> {
+    fn node(&self, id: NodeId) -> Option<&Node> {
+        self.c.nodes.get(id)
+    }
+
+    pub fn check(&self, id: NodeId, v: &Value, ptr: &mut String, depth: usize, out: &mut Sink) {
+        let Some(n) = self.node(id) else { return };
+        if depth > self.limits.max_depth {
+            if !out.depth_reported {
+                out.depth_reported = true;
+                out.push(ptr, || messages::too_deep(self.limits.max_depth));
+            }
+            return;
+        }
+        if n.reject_all {
+            out.push(ptr, messages::nothing_allowed);
+            return;
+        }
+        if let Some(mask) = n.types
+            && !accepts(mask, v)
+        {
+            out.push(ptr, || messages::type_mismatch(&self.expected(id, 0), v));
+            return;
+        }
+        if let Some(c) = &n.const_value
+            && !json_eq(c, v, 0)
+        {
+            out.push(ptr, || messages::const_mismatch(c, v));
+            return;
+        }
+        if let Some(values) = &n.enum_values
+            && !values.iter().any(|e| json_eq(e, v, 0))
+        {
+            out.push(ptr, || messages::not_one_of(values, v));
+            return;
+        }
+        match v {
+            Value::String(s) => self.string(n, s, v, ptr, out),
+            Value::Number(x) => number(n, x, v, ptr, out),
+            Value::Array(items) => self.array(n, items, ptr, depth, out),
+            Value::Object(map) => self.object(n, map, ptr, depth, out),
+            _ => {}
+        }
+        if out.done() {
+            return;
+        }
+        if let Some(r) = n.reference {
+            // A ref adds no nesting level of the value, but cycles of refs without value
+            // nesting (A -> B -> A) must still end: count them as depth.
+            self.check(r, v, ptr, depth + 1, out);
+        }
+        for b in &n.all_of {
+            if out.done() {
+                return;
+            }
+            self.check(*b, v, ptr, depth + 1, out);
+        }
+        if !n.any_of.is_empty() && !out.done() {
+            self.union(&n.any_of, false, v, ptr, depth, out);
+        }
+        if !n.one_of.is_empty() && !out.done() {
+            self.union(&n.one_of, true, v, ptr, depth, out);
+        }
+        if let Some(not) = n.not
+            && !out.done()
+            && self.is_valid(not, v, ptr, depth)
+        {
+            out.push(ptr, || {
+                messages::matches_excluded(&self.expected(not, 0), v)
+            });
+        }
+    }
+
+    fn is_valid(&self, id: NodeId, v: &Value, ptr: &mut String, depth: usize) -> bool {
+        let mut probe = Sink::probe();
+        let len = ptr.len();
+        self.check(id, v, ptr, depth + 1, &mut probe);
+        ptr.truncate(len);
+        probe.problems.is_empty()
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    fn union(
+        &self,
+        branches: &[NodeId],
+        exactly_one: bool,
+        v: &Value,
+        ptr: &mut String,
+        depth: usize,
+        out: &mut Sink,
+    ) {
+        let mut matching = Vec::new();
+        for (i, b) in branches.iter().enumerate() {
+            if self.is_valid(*b, v, ptr, depth) {
+                matching.push(i);
+                if !exactly_one {
+                    return;
+                }
+            }
+        }
+        match matching.len() {
+            1 => return,
+            0 => {}
+            _ => {
+                out.push(ptr, || messages::ambiguous_one_of(&matching));
+                return;
+            }
+        }
+        if out.probe {
+            out.push(ptr, String::new);
+            return;
+        }
+        // No branch matches. Branches whose outer shape (type, const, enum) fits are the ones
+        // the caller meant; report the one with the fewest problems.
+        let mut best: Option<Sink> = None;
+        for b in branches {
+            if !self.shape_fits(*b, v, 0) {
+                continue;
+            }
+            let mut trial = Sink::new(out.cap);
+            let len = ptr.len();
+            self.check(*b, v, ptr, depth + 1, &mut trial);
+            ptr.truncate(len);
+            if best.as_ref().is_none_or(|s| trial.count() < s.count()) {
+                best = Some(trial);
+            }
+        }
+        match best {
+            Some(sink) => {
+                for p in sink.problems {
+                    out.push(&p.pointer.clone(), || p.message);
+                }
+                out.dropped += sink.dropped;
+            }
+            None => out.push(ptr, || {
+                messages::type_mismatch(&self.expected_union(branches), v)
+            }),
+        }
+    }
+
+    /// Whether `v` passes the outermost checks of a branch (type, const, enum), following refs.
+    fn shape_fits(&self, id: NodeId, v: &Value, hops: usize) -> bool {
+        let Some(n) = self.node(id) else { return true };
+        if hops > 16 || n.reject_all {
+            return !n.reject_all;
+        }
+        let ok = n.types.is_none_or(|m| accepts(m, v))
+            && n.const_value.as_ref().is_none_or(|c| json_eq(c, v, 0))
+            && n.enum_values
+                .as_ref()
+                .is_none_or(|e| e.iter().any(|x| json_eq(x, v, 0)));
+        ok && n.reference.is_none_or(|r| self.shape_fits(r, v, hops + 1))
+            && n.all_of.iter().all(|b| self.shape_fits(*b, v, hops + 1))
+            && (n.any_of.is_empty() || n.any_of.iter().any(|b| self.shape_fits(*b, v, hops + 1)))
+            && (n.one_of.is_empty() || n.one_of.iter().any(|b| self.shape_fits(*b, v, hops + 1)))
+    }
+
+    fn expected_union(&self, branches: &[NodeId]) -> String {
+        let mut parts: Vec<String> = Vec::new();
+        for b in branches {
+            let p = self.expected(*b, 1);
+            if !parts.contains(&p) {
+                parts.push(p);
+            }
+        }
+        messages::alternatives(&parts)
+    }
+
+    /// What a node expects, as a phrase: `an integer between 1 and 100`, `one of "a", "b"`,
+    /// `a string or null`.
+    pub fn expected(&self, id: NodeId, hops: usize) -> String {
+        let Some(n) = self.node(id) else {
+            return "a value".to_owned();
+        };
+        if hops > 4 {
+            return "a value".to_owned();
+        }
+        if let Some(c) = &n.const_value {
+            return messages::describe_value(c);
+        }
+        if let Some(values) = &n.enum_values {
+            return messages::one_of_phrase(values);
+        }
+        if let Some(mask) = n.types {
+            let mut parts = Vec::new();
+            for (bit, name) in ty::NAMES {
+                if mask & bit == 0 || (bit == ty::INTEGER && mask & ty::NUMBER != 0) {
+                    continue;
+                }
+                parts.push(match bit {
+                    ty::INTEGER | ty::NUMBER if !n.bounds.is_empty() => {
+                        messages::expected_number(name, &n.bounds)
+                    }
+                    ty::STRING if n.format.is_some() => {
+                        let f = n.format.as_deref().unwrap_or_default();
+                        let p = messages::format_phrase(f);
+                        if p.starts_with("a string in ") {
+                            "a string".to_owned()
+                        } else {
+                            p
+                        }
+                    }
+                    _ => messages::type_phrase(name),
+                });
+            }
+            return messages::alternatives(&parts);
+        }
+        if let Some(r) = n.reference {
+            return self.expected(r, hops + 1);
+        }
+        let branches = if n.any_of.is_empty() {
+            &n.one_of
+        } else {
+            &n.any_of
+        };
+        if !branches.is_empty() {
+            let mut parts: Vec<String> = Vec::new();
+            for b in branches {
+                let p = self.expected(*b, hops + 1);
+                if !parts.contains(&p) {
+                    parts.push(p);
+                }
+            }
+            return messages::alternatives(&parts);
+        }
+        if let Some(first) = n.all_of.first() {
+            return self.expected(*first, hops + 1);
+        }
+        if !n.properties.is_empty() {
+            return "an object".to_owned();
+        }
+        "a value".to_owned()
+    }
+
+    fn string(&self, n: &Node, s: &str, v: &Value, ptr: &str, out: &mut Sink) {
+        if s.len() > self.limits.max_string_bytes {
+            out.push(ptr, || {
+                messages::string_too_large(s.len(), self.limits.max_string_bytes)
+            });
+            return;
+        }
+        if n.min_length.is_some() || n.max_length.is_some() {
+            let chars = s.chars().count();
+            let len = chars as u64;
+            if n.min_length.is_some_and(|m| len < m) || n.max_length.is_some_and(|m| len > m) {
+                out.push(ptr, || {
+                    messages::length_out_of_range(n.min_length, n.max_length, chars)
+                });
+            }
+        }
+        if let Some((src, re)) = &n.pattern
+            && !re.is_match(s)
+        {
+            out.push(ptr, || messages::pattern_mismatch(src, s));
+        }
+        if let Some(f) = &n.format
+            && !formats::check(f, s)
+        {
+            out.push(ptr, || messages::format_mismatch(f, v));
+        }
+        if n.base64 && n.format.as_deref() != Some("byte") && formats::decode_base64(s).is_none() {
+            out.push(ptr, || messages::format_mismatch("base64", v));
+        }
+    }
+
+    fn array(&self, n: &Node, items: &[Value], ptr: &mut String, depth: usize, out: &mut Sink) {
+        let len = items.len() as u64;
+        if n.min_items.is_some_and(|m| len < m) || n.max_items.is_some_and(|m| len > m) {
+            out.push(ptr, || {
+                messages::items_out_of_range(n.min_items, n.max_items, items.len())
+            });
+        }
+        if n.unique_items
+            && let Some((a, b)) = first_duplicate(items)
+        {
+            out.push(ptr, || messages::duplicate_items(a, b));
+        }
+        for (i, item) in items.iter().enumerate() {
+            if out.done() {
+                return;
+            }
+            let node = match n.prefix_items.get(i) {
+                Some(p) => *p,
+                None => match n.items {
+                    Some(it) => it,
+                    None => continue,
+                },
+            };
+            let base = ptr.len();
+            ptr.push('/');
+            ptr.push_str(&i.to_string());
+            self.check(node, item, ptr, depth + 1, out);
+            ptr.truncate(base);
+        }
+    }
+
+    fn object(
+        &self,
+        n: &Node,
+        map: &Map<String, Value>,
+        ptr: &mut String,
+        depth: usize,
+        out: &mut Sink,
+    ) {
+        let len = map.len() as u64;
+        if n.min_properties.is_some_and(|m| len < m) || n.max_properties.is_some_and(|m| len > m) {
+            out.push(ptr, || {
+                messages::properties_out_of_range(n.min_properties, n.max_properties, map.len())
+            });
+        }
+        for name in &n.required {
+            if !map.contains_key(name) {
+                out.push(ptr, || messages::missing_required(name));
+            }
+        }
+        for (key, value) in map {
+            if out.done() {
+                return;
+            }
+            let node = match n.property(key) {
+                // Null for an optional property means "absent" (OpenAI strict mode sends null
+                // for every optional property it leaves out).
+                Some(p) if value.is_null() && !p.required => continue,
+                Some(p) => p.node,
+                None => match n.additional {
+                    Additional::Any => continue,
+                    Additional::Schema(s) => s,
+                    Additional::Deny => {
+                        out.push(ptr, || {
+                            let allowed: Vec<&str> =
+                                n.properties.iter().map(|p| p.name.as_str()).collect();
+                            messages::unknown_property(key, &allowed)
+                        });
+                        continue;
+                    }
+                },
+            };
+            let base = ptr.len();
+            ptr.push('/');
+            ptr.push_str(&escape(key));
+            self.check(node, value, ptr, depth + 1, out);
+            ptr.truncate(base);
+        }
+    }
+}
+
+fn number(n: &Node, x: &Number, v: &Value, ptr: &str, out: &mut Sink) {
+    let Some(f) = x.as_f64() else { return };
+    if !n.bounds.contains(f) {
+        let kind = match n.types {
+            Some(m) if m & ty::NUMBER == 0 && m & ty::INTEGER != 0 => "integer",
+            _ => "number",
+        };
+        out.push(ptr, || {
+            messages::type_mismatch(&messages::expected_number(kind, &n.bounds), v)
+        });
+    }
+    if let Some(m) = n.multiple_of
+        && !is_multiple(x, m)
+    {
+        out.push(ptr, || messages::not_multiple_of(m, v));
+    }
+    if let Some(fmt) = &n.format
+        && !formats::check_number(fmt, x)
+    {
+        out.push(ptr, || messages::format_mismatch(fmt, v));
+    }
+}
+
+/// `multipleOf` without float surprises: exact for integers, relative tolerance otherwise
+/// (so 0.3 is a multiple of 0.1).
+fn is_multiple(x: &Number, m: f64) -> bool {
+    if m.fract() == 0.0 && m <= 9.0e15 {
+        let mi = m as u64;
+        if let Some(u) = x.as_u64() {
+            return mi != 0 && u % mi == 0;
+        }
+        if let Some(i) = x.as_i64() {
+            return mi != 0 && i.unsigned_abs() % mi == 0;
+        }
+    }
+    let Some(f) = x.as_f64() else { return false };
+    let q = f / m;
+    if !q.is_finite() {
+        return false;
+    }
+    (q - q.round()).abs() <= 1e-9 * q.abs().max(1.0)
+}
+
+/// Whether a value has one of the types in `mask` (an integral number counts as an integer).
+fn accepts(mask: u8, v: &Value) -> bool {
+    let bit = match v {
+        Value::Null => ty::NULL,
+        Value::Bool(_) => ty::BOOLEAN,
+        Value::Number(n) => {
+            if mask & ty::NUMBER != 0 {
+                return true;
+            }
+            return mask & ty::INTEGER != 0 && is_integral(n);
+        }
+        Value::String(_) => ty::STRING,
+        Value::Array(_) => ty::ARRAY,
+        Value::Object(_) => ty::OBJECT,
+    };
+    mask & bit != 0
+}
+
+fn is_integral(n: &Number) -> bool {
+    n.is_i64()
+        || n.is_u64()
+        || n.as_f64()
+            .is_some_and(|f| f.fract() == 0.0 && f.is_finite())
+}
+
+/// JSON equality as JSON Schema defines it: `1` equals `1.0`; depth-bounded.
+pub(crate) fn json_eq(a: &Value, b: &Value, depth: usize) -> bool {
+    if depth > 128 {
+        return false;
+    }
+    match (a, b) {
+        (Value::Number(x), Value::Number(y)) => {
+            if let (Some(p), Some(q)) = (x.as_i64(), y.as_i64()) {
+                p == q
+            } else if let (Some(p), Some(q)) = (x.as_u64(), y.as_u64()) {
+                p == q
+            } else {
+                x.as_f64() == y.as_f64()
+            }
+        }
+        (Value::Array(x), Value::Array(y)) => {
+            x.len() == y.len() && x.iter().zip(y).all(|(p, q)| json_eq(p, q, depth + 1))
+        }
+        (Value::Object(x), Value::Object(y)) => {
+            x.len() == y.len()
+                && x.iter()
+                    .all(|(k, p)| y.get(k).is_some_and(|q| json_eq(p, q, depth + 1)))
+        }
+        _ => a == b,
+    }
+}
+
+/// First pair of equal items, by a canonical key (sorted object keys, normalised numbers), so
+/// uniqueness is linear rather than quadratic on long arrays.
+fn first_duplicate(items: &[Value]) -> Option<(usize, usize)> {
+    let mut seen: HashMap<String, usize> = HashMap::with_capacity(items.len());
+    for (i, item) in items.iter().enumerate() {
+        let mut key = String::new();
+        canonical(item, &mut key, 0);
+        if let Some(first) = seen.get(&key) {
+            return Some((*first, i));
+        }
+        seen.insert(key, i);
+    }
+    None
+}
+
+fn canonical(v: &Value, out: &mut String, depth: usize) {
+    if depth > 128 {
+        out.push('…');
+        return;
+    }
+    match v {
+        Value::Number(n) => match n.as_f64() {
+            Some(f) if f.fract() == 0.0 && f.abs() < 9.0e15 => {
+                out.push_str(&(f as i64).to_string());
+            }
+            _ => out.push_str(&n.to_string()),
+        },
+        Value::Array(items) => {
+            out.push('[');
+            for it in items {
+                canonical(it, out, depth + 1);
+                out.push(',');
+            }
+            out.push(']');
+        }
+        Value::Object(map) => {
+            let mut keys: Vec<&String> = map.keys().collect();
+            keys.sort();
+            out.push('{');
+            for k in keys {
+                out.push_str(&Value::String(k.clone()).to_string());
+                out.push(':');
+                if let Some(x) = map.get(k) {
+                    canonical(x, out, depth + 1);
+                }
+                out.push(',');
+            }
+            out.push('}');
+        }
+        other => out.push_str(&other.to_string()),
+    }
+}
