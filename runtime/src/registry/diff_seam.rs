@@ -1,12 +1,7 @@
 //! Seam to the crate's breaking-change analysis and renderers: the default registry.
 //!
-//! # Wiring (done once, when `crate::diff`, `crate::render`, `crate::validate` and
-//! `crate::request` land)
-//! Remove the `#[cfg(any())]` lines below (and those in `toolset/seams.rs`). This gives
-//! `Registry::new()` / `Registry::with_config()` on `Registry<CrateDiffer>` (alias
-//! [`DefaultRegistry`]), with reports carrying `crate::diff::ChangeReport`.
+//! [`DefaultRegistry`] is `Registry<CrateDiffer>`: reports carry [`crate::diff::ChangeReport`].
 
-#[cfg(any())]
 mod wiring {
     use std::sync::Arc;
 
@@ -54,5 +49,4 @@ mod wiring {
         }
     }
 }
-#[cfg(any())]
 pub use wiring::{CrateDiffer, DefaultRegistry};

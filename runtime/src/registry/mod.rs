@@ -40,7 +40,6 @@ pub use names::{MAX_NAMESPACE, MAX_TOOL_NAME, exported_name};
 pub use report::{Action, ChangeEvent, Differ, InstallReport, VersionRef};
 pub use snapshot::{LiveSet, Routed, Snapshot, ToolEntry, ToolFilter};
 
-#[cfg(any())]
 pub use diff_seam::{CrateDiffer, DefaultRegistry};
 use history::{History, Kept};
 use listeners::Listeners;

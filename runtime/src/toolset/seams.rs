@@ -6,89 +6,16 @@
 //! They reach them only through the traits here, so the registry can be tested with small
 //! stand-ins and so generated tool sets can bring their own pre-rendered or typed versions.
 //!
-//! # Wiring (done once, when the render / validate / request modules land)
-//! The block marked `SEAM-TYPES` below holds contract-shaped stand-ins for the types those
-//! modules own (`Provider`, `ArgProblem`, `ArgErrors`, `HttpRequest`, `RequestBody`). Replace it
-//! with re-exports of the real types, and enable the `SEAM-WIRING` block (remove its
-//! `#[cfg(any())]`), which implements the traits with the real functions:
+//! The crate's own implementations ([`CrateRenderer`], [`CrateBackend`]) call
 //! `crate::render::render`, `crate::validate::Validator` and `crate::request::build_request`.
 
 use serde_json::{Map, Value};
 
 use crate::manifest::ToolManifest;
 
-// ---- SEAM-TYPES: replace this block with
-// pub use crate::render::Provider;
-// pub use crate::request::{HttpRequest, RequestBody};
-// pub use crate::validate::{ArgErrors, ArgProblem};
-// ----
-
-/// Stand-in for `crate::render::Provider` (same variants and `ALL`; see the module docs).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum Provider {
-    /// OpenAI Chat Completions `tools[]`.
-    OpenAiChat,
-    /// OpenAI Responses `tools[]`.
-    OpenAiResponses,
-    /// Anthropic Messages `tools[]`.
-    Anthropic,
-    /// Gemini `functionDeclarations[]`.
-    Gemini,
-    /// MCP `tools/list` entries.
-    Mcp,
-}
-
-impl Provider {
-    /// Every provider, in a fixed order.
-    pub const ALL: [Provider; 5] = [
-        Provider::OpenAiChat,
-        Provider::OpenAiResponses,
-        Provider::Anthropic,
-        Provider::Gemini,
-        Provider::Mcp,
-    ];
-}
-
-/// Stand-in for `crate::validate::ArgProblem`: one problem with one argument.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ArgProblem {
-    /// JSON pointer of the offending value inside the arguments (`/limit`, `""` for the root).
-    pub pointer: String,
-    /// What is wrong, for the model to fix.
-    pub message: String,
-}
-
-/// Stand-in for `crate::validate::ArgErrors`: every problem found in one call's arguments.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ArgErrors {
-    /// The tool the arguments were meant for.
-    pub tool: String,
-    /// All problems, in schema order.
-    pub problems: Vec<ArgProblem>,
-}
-
-/// Stand-in for `crate::request::HttpRequest`.
-#[derive(Debug, Clone, PartialEq)]
-pub struct HttpRequest {
-    /// HTTP method.
-    pub method: crate::manifest::HttpMethod,
-    /// Encoded path, without the query.
-    pub path: String,
-    /// Percent-encoded query pairs.
-    pub query: Vec<(String, String)>,
-    /// Header pairs.
-    pub headers: Vec<(String, String)>,
-    /// The body, if any.
-    pub body: Option<RequestBody>,
-}
-
-/// Stand-in for `crate::request::RequestBody` (only the JSON form is used here).
-#[derive(Debug, Clone, PartialEq)]
-pub enum RequestBody {
-    /// A JSON body.
-    Json(Value),
-}
-// ---- end SEAM-TYPES
+pub use crate::render::Provider;
+pub use crate::request::{HttpRequest, RequestBody};
+pub use crate::validate::{ArgErrors, ArgProblem};
 
 /// Renders one tool for one provider, as JSON.
 ///
@@ -118,8 +45,6 @@ pub trait ToolBackend: Send + Sync + 'static {
     ) -> Result<HttpRequest, Vec<ArgProblem>>;
 }
 
-// ---- SEAM-WIRING: remove the `#[cfg(any())]` below once render/validate/request exist.
-#[cfg(any())]
 mod wiring {
     use super::*;
 
@@ -161,14 +86,11 @@ mod wiring {
         }
     }
 }
-#[cfg(any())]
 pub use wiring::{CrateBackend, CrateRenderer};
 
-#[cfg(any())]
 impl super::DynamicToolSet {
     /// A tool set for `manifest` with the crate's validator and request builder.
     pub fn new(manifest: crate::manifest::Manifest) -> Self {
         Self::with_backend(manifest, std::sync::Arc::new(CrateBackend))
     }
 }
-// ---- end SEAM-WIRING
