@@ -18,13 +18,17 @@ use serde_json::{Value, json};
 
 use super::operation_label;
 use crate::diagnostics::{Diagnostic, Diagnostics, escape_pointer_token};
-use crate::normalize::walk::{Kind, METHODS, MAX_DEPTH, Tok, push_tokens, visit_children};
+use crate::normalize::walk::{Kind, MAX_DEPTH, METHODS, Tok, push_tokens, visit_children};
 
 /// How many times a document-level part is removed and the read retried.
 const MAX_RETRIES: usize = 16;
 
 /// Reads `doc` as `openapiv3`, removing (with an error each) the parts it cannot read.
 pub(crate) fn read(doc: &mut Value, diags: &mut Diagnostics) -> Option<OpenAPI> {
+    // Plain serde first: path tracking costs ~20% and is only needed when something fails.
+    if let Ok(api) = OpenAPI::deserialize(&*doc) {
+        return Some(api);
+    }
     let first = match serde_path_to_error::deserialize::<_, OpenAPI>(&*doc) {
         Ok(api) => return Some(api),
         Err(e) => e,
@@ -56,7 +60,9 @@ fn to_pointer(path: &serde_path_to_error::Path) -> String {
     let mut ptr = String::new();
     for seg in path {
         match seg {
-            serde_path_to_error::Segment::Seq { index } => push_tokens(&mut ptr, &[Tok::Index(*index)]),
+            serde_path_to_error::Segment::Seq { index } => {
+                push_tokens(&mut ptr, &[Tok::Index(*index)])
+            }
             serde_path_to_error::Segment::Map { key } => push_tokens(&mut ptr, &[Tok::Key(key)]),
             _ => {}
         }
@@ -109,7 +115,11 @@ fn drill(node: &mut Value, kind: Kind, ptr: String, depth: usize) -> (String, St
 
 fn prune_paths(doc: &mut Value, diags: &mut Diagnostics) {
     let keys: Vec<String> = match doc.get("paths") {
-        Some(Value::Object(paths)) => paths.keys().filter(|k| k.starts_with('/')).cloned().collect(),
+        Some(Value::Object(paths)) => paths
+            .keys()
+            .filter(|k| k.starts_with('/'))
+            .cloned()
+            .collect(),
         _ => return,
     };
     for key in keys {
@@ -131,19 +141,23 @@ fn prune_paths(doc: &mut Value, diags: &mut Diagnostics) {
             }
             let (at, message) = drill(op, Kind::Operation, ptr.clone(), 0);
             diags.push(
-                Diagnostic::error(at, format!("operation skipped: {message}")).with_operation(label),
+                Diagnostic::error(at, format!("operation skipped: {message}"))
+                    .with_operation(label),
             );
             if let Some(Value::Object(item)) = doc.pointer_mut(&base) {
                 item.shift_remove(method);
             }
         }
-        if let Some(item) = doc.pointer_mut(&base) {
-            if try_kind(item, Kind::PathItem).is_some() {
-                let (at, message) = drill(item, Kind::PathItem, base.clone(), 0);
-                diags.error(at, format!("every operation of path `{key}` skipped: {message}"));
-                if let Some(Value::Object(paths)) = doc.get_mut("paths") {
-                    paths.shift_remove(&key);
-                }
+        if let Some(item) = doc.pointer_mut(&base)
+            && try_kind(item, Kind::PathItem).is_some()
+        {
+            let (at, message) = drill(item, Kind::PathItem, base.clone(), 0);
+            diags.error(
+                at,
+                format!("every operation of path `{key}` skipped: {message}"),
+            );
+            if let Some(Value::Object(paths)) = doc.get_mut("paths") {
+                paths.shift_remove(&key);
             }
         }
     }
@@ -168,7 +182,12 @@ fn prune_components(doc: &mut Value, diags: &mut Diagnostics) {
             let ptr = format!("/components/{section}/{}", escape_pointer_token(name));
             let (at, message) = drill(item, kind, ptr, 0);
             if kind == Kind::Schema {
-                diags.error(at, format!("schema `{name}` cannot be read and accepts anything instead: {message}"));
+                diags.error(
+                    at,
+                    format!(
+                        "schema `{name}` cannot be read and accepts anything instead: {message}"
+                    ),
+                );
                 *item = json!({});
             } else {
                 diags.error(at, format!("{} `{name}` skipped: {message}", kind.noun()));
