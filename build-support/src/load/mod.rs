@@ -19,6 +19,7 @@ use crate::diagnostics::{Diagnostic, Diagnostics, escape_pointer_token};
 use crate::normalize::{self, walk::METHODS};
 
 mod bundle;
+mod fast;
 mod parse;
 mod refcheck;
 mod source_map;

@@ -111,25 +111,39 @@ pub(crate) fn schema(node: &mut Value, ptr: &str, cx: &mut Cx<'_>) {
     let Some(obj) = node.as_object_mut() else {
         return;
     };
-    // Annotations for schema authors, with no effect on validation here.
-    obj.remove("$schema");
-    obj.remove("$comment");
-
-    if obj.contains_key("$ref") && !wrap_ref_siblings(obj) {
+    let has = Present::of(obj);
+    if has.annotations {
+        // Annotations for schema authors, with no effect on validation here.
+        obj.remove("$schema");
+        obj.remove("$comment");
+    }
+    if has.reference && !wrap_ref_siblings(obj) {
         return;
     }
-    for key in ["$defs", "definitions"] {
-        if let Some(Value::Object(defs)) = obj.remove(key) {
-            cx.hoist.push((format!("{ptr}/{key}"), defs));
+    if has.defs {
+        for key in ["$defs", "definitions"] {
+            if let Some(Value::Object(defs)) = obj.remove(key) {
+                cx.hoist.push((format!("{ptr}/{key}"), defs));
+            }
         }
     }
-    required_flags(obj, ptr, cx);
-    types(obj, ptr, cx);
-    if let Some(c) = obj.remove("const") {
+    if has.required {
+        required_flags(obj, ptr, cx);
+    }
+    if has.typ {
+        types(obj, ptr, cx);
+    }
+    if has.konst
+        && let Some(c) = obj.remove("const")
+    {
         obj.insert("enum".to_owned(), Value::Array(vec![c]));
     }
-    exclusive_bounds(obj, ptr, cx);
-    if let Some(examples) = obj.remove("examples") {
+    if has.exclusive {
+        exclusive_bounds(obj, ptr, cx);
+    }
+    if has.examples
+        && let Some(examples) = obj.remove("examples")
+    {
         match examples {
             Value::Array(items) => {
                 if let Some(first) = items.first() {
@@ -142,22 +156,87 @@ pub(crate) fn schema(node: &mut Value, ptr: &str, cx: &mut Cx<'_>) {
             }
         }
     }
-    content_format(obj);
-    tuples(obj, ptr, cx);
-    pattern_properties(obj, ptr, cx);
-    for (key, message) in UNSUPPORTED {
-        if obj.remove(*key).is_some() {
-            cx.warn(
-                format!("{ptr}/{}", key.replace('/', "~1")),
-                (*message).to_owned(),
-            );
+    if has.content {
+        content_format(obj);
+    }
+    if has.tuple {
+        tuples(obj, ptr, cx);
+    }
+    if has.pattern_properties {
+        pattern_properties(obj, ptr, cx);
+    }
+    if has.unsupported {
+        for (key, message) in UNSUPPORTED {
+            if obj.remove(*key).is_some() {
+                cx.warn(format!("{ptr}/{key}"), (*message).to_owned());
+            }
         }
     }
-    null_members(obj);
-    if obj.get("type").and_then(Value::as_str) == Some("integer") {
+    if has.composed {
+        null_members(obj);
+    }
+    if has.bounds && obj.get("type").and_then(Value::as_str) == Some("integer") {
         integer_bounds(obj, ptr, cx);
     }
-    counts(obj, ptr, cx);
+    if has.counts {
+        counts(obj, ptr, cx);
+    }
+}
+
+/// Which rules a schema object needs, found in one pass over its keys: most schemas need none,
+/// and a hash lookup per keyword per schema would dominate normalising a large document.
+#[derive(Default)]
+struct Present {
+    annotations: bool,
+    reference: bool,
+    defs: bool,
+    required: bool,
+    typ: bool,
+    konst: bool,
+    exclusive: bool,
+    examples: bool,
+    content: bool,
+    tuple: bool,
+    pattern_properties: bool,
+    unsupported: bool,
+    composed: bool,
+    bounds: bool,
+    counts: bool,
+}
+
+impl Present {
+    fn of(obj: &Map<String, Value>) -> Self {
+        let mut p = Present::default();
+        for (key, value) in obj {
+            match key.as_str() {
+                "$schema" | "$comment" => p.annotations = true,
+                "$ref" => p.reference = true,
+                "$defs" | "definitions" => p.defs = true,
+                // `properties` may hold Swagger-style `required: true` flags.
+                "required" | "properties" => p.required = true,
+                "type" => p.typ = true,
+                "const" => {
+                    p.konst = true;
+                    p.bounds = true;
+                }
+                "exclusiveMinimum" | "exclusiveMaximum" => {
+                    p.exclusive = true;
+                    p.bounds = true;
+                }
+                "examples" => p.examples = true,
+                "contentEncoding" | "contentMediaType" => p.content = true,
+                "prefixItems" => p.tuple = true,
+                "items" => p.tuple |= value.is_array(),
+                "patternProperties" => p.pattern_properties = true,
+                "anyOf" | "oneOf" => p.composed = true,
+                "minimum" | "maximum" | "multipleOf" | "enum" => p.bounds = true,
+                k if COUNTS.contains(&k) => p.counts = true,
+                k if UNSUPPORTED.iter().any(|(u, _)| *u == k) => p.unsupported = true,
+                _ => {}
+            }
+        }
+        p
+    }
 }
 
 /// `{$ref, description, nullable, ...}`: 3.1 applies the siblings, 3.0 ignores them, and
