@@ -538,7 +538,7 @@ impl<'a> Walker<'a> {
             _ => &[],
         };
         for k in int_kw {
-            if let Some(v) = m.get(*k) {
+            if let Some(v) = m.get(k) {
                 if v.is_u64() {
                     out.insert((*k).to_string(), v.clone());
                 } else {

@@ -230,7 +230,7 @@ impl Walker<'_> {
             self.typed(m, &mut out, ptr, depth);
         }
         for k in SOFT {
-            if let Some(v) = m.get(*k) {
+            if let Some(v) = m.get(k) {
                 self.soft(k, v, &mut out, &mut phrases, ptr);
             }
         }
@@ -304,7 +304,7 @@ impl Walker<'_> {
     ) -> bool {
         let present: Vec<&str> = ["anyOf", "oneOf", "allOf"]
             .into_iter()
-            .filter(|k| m.contains_key(*k))
+            .filter(|k| m.contains_key(k))
             .collect();
         let Some(&kw) = present.first() else {
             return false;
