@@ -19,7 +19,11 @@ fn corpus() -> Option<PathBuf> {
 }
 
 fn operations(api: &openapiv3::OpenAPI) -> usize {
-    api.paths.iter().filter_map(|(_, item)| item.as_item()).map(|item| item.iter().count()).sum()
+    api.paths
+        .iter()
+        .filter_map(|(_, item)| item.as_item())
+        .map(|item| item.iter().count())
+        .sum()
 }
 
 #[test]
@@ -31,7 +35,12 @@ fn every_corpus_document_loads_without_errors() {
     let mut entries: Vec<PathBuf> = std::fs::read_dir(&dir)
         .unwrap()
         .map(|e| e.unwrap().path())
-        .filter(|p| matches!(p.extension().and_then(|e| e.to_str()), Some("json" | "yaml" | "yml")))
+        .filter(|p| {
+            matches!(
+                p.extension().and_then(|e| e.to_str()),
+                Some("json" | "yaml" | "yml")
+            )
+        })
         .collect();
     entries.sort();
     assert!(!entries.is_empty());

@@ -95,13 +95,20 @@ impl<'a> Bundler<'a> {
             self.diags.push(
                 Diagnostic::error(
                     &site.ptr,
-                    format!("remote reference `{}` is not supported: loading is offline", site.reference),
+                    format!(
+                        "remote reference `{}` is not supported: loading is offline",
+                        site.reference
+                    ),
                 )
                 .with_hint("download the referenced document and refer to it by a relative path"),
             );
             return;
         }
-        let file = if file_part.is_empty() { Some(site.file) } else { self.open(file_part, &site) };
+        let file = if file_part.is_empty() {
+            Some(site.file)
+        } else {
+            self.open(file_part, &site)
+        };
         let Some(file) = file else {
             return;
         };
@@ -115,7 +122,11 @@ impl<'a> Bundler<'a> {
             return;
         }
         let Some(target) = self.values.get(&file).and_then(|v| v.pointer(&fragment)) else {
-            let shown = self.sources.get(file).map(|s| s.path.display().to_string()).unwrap_or_default();
+            let shown = self
+                .sources
+                .get(file)
+                .map(|s| s.path.display().to_string())
+                .unwrap_or_default();
             self.diags.error(
                 &site.ptr,
                 format!(
@@ -137,12 +148,13 @@ impl<'a> Bundler<'a> {
         let dest = match section {
             Some(section) => {
                 let stem = self.stem(file);
-                let wanted = from_section.as_ref().map(|(_, n)| n.clone()).or_else(|| last_token(&fragment)).unwrap_or_else(|| stem.clone());
+                let wanted = from_section
+                    .as_ref()
+                    .map(|(_, n)| n.clone())
+                    .or_else(|| last_token(&fragment))
+                    .unwrap_or_else(|| stem.clone());
                 let name = unique_name(doc, &section, &sanitize(&wanted), &stem);
-                let dest = format!(
-                    "/components/{section}/{}",
-                    escape_pointer_token(&name)
-                );
+                let dest = format!("/components/{section}/{}", escape_pointer_token(&name));
                 insert_component(doc, &section, name, target);
                 let local = format!("#{dest}");
                 self.imported.insert(key, local.clone());
@@ -166,7 +178,11 @@ impl<'a> Bundler<'a> {
                 site.ptr.clone()
             }
         };
-        self.origins.push(Origin { bundled: dest.clone(), file, original: fragment });
+        self.origins.push(Origin {
+            bundled: dest.clone(),
+            file,
+            original: fragment,
+        });
         if let Some(node) = doc.pointer_mut(&dest) {
             collect(node, site.kind, &dest, file, true, queue);
         }
@@ -190,7 +206,11 @@ impl<'a> Bundler<'a> {
             Err(e) => {
                 self.diags.push(Diagnostic::error(
                     &site.ptr,
-                    format!("reference `{}`: cannot read `{}`: {e}", site.reference, joined.display()),
+                    format!(
+                        "reference `{}`: cannot read `{}`: {e}",
+                        site.reference,
+                        joined.display()
+                    ),
                 ));
                 return None;
             }
@@ -203,10 +223,18 @@ impl<'a> Bundler<'a> {
                 let format = parse::detect(&text);
                 match parse::parse(&text, format) {
                     Ok(value) => Some((text, format, value)),
-                    Err(ParseError { message, line, column }) => {
+                    Err(ParseError {
+                        message,
+                        line,
+                        column,
+                    }) => {
                         let mut d = Diagnostic::error(
                             "",
-                            format!("cannot parse `{}` (referenced by `{}`): {message}", joined.display(), site.reference),
+                            format!(
+                                "cannot parse `{}` (referenced by `{}`): {message}",
+                                joined.display(),
+                                site.reference
+                            ),
                         )
                         .with_file(&canonical);
                         d.line = line;
@@ -219,13 +247,21 @@ impl<'a> Bundler<'a> {
             Err(e) => {
                 self.diags.error(
                     &site.ptr,
-                    format!("reference `{}`: cannot read `{}`: {e}", site.reference, joined.display()),
+                    format!(
+                        "reference `{}`: cannot read `{}`: {e}",
+                        site.reference,
+                        joined.display()
+                    ),
                 );
                 None
             }
         };
         let index = loaded.map(|(text, format, value)| {
-            self.sources.push(Source { path: canonical.clone(), text, format });
+            self.sources.push(Source {
+                path: canonical.clone(),
+                text,
+                format,
+            });
             let index = self.sources.len() - 1;
             self.values.insert(index, value);
             index
@@ -245,12 +281,24 @@ impl<'a> Bundler<'a> {
 
 /// Queues every `$ref` under `node`. In the main document (`all == false`) only references to
 /// other files matter; in imported content every reference is relative to its file.
-fn collect(node: &mut Value, kind: Kind, base: &str, file: usize, all: bool, queue: &mut VecDeque<Site>) {
+fn collect(
+    node: &mut Value,
+    kind: Kind,
+    base: &str,
+    file: usize,
+    all: bool,
+    queue: &mut VecDeque<Site>,
+) {
     walk(node, kind, base, &mut |n, k, ptr| {
-        if let Some(r) = n.get("$ref").and_then(Value::as_str) {
-            if all || !r.starts_with('#') {
-                queue.push_back(Site { ptr: ptr.to_owned(), kind: k, reference: r.to_owned(), file });
-            }
+        if let Some(r) = n.get("$ref").and_then(Value::as_str)
+            && (all || !r.starts_with('#'))
+        {
+            queue.push_back(Site {
+                ptr: ptr.to_owned(),
+                kind: k,
+                reference: r.to_owned(),
+                file,
+            });
         }
     });
 }
@@ -265,12 +313,16 @@ fn insert_component(doc: &mut Value, section: &str, name: String, value: Value) 
     let Some(root) = doc.as_object_mut() else {
         return;
     };
-    let components = root.entry("components").or_insert_with(|| Value::Object(Map::new()));
+    let components = root
+        .entry("components")
+        .or_insert_with(|| Value::Object(Map::new()));
     if !components.is_object() {
         *components = Value::Object(Map::new());
     }
     if let Some(components) = components.as_object_mut() {
-        let items = components.entry(section).or_insert_with(|| Value::Object(Map::new()));
+        let items = components
+            .entry(section)
+            .or_insert_with(|| Value::Object(Map::new()));
         if !items.is_object() {
             *items = Value::Object(Map::new());
         }
@@ -282,7 +334,10 @@ fn insert_component(doc: &mut Value, section: &str, name: String, value: Value) 
 
 fn unique_name(doc: &Value, section: &str, name: &str, stem: &str) -> String {
     let taken = |n: &str| {
-        doc.get("components").and_then(|c| c.get(section)).and_then(|s| s.get(n)).is_some()
+        doc.get("components")
+            .and_then(|c| c.get(section))
+            .and_then(|s| s.get(n))
+            .is_some()
     };
     if !taken(name) {
         return name.to_owned();
@@ -301,7 +356,13 @@ fn unique_name(doc: &Value, section: &str, name: &str, stem: &str) -> String {
 pub(crate) fn sanitize(name: &str) -> String {
     let s: String = name
         .chars()
-        .map(|c| if c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-') { c } else { '_' })
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-') {
+                c
+            } else {
+                '_'
+            }
+        })
         .collect();
     if s.is_empty() { "_".to_owned() } else { s }
 }
@@ -369,9 +430,15 @@ mod tests {
 
     #[test]
     fn splits_and_decodes_references() {
-        assert_eq!(split_ref("a.yaml#/x/%7Bid%7D"), ("a.yaml", "/x/{id}".to_owned()));
+        assert_eq!(
+            split_ref("a.yaml#/x/%7Bid%7D"),
+            ("a.yaml", "/x/{id}".to_owned())
+        );
         assert_eq!(split_ref("a.yaml"), ("a.yaml", String::new()));
-        assert_eq!(split_ref("#/components/schemas/A"), ("", "/components/schemas/A".to_owned()));
+        assert_eq!(
+            split_ref("#/components/schemas/A"),
+            ("", "/components/schemas/A".to_owned())
+        );
         assert!(is_remote("https://example.com/x.yaml"));
         assert!(!is_remote("./x.yaml"));
         assert_eq!(percent_decode("%zz%41"), "%zzA");
@@ -379,7 +446,10 @@ mod tests {
 
     #[test]
     fn component_fragments_keep_their_section_and_name() {
-        assert_eq!(component_of("/components/schemas/A~1B"), Some(("schemas", "A/B".to_owned())));
+        assert_eq!(
+            component_of("/components/schemas/A~1B"),
+            Some(("schemas", "A/B".to_owned()))
+        );
         assert_eq!(component_of("/components/schemas/A/properties/b"), None);
         assert_eq!(component_of("/definitions/A"), None);
         assert_eq!(sanitize("My Schema<T>"), "My_Schema_T_");

@@ -19,6 +19,7 @@ use crate::diagnostics::{Diagnostic, Diagnostics, escape_pointer_token};
 use crate::normalize::{self, walk::METHODS};
 
 mod bundle;
+mod fast;
 mod parse;
 mod refcheck;
 mod source_map;
@@ -74,7 +75,8 @@ impl Sources {
             .iter()
             .filter(|o| {
                 ptr == o.bundled
-                    || (ptr.starts_with(&o.bundled) && ptr.as_bytes().get(o.bundled.len()) == Some(&b'/'))
+                    || (ptr.starts_with(&o.bundled)
+                        && ptr.as_bytes().get(o.bundled.len()) == Some(&b'/'))
             })
             .max_by_key(|o| o.bundled.len());
         match best {
@@ -107,15 +109,18 @@ impl Sources {
             let Some(source) = self.files.get(file).filter(|_| !indices.is_empty()) else {
                 continue;
             };
-            let pointers: Vec<&str> =
-                indices.iter().filter_map(|i| diags.get(*i)).map(|d| d.pointer.as_str()).collect();
+            let pointers: Vec<&str> = indices
+                .iter()
+                .filter_map(|i| diags.get(*i))
+                .map(|d| d.pointer.as_str())
+                .collect();
             let found = source_map::locate(&source.text, source.format, &pointers);
             for i in indices {
-                if let Some(d) = diags.get_mut(*i) {
-                    if let Some((line, column)) = source_map::nearest(&found, &d.pointer) {
-                        d.line = Some(line);
-                        d.column = Some(column);
-                    }
+                if let Some(d) = diags.get_mut(*i)
+                    && let Some((line, column)) = source_map::nearest(&found, &d.pointer)
+                {
+                    d.line = Some(line);
+                    d.column = Some(column);
                 }
             }
         }
@@ -171,7 +176,8 @@ pub fn load_file(path: &Path, diags: &mut Diagnostics) -> Option<LoadedSpec> {
             Ok(text) => text,
             Err(e) => {
                 diags.push(
-                    Diagnostic::error("", format!("not UTF-8 text: {}", e.utf8_error())).with_file(path),
+                    Diagnostic::error("", format!("not UTF-8 text: {}", e.utf8_error()))
+                        .with_file(path),
                 );
                 return None;
             }
@@ -185,7 +191,13 @@ pub fn load_file(path: &Path, diags: &mut Diagnostics) -> Option<LoadedSpec> {
         Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
         _ => PathBuf::from("."),
     };
-    load_text(text, path.to_path_buf(), dir, path.canonicalize().ok(), diags)
+    load_text(
+        text,
+        path.to_path_buf(),
+        dir,
+        path.canonicalize().ok(),
+        diags,
+    )
 }
 
 /// Loads an OpenAPI document from text. `name` is shown in diagnostics; references to other
@@ -216,15 +228,23 @@ fn load_text(
     let mut document = match parse::parse(&text, format) {
         Ok(v) => v,
         Err(e) => {
-            let kind = if format == Format::Json { "JSON" } else { "YAML" };
-            let mut d = Diagnostic::error("", format!("cannot parse as {kind}: {}", e.message)).with_file(&path);
+            let kind = if format == Format::Json {
+                "JSON"
+            } else {
+                "YAML"
+            };
+            let mut d = Diagnostic::error("", format!("cannot parse as {kind}: {}", e.message))
+                .with_file(&path);
             d.line = e.line;
             d.column = e.column;
             diags.push(d);
             return None;
         }
     };
-    let mut sources = Sources { files: vec![Source { path, text, format }], origins: Vec::new() };
+    let mut sources = Sources {
+        files: vec![Source { path, text, format }],
+        origins: Vec::new(),
+    };
     let mut local = Diagnostics::new();
     let source_version = match check_version(&mut document, &mut local) {
         Some(v) => v,
@@ -235,11 +255,21 @@ fn load_text(
         }
     };
 
-    bundle::Bundler::new(&mut sources.files, &mut sources.origins, &mut local, dir, canonical)
-        .run(&mut document);
+    bundle::Bundler::new(
+        &mut sources.files,
+        &mut sources.origins,
+        &mut local,
+        dir,
+        canonical,
+    )
+    .run(&mut document);
     for m in normalize::normalize(&mut document, &mut local) {
         let (file, original) = sources.translate(&m.from);
-        sources.origins.push(Origin { bundled: m.to, file, original });
+        sources.origins.push(Origin {
+            bundled: m.to,
+            file,
+            original,
+        });
     }
     refcheck::check(&mut document, &mut local);
     let openapi = typed::read(&mut document, &mut local);
@@ -256,7 +286,14 @@ fn load_text(
         diags.extend(local);
         return None;
     };
-    let spec = LoadedSpec { openapi, document, source_version, source_hash, files, sources };
+    let spec = LoadedSpec {
+        openapi,
+        document,
+        source_version,
+        source_hash,
+        files,
+        sources,
+    };
     spec.locate_all(&mut local);
     diags.extend(local);
     Some(spec)
@@ -271,14 +308,20 @@ fn check_version(doc: &mut Value, diags: &mut Diagnostics) -> Option<String> {
             Value::Array(_) => "a list",
             _ => "a single value",
         };
-        diags.error("", format!("not an OpenAPI document: the top level is {what}, not an object"));
+        diags.error(
+            "",
+            format!("not an OpenAPI document: the top level is {what}, not an object"),
+        );
         return None;
     };
     if let Some(v) = obj.get("swagger") {
         diags.push(
             Diagnostic::error(
                 "/swagger",
-                format!("this is a Swagger {} document; only OpenAPI 3.0 and 3.1 are supported", v.as_str().unwrap_or("2.0")),
+                format!(
+                    "this is a Swagger {} document; only OpenAPI 3.0 and 3.1 are supported",
+                    v.as_str().unwrap_or("2.0")
+                ),
             )
             .with_hint("convert it to OpenAPI 3 first (for example with swagger2openapi)"),
         );
@@ -289,14 +332,20 @@ fn check_version(doc: &mut Value, diags: &mut Diagnostics) -> Option<String> {
         Some(Value::Number(n)) => {
             // YAML reads `openapi: 3.1` as a number.
             let s = n.to_string();
-            diags.warning("/openapi", format!("`openapi` should be a string; read `{s}` as text"));
+            diags.warning(
+                "/openapi",
+                format!("`openapi` should be a string; read `{s}` as text"),
+            );
             obj.insert("openapi".to_owned(), Value::String(s.clone()));
             s
         }
         _ => {
             diags.push(
-                Diagnostic::error("/openapi", "no `openapi` version field; read as OpenAPI 3.0")
-                    .with_hint("add `openapi: 3.0.3` or `openapi: 3.1.0` at the top"),
+                Diagnostic::error(
+                    "/openapi",
+                    "no `openapi` version field; read as OpenAPI 3.0",
+                )
+                .with_hint("add `openapi: 3.0.3` or `openapi: 3.1.0` at the top"),
             );
             obj.insert("openapi".to_owned(), Value::String("3.0.3".to_owned()));
             return Some(String::new());
@@ -304,12 +353,21 @@ fn check_version(doc: &mut Value, diags: &mut Diagnostics) -> Option<String> {
     };
     let supported = written.starts_with("3.0") || written.starts_with("3.1");
     if !supported {
-        let read_as = if written.starts_with("3.") { "3.1.0" } else { "3.0.3" };
+        let read_as = if written.starts_with("3.") {
+            "3.1.0"
+        } else {
+            "3.0.3"
+        };
         diags.error(
             "/openapi",
-            format!("unsupported OpenAPI version `{written}` (only 3.0.x and 3.1.x); read as {read_as}"),
+            format!(
+                "unsupported OpenAPI version `{written}` (only 3.0.x and 3.1.x); read as {read_as}"
+            ),
         );
         obj.insert("openapi".to_owned(), Value::String(read_as.to_owned()));
     }
     Some(written)
 }
+
+#[cfg(test)]
+mod tests;

@@ -25,7 +25,12 @@ pub(crate) struct ParseError {
 /// JSON when the first non-blank character opens an object or array, else YAML. A file named
 /// `.yaml` that holds JSON, or a `.json` that holds YAML, is read for what it is.
 pub(crate) fn detect(text: &str) -> Format {
-    match text.trim_start_matches('\u{feff}').trim_start().as_bytes().first() {
+    match text
+        .trim_start_matches('\u{feff}')
+        .trim_start()
+        .as_bytes()
+        .first()
+    {
         Some(b'{') | Some(b'[') => Format::Json,
         _ => Format::Yaml,
     }
@@ -237,7 +242,11 @@ mod tests {
 
     #[test]
     fn yaml_big_integers_become_floats_instead_of_failing() {
-        let v = parse("a: -9223372036854776000\nb: 18446744073709551616\nc: 7", Format::Yaml).unwrap();
+        let v = parse(
+            "a: -9223372036854776000\nb: 18446744073709551616\nc: 7",
+            Format::Yaml,
+        )
+        .unwrap();
         assert_eq!(v["a"].as_f64(), Some(-9223372036854775808.0));
         assert_eq!(v["b"].as_f64(), Some(18446744073709551616.0));
         assert_eq!(v["c"], json!(7));
@@ -245,7 +254,11 @@ mod tests {
 
     #[test]
     fn yaml_scalar_keys_are_strings_and_merge_keys_apply() {
-        let v = parse("200: ok\ntrue: y\nbase: &b {x: 1, y: 2}\nd:\n  <<: *b\n  y: 3\n", Format::Yaml).unwrap();
+        let v = parse(
+            "200: ok\ntrue: y\nbase: &b {x: 1, y: 2}\nd:\n  <<: *b\n  y: 3\n",
+            Format::Yaml,
+        )
+        .unwrap();
         assert_eq!(v["200"], json!("ok"));
         assert_eq!(v["true"], json!("y"));
         assert_eq!(v["d"], json!({"y": 3, "x": 1}));
@@ -255,7 +268,11 @@ mod tests {
     fn yaml_parse_error_has_line_and_column() {
         let e = parse("a: 1\nb: [1,\n  c: 2\n", Format::Yaml).unwrap_err();
         assert_eq!((e.line, e.column), (Some(4), Some(1)));
-        assert!(e.message.starts_with("did not find expected ','"), "{}", e.message);
+        assert!(
+            e.message.starts_with("did not find expected ','"),
+            "{}",
+            e.message
+        );
         assert!(!e.message.contains("line 4"), "{}", e.message);
     }
 

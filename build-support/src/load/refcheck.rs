@@ -36,23 +36,26 @@ pub(crate) fn check(doc: &mut Value, diags: &mut Diagnostics) {
         }
         let Some(target) = doc.pointer(&fragment) else {
             diags.push(
-                Diagnostic::error(ptr, format!("reference target `#{fragment}` does not exist"))
-                    .with_hint("check the spelling of the component name and its section"),
+                Diagnostic::error(
+                    ptr,
+                    format!("reference target `#{fragment}` does not exist"),
+                )
+                .with_hint("check the spelling of the component name and its section"),
             );
             continue;
         };
-        if let Some(expected) = section_kind(&fragment) {
-            if expected != *kind {
-                diags.error(
-                    ptr,
-                    format!(
-                        "`$ref` to `#{fragment}` names a {} where a {} is expected",
-                        expected.noun(),
-                        kind.noun()
-                    ),
-                );
-                continue;
-            }
+        if let Some(expected) = section_kind(&fragment)
+            && expected != *kind
+        {
+            diags.error(
+                ptr,
+                format!(
+                    "`$ref` to `#{fragment}` names a {} where a {} is expected",
+                    expected.noun(),
+                    kind.noun()
+                ),
+            );
+            continue;
         }
         follow_chain(doc, ptr, &fragment, target, diags, &mut reported_cycles);
     }
@@ -77,7 +80,9 @@ fn section_kind(fragment: &str) -> Option<Kind> {
 fn pure_ref(node: &Value) -> Option<&str> {
     let obj = node.as_object()?;
     let r = obj.get("$ref")?.as_str()?;
-    obj.keys().all(|k| k == "$ref" || k.starts_with("x-") || k == "summary" || k == "description").then_some(r)
+    obj.keys()
+        .all(|k| k == "$ref" || k.starts_with("x-") || k == "summary" || k == "description")
+        .then_some(r)
 }
 
 fn follow_chain<'d>(
@@ -94,7 +99,10 @@ fn follow_chain<'d>(
             return;
         };
         if let Some(start) = chain.iter().position(|c| *c == fragment) {
-            let cycle: Vec<String> = chain.get(start..).map(<[String]>::to_vec).unwrap_or_default();
+            let cycle: Vec<String> = chain
+                .get(start..)
+                .map(<[String]>::to_vec)
+                .unwrap_or_default();
             let key: BTreeSet<String> = cycle.iter().cloned().collect();
             if reported.insert(key) {
                 let mut shown: Vec<String> = cycle.iter().map(|c| format!("#{c}")).collect();
@@ -110,7 +118,10 @@ fn follow_chain<'d>(
             return;
         }
         if chain.len() >= MAX_CHAIN {
-            diags.error(ptr, format!("reference chain longer than {MAX_CHAIN} links"));
+            diags.error(
+                ptr,
+                format!("reference chain longer than {MAX_CHAIN} links"),
+            );
             return;
         }
         let Some(target) = doc.pointer(&fragment) else {

@@ -42,7 +42,11 @@ pub(crate) fn locate(text: &str, format: Format, pointers: &[&str]) -> HashMap<S
         }
     }
     wanted.insert(String::new());
-    let mut tracker = Tracker { wanted: &wanted, found: HashMap::new(), stack: Vec::new() };
+    let mut tracker = Tracker {
+        wanted: &wanted,
+        found: HashMap::new(),
+        stack: Vec::new(),
+    };
     match format {
         Format::Json => scan_json(text, &mut tracker),
         Format::Yaml => scan_yaml(text, &mut tracker),
@@ -64,8 +68,15 @@ pub(crate) fn nearest(found: &HashMap<String, Position>, pointer: &str) -> Optio
 enum Frame {
     /// `ptr`: this mapping's pointer when it leads to a wanted one. `pending`: the pointer of the
     /// value whose key was just read; `expect_key`: whether the next node is a key.
-    Map { ptr: Option<String>, pending: Option<String>, expect_key: bool },
-    Seq { ptr: Option<String>, index: usize },
+    Map {
+        ptr: Option<String>,
+        pending: Option<String>,
+        expect_key: bool,
+    },
+    Seq {
+        ptr: Option<String>,
+        index: usize,
+    },
 }
 
 #[derive(Clone, Copy, PartialEq)]
@@ -86,8 +97,29 @@ impl Tracker<'_> {
         self.found.len() >= self.wanted.len()
     }
 
+    /// Whether the next node could be recorded: its parent leads to a wanted pointer (or it is
+    /// the root). Positions are only computed then.
+    fn wants_positions(&self) -> bool {
+        match self.stack.last() {
+            None => true,
+            Some(Frame::Seq { ptr, .. }) => ptr.is_some(),
+            Some(Frame::Map {
+                ptr,
+                expect_key: true,
+                ..
+            }) => ptr.is_some(),
+            Some(Frame::Map { pending, .. }) => pending.is_some(),
+        }
+    }
+
     fn expects_key(&self) -> bool {
-        matches!(self.stack.last(), Some(Frame::Map { expect_key: true, .. }))
+        matches!(
+            self.stack.last(),
+            Some(Frame::Map {
+                expect_key: true,
+                ..
+            })
+        )
     }
 
     fn child(&self, parent: &Option<String>, token: &str) -> Option<String> {
@@ -101,7 +133,11 @@ impl Tracker<'_> {
         let ptr = match self.stack.last() {
             None => Some(String::new()),
             Some(Frame::Seq { ptr, index }) => self.child(ptr, &index.to_string()),
-            Some(Frame::Map { ptr, expect_key: true, .. }) => {
+            Some(Frame::Map {
+                ptr,
+                expect_key: true,
+                ..
+            }) => {
                 let child = match (node, key) {
                     (Node::Scalar, Some(k)) => self.child(ptr, k),
                     _ => None,
@@ -109,16 +145,28 @@ impl Tracker<'_> {
                 if let Some(c) = &child {
                     self.found.entry(c.clone()).or_insert(pos);
                 }
-                if let Some(Frame::Map { pending, expect_key, .. }) = self.stack.last_mut() {
+                if let Some(Frame::Map {
+                    pending,
+                    expect_key,
+                    ..
+                }) = self.stack.last_mut()
+                {
                     *pending = child;
                     *expect_key = false;
                 }
                 if node != Node::Scalar {
                     // A complex key: walk it, but nothing inside can be named by a pointer.
                     self.stack.push(if node == Node::Map {
-                        Frame::Map { ptr: None, pending: None, expect_key: true }
+                        Frame::Map {
+                            ptr: None,
+                            pending: None,
+                            expect_key: true,
+                        }
                     } else {
-                        Frame::Seq { ptr: None, index: 0 }
+                        Frame::Seq {
+                            ptr: None,
+                            index: 0,
+                        }
                     });
                 }
                 return;
@@ -127,7 +175,11 @@ impl Tracker<'_> {
         };
         match self.stack.last_mut() {
             Some(Frame::Seq { index, .. }) => *index += 1,
-            Some(Frame::Map { expect_key, pending, .. }) => {
+            Some(Frame::Map {
+                expect_key,
+                pending,
+                ..
+            }) => {
                 *expect_key = true;
                 *pending = None;
             }
@@ -137,7 +189,11 @@ impl Tracker<'_> {
             self.found.entry(p.clone()).or_insert(pos);
         }
         match node {
-            Node::Map => self.stack.push(Frame::Map { ptr, pending: None, expect_key: true }),
+            Node::Map => self.stack.push(Frame::Map {
+                ptr,
+                pending: None,
+                expect_key: true,
+            }),
             Node::Seq => self.stack.push(Frame::Seq { ptr, index: 0 }),
             Node::Scalar => {}
         }
@@ -175,25 +231,58 @@ fn scan_yaml(text: &str, tracker: &mut Tracker<'_>) {
     }
 }
 
+/// Columns count characters from the line start. Minified JSON is one long line, so the count
+/// continues from the last computed position instead of restarting at the line start.
+struct Columns<'t> {
+    text: &'t str,
+    line_start: usize,
+    at: usize,
+    col: usize,
+}
+
+impl Columns<'_> {
+    fn new_line(&mut self, start: usize) {
+        self.line_start = start;
+        self.at = start;
+        self.col = 1;
+    }
+
+    fn column(&mut self, pos: usize) -> usize {
+        if pos < self.at {
+            self.at = self.line_start;
+            self.col = 1;
+        }
+        self.col += self.text.get(self.at..pos).map_or(0, |s| s.chars().count());
+        self.at = pos;
+        self.col
+    }
+}
+
 fn scan_json(text: &str, tracker: &mut Tracker<'_>) {
     let bytes = text.as_bytes();
     let mut i = 0;
     let mut line = 1;
-    let mut line_start = 0;
-    let column = |at: usize, line_start: usize| {
-        text.get(line_start..at).map_or(1, |s| s.chars().count() + 1)
+    let mut cols = Columns {
+        text,
+        line_start: 0,
+        at: 0,
+        col: 1,
     };
     while let Some(&b) = bytes.get(i) {
         match b {
             b'\n' => {
                 line += 1;
                 i += 1;
-                line_start = i;
+                cols.new_line(i);
             }
             b' ' | b'\t' | b'\r' | b':' | b',' => i += 1,
             b'{' | b'[' => {
                 let node = if b == b'{' { Node::Map } else { Node::Seq };
-                tracker.start(node, (line, column(i, line_start)), None);
+                if tracker.wants_positions() {
+                    tracker.start(node, (line, cols.column(i)), None);
+                } else {
+                    tracker.start(node, (line, 0), None);
+                }
                 i += 1;
             }
             b'}' | b']' => {
@@ -215,13 +304,19 @@ fn scan_json(text: &str, tracker: &mut Tracker<'_>) {
                         _ => {}
                     }
                 }
-                let pos = (line, column(start, line_start));
-                if tracker.expects_key() {
+                let pos = if tracker.wants_positions() {
+                    (line, cols.column(start))
+                } else {
+                    (line, 0)
+                };
+                if tracker.expects_key() && tracker.wants_positions() {
                     let raw = text.get(start..i).unwrap_or("\"\"");
                     let key = if escaped {
                         serde_json::from_str::<String>(raw).unwrap_or_default()
                     } else {
-                        raw.get(1..raw.len().saturating_sub(1)).unwrap_or("").to_owned()
+                        raw.get(1..raw.len().saturating_sub(1))
+                            .unwrap_or("")
+                            .to_owned()
                     };
                     tracker.start(Node::Scalar, pos, Some(&key));
                 } else {
@@ -236,7 +331,12 @@ fn scan_json(text: &str, tracker: &mut Tracker<'_>) {
                     }
                     i += 1;
                 }
-                tracker.start(Node::Scalar, (line, column(start, line_start)), None);
+                let pos = if tracker.wants_positions() {
+                    (line, cols.column(start))
+                } else {
+                    (line, 0)
+                };
+                tracker.start(Node::Scalar, pos, None);
             }
         }
         if tracker.done() {
@@ -253,12 +353,19 @@ mod tests {
 
     #[test]
     fn json_keys_and_items_are_located() {
-        let ptrs = ["/paths/~1a~1{id}/get", "/paths/~1a~1{id}/get/tags/1/k\"q", "/openapi"];
+        let ptrs = [
+            "/paths/~1a~1{id}/get",
+            "/paths/~1a~1{id}/get/tags/1/k\"q",
+            "/openapi",
+        ];
         let found = locate(JSON, Format::Json, &ptrs);
         assert_eq!(found.get("/openapi"), Some(&(2, 3)));
         assert_eq!(found.get("/paths/~1a~1{id}/get"), Some(&(5, 7)));
         assert_eq!(found.get("/paths/~1a~1{id}/get/tags/1"), Some(&(5, 29)));
-        assert_eq!(found.get("/paths/~1a~1{id}/get/tags/1/k\"q"), Some(&(5, 30)));
+        assert_eq!(
+            found.get("/paths/~1a~1{id}/get/tags/1/k\"q"),
+            Some(&(5, 30))
+        );
     }
 
     #[test]

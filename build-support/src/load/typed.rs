@@ -18,13 +18,21 @@ use serde_json::{Value, json};
 
 use super::operation_label;
 use crate::diagnostics::{Diagnostic, Diagnostics, escape_pointer_token};
-use crate::normalize::walk::{Kind, METHODS, MAX_DEPTH, Tok, push_tokens, visit_children};
+use crate::normalize::walk::{Kind, MAX_DEPTH, METHODS, Tok, push_tokens, visit_children};
 
 /// How many times a document-level part is removed and the read retried.
 const MAX_RETRIES: usize = 16;
 
 /// Reads `doc` as `openapiv3`, removing (with an error each) the parts it cannot read.
 pub(crate) fn read(doc: &mut Value, diags: &mut Diagnostics) -> Option<OpenAPI> {
+    // The direct reading first (see `fast`), then plain serde: path tracking costs ~20% and is
+    // only needed when something fails.
+    if let Some(api) = super::fast::openapi(doc) {
+        return Some(api);
+    }
+    if let Ok(api) = OpenAPI::deserialize(&*doc) {
+        return Some(api);
+    }
     let first = match serde_path_to_error::deserialize::<_, OpenAPI>(&*doc) {
         Ok(api) => return Some(api),
         Err(e) => e,
@@ -56,7 +64,9 @@ fn to_pointer(path: &serde_path_to_error::Path) -> String {
     let mut ptr = String::new();
     for seg in path {
         match seg {
-            serde_path_to_error::Segment::Seq { index } => push_tokens(&mut ptr, &[Tok::Index(*index)]),
+            serde_path_to_error::Segment::Seq { index } => {
+                push_tokens(&mut ptr, &[Tok::Index(*index)])
+            }
             serde_path_to_error::Segment::Map { key } => push_tokens(&mut ptr, &[Tok::Key(key)]),
             _ => {}
         }
@@ -109,7 +119,11 @@ fn drill(node: &mut Value, kind: Kind, ptr: String, depth: usize) -> (String, St
 
 fn prune_paths(doc: &mut Value, diags: &mut Diagnostics) {
     let keys: Vec<String> = match doc.get("paths") {
-        Some(Value::Object(paths)) => paths.keys().filter(|k| k.starts_with('/')).cloned().collect(),
+        Some(Value::Object(paths)) => paths
+            .keys()
+            .filter(|k| k.starts_with('/'))
+            .cloned()
+            .collect(),
         _ => return,
     };
     for key in keys {
@@ -131,19 +145,23 @@ fn prune_paths(doc: &mut Value, diags: &mut Diagnostics) {
             }
             let (at, message) = drill(op, Kind::Operation, ptr.clone(), 0);
             diags.push(
-                Diagnostic::error(at, format!("operation skipped: {message}")).with_operation(label),
+                Diagnostic::error(at, format!("operation skipped: {message}"))
+                    .with_operation(label),
             );
             if let Some(Value::Object(item)) = doc.pointer_mut(&base) {
                 item.shift_remove(method);
             }
         }
-        if let Some(item) = doc.pointer_mut(&base) {
-            if try_kind(item, Kind::PathItem).is_some() {
-                let (at, message) = drill(item, Kind::PathItem, base.clone(), 0);
-                diags.error(at, format!("every operation of path `{key}` skipped: {message}"));
-                if let Some(Value::Object(paths)) = doc.get_mut("paths") {
-                    paths.shift_remove(&key);
-                }
+        if let Some(item) = doc.pointer_mut(&base)
+            && try_kind(item, Kind::PathItem).is_some()
+        {
+            let (at, message) = drill(item, Kind::PathItem, base.clone(), 0);
+            diags.error(
+                at,
+                format!("every operation of path `{key}` skipped: {message}"),
+            );
+            if let Some(Value::Object(paths)) = doc.get_mut("paths") {
+                paths.shift_remove(&key);
             }
         }
     }
@@ -168,7 +186,12 @@ fn prune_components(doc: &mut Value, diags: &mut Diagnostics) {
             let ptr = format!("/components/{section}/{}", escape_pointer_token(name));
             let (at, message) = drill(item, kind, ptr, 0);
             if kind == Kind::Schema {
-                diags.error(at, format!("schema `{name}` cannot be read and accepts anything instead: {message}"));
+                diags.error(
+                    at,
+                    format!(
+                        "schema `{name}` cannot be read and accepts anything instead: {message}"
+                    ),
+                );
                 *item = json!({});
             } else {
                 diags.error(at, format!("{} `{name}` skipped: {message}", kind.noun()));
@@ -212,5 +235,65 @@ fn remove_top_level(doc: &mut Value, ptr: &str, message: &str, diags: &mut Diagn
             true
         }
         _ => false,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::load::load_file;
+    use std::path::Path;
+
+    /// The direct reading must agree with `openapiv3`'s serde reading on every real document.
+    #[test]
+    fn fast_reading_equals_serde_on_fixtures_and_corpus() {
+        let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+        let mut files: Vec<std::path::PathBuf> = Vec::new();
+        for dir in [root.join("../fixtures/load")].into_iter().chain(
+            root.ancestors()
+                .skip(2)
+                .map(|a| a.join("shared/specs"))
+                .find(|d| d.is_dir()),
+        ) {
+            for e in std::fs::read_dir(dir).unwrap() {
+                let p = e.unwrap().path();
+                if p.is_file() {
+                    files.push(p);
+                }
+            }
+        }
+        let mut compared = 0;
+        for path in files {
+            let mut diags = Diagnostics::new();
+            let Some(spec) = load_file(&path, &mut diags) else {
+                continue;
+            };
+            let by_serde = OpenAPI::deserialize(&spec.document).unwrap();
+            let fast = crate::load::fast::openapi(&spec.document);
+            assert!(
+                fast.is_some(),
+                "{}: direct reading fell back to serde",
+                path.display()
+            );
+            assert!(
+                fast.as_ref() == Some(&by_serde),
+                "{}: readings differ",
+                path.display()
+            );
+            compared += 1;
+        }
+        assert!(compared >= 6);
+    }
+
+    #[test]
+    fn odd_shapes_fall_back_to_serde() {
+        let doc = serde_json::json!({"openapi": "3.0.0", "info": {"title": "t", "version": "1"},
+            "paths": {}, "components": {"schemas": {"A": {"type": "string", "nullable": "yes"}}}});
+        assert!(crate::load::fast::openapi(&doc).is_none());
+        let mut doc = doc;
+        let mut diags = Diagnostics::new();
+        let api = read(&mut doc, &mut diags).unwrap();
+        assert_eq!(diags.error_count(), 1);
+        assert!(api.components.unwrap().schemas.contains_key("A"));
     }
 }

@@ -81,8 +81,15 @@ const MAX_HOIST_ROUNDS: usize = 16;
 /// assert_eq!(doc["openapi"], "3.0.3");
 /// ```
 pub fn normalize(doc: &mut Value, diags: &mut Diagnostics) -> Vec<Moved> {
-    let is_31 = doc.get("openapi").and_then(Value::as_str).is_some_and(|v| v.starts_with("3.1"));
-    let mut cx = Cx { diags, is_31, hoist: Vec::new() };
+    let is_31 = doc
+        .get("openapi")
+        .and_then(Value::as_str)
+        .is_some_and(|v| v.starts_with("3.1"));
+    let mut cx = Cx {
+        diags,
+        is_31,
+        hoist: Vec::new(),
+    };
     let mut moved = Vec::new();
     let Some(root) = doc.as_object_mut() else {
         return moved;
@@ -93,7 +100,9 @@ pub fn normalize(doc: &mut Value, diags: &mut Diagnostics) -> Vec<Moved> {
     }
     inline_path_refs(doc, &mut cx, &mut moved);
 
-    let too_deep = walk(doc, Kind::Document, "", &mut |node, kind, ptr| rule(node, kind, ptr, &mut cx));
+    let too_deep = walk(doc, Kind::Document, "", &mut |node, kind, ptr| {
+        rule(node, kind, ptr, &mut cx)
+    });
     warn_depth(&mut cx, too_deep);
     for _ in 0..MAX_HOIST_ROUNDS {
         if cx.hoist.is_empty() {
@@ -103,16 +112,24 @@ pub fn normalize(doc: &mut Value, diags: &mut Diagnostics) -> Vec<Moved> {
         let placed = hoist_defs(doc, hoist);
         for (to, from) in placed {
             if let Some(node) = doc.pointer_mut(&to) {
-                let deep = walk(node, Kind::Schema, &to, &mut |n, k, p| rule(n, k, p, &mut cx));
+                let deep = walk(node, Kind::Schema, &to, &mut |n, k, p| {
+                    rule(n, k, p, &mut cx)
+                });
                 warn_depth(&mut cx, deep);
             }
             moved.push(Moved { to, from });
         }
     }
     if !cx.hoist.is_empty() {
-        cx.warn("/components/schemas", "`$defs` nested too deeply; the innermost were not hoisted");
+        cx.warn(
+            "/components/schemas",
+            "`$defs` nested too deeply; the innermost were not hoisted",
+        );
     }
-    let defs: Vec<&Moved> = moved.iter().filter(|m| m.from.contains("/$defs/") || m.from.contains("/definitions/")).collect();
+    let defs: Vec<&Moved> = moved
+        .iter()
+        .filter(|m| m.from.contains("/$defs/") || m.from.contains("/definitions/"))
+        .collect();
     if !defs.is_empty() {
         rewrite_refs(doc, &defs);
     }
@@ -121,7 +138,13 @@ pub fn normalize(doc: &mut Value, diags: &mut Diagnostics) -> Vec<Moved> {
 
 fn warn_depth(cx: &mut Cx<'_>, too_deep: usize) {
     if too_deep > 0 {
-        cx.warn("", format!("{too_deep} part(s) nest deeper than {} levels and were not normalised", walk::MAX_DEPTH));
+        cx.warn(
+            "",
+            format!(
+                "{too_deep} part(s) nest deeper than {} levels and were not normalised",
+                walk::MAX_DEPTH
+            ),
+        );
     }
 }
 
@@ -145,7 +168,10 @@ fn inline_path_refs(doc: &mut Value, cx: &mut Cx<'_>, moved: &mut Vec<Moved>) {
         let keys: Vec<String> = match doc.get(section) {
             Some(Value::Object(m)) => m
                 .iter()
-                .filter(|(_, v)| v.get("$ref").is_some_and(|r| r.as_str().is_some_and(|r| r.starts_with('#'))))
+                .filter(|(_, v)| {
+                    v.get("$ref")
+                        .is_some_and(|r| r.as_str().is_some_and(|r| r.starts_with('#')))
+                })
                 .map(|(k, _)| k.clone())
                 .collect(),
             _ => continue,
@@ -155,7 +181,10 @@ fn inline_path_refs(doc: &mut Value, cx: &mut Cx<'_>, moved: &mut Vec<Moved>) {
             let mut seen = Vec::new();
             let mut current = ptr.clone();
             let target = loop {
-                let reference = doc.pointer(&current).and_then(|n| n.get("$ref")).and_then(Value::as_str);
+                let reference = doc
+                    .pointer(&current)
+                    .and_then(|n| n.get("$ref"))
+                    .and_then(Value::as_str);
                 let Some(reference) = reference else {
                     break doc.pointer(&current).cloned().map(|t| (current.clone(), t));
                 };
@@ -164,22 +193,36 @@ fn inline_path_refs(doc: &mut Value, cx: &mut Cx<'_>, moved: &mut Vec<Moved>) {
                 };
                 let fragment = crate::load::percent_decode(fragment);
                 if seen.contains(&fragment) || seen.len() > MAX_CHAIN {
-                    cx.error(&ptr, format!("path item reference `{reference}` loops back on itself"));
+                    cx.error(
+                        &ptr,
+                        format!("path item reference `{reference}` loops back on itself"),
+                    );
                     break None;
                 }
                 seen.push(fragment.clone());
                 current = fragment;
             };
             let Some((from, mut target)) = target else {
-                if !seen.is_empty() && doc.pointer(seen.last().map_or("", String::as_str)).is_none() {
-                    cx.error(&ptr, format!("path item reference target `#{}` does not exist", seen.last().map_or("", String::as_str)));
+                if !seen.is_empty()
+                    && doc
+                        .pointer(seen.last().map_or("", String::as_str))
+                        .is_none()
+                {
+                    cx.error(
+                        &ptr,
+                        format!(
+                            "path item reference target `#{}` does not exist",
+                            seen.last().map_or("", String::as_str)
+                        ),
+                    );
                 }
                 if let Some(Value::Object(items)) = doc.get_mut(section) {
                     items.shift_remove(&key);
                 }
                 continue;
             };
-            if let (Some(Value::Object(site)), Value::Object(t)) = (doc.pointer(&ptr), &mut target) {
+            if let (Some(Value::Object(site)), Value::Object(t)) = (doc.pointer(&ptr), &mut target)
+            {
                 for (k, v) in site {
                     if k != "$ref" {
                         t.insert(k.clone(), v.clone());
@@ -200,11 +243,15 @@ fn hoist_defs(doc: &mut Value, hoist: Vec<(String, Map<String, Value>)>) -> Vec<
     let Some(root) = doc.as_object_mut() else {
         return placed;
     };
-    let components = root.entry("components").or_insert_with(|| Value::Object(Map::new()));
+    let components = root
+        .entry("components")
+        .or_insert_with(|| Value::Object(Map::new()));
     let Some(components) = components.as_object_mut() else {
         return placed;
     };
-    let schemas = components.entry("schemas").or_insert_with(|| Value::Object(Map::new()));
+    let schemas = components
+        .entry("schemas")
+        .or_insert_with(|| Value::Object(Map::new()));
     if !schemas.is_object() {
         *schemas = Value::Object(Map::new());
     }
@@ -263,10 +310,15 @@ fn rewrite_refs(doc: &mut Value, moves: &[&Moved]) {
             }
         }
         if !changed && snapshot.pointer(&f).is_none() {
-            let short = f.strip_prefix("/$defs/").or_else(|| f.strip_prefix("/definitions/"));
+            let short = f
+                .strip_prefix("/$defs/")
+                .or_else(|| f.strip_prefix("/definitions/"));
             if let Some(name) = short.filter(|n| !n.contains('/')) {
                 let token = escape_pointer_token(&name.replace("~1", "/").replace("~0", "~"));
-                if let Some(m) = moves.iter().find(|m| m.from.ends_with(&format!("/{token}"))) {
+                if let Some(m) = moves
+                    .iter()
+                    .find(|m| m.from.ends_with(&format!("/{token}")))
+                {
                     f = m.to.clone();
                     changed = true;
                 }
@@ -305,15 +357,198 @@ fn apply_rewrites(v: &mut Value, map: &std::collections::HashMap<String, String>
     while let Some(v) = stack.pop() {
         match v {
             Value::Object(m) => {
-                if let Some(Value::String(r)) = m.get_mut("$ref") {
-                    if let Some(new) = map.get(r.as_str()) {
-                        *r = new.clone();
-                    }
+                if let Some(Value::String(r)) = m.get_mut("$ref")
+                    && let Some(new) = map.get(r.as_str())
+                {
+                    *r = new.clone();
                 }
                 stack.extend(m.values_mut());
             }
             Value::Array(a) => stack.extend(a.iter_mut()),
             _ => {}
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn run(mut doc: Value) -> (Value, Diagnostics) {
+        let mut diags = Diagnostics::new();
+        normalize(&mut doc, &mut diags);
+        (doc, diags)
+    }
+
+    fn doc_with(schema: Value) -> Value {
+        json!({"openapi": "3.1.0", "info": {"title": "t", "version": "1"}, "paths": {},
+               "components": {"schemas": {"S": schema}}})
+    }
+
+    fn pointers(diags: &Diagnostics) -> Vec<&str> {
+        diags.iter().map(|d| d.pointer.as_str()).collect()
+    }
+
+    #[test]
+    fn nested_defs_are_hoisted_and_relative_refs_rewritten() {
+        let (doc, diags) = run(doc_with(json!({
+            "type": "object",
+            "properties": {"a": {"$ref": "#/$defs/A"}, "b": {"$ref": "#/components/schemas/S/$defs/A/$defs/B"}},
+            "$defs": {"A": {"type": "object", "$defs": {"B": {"type": "string"}},
+                            "properties": {"b": {"$ref": "#/components/schemas/S/$defs/A/$defs/B"}}}}
+        })));
+        assert!(diags.is_empty(), "{diags:#?}");
+        let schemas = &doc["components"]["schemas"];
+        assert_eq!(
+            schemas["S"]["properties"]["a"]["$ref"],
+            "#/components/schemas/A"
+        );
+        assert_eq!(
+            schemas["S"]["properties"]["b"]["$ref"],
+            "#/components/schemas/B"
+        );
+        assert_eq!(
+            schemas["A"]["properties"]["b"]["$ref"],
+            "#/components/schemas/B"
+        );
+        assert_eq!(schemas["B"], json!({"type": "string"}));
+    }
+
+    #[test]
+    fn hoisted_names_never_collide() {
+        let mut doc = doc_with(
+            json!({"$defs": {"S": {"type": "integer"}}, "properties": {"x": {"$ref": "#/components/schemas/S/$defs/S"}}}),
+        );
+        let (doc, _) = {
+            let mut diags = Diagnostics::new();
+            let moved = normalize(&mut doc, &mut diags);
+            assert_eq!(
+                moved,
+                [Moved {
+                    to: "/components/schemas/S_S".into(),
+                    from: "/components/schemas/S/$defs/S".into()
+                }]
+            );
+            (doc, diags)
+        };
+        assert_eq!(
+            doc["components"]["schemas"]["S_S"],
+            json!({"type": "integer"})
+        );
+        assert_eq!(
+            doc["components"]["schemas"]["S"]["properties"]["x"]["$ref"],
+            "#/components/schemas/S_S"
+        );
+    }
+
+    #[test]
+    fn null_only_and_multi_type_with_existing_any_of() {
+        let (doc, _) = run(doc_with(json!({"properties": {
+            "n": {"type": "null"},
+            "m": {"type": ["null"]},
+            "u": {"type": ["string", "object"], "anyOf": [{"required": ["a"]}], "properties": {"a": {}}},
+            "num": {"type": ["integer", "number", "null"]}
+        }})));
+        let p = &doc["components"]["schemas"]["S"]["properties"];
+        assert_eq!(p["n"], json!({"nullable": true, "enum": [null]}));
+        assert_eq!(p["m"], json!({"nullable": true, "enum": [null]}));
+        assert_eq!(
+            p["u"],
+            json!({"anyOf": [{"required": ["a"]}],
+                   "allOf": [{"anyOf": [{"type": "string"}, {"type": "object", "properties": {"a": {}}}]}]})
+        );
+        assert_eq!(p["num"], json!({"nullable": true, "type": "number"}));
+    }
+
+    #[test]
+    fn integer_bounds_round_inward_and_bad_counts_warn() {
+        let (doc, diags) = run(doc_with(
+            json!({"type": "integer", "minimum": 0.5, "exclusiveMinimum": true,
+            "maximum": 9.9, "multipleOf": 0.5, "minLength": -1, "maxLength": 2.0}),
+        ));
+        let s = &doc["components"]["schemas"]["S"];
+        assert_eq!(
+            s,
+            &json!({"type": "integer", "minimum": 1, "exclusiveMinimum": false, "maximum": 9, "maxLength": 2})
+        );
+        assert_eq!(
+            pointers(&diags),
+            [
+                "/components/schemas/S/multipleOf",
+                "/components/schemas/S/minLength"
+            ]
+        );
+    }
+
+    #[test]
+    fn stricter_bound_wins_when_both_forms_are_given() {
+        let (doc, _) = run(doc_with(
+            json!({"type": "number", "minimum": 5, "exclusiveMinimum": 1,
+            "maximum": 10, "exclusiveMaximum": 10}),
+        ));
+        assert_eq!(
+            doc["components"]["schemas"]["S"],
+            json!({"type": "number", "minimum": 5, "maximum": 10, "exclusiveMaximum": true})
+        );
+    }
+
+    #[test]
+    fn every_dropped_keyword_is_a_warning_with_its_pointer() {
+        let (doc, diags) = run(doc_with(
+            json!({"type": "object", "dependentRequired": {"a": ["b"]},
+            "unevaluatedProperties": false, "propertyNames": {"pattern": "^a"}, "$id": "x", "$anchor": "y",
+            "$schema": "https://json-schema.org/draft/2020-12/schema", "$comment": "c"}),
+        ));
+        assert_eq!(doc["components"]["schemas"]["S"], json!({"type": "object"}));
+        let mut ptrs = pointers(&diags);
+        ptrs.sort();
+        assert_eq!(
+            ptrs,
+            [
+                "/components/schemas/S/$anchor",
+                "/components/schemas/S/$id",
+                "/components/schemas/S/dependentRequired",
+                "/components/schemas/S/propertyNames",
+                "/components/schemas/S/unevaluatedProperties",
+            ]
+        );
+    }
+
+    #[test]
+    fn ref_with_only_extensions_stays_a_plain_ref() {
+        let (doc, _) = run(doc_with(
+            json!({"properties": {"a": {"$ref": "#/components/schemas/S", "x-go": "A"}}}),
+        ));
+        assert_eq!(
+            doc["components"]["schemas"]["S"]["properties"]["a"],
+            json!({"$ref": "#/components/schemas/S", "x-go": "A"})
+        );
+    }
+
+    #[test]
+    fn missing_paths_warn_in_30_only_and_missing_info_is_filled() {
+        let (doc, diags) = run(json!({"openapi": "3.1.0"}));
+        assert_eq!(doc["paths"], json!({}));
+        assert_eq!(doc["info"], json!({"title": "", "version": ""}));
+        assert!(!pointers(&diags).contains(&"/paths"));
+        let (_, diags) = run(json!({"openapi": "3.0.0", "info": {"title": "t", "version": "1"}}));
+        assert_eq!(pointers(&diags), ["/paths"]);
+    }
+
+    #[test]
+    fn path_item_ref_loops_are_errors_and_the_path_is_dropped() {
+        let (doc, diags) = run(
+            json!({"openapi": "3.1.0", "info": {"title": "t", "version": "1"},
+            "paths": {"/a": {"$ref": "#/components/pathItems/A"}, "/b": {"$ref": "#/components/pathItems/Nope"}},
+            "components": {"pathItems": {"A": {"$ref": "#/components/pathItems/B"}, "B": {"$ref": "#/components/pathItems/A"}}}}),
+        );
+        assert_eq!(doc["paths"], json!({}));
+        assert_eq!(diags.error_count(), 2, "{diags:#?}");
+        assert!(diags.iter().any(|d| d.message.contains("loops back")));
+        assert!(diags.iter().any(|d| {
+            d.message
+                .contains("`#/components/pathItems/Nope` does not exist")
+        }));
     }
 }

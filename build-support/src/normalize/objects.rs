@@ -9,9 +9,22 @@ use crate::diagnostics::escape_pointer_token;
 
 /// Swagger 2.0 parameter fields that belong in a `schema` in OpenAPI 3.
 const SCHEMA_FIELDS: &[&str] = &[
-    "type", "format", "items", "enum", "default", "minimum", "maximum", "exclusiveMinimum",
-    "exclusiveMaximum", "minLength", "maxLength", "pattern", "minItems", "maxItems",
-    "uniqueItems", "multipleOf",
+    "type",
+    "format",
+    "items",
+    "enum",
+    "default",
+    "minimum",
+    "maximum",
+    "exclusiveMinimum",
+    "exclusiveMaximum",
+    "minLength",
+    "maxLength",
+    "pattern",
+    "minItems",
+    "maxItems",
+    "uniqueItems",
+    "multipleOf",
 ];
 
 /// A Parameter (`is_header == false`) or a Header object.
@@ -27,13 +40,19 @@ pub(crate) fn parameter(node: &mut Value, ptr: &str, is_header: bool, cx: &mut C
         && obj.get("required") != Some(&Value::Bool(true))
     {
         obj.insert("required".to_owned(), Value::Bool(true));
-        cx.warn(format!("{ptr}/required"), "path parameters are always required; set `required: true`");
+        cx.warn(
+            format!("{ptr}/required"),
+            "path parameters are always required; set `required: true`",
+        );
     }
     let noun = if is_header { "header" } else { "parameter" };
     match (obj.contains_key("schema"), obj.contains_key("content")) {
         (true, true) => {
             obj.remove("content");
-            cx.warn(format!("{ptr}/content"), format!("a {noun} has either `schema` or `content`; `content` ignored"));
+            cx.warn(
+                format!("{ptr}/content"),
+                format!("a {noun} has either `schema` or `content`; `content` ignored"),
+            );
         }
         (false, false) => {
             let mut schema = Map::new();
@@ -62,7 +81,10 @@ pub(crate) fn operation(node: &mut Value, ptr: &str, cx: &mut Cx<'_>) {
     };
     if !obj.get("responses").is_some_and(Value::is_object) {
         obj.insert("responses".to_owned(), json!({}));
-        cx.warn(format!("{ptr}/responses"), "operation has no `responses` object; assumed none");
+        cx.warn(
+            format!("{ptr}/responses"),
+            "operation has no `responses` object; assumed none",
+        );
     }
     for key in ["summary", "description", "operationId"] {
         stringify(obj, key, ptr, cx);
@@ -79,18 +101,24 @@ pub(crate) fn response(node: &mut Value, ptr: &str, cx: &mut Cx<'_>) {
     }
     if !obj.get("description").is_some_and(Value::is_string) {
         obj.insert("description".to_owned(), json!(""));
-        cx.warn(format!("{ptr}/description"), "response has no description; assumed empty");
+        cx.warn(
+            format!("{ptr}/description"),
+            "response has no description; assumed empty",
+        );
     }
 }
 
 /// YAML reads `version: 1.0` as a number; OpenAPI means the text.
 fn stringify(obj: &mut Map<String, Value>, key: &str, ptr: &str, cx: &mut Cx<'_>) {
-    if let Some(v) = obj.get(key) {
-        if matches!(v, Value::Number(_) | Value::Bool(_)) {
-            let text = v.to_string();
-            obj.insert(key.to_owned(), Value::String(text));
-            cx.warn(format!("{ptr}/{key}"), format!("`{key}` should be a string; read as text"));
-        }
+    if let Some(v) = obj.get(key)
+        && matches!(v, Value::Number(_) | Value::Bool(_))
+    {
+        let text = v.to_string();
+        obj.insert(key.to_owned(), Value::String(text));
+        cx.warn(
+            format!("{ptr}/{key}"),
+            format!("`{key}` should be a string; read as text"),
+        );
     }
 }
 
@@ -107,7 +135,10 @@ pub(crate) fn document(root: &mut Map<String, Value>, cx: &mut Cx<'_>) {
             root.insert("paths".to_owned(), json!({}));
         }
         Some(_) => {
-            cx.error("/paths", "`paths` must be an object; no operation can be read");
+            cx.error(
+                "/paths",
+                "`paths` must be an object; no operation can be read",
+            );
             root.insert("paths".to_owned(), json!({}));
         }
     }
@@ -127,13 +158,15 @@ pub(crate) fn document(root: &mut Map<String, Value>, cx: &mut Cx<'_>) {
             "webhooks describe requests the API sends, not operations a client calls; they yield no tools",
         );
     }
-    if let Some(dialect) = root.remove("jsonSchemaDialect") {
-        if dialect.as_str() != Some("https://spec.openapis.org/oas/3.1/dialect/base") {
-            cx.warn(
-                "/jsonSchemaDialect",
-                format!("schema dialect {dialect} is not supported; schemas are read as the OpenAPI dialect"),
-            );
-        }
+    if let Some(dialect) = root.remove("jsonSchemaDialect")
+        && dialect.as_str() != Some("https://spec.openapis.org/oas/3.1/dialect/base")
+    {
+        cx.warn(
+            "/jsonSchemaDialect",
+            format!(
+                "schema dialect {dialect} is not supported; schemas are read as the OpenAPI dialect"
+            ),
+        );
     }
     if root.get("components").is_some_and(|c| !c.is_object()) {
         root.remove("components");
@@ -145,7 +178,10 @@ pub(crate) fn document(root: &mut Map<String, Value>, cx: &mut Cx<'_>) {
             items.retain(|item| {
                 let keep = item.get(required).is_some_and(Value::is_string);
                 if !keep {
-                    cx.warn(format!("/{list}/{index}"), format!("entry without a `{required}` ignored"));
+                    cx.warn(
+                        format!("/{list}/{index}"),
+                        format!("entry without a `{required}` ignored"),
+                    );
                 }
                 index += 1;
                 keep
@@ -156,7 +192,10 @@ pub(crate) fn document(root: &mut Map<String, Value>, cx: &mut Cx<'_>) {
 
 fn info(root: &mut Map<String, Value>, cx: &mut Cx<'_>) {
     if !root.get("info").is_some_and(Value::is_object) {
-        cx.warn("/info", "document has no `info` object; assumed an empty title and version");
+        cx.warn(
+            "/info",
+            "document has no `info` object; assumed an empty title and version",
+        );
         root.insert("info".to_owned(), json!({}));
     }
     let Some(Value::Object(info)) = root.get_mut("info") else {
@@ -166,7 +205,10 @@ fn info(root: &mut Map<String, Value>, cx: &mut Cx<'_>) {
         stringify(info, key, "/info", cx);
         if !info.get(key).is_some_and(Value::is_string) {
             info.insert(key.to_owned(), json!(""));
-            cx.warn(format!("/info/{key}"), format!("`info.{key}` is missing; assumed empty"));
+            cx.warn(
+                format!("/info/{key}"),
+                format!("`info.{key}` is missing; assumed empty"),
+            );
         }
     }
     // 3.1 `info.summary`: 3.0 has none; it becomes the description when there is none, else it

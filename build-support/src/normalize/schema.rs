@@ -8,41 +8,98 @@ use super::Cx;
 
 /// Keywords that only mean something for one instance type: a multi-type schema is split into
 /// `anyOf` branches, each taking the keywords of its type.
-const STRING_KEYS: &[&str] = &["minLength", "maxLength", "pattern", "contentEncoding", "contentMediaType"];
-const NUMBER_KEYS: &[&str] = &["minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum", "multipleOf"];
+const STRING_KEYS: &[&str] = &[
+    "minLength",
+    "maxLength",
+    "pattern",
+    "contentEncoding",
+    "contentMediaType",
+];
+const NUMBER_KEYS: &[&str] = &[
+    "minimum",
+    "maximum",
+    "exclusiveMinimum",
+    "exclusiveMaximum",
+    "multipleOf",
+];
 const OBJECT_KEYS: &[&str] = &[
-    "properties", "required", "additionalProperties", "minProperties", "maxProperties",
-    "patternProperties", "propertyNames", "dependentRequired", "dependentSchemas",
+    "properties",
+    "required",
+    "additionalProperties",
+    "minProperties",
+    "maxProperties",
+    "patternProperties",
+    "propertyNames",
+    "dependentRequired",
+    "dependentSchemas",
     "unevaluatedProperties",
 ];
 const ARRAY_KEYS: &[&str] = &[
-    "items", "prefixItems", "minItems", "maxItems", "uniqueItems", "contains", "minContains",
-    "maxContains", "unevaluatedItems",
+    "items",
+    "prefixItems",
+    "minItems",
+    "maxItems",
+    "uniqueItems",
+    "contains",
+    "minContains",
+    "maxContains",
+    "unevaluatedItems",
 ];
 
 /// Keywords 3.0 has no counterpart for; they are removed with a warning saying what is lost.
 const UNSUPPORTED: &[(&str, &str)] = &[
-    ("if", "conditional subschemas (if/then/else) are not carried over; the schema accepts values they would reject"),
-    ("then", "conditional subschemas (if/then/else) are not carried over"),
-    ("else", "conditional subschemas (if/then/else) are not carried over"),
-    ("dependentRequired", "dependentRequired is not carried over; those properties stay optional"),
+    (
+        "if",
+        "conditional subschemas (if/then/else) are not carried over; the schema accepts values they would reject",
+    ),
+    (
+        "then",
+        "conditional subschemas (if/then/else) are not carried over",
+    ),
+    (
+        "else",
+        "conditional subschemas (if/then/else) are not carried over",
+    ),
+    (
+        "dependentRequired",
+        "dependentRequired is not carried over; those properties stay optional",
+    ),
     ("dependentSchemas", "dependentSchemas is not carried over"),
-    ("unevaluatedProperties", "unevaluatedProperties is not carried over"),
+    (
+        "unevaluatedProperties",
+        "unevaluatedProperties is not carried over",
+    ),
     ("unevaluatedItems", "unevaluatedItems is not carried over"),
-    ("propertyNames", "propertyNames is not carried over; any property name is accepted"),
+    (
+        "propertyNames",
+        "propertyNames is not carried over; any property name is accepted",
+    ),
     ("contains", "contains is not carried over"),
     ("minContains", "minContains is not carried over"),
     ("maxContains", "maxContains is not carried over"),
     ("additionalItems", "additionalItems is not carried over"),
-    ("$id", "$id is not carried over (references are resolved by JSON pointer only)"),
-    ("$anchor", "$anchor is not carried over (references are resolved by JSON pointer only)"),
+    (
+        "$id",
+        "$id is not carried over (references are resolved by JSON pointer only)",
+    ),
+    (
+        "$anchor",
+        "$anchor is not carried over (references are resolved by JSON pointer only)",
+    ),
     ("$dynamicRef", "$dynamicRef is not carried over"),
     ("$dynamicAnchor", "$dynamicAnchor is not carried over"),
     ("$vocabulary", "$vocabulary is not carried over"),
 ];
 
 /// Keywords holding a count that `openapiv3` reads as `usize`.
-const COUNTS: &[&str] = &["minLength", "maxLength", "minItems", "maxItems", "minProperties", "maxProperties"];
+const COUNTS: &[&str] = &[
+    "minLength",
+    "maxLength",
+    "minItems",
+    "maxItems",
+    "minProperties",
+    "maxProperties",
+];
 
 /// Normalises one schema node in place (its subschemas are visited afterwards by the walk).
 pub(crate) fn schema(node: &mut Value, ptr: &str, cx: &mut Cx<'_>) {
@@ -54,25 +111,39 @@ pub(crate) fn schema(node: &mut Value, ptr: &str, cx: &mut Cx<'_>) {
     let Some(obj) = node.as_object_mut() else {
         return;
     };
-    // Annotations for schema authors, with no effect on validation here.
-    obj.remove("$schema");
-    obj.remove("$comment");
-
-    if obj.contains_key("$ref") && !wrap_ref_siblings(obj) {
+    let has = Present::of(obj);
+    if has.annotations {
+        // Annotations for schema authors, with no effect on validation here.
+        obj.remove("$schema");
+        obj.remove("$comment");
+    }
+    if has.reference && !wrap_ref_siblings(obj) {
         return;
     }
-    for key in ["$defs", "definitions"] {
-        if let Some(Value::Object(defs)) = obj.remove(key) {
-            cx.hoist.push((format!("{ptr}/{key}"), defs));
+    if has.defs {
+        for key in ["$defs", "definitions"] {
+            if let Some(Value::Object(defs)) = obj.remove(key) {
+                cx.hoist.push((format!("{ptr}/{key}"), defs));
+            }
         }
     }
-    required_flags(obj, ptr, cx);
-    types(obj, ptr, cx);
-    if let Some(c) = obj.remove("const") {
+    if has.required {
+        required_flags(obj, ptr, cx);
+    }
+    if has.typ {
+        types(obj, ptr, cx);
+    }
+    if has.konst
+        && let Some(c) = obj.remove("const")
+    {
         obj.insert("enum".to_owned(), Value::Array(vec![c]));
     }
-    exclusive_bounds(obj, ptr, cx);
-    if let Some(examples) = obj.remove("examples") {
+    if has.exclusive {
+        exclusive_bounds(obj, ptr, cx);
+    }
+    if has.examples
+        && let Some(examples) = obj.remove("examples")
+    {
         match examples {
             Value::Array(items) => {
                 if let Some(first) = items.first() {
@@ -85,19 +156,87 @@ pub(crate) fn schema(node: &mut Value, ptr: &str, cx: &mut Cx<'_>) {
             }
         }
     }
-    content_format(obj);
-    tuples(obj, ptr, cx);
-    pattern_properties(obj, ptr, cx);
-    for (key, message) in UNSUPPORTED {
-        if obj.remove(*key).is_some() {
-            cx.warn(format!("{ptr}/{}", key.replace('/', "~1")), (*message).to_owned());
+    if has.content {
+        content_format(obj);
+    }
+    if has.tuple {
+        tuples(obj, ptr, cx);
+    }
+    if has.pattern_properties {
+        pattern_properties(obj, ptr, cx);
+    }
+    if has.unsupported {
+        for (key, message) in UNSUPPORTED {
+            if obj.remove(*key).is_some() {
+                cx.warn(format!("{ptr}/{key}"), (*message).to_owned());
+            }
         }
     }
-    null_members(obj);
-    if obj.get("type").and_then(Value::as_str) == Some("integer") {
+    if has.composed {
+        null_members(obj);
+    }
+    if has.bounds && obj.get("type").and_then(Value::as_str) == Some("integer") {
         integer_bounds(obj, ptr, cx);
     }
-    counts(obj, ptr, cx);
+    if has.counts {
+        counts(obj, ptr, cx);
+    }
+}
+
+/// Which rules a schema object needs, found in one pass over its keys: most schemas need none,
+/// and a hash lookup per keyword per schema would dominate normalising a large document.
+#[derive(Default)]
+struct Present {
+    annotations: bool,
+    reference: bool,
+    defs: bool,
+    required: bool,
+    typ: bool,
+    konst: bool,
+    exclusive: bool,
+    examples: bool,
+    content: bool,
+    tuple: bool,
+    pattern_properties: bool,
+    unsupported: bool,
+    composed: bool,
+    bounds: bool,
+    counts: bool,
+}
+
+impl Present {
+    fn of(obj: &Map<String, Value>) -> Self {
+        let mut p = Present::default();
+        for (key, value) in obj {
+            match key.as_str() {
+                "$schema" | "$comment" => p.annotations = true,
+                "$ref" => p.reference = true,
+                "$defs" | "definitions" => p.defs = true,
+                // `properties` may hold Swagger-style `required: true` flags.
+                "required" | "properties" => p.required = true,
+                "type" => p.typ = true,
+                "const" => {
+                    p.konst = true;
+                    p.bounds = true;
+                }
+                "exclusiveMinimum" | "exclusiveMaximum" => {
+                    p.exclusive = true;
+                    p.bounds = true;
+                }
+                "examples" => p.examples = true,
+                "contentEncoding" | "contentMediaType" => p.content = true,
+                "prefixItems" => p.tuple = true,
+                "items" => p.tuple |= value.is_array(),
+                "patternProperties" => p.pattern_properties = true,
+                "anyOf" | "oneOf" => p.composed = true,
+                "minimum" | "maximum" | "multipleOf" | "enum" => p.bounds = true,
+                k if COUNTS.contains(&k) => p.counts = true,
+                k if UNSUPPORTED.iter().any(|(u, _)| *u == k) => p.unsupported = true,
+                _ => {}
+            }
+        }
+        p
+    }
 }
 
 /// `{$ref, description, nullable, ...}`: 3.1 applies the siblings, 3.0 ignores them, and
@@ -127,18 +266,18 @@ fn required_flags(obj: &mut Map<String, Value>, ptr: &str, cx: &mut Cx<'_>) {
     let mut names = Vec::new();
     if let Some(Value::Object(props)) = obj.get_mut("properties") {
         for (name, prop) in props.iter_mut() {
-            if let Some(Value::Object(p)) = Some(prop) {
-                if let Some(Value::Bool(flag)) = p.get("required") {
-                    let flag = *flag;
-                    p.remove("required");
-                    if flag {
-                        names.push(name.clone());
-                    }
-                    cx.warn(
+            if let Value::Object(p) = prop
+                && let Some(Value::Bool(flag)) = p.get("required")
+            {
+                let flag = *flag;
+                p.remove("required");
+                if flag {
+                    names.push(name.clone());
+                }
+                cx.warn(
                         format!("{ptr}/properties/{}/required", crate::diagnostics::escape_pointer_token(name)),
                         "`required: true|false` on a property is not OpenAPI 3; moved to the object's `required` list",
                     );
-                }
             }
         }
     }
@@ -148,16 +287,24 @@ fn required_flags(obj: &mut Map<String, Value>, ptr: &str, cx: &mut Cx<'_>) {
             let before = list.len();
             list.retain(Value::is_string);
             if list.len() != before {
-                cx.warn(format!("{ptr}/required"), "non-string entries of `required` ignored");
+                cx.warn(
+                    format!("{ptr}/required"),
+                    "non-string entries of `required` ignored",
+                );
             }
         }
         Some(_) => {
             obj.remove("required");
-            cx.warn(format!("{ptr}/required"), "`required` must be a list of property names; ignored");
+            cx.warn(
+                format!("{ptr}/required"),
+                "`required` must be a list of property names; ignored",
+            );
         }
     }
     if !names.is_empty() {
-        let list = obj.entry("required").or_insert_with(|| Value::Array(Vec::new()));
+        let list = obj
+            .entry("required")
+            .or_insert_with(|| Value::Array(Vec::new()));
         if let Value::Array(list) = list {
             for n in names {
                 if !list.iter().any(|v| v.as_str() == Some(&n)) {
@@ -207,7 +354,10 @@ fn types(obj: &mut Map<String, Value>, ptr: &str, cx: &mut Cx<'_>) {
         Some(Value::String(t)) if t == "file" => {
             obj.insert("type".to_owned(), json!("string"));
             obj.insert("format".to_owned(), json!("binary"));
-            cx.warn(format!("{ptr}/type"), "`type: file` is Swagger 2.0; read as a binary string");
+            cx.warn(
+                format!("{ptr}/type"),
+                "`type: file` is Swagger 2.0; read as a binary string",
+            );
         }
         _ => {}
     }
@@ -248,11 +398,19 @@ fn split_types(obj: &mut Map<String, Value>, kinds: &[String]) {
         }
         branches.push(Value::Object(branch));
     }
-    for key in STRING_KEYS.iter().chain(NUMBER_KEYS).chain(OBJECT_KEYS).chain(ARRAY_KEYS).chain(&["format"]) {
+    for key in STRING_KEYS
+        .iter()
+        .chain(NUMBER_KEYS)
+        .chain(OBJECT_KEYS)
+        .chain(ARRAY_KEYS)
+        .chain(&["format"])
+    {
         obj.remove(*key);
     }
     if obj.contains_key("anyOf") {
-        let all = obj.entry("allOf").or_insert_with(|| Value::Array(Vec::new()));
+        let all = obj
+            .entry("allOf")
+            .or_insert_with(|| Value::Array(Vec::new()));
         if let Value::Array(all) = all {
             all.push(json!({"anyOf": branches}));
         }
@@ -264,7 +422,10 @@ fn split_types(obj: &mut Map<String, Value>, kinds: &[String]) {
 /// 3.1 numeric `exclusiveMinimum: n` -> `minimum: n, exclusiveMinimum: true` (3.0's boolean
 /// form), keeping whichever bound is stricter when both are given.
 fn exclusive_bounds(obj: &mut Map<String, Value>, ptr: &str, cx: &mut Cx<'_>) {
-    for (excl, bound, lower) in [("exclusiveMinimum", "minimum", true), ("exclusiveMaximum", "maximum", false)] {
+    for (excl, bound, lower) in [
+        ("exclusiveMinimum", "minimum", true),
+        ("exclusiveMaximum", "maximum", false),
+    ] {
         match obj.get(excl) {
             None | Some(Value::Bool(_)) => {}
             Some(Value::Number(n)) => {
@@ -272,7 +433,13 @@ fn exclusive_bounds(obj: &mut Map<String, Value>, ptr: &str, cx: &mut Cx<'_>) {
                 let x = n.as_f64().unwrap_or(0.0);
                 let stricter = match obj.get(bound).and_then(Value::as_f64) {
                     None => true,
-                    Some(b) => if lower { x >= b } else { x <= b },
+                    Some(b) => {
+                        if lower {
+                            x >= b
+                        } else {
+                            x <= b
+                        }
+                    }
                 };
                 if stricter {
                     obj.insert(bound.to_owned(), Value::Number(n));
@@ -283,7 +450,10 @@ fn exclusive_bounds(obj: &mut Map<String, Value>, ptr: &str, cx: &mut Cx<'_>) {
             }
             Some(_) => {
                 obj.remove(excl);
-                cx.warn(format!("{ptr}/{excl}"), format!("`{excl}` must be a number or boolean; ignored"));
+                cx.warn(
+                    format!("{ptr}/{excl}"),
+                    format!("`{excl}` must be a number or boolean; ignored"),
+                );
             }
         }
     }
@@ -297,8 +467,12 @@ fn content_format(obj: &mut Map<String, Value>) {
     let encoding = obj.get("contentEncoding").and_then(Value::as_str);
     let media = obj.get("contentMediaType").and_then(Value::as_str);
     let format = match (encoding, media) {
-        (Some(e), _) if e.eq_ignore_ascii_case("base64") || e.eq_ignore_ascii_case("base64url") => "byte",
-        (None, Some(m)) if !(m.starts_with("text/") || m.contains("json") || m.contains("xml")) => "binary",
+        (Some(e), _) if e.eq_ignore_ascii_case("base64") || e.eq_ignore_ascii_case("base64url") => {
+            "byte"
+        }
+        (None, Some(m)) if !(m.starts_with("text/") || m.contains("json") || m.contains("xml")) => {
+            "binary"
+        }
         _ => return,
     };
     obj.insert("format".to_owned(), json!(format));
@@ -315,7 +489,10 @@ fn tuples(obj: &mut Map<String, Value>, ptr: &str, cx: &mut Cx<'_>) {
     } else {
         if obj.contains_key("prefixItems") {
             obj.remove("prefixItems");
-            cx.warn(format!("{ptr}/prefixItems"), "`prefixItems` must be a list; ignored");
+            cx.warn(
+                format!("{ptr}/prefixItems"),
+                "`prefixItems` must be a list; ignored",
+            );
         }
         return;
     };
@@ -367,8 +544,11 @@ fn null_members(obj: &mut Map<String, Value>) {
         };
         let t = m.get("type");
         let null_type = t.and_then(Value::as_str) == Some("null")
-            || t.and_then(Value::as_array).is_some_and(|a| a.len() == 1 && a.first().and_then(Value::as_str) == Some("null"));
-        null_type && m.keys().all(|k| matches!(k.as_str(), "type" | "description" | "title"))
+            || t.and_then(Value::as_array)
+                .is_some_and(|a| a.len() == 1 && a.first().and_then(Value::as_str) == Some("null"));
+        null_type
+            && m.keys()
+                .all(|k| matches!(k.as_str(), "type" | "description" | "title"))
     };
     let mut nullable = false;
     for key in ["anyOf", "oneOf"] {
@@ -405,7 +585,13 @@ fn integer_bounds(obj: &mut Map<String, Value>, ptr: &str, cx: &mut Cx<'_>) {
         let at = format!("{ptr}/{key}");
         if let Some(u) = n.as_u64() {
             obj.insert(key.to_owned(), json!(i64::MAX));
-            cx.warn(at, format!("integer bound {u} exceeds the 64-bit range; clamped to {}", i64::MAX));
+            cx.warn(
+                at,
+                format!(
+                    "integer bound {u} exceeds the 64-bit range; clamped to {}",
+                    i64::MAX
+                ),
+            );
             continue;
         }
         let f = n.as_f64().unwrap_or(0.0);
@@ -414,12 +600,23 @@ fn integer_bounds(obj: &mut Map<String, Value>, ptr: &str, cx: &mut Cx<'_>) {
                 obj.insert(key.to_owned(), json!(f as i64));
             } else {
                 obj.remove(key);
-                cx.warn(at, format!("multipleOf {f} on an integer schema cannot be kept; ignored"));
+                cx.warn(
+                    at,
+                    format!("multipleOf {f} on an integer schema cannot be kept; ignored"),
+                );
             }
             continue;
         }
-        let exclusive = if key == "minimum" { "exclusiveMinimum" } else { "exclusiveMaximum" };
-        let rounded = if key == "minimum" { f.ceil() } else { f.floor() };
+        let exclusive = if key == "minimum" {
+            "exclusiveMinimum"
+        } else {
+            "exclusiveMaximum"
+        };
+        let rounded = if key == "minimum" {
+            f.ceil()
+        } else {
+            f.floor()
+        };
         if rounded != f && obj.get(exclusive) == Some(&Value::Bool(true)) {
             // x > 1.5 over integers is x >= 2: the rounded bound is inclusive.
             obj.insert(exclusive.to_owned(), Value::Bool(false));
@@ -429,14 +626,19 @@ fn integer_bounds(obj: &mut Map<String, Value>, ptr: &str, cx: &mut Cx<'_>) {
         if f.abs() >= EXACT {
             cx.warn(
                 at,
-                format!("integer bound {f} is beyond what a JSON number holds exactly; read as {int}"),
+                format!(
+                    "integer bound {f} is beyond what a JSON number holds exactly; read as {int}"
+                ),
             );
         }
         obj.insert(key.to_owned(), json!(int));
     }
     if let Some(Value::Array(values)) = obj.get_mut("enum") {
         for v in values.iter_mut() {
-            if let Some(f) = v.as_f64().filter(|f| !v.is_i64() && f.fract() == 0.0 && f.abs() < EXACT) {
+            if let Some(f) = v
+                .as_f64()
+                .filter(|f| !v.is_i64() && f.fract() == 0.0 && f.abs() < EXACT)
+            {
                 *v = json!(f as i64);
             }
         }
@@ -459,7 +661,10 @@ fn counts(obj: &mut Map<String, Value>, ptr: &str, cx: &mut Cx<'_>) {
             _ => {
                 let shown = v.to_string();
                 obj.remove(*key);
-                cx.warn(format!("{ptr}/{key}"), format!("{key} {shown} is not a non-negative integer; ignored"));
+                cx.warn(
+                    format!("{ptr}/{key}"),
+                    format!("{key} {shown} is not a non-negative integer; ignored"),
+                );
             }
         }
     }

@@ -69,7 +69,10 @@ impl Kind {
 
     /// The kind held by a `components` section.
     pub(crate) fn from_section(section: &str) -> Option<Kind> {
-        SECTIONS.iter().find(|(s, _)| *s == section).map(|(_, k)| *k)
+        SECTIONS
+            .iter()
+            .find(|(s, _)| *s == section)
+            .map(|(_, k)| *k)
     }
 
     /// A short human name for messages.
@@ -144,15 +147,19 @@ pub(crate) fn visit_children(
                 "components" => {
                     if let Some(sections) = value.as_object_mut() {
                         for (section, items) in sections.iter_mut() {
-                            if let Some(kind) = Kind::from_section(section) {
-                                if let Some(items) = items.as_object_mut() {
-                                    for (name, item) in items.iter_mut() {
-                                        f(
-                                            &[Tok::Key("components"), Tok::Key(section), Tok::Key(name)],
-                                            item,
-                                            kind,
-                                        );
-                                    }
+                            if let Some(kind) = Kind::from_section(section)
+                                && let Some(items) = items.as_object_mut()
+                            {
+                                for (name, item) in items.iter_mut() {
+                                    f(
+                                        &[
+                                            Tok::Key("components"),
+                                            Tok::Key(section),
+                                            Tok::Key(name),
+                                        ],
+                                        item,
+                                        kind,
+                                    );
                                 }
                             }
                         }
@@ -225,11 +232,13 @@ fn schema_child(k: &str, value: &mut Value, f: &mut dyn FnMut(&[Tok<'_>], &mut V
             }
         }
         // Boolean `additionalProperties` is a plain flag for openapiv3; only objects are schemas.
-        "additionalProperties" | "unevaluatedProperties" | "unevaluatedItems"
-        | "additionalItems" => {
-            if value.is_object() {
-                f(&[Tok::Key(k)], value, Kind::Schema)
-            }
+        "additionalProperties"
+        | "unevaluatedProperties"
+        | "unevaluatedItems"
+        | "additionalItems"
+            if value.is_object() =>
+        {
+            f(&[Tok::Key(k)], value, Kind::Schema)
         }
         "not" | "if" | "then" | "else" | "contains" | "propertyNames" => {
             f(&[Tok::Key(k)], value, Kind::Schema)
@@ -257,7 +266,12 @@ fn named(
 }
 
 /// Children in an array under `key`.
-fn listed(value: &mut Value, key: &str, kind: Kind, f: &mut dyn FnMut(&[Tok<'_>], &mut Value, Kind)) {
+fn listed(
+    value: &mut Value,
+    key: &str,
+    kind: Kind,
+    f: &mut dyn FnMut(&[Tok<'_>], &mut Value, Kind),
+) {
     if let Some(items) = value.as_array_mut() {
         for (i, item) in items.iter_mut().enumerate() {
             f(&[Tok::Key(key), Tok::Index(i)], item, kind);
@@ -319,9 +333,14 @@ mod tests {
             "components": {"schemas": {"A": {"items": {"$ref": "#/components/schemas/A"}}}}
         });
         let mut seen = Vec::new();
-        walk(&mut doc, Kind::Document, "", &mut |_, kind, ptr| seen.push((ptr.to_owned(), kind)));
-        let schemas: Vec<&str> =
-            seen.iter().filter(|(_, k)| *k == Kind::Schema).map(|(p, _)| p.as_str()).collect();
+        walk(&mut doc, Kind::Document, "", &mut |_, kind, ptr| {
+            seen.push((ptr.to_owned(), kind))
+        });
+        let schemas: Vec<&str> = seen
+            .iter()
+            .filter(|(_, k)| *k == Kind::Schema)
+            .map(|(p, _)| p.as_str())
+            .collect();
         assert_eq!(
             schemas,
             [
@@ -332,6 +351,10 @@ mod tests {
                 "/components/schemas/A/items",
             ]
         );
-        assert!(!seen.iter().any(|(p, _)| p.contains("x-ext") || p.contains("example")));
+        assert!(
+            !seen
+                .iter()
+                .any(|(p, _)| p.contains("x-ext") || p.contains("example"))
+        );
     }
 }

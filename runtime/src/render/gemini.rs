@@ -29,8 +29,8 @@ use std::collections::{BTreeMap, HashSet};
 use serde_json::{Map, Value, json};
 
 use super::schema::{
-    MAX_DEPTH, constraint_phrase, json_type_matches, ordered, push_ptr, resolve_ref, short_json,
-    split_type_array, type_names, with_phrases,
+    MAX_DEPTH, View, constraint_phrase, json_type_matches, ordered, push_ptr, resolve_ref,
+    short_json, split_type_array, type_names, with_phrases,
 };
 use super::{Rendered, ToolDef};
 
@@ -162,6 +162,8 @@ impl<'a> Walker<'a> {
                 .push(format!("{ptr}: nested too deeply; cut to any value"));
             return any_value(None);
         }
+        let map = m;
+        let m = &View::new(map);
         let desc = m.get("description").and_then(Value::as_str);
         if let Some(r) = m.get("$ref").and_then(Value::as_str) {
             return self.reference(m, r, ptr, depth);
@@ -169,7 +171,7 @@ impl<'a> Walker<'a> {
         if let Some(Value::Array(ts)) = m.get("type") {
             let non_null = ts.iter().filter(|t| t.as_str() != Some("null")).count();
             if non_null > 1
-                && let Some(w) = split_type_array(m)
+                && let Some(w) = split_type_array(map)
             {
                 return self.node_owned(Value::Object(w), ptr, depth);
             }
@@ -217,7 +219,7 @@ impl<'a> Walker<'a> {
 
     fn reference(
         &mut self,
-        m: &'a Map<String, Value>,
+        m: &View<'a>,
         r: &'a str,
         ptr: &str,
         depth: usize,
@@ -282,7 +284,7 @@ impl<'a> Walker<'a> {
 
     fn composition(
         &mut self,
-        m: &'a Map<String, Value>,
+        m: &View<'a>,
         kw: &str,
         branches: &'a [Value],
         ptr: &str,
@@ -380,12 +382,12 @@ impl<'a> Walker<'a> {
 
     fn typed(
         &mut self,
-        m: &'a Map<String, Value>,
+        m: &View<'a>,
         desc: Option<&str>,
         ptr: &str,
         depth: usize,
     ) -> Map<String, Value> {
-        let names = type_names(m);
+        let names = type_names(m.map());
         let mut nullable = names.contains(&"null");
         let mut t = names.iter().find(|t| **t != "null").copied();
         if t.is_none() && m.contains_key("properties") {
@@ -456,7 +458,7 @@ impl<'a> Walker<'a> {
 
     fn object(
         &mut self,
-        m: &'a Map<String, Value>,
+        m: &View<'a>,
         out: &mut Map<String, Value>,
         phrases: &mut Vec<String>,
         ptr: &str,
@@ -511,7 +513,7 @@ impl<'a> Walker<'a> {
 
     fn constraints(
         &mut self,
-        m: &Map<String, Value>,
+        m: &View<'_>,
         t: &str,
         out: &mut Map<String, Value>,
         phrases: &mut Vec<String>,
@@ -536,7 +538,7 @@ impl<'a> Walker<'a> {
             _ => &[],
         };
         for k in int_kw {
-            if let Some(v) = m.get(*k) {
+            if let Some(v) = m.get(k) {
                 if v.is_u64() {
                     out.insert((*k).to_string(), v.clone());
                 } else {
@@ -579,7 +581,7 @@ impl<'a> Walker<'a> {
     /// Keywords that are prose on every node type.
     fn annotations(
         &mut self,
-        m: &Map<String, Value>,
+        m: &View<'_>,
         out: &mut Map<String, Value>,
         phrases: &mut Vec<String>,
     ) {

@@ -201,10 +201,8 @@ pub struct Rendered {
 /// [`render_all`] / [`render_set`] for a tool list.
 pub fn render(provider: Provider, tool: &ToolDef, opts: &RenderOptions) -> Rendered {
     match provider {
-        Provider::OpenAiChat => openai::chat(tool, &openai::parameters(tool.input_schema)),
-        Provider::OpenAiResponses => {
-            openai::responses(tool, &openai::parameters(tool.input_schema))
-        }
+        Provider::OpenAiChat => openai::chat(tool, openai::parameters(tool.input_schema)),
+        Provider::OpenAiResponses => openai::responses(tool, openai::parameters(tool.input_schema)),
         Provider::Anthropic => anthropic::render(tool, opts.anthropic_strict),
         Provider::Gemini => gemini::render(tool),
         Provider::Mcp => mcp::render(tool),
@@ -236,22 +234,24 @@ pub fn render_providers(tools: &[ToolDef], opts: &RenderOptions) -> Map<String, 
         .iter()
         .map(|t| openai::parameters(t.input_schema))
         .collect();
+    let chat: Vec<Value> = tools
+        .iter()
+        .zip(&params)
+        .map(|(t, p)| openai::chat(t, p.clone()).tool)
+        .collect();
+    let responses: Vec<Value> = tools
+        .iter()
+        .zip(params)
+        .map(|(t, p)| openai::responses(t, p).tool)
+        .collect();
     let mut out = Map::new();
-    for p in Provider::ALL {
-        let list: Vec<Value> = match p {
-            Provider::OpenAiChat => tools
-                .iter()
-                .zip(&params)
-                .map(|(t, ps)| openai::chat(t, ps).tool)
-                .collect(),
-            Provider::OpenAiResponses => tools
-                .iter()
-                .zip(&params)
-                .map(|(t, ps)| openai::responses(t, ps).tool)
-                .collect(),
-            other => render_set(other, tools, opts),
-        };
-        out.insert(p.key().to_string(), Value::Array(list));
+    out.insert(Provider::OpenAiChat.key().into(), Value::Array(chat));
+    out.insert(
+        Provider::OpenAiResponses.key().into(),
+        Value::Array(responses),
+    );
+    for p in [Provider::Anthropic, Provider::Gemini, Provider::Mcp] {
+        out.insert(p.key().into(), Value::Array(render_set(p, tools, opts)));
     }
     out
 }

@@ -11,6 +11,8 @@
 //!
 //! `strict` is always written out: the Responses API otherwise *infers* strict mode.
 
+use std::collections::HashMap;
+
 use serde_json::{Map, Value, json};
 
 use super::schema::{MAX_DEPTH, canonical_order, resolve_ref, truncate_chars, type_names};
@@ -55,6 +57,7 @@ pub(crate) const PROFILE: Profile = Profile {
 
 /// The `parameters`, strictness and notes shared by both OpenAI shapes (computed once when a
 /// tool set is rendered for both).
+#[derive(Clone)]
 pub(crate) struct Parameters {
     pub schema: Value,
     pub strict: bool,
@@ -90,31 +93,31 @@ pub(crate) fn parameters(input: &Value) -> Parameters {
 }
 
 /// `{"type":"function","function":{name, description, parameters, strict}}`.
-pub(crate) fn chat(tool: &ToolDef, p: &Parameters) -> Rendered {
+pub(crate) fn chat(tool: &ToolDef, p: Parameters) -> Rendered {
     let mut f = Map::new();
     f.insert("name".into(), Value::String(tool.name.to_string()));
     f.insert("description".into(), Value::String(description(tool)));
-    f.insert("parameters".into(), p.schema.clone());
+    f.insert("parameters".into(), p.schema);
     f.insert("strict".into(), Value::Bool(p.strict));
     Rendered {
         tool: json!({"type": "function", "function": Value::Object(f)}),
         strict: p.strict,
-        notes: p.notes.clone(),
+        notes: p.notes,
     }
 }
 
 /// `{"type":"function", name, description, parameters, strict}`.
-pub(crate) fn responses(tool: &ToolDef, p: &Parameters) -> Rendered {
+pub(crate) fn responses(tool: &ToolDef, p: Parameters) -> Rendered {
     let mut f = Map::new();
     f.insert("type".into(), Value::String("function".into()));
     f.insert("name".into(), Value::String(tool.name.to_string()));
     f.insert("description".into(), Value::String(description(tool)));
-    f.insert("parameters".into(), p.schema.clone());
+    f.insert("parameters".into(), p.schema);
     f.insert("strict".into(), Value::Bool(p.strict));
     Rendered {
         tool: Value::Object(f),
         strict: p.strict,
-        notes: p.notes.clone(),
+        notes: p.notes,
     }
 }
 
@@ -177,7 +180,14 @@ fn limit_problems(schema: &Value) -> Vec<String> {
         out.push("an enum of more than 250 strings totals more than 15000 characters".into());
     }
     let mut budget = DEPTH_BUDGET;
-    match object_depth(schema, schema, &mut Vec::new(), &mut budget, 0) {
+    let depth = if strict::ref_cycle(schema).is_none() {
+        // Without cycles "each ref once per path" is plain depth, so one memo per ref is exact
+        // and keeps this linear on heavily shared definitions.
+        object_depth_memo(schema, schema, &mut HashMap::new(), &mut budget, 0)
+    } else {
+        object_depth(schema, schema, &mut Vec::new(), &mut budget, 0)
+    };
+    match depth {
         Some(d) if d > 10 => out.push(format!("object nesting depth {d} (limit 10)")),
         Some(_) => {}
         None => out.push("object nesting depth could not be bounded".into()),
@@ -270,22 +280,63 @@ fn object_depth<'a>(
         type_names(m).contains(&"object") || matches!(m.get("properties"), Some(Value::Object(_))),
     );
     let mut best = 0;
-    if let Some(Value::Object(ps)) = m.get("properties") {
-        for s in ps.values() {
-            best = best.max(object_depth(s, root, path_refs, budget, depth + 1)?);
-        }
-    }
-    if let Some(Value::Array(a)) = m.get("anyOf") {
-        for s in a {
-            best = best.max(object_depth(s, root, path_refs, budget, depth + 1)?);
-        }
-    }
-    for k in ["items", "additionalProperties"] {
-        if let Some(s) = m.get(k) {
-            best = best.max(object_depth(s, root, path_refs, budget, depth + 1)?);
-        }
+    for sub in subschemas(m) {
+        best = best.max(object_depth(sub, root, path_refs, budget, depth + 1)?);
     }
     Some(here + best)
+}
+
+/// [`object_depth`] for schemas without `$ref` cycles, memoised per reference.
+fn object_depth_memo<'a>(
+    v: &'a Value,
+    root: &'a Value,
+    memo: &mut HashMap<&'a str, usize>,
+    budget: &mut usize,
+    depth: usize,
+) -> Option<usize> {
+    *budget = budget.checked_sub(1)?;
+    let Value::Object(m) = v else { return Some(0) };
+    if depth > MAX_DEPTH {
+        return Some(0);
+    }
+    if let Some(r) = m.get("$ref").and_then(Value::as_str) {
+        if let Some(d) = memo.get(r) {
+            return Some(*d);
+        }
+        let Some(target) = resolve_ref(root, r) else {
+            return Some(0);
+        };
+        let d = object_depth_memo(target, root, memo, budget, depth + 1)?;
+        memo.insert(r, d);
+        return Some(d);
+    }
+    let here = usize::from(
+        type_names(m).contains(&"object") || matches!(m.get("properties"), Some(Value::Object(_))),
+    );
+    let mut best = 0;
+    for sub in subschemas(m) {
+        best = best.max(object_depth_memo(sub, root, memo, budget, depth + 1)?);
+    }
+    Some(here + best)
+}
+
+/// The subschemas the depth measure descends into: property values, `anyOf` branches, `items`
+/// and `additionalProperties`.
+fn subschemas(m: &Map<String, Value>) -> impl Iterator<Item = &Value> {
+    let props = m
+        .get("properties")
+        .and_then(Value::as_object)
+        .into_iter()
+        .flat_map(|p| p.values());
+    let any = m
+        .get("anyOf")
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten();
+    let one = ["items", "additionalProperties"]
+        .into_iter()
+        .filter_map(|k| m.get(k));
+    props.chain(any).chain(one)
 }
 
 #[cfg(test)]
@@ -358,6 +409,15 @@ mod tests {
                 "items": {"$ref": "#/$defs/N"}}}, "required": ["c"], "additionalProperties": false}}});
         let mut b = DEPTH_BUDGET;
         assert_eq!(object_depth(&s, &s, &mut Vec::new(), &mut b, 0), Some(2));
+        let acyclic = json!({"type": "object", "properties": {"a": {"$ref": "#/$defs/A"},
+            "b": {"$ref": "#/$defs/A"}}, "$defs": {"A": {"type": "object",
+            "properties": {"c": {"type": "array", "items": {"$ref": "#/$defs/C"}}}},
+            "C": {"type": "object", "properties": {"d": {"type": "string"}}}}});
+        let mut b = DEPTH_BUDGET;
+        let path = object_depth(&acyclic, &acyclic, &mut Vec::new(), &mut b, 0);
+        let mut b = DEPTH_BUDGET;
+        let memo = object_depth_memo(&acyclic, &acyclic, &mut HashMap::new(), &mut b, 0);
+        assert_eq!((path, memo), (Some(3), Some(3)));
         assert!(parameters(&s).strict);
     }
 }

@@ -10,10 +10,30 @@ use serde_json::{Map, Value};
 /// (GitHub's deepest input is ~12); anything deeper is cut with a note, never a stack overflow.
 pub(crate) const MAX_DEPTH: usize = 64;
 
-/// The order keywords are emitted in. Object key order is free in JSON Schema, so we fix one:
-/// identity and prose first (what a model reads first), then the value space, then structure,
-/// then definitions. Keywords not listed follow in sorted order.
-const KEY_ORDER: &[&str] = &[
+/// Declares the keyword table: [`KEY_ORDER`] (the order keywords are emitted in) and [`rank`]
+/// (a keyword's position, by `match`, so classifying a key costs no hashing).
+macro_rules! keywords {
+    ($($k:literal),* $(,)?) => {
+        /// The order keywords are emitted in. Object key order is free in JSON Schema, so we fix
+        /// one: identity and prose first (what a model reads first), then the value space, then
+        /// structure, then definitions. Keywords not listed follow in sorted order.
+        const KEY_ORDER: &[&str] = &[$($k),*];
+
+        /// Position of a keyword in [`KEY_ORDER`] (unknown keywords after all known ones).
+        fn rank(k: &str) -> usize {
+            let mut i = 0usize;
+            $(
+                if k == $k {
+                    return i;
+                }
+                i += 1;
+            )*
+            i
+        }
+    };
+}
+
+keywords![
     "$schema",
     "$id",
     "$ref",
@@ -50,23 +70,88 @@ const KEY_ORDER: &[&str] = &[
     "default",
     "examples",
     "deprecated",
+    "readOnly",
+    "writeOnly",
+    "$comment",
+    "if",
+    "then",
+    "else",
+    "dependentSchemas",
+    "dependentRequired",
+    "patternProperties",
+    "propertyNames",
+    "prefixItems",
+    "contains",
+    "minContains",
+    "maxContains",
+    "unevaluatedProperties",
+    "unevaluatedItems",
+    "$dynamicRef",
+    "$recursiveRef",
+    "definitions",
     "$defs",
 ];
 
-/// Re-emits `map` with its keys in [`KEY_ORDER`] (unknown keys sorted, after the known ones).
-pub(crate) fn ordered(mut map: Map<String, Value>) -> Map<String, Value> {
-    let mut out = Map::with_capacity(map.len());
-    for k in KEY_ORDER {
-        if let Some(v) = map.remove(*k) {
-            out.insert((*k).to_string(), v);
+/// Number of known keywords.
+const KNOWN: usize = KEY_ORDER.len();
+
+/// A schema object with its known keywords pre-sorted into slots: the walks ask a node for ~30
+/// keywords, and one pass over its few keys is far cheaper than ~30 hashed lookups.
+pub(crate) struct View<'a> {
+    map: &'a Map<String, Value>,
+    slots: [Option<&'a Value>; KNOWN],
+}
+
+impl<'a> View<'a> {
+    pub(crate) fn new(map: &'a Map<String, Value>) -> Self {
+        let mut slots = [None; KNOWN];
+        for (k, v) in map {
+            if let Some(slot) = slots.get_mut(rank(k)) {
+                *slot = Some(v);
+            }
+        }
+        View { map, slots }
+    }
+
+    /// The underlying map.
+    pub(crate) fn map(&self) -> &'a Map<String, Value> {
+        self.map
+    }
+
+    /// Like [`Map::get`].
+    pub(crate) fn get(&self, k: &str) -> Option<&'a Value> {
+        match self.slots.get(rank(k)) {
+            Some(slot) => *slot,
+            None => self.map.get(k),
         }
     }
-    if !map.is_empty() {
-        let mut rest: Vec<(String, Value)> = map.into_iter().collect();
-        rest.sort_by(|a, b| a.0.cmp(&b.0));
-        out.extend(rest);
+
+    /// Like [`Map::contains_key`].
+    pub(crate) fn contains_key(&self, k: &str) -> bool {
+        self.get(k).is_some()
     }
-    out
+
+    /// Like [`Map::keys`].
+    pub(crate) fn keys(&self) -> serde_json::map::Keys<'a> {
+        self.map.keys()
+    }
+
+    /// Like [`Map::iter`].
+    pub(crate) fn iter(&self) -> serde_json::map::Iter<'a> {
+        self.map.iter()
+    }
+}
+
+/// Re-emits `map` with its keys in [`KEY_ORDER`] (unknown keys sorted, after the known ones).
+pub(crate) fn ordered(map: Map<String, Value>) -> Map<String, Value> {
+    from_entries(map.into_iter().collect())
+}
+
+/// Builds a map from entries in the fixed keyword order: one sort and one insert per key, so
+/// rendering hashes each output key once.
+pub(crate) fn from_entries(mut entries: Vec<(String, Value)>) -> Map<String, Value> {
+    entries.sort_by(|a, b| rank(&a.0).cmp(&rank(&b.0)).then_with(|| a.0.cmp(&b.0)));
+    entries.into_iter().collect()
 }
 
 /// A deep copy of a canonical schema with every schema object's keywords in the fixed order and
@@ -79,7 +164,7 @@ pub(crate) fn canonical_order(v: &Value, depth: usize) -> Value {
     if depth > MAX_DEPTH {
         return v.clone();
     }
-    let mut out = Map::with_capacity(m.len());
+    let mut out = Vec::with_capacity(m.len());
     for (k, sub) in m {
         let val = match k.as_str() {
             "properties" => map_values(sub, |s| canonical_order(s, depth + 1), false),
@@ -95,9 +180,9 @@ pub(crate) fn canonical_order(v: &Value, depth: usize) -> Value {
             },
             _ => sub.clone(),
         };
-        out.insert(k.clone(), val);
+        out.push((k.clone(), val));
     }
-    Value::Object(ordered(out))
+    Value::Object(from_entries(out))
 }
 
 fn map_values(v: &Value, f: impl Fn(&Value) -> Value, sort: bool) -> Value {

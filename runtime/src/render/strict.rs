@@ -29,7 +29,8 @@ use std::collections::{BTreeMap, HashSet};
 use serde_json::{Map, Value, json};
 
 use super::schema::{
-    MAX_DEPTH, constraint_phrase, ordered, push_ptr, resolve_ref, split_type_array, with_phrases,
+    MAX_DEPTH, View, constraint_phrase, ordered, push_ptr, resolve_ref, split_type_array,
+    with_phrases,
 };
 
 /// What a provider's strict mode supports.
@@ -218,6 +219,7 @@ impl Walker<'_> {
                 return self.node(&Value::Object(w), ptr, depth + 1);
             }
         }
+        let m = &View::new(m);
         if let Some(r) = m.get("$ref") {
             return self.reference(m, r, ptr);
         }
@@ -228,7 +230,7 @@ impl Walker<'_> {
             self.typed(m, &mut out, ptr, depth);
         }
         for k in SOFT {
-            if let Some(v) = m.get(*k) {
+            if let Some(v) = m.get(k) {
                 self.soft(k, v, &mut out, &mut phrases, ptr);
             }
         }
@@ -251,7 +253,7 @@ impl Walker<'_> {
     }
 
     /// `$ref` nodes: kept as references (defs are lowered once at the root).
-    fn reference(&mut self, m: &Map<String, Value>, r: &Value, ptr: &str) -> Value {
+    fn reference(&mut self, m: &View<'_>, r: &Value, ptr: &str) -> Value {
         let Some(r) = r.as_str() else {
             self.block(ptr, "`$ref` is not a string");
             return json!({});
@@ -260,7 +262,7 @@ impl Walker<'_> {
             self.block(ptr, &format!("unresolvable or non-local `$ref` {r}"));
         }
         let mut phrases = Vec::new();
-        for (k, v) in m {
+        for (k, v) in m.iter() {
             match k.as_str() {
                 "$ref" | "description" | "title" | "$comment" => {}
                 "default" | "examples" | "deprecated" => {
@@ -295,14 +297,14 @@ impl Walker<'_> {
     /// anyOf / oneOf / one-element allOf. Returns false when the node has none of them.
     fn composition(
         &mut self,
-        m: &Map<String, Value>,
+        m: &View<'_>,
         out: &mut Map<String, Value>,
         ptr: &str,
         depth: usize,
     ) -> bool {
         let present: Vec<&str> = ["anyOf", "oneOf", "allOf"]
             .into_iter()
-            .filter(|k| m.contains_key(*k))
+            .filter(|k| m.contains_key(k))
             .collect();
         let Some(&kw) = present.first() else {
             return false;
@@ -343,13 +345,7 @@ impl Walker<'_> {
     }
 
     /// Nodes with `type` / `enum` / `const` / `properties`.
-    fn typed(
-        &mut self,
-        m: &Map<String, Value>,
-        out: &mut Map<String, Value>,
-        ptr: &str,
-        depth: usize,
-    ) {
+    fn typed(&mut self, m: &View<'_>, out: &mut Map<String, Value>, ptr: &str, depth: usize) {
         let mut is_object = m.contains_key("properties");
         let mut is_array = false;
         match m.get("type") {
@@ -406,13 +402,7 @@ impl Walker<'_> {
         }
     }
 
-    fn object(
-        &mut self,
-        m: &Map<String, Value>,
-        out: &mut Map<String, Value>,
-        ptr: &str,
-        depth: usize,
-    ) {
+    fn object(&mut self, m: &View<'_>, out: &mut Map<String, Value>, ptr: &str, depth: usize) {
         let empty = Map::new();
         let props = match m.get("properties") {
             Some(Value::Object(p)) => p,
