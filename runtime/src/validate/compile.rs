@@ -90,8 +90,10 @@ pub(crate) struct Node {
     pub any_of: Vec<NodeId>,
     pub one_of: Vec<NodeId>,
     pub not: Option<NodeId>,
-    /// Sorted by name for binary search.
+    /// In declaration order (messages list them as the schema does).
     pub properties: Vec<Prop>,
+    /// Indices into `properties`, sorted by name, for binary search.
+    pub by_name: Vec<usize>,
     pub required: Vec<String>,
     pub additional: Additional,
     pub items: Option<NodeId>,
@@ -113,10 +115,16 @@ pub(crate) struct Node {
 
 impl Node {
     pub fn property(&self, name: &str) -> Option<&Prop> {
-        self.properties
-            .binary_search_by(|p| p.name.as_str().cmp(name))
+        let found = self.by_name.binary_search_by(|i| {
+            self.properties
+                .get(*i)
+                .map_or("", |p| p.name.as_str())
+                .cmp(name)
+        });
+        found
             .ok()
-            .and_then(|i| self.properties.get(i))
+            .and_then(|k| self.by_name.get(k))
+            .and_then(|i| self.properties.get(*i))
     }
 }
 
@@ -253,7 +261,7 @@ impl<'a> Compiler<'a> {
             })
             .unwrap_or_default();
         if let Some(Value::Object(props)) = obj.get("properties") {
-            let mut list: Vec<Prop> = props
+            let list: Vec<Prop> = props
                 .iter()
                 .map(|(name, s)| Prop {
                     name: name.clone(),
@@ -261,8 +269,13 @@ impl<'a> Compiler<'a> {
                     required: required.iter().any(|r| r == name),
                 })
                 .collect();
-            list.sort_by(|a, b| a.name.cmp(&b.name));
+            let mut by_name: Vec<usize> = (0..list.len()).collect();
+            by_name.sort_by(|a, b| {
+                let name = |i: &usize| list.get(*i).map_or("", |p| p.name.as_str());
+                name(a).cmp(name(b))
+            });
             n.properties = list;
+            n.by_name = by_name;
         }
         n.required = required;
         n.additional = match obj.get("additionalProperties") {

@@ -25,7 +25,7 @@
 //!     r#"/: missing required property "owner""#,
 //!     r#"/state: expected one of "open", "closed", "all", got "opened" (did you mean "open"?)"#,
 //!     r#"/limit: expected an integer between 1 and 100, got "ten""#,
-//!     r#"/: unknown property "foo" (allowed: limit, owner, state)"#,
+//!     r#"/: unknown property "foo" (allowed: owner, state, limit)"#,
 //! ]);
 //! ```
 //!
