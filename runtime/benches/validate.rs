@@ -10,6 +10,7 @@ use serde_json::Value;
 use std::hint::black_box;
 
 struct Tool {
+    name: String,
     ours: Validator,
     theirs: jsonschema::Validator,
     valid: Vec<String>,
@@ -33,6 +34,7 @@ fn tools() -> Vec<Tool> {
         .expect("tools")
         .iter()
         .map(|t| Tool {
+            name: t["name"].as_str().unwrap_or_default().to_owned(),
             ours: Validator::new(&t["schema"]),
             theirs: jsonschema::options()
                 .should_validate_formats(true)
@@ -86,6 +88,31 @@ fn bench(c: &mut Criterion) {
             }
         })
     });
+    g.finish();
+
+    let mut g = c.benchmark_group("validate_only");
+    for t in &tools {
+        let values: Vec<Value> = t
+            .valid
+            .iter()
+            .map(|s| serde_json::from_str(s).expect("parses"))
+            .collect();
+        let name = t.name.as_str();
+        g.bench_function(format!("ours/{name}"), |b| {
+            b.iter(|| {
+                for v in &values {
+                    black_box(t.ours.validate(black_box(v)));
+                }
+            })
+        });
+        g.bench_function(format!("jsonschema/{name}"), |b| {
+            b.iter(|| {
+                for v in &values {
+                    black_box(t.theirs.is_valid(black_box(v)));
+                }
+            })
+        });
+    }
     g.finish();
 
     let parsed: Vec<(usize, Value)> = tools

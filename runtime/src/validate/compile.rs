@@ -7,6 +7,7 @@
 //! notes rather than failing the whole schema.
 
 use std::collections::HashMap;
+use std::hash::{BuildHasherDefault, Hasher};
 
 use regex::{Regex, RegexBuilder};
 use serde_json::{Map, Value};
@@ -92,8 +93,11 @@ pub(crate) struct Node {
     pub not: Option<NodeId>,
     /// In declaration order (messages list them as the schema does).
     pub properties: Vec<Prop>,
-    /// Indices into `properties`, sorted by name, for binary search.
-    pub by_name: Vec<usize>,
+    /// Name -> index into `properties`, built only for larger objects (a short list is
+    /// faster to scan).
+    pub by_name: Option<HashMap<Box<str>, usize, BuildHasherDefault<Fnv>>>,
+    /// How many of `required` are declared in `properties` (the rest are checked by lookup).
+    pub required_declared: usize,
     pub required: Vec<String>,
     pub additional: Additional,
     pub items: Option<NodeId>,
@@ -115,16 +119,40 @@ pub(crate) struct Node {
 
 impl Node {
     pub fn property(&self, name: &str) -> Option<&Prop> {
-        let found = self.by_name.binary_search_by(|i| {
-            self.properties
-                .get(*i)
-                .map_or("", |p| p.name.as_str())
-                .cmp(name)
-        });
-        found
-            .ok()
-            .and_then(|k| self.by_name.get(k))
-            .and_then(|i| self.properties.get(*i))
+        match &self.by_name {
+            Some(map) => map.get(name).and_then(|i| self.properties.get(*i)),
+            None => self
+                .properties
+                .iter()
+                .find(|p| p.name.len() == name.len() && p.name == name),
+        }
+    }
+}
+
+/// Objects with more properties than this get a hash index.
+const LINEAR_LOOKUP_MAX: usize = 8;
+
+/// FNV-1a: property names are short, so a simple hash beats SipHash by a wide margin here,
+/// and the keys come from the schema, not from the caller.
+#[derive(Default)]
+pub(crate) struct Fnv(u64);
+
+impl Hasher for Fnv {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+
+    fn write(&mut self, bytes: &[u8]) {
+        let mut h = if self.0 == 0 {
+            0xcbf2_9ce4_8422_2325
+        } else {
+            self.0
+        };
+        for b in bytes {
+            h ^= u64::from(*b);
+            h = h.wrapping_mul(0x0100_0000_01b3);
+        }
+        self.0 = h;
     }
 }
 
@@ -269,13 +297,16 @@ impl<'a> Compiler<'a> {
                     required: required.iter().any(|r| r == name),
                 })
                 .collect();
-            let mut by_name: Vec<usize> = (0..list.len()).collect();
-            by_name.sort_by(|a, b| {
-                let name = |i: &usize| list.get(*i).map_or("", |p| p.name.as_str());
-                name(a).cmp(name(b))
-            });
+            if list.len() > LINEAR_LOOKUP_MAX {
+                n.by_name = Some(
+                    list.iter()
+                        .enumerate()
+                        .map(|(i, p)| (p.name.as_str().into(), i))
+                        .collect(),
+                );
+            }
+            n.required_declared = list.iter().filter(|p| p.required).count();
             n.properties = list;
-            n.by_name = by_name;
         }
         n.required = required;
         n.additional = match obj.get("additionalProperties") {
@@ -361,7 +392,7 @@ fn num(obj: &Map<String, Value>, key: &str) -> Option<f64> {
 
 /// Escapes a JSON pointer token (`~` -> `~0`, `/` -> `~1`).
 pub(crate) fn escape(token: &str) -> std::borrow::Cow<'_, str> {
-    if token.contains(['~', '/']) {
+    if token.bytes().any(|b| b == b'~' || b == b'/') {
         token.replace('~', "~0").replace('/', "~1").into()
     } else {
         token.into()
