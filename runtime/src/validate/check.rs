@@ -1,11 +1,13 @@
 //! Walking a value against the compiled node table, collecting every problem.
 //!
-//! The walk keeps one pointer buffer (pushed and truncated per step) and builds a message only
-//! when a problem is actually kept, so a valid value costs no allocation. Branches of
-//! `anyOf`/`oneOf` are first tried in "any problem?" mode (stops at the first problem); only
-//! when every branch fails is the best branch walked again for its full list.
+//! The pointer to the current value is a stack of borrowed segments, rendered into a string
+//! only when a problem is kept, and messages are built lazily too, so a valid value costs no
+//! string work at all. Branches of `anyOf`/`oneOf` (and `not`) are first tried in probe mode
+//! (stops at the first problem, builds nothing); only when every branch fails is the closest
+//! branch walked again for its full list.
 
 use std::collections::HashMap;
+use std::fmt::Write as _;
 
 use serde_json::{Map, Number, Value};
 
@@ -14,6 +16,37 @@ use super::formats;
 use super::messages;
 use super::{ArgProblem, Limits};
 
+/// One step of the pointer to the value being checked, kept as borrowed pieces and only
+/// rendered into a string when a problem is reported (most values have none).
+#[derive(Clone, Copy)]
+pub(crate) enum Seg<'v> {
+    Key(&'v str),
+    Index(usize),
+}
+
+/// The pointer to the current value.
+pub(crate) type Path<'v> = Vec<Seg<'v>>;
+
+/// RFC 6901 text of a path; the root is `/`.
+fn render(path: &[Seg<'_>]) -> String {
+    if path.is_empty() {
+        return "/".to_owned();
+    }
+    let mut out = String::new();
+    for seg in path {
+        match seg {
+            Seg::Key(k) => {
+                out.push('/');
+                out.push_str(&escape(k));
+            }
+            Seg::Index(i) => {
+                let _ = write!(out, "/{i}");
+            }
+        }
+    }
+    out
+}
+
 /// Problem collector with a cap; problems past the cap are only counted.
 pub(crate) struct Sink {
     pub problems: Vec<ArgProblem>,
@@ -21,6 +54,8 @@ pub(crate) struct Sink {
     cap: usize,
     /// Stop walking at the first problem (branch probing).
     probe: bool,
+    /// Something was pushed (kept, dropped or, in probe mode, just noted).
+    failed: bool,
     depth_reported: bool,
 }
 
@@ -31,11 +66,12 @@ impl Sink {
             dropped: 0,
             cap,
             probe: false,
+            failed: false,
             depth_reported: false,
         }
     }
 
-    fn probe() -> Self {
+    pub fn probe() -> Self {
         Sink {
             probe: true,
             ..Sink::new(1)
@@ -44,14 +80,40 @@ impl Sink {
 
     /// Whether the walk can stop (probe mode and something failed).
     fn done(&self) -> bool {
-        self.probe && !self.problems.is_empty()
+        self.probe && self.failed
+    }
+
+    /// Whether any problem was found.
+    pub fn failed(&self) -> bool {
+        self.failed
     }
 
     fn count(&self) -> usize {
         self.problems.len() + self.dropped
     }
 
-    fn push(&mut self, ptr: &str, message: impl FnOnce() -> String) {
+    fn push(&mut self, path: &[Seg<'_>], message: impl FnOnce() -> String) {
+        self.failed = true;
+        if self.probe {
+            return;
+        }
+        if self.problems.len() >= self.cap {
+            self.dropped += 1;
+            return;
+        }
+        self.problems.push(ArgProblem {
+            pointer: render(path),
+            message: message(),
+        });
+    }
+
+    /// Keeps a problem whose pointer is already rendered.
+    fn push_rendered(&mut self, ptr: &str, message: impl FnOnce() -> String) {
+        self.failed = true;
+        if self.probe {
+            // Only "did anything fail" matters: no pointer copy, no message.
+            return;
+        }
         if self.problems.len() >= self.cap {
             self.dropped += 1;
             return;
@@ -74,7 +136,14 @@ impl Walker<'_> {
         self.c.nodes.get(id)
     }
 
-    pub fn check(&self, id: NodeId, v: &Value, ptr: &mut String, depth: usize, out: &mut Sink) {
+    pub fn check<'v>(
+        &self,
+        id: NodeId,
+        v: &'v Value,
+        ptr: &mut Path<'v>,
+        depth: usize,
+        out: &mut Sink,
+    ) {
         let Some(n) = self.node(id) else { return };
         if depth > self.limits.max_depth {
             if !out.depth_reported {
@@ -142,31 +211,31 @@ impl Walker<'_> {
         }
     }
 
-    fn is_valid(&self, id: NodeId, v: &Value, ptr: &mut String, depth: usize) -> bool {
+    fn is_valid<'v>(&self, id: NodeId, v: &'v Value, ptr: &mut Path<'v>, depth: usize) -> bool {
         let mut probe = Sink::probe();
         let len = ptr.len();
         self.check(id, v, ptr, depth + 1, &mut probe);
         ptr.truncate(len);
-        probe.problems.is_empty()
+        !probe.failed
     }
 
     #[allow(clippy::too_many_arguments)]
-    fn union(
+    fn union<'v>(
         &self,
         branches: &[NodeId],
         exactly_one: bool,
-        v: &Value,
-        ptr: &mut String,
+        v: &'v Value,
+        ptr: &mut Path<'v>,
         depth: usize,
         out: &mut Sink,
     ) {
         let mut matching = Vec::new();
         for (i, b) in branches.iter().enumerate() {
             if self.is_valid(*b, v, ptr, depth) {
-                matching.push(i);
                 if !exactly_one {
                     return;
                 }
+                matching.push(i);
             }
         }
         match matching.len() {
@@ -199,7 +268,7 @@ impl Walker<'_> {
         match best {
             Some(sink) => {
                 for p in sink.problems {
-                    out.push(&p.pointer.clone(), || p.message);
+                    out.push_rendered(&p.pointer, || p.message);
                 }
                 out.dropped += sink.dropped;
             }
@@ -303,7 +372,7 @@ impl Walker<'_> {
         "a value".to_owned()
     }
 
-    fn string(&self, n: &Node, s: &str, v: &Value, ptr: &str, out: &mut Sink) {
+    fn string(&self, n: &Node, s: &str, v: &Value, ptr: &[Seg<'_>], out: &mut Sink) {
         if s.len() > self.limits.max_string_bytes {
             out.push(ptr, || {
                 messages::string_too_large(s.len(), self.limits.max_string_bytes)
@@ -334,7 +403,14 @@ impl Walker<'_> {
         }
     }
 
-    fn array(&self, n: &Node, items: &[Value], ptr: &mut String, depth: usize, out: &mut Sink) {
+    fn array<'v>(
+        &self,
+        n: &Node,
+        items: &'v [Value],
+        ptr: &mut Path<'v>,
+        depth: usize,
+        out: &mut Sink,
+    ) {
         let len = items.len() as u64;
         if n.min_items.is_some_and(|m| len < m) || n.max_items.is_some_and(|m| len > m) {
             out.push(ptr, || {
@@ -357,19 +433,17 @@ impl Walker<'_> {
                     None => continue,
                 },
             };
-            let base = ptr.len();
-            ptr.push('/');
-            ptr.push_str(&i.to_string());
+            ptr.push(Seg::Index(i));
             self.check(node, item, ptr, depth + 1, out);
-            ptr.truncate(base);
+            ptr.pop();
         }
     }
 
-    fn object(
+    fn object<'v>(
         &self,
         n: &Node,
-        map: &Map<String, Value>,
-        ptr: &mut String,
+        map: &'v Map<String, Value>,
+        ptr: &mut Path<'v>,
         depth: usize,
         out: &mut Sink,
     ) {
@@ -379,16 +453,19 @@ impl Walker<'_> {
                 messages::properties_out_of_range(n.min_properties, n.max_properties, map.len())
             });
         }
-        for name in &n.required {
-            if !map.contains_key(name) {
-                out.push(ptr, || messages::missing_required(name));
-            }
-        }
+        // Required properties are counted as the keys are looked up; only when some are
+        // missing (or required names are not declared) is each one looked up again.
+        let mut required_seen = 0;
+        let missing_start = out.problems.len();
         for (key, value) in map {
             if out.done() {
                 return;
             }
-            let node = match n.property(key) {
+            let prop = n.property(key);
+            if prop.is_some_and(|p| p.required) {
+                required_seen += 1;
+            }
+            let node = match prop {
                 // Null for an optional property means "absent" (OpenAI strict mode sends null
                 // for every optional property it leaves out).
                 Some(p) if value.is_null() && !p.required => continue,
@@ -406,16 +483,38 @@ impl Walker<'_> {
                     }
                 },
             };
-            let base = ptr.len();
-            ptr.push('/');
-            ptr.push_str(&escape(key));
+            ptr.push(Seg::Key(key));
             self.check(node, value, ptr, depth + 1, out);
-            ptr.truncate(base);
+            ptr.pop();
+        }
+        if out.probe {
+            if required_seen < n.required_declared
+                || n.required.iter().any(|r| !map.contains_key(r))
+            {
+                out.push(ptr, String::new);
+            }
+            return;
+        }
+        if required_seen < n.required_declared || n.required.len() > n.required_declared {
+            // Missing-required problems go first: they are about the object itself.
+            let mut missing = Sink::new(out.cap.saturating_sub(missing_start));
+            for name in &n.required {
+                if !map.contains_key(name) {
+                    missing.push(ptr, || messages::missing_required(name));
+                }
+            }
+            let at = missing_start.min(out.problems.len());
+            let kept: Vec<ArgProblem> = missing.problems;
+            let room = out.cap.saturating_sub(out.problems.len());
+            let (fit, over) = kept.split_at(kept.len().min(room));
+            out.problems.splice(at..at, fit.iter().cloned());
+            out.dropped += over.len() + missing.dropped;
+            out.failed |= missing.failed;
         }
     }
 }
 
-fn number(n: &Node, x: &Number, v: &Value, ptr: &str, out: &mut Sink) {
+fn number(n: &Node, x: &Number, v: &Value, ptr: &[Seg<'_>], out: &mut Sink) {
     let Some(f) = x.as_f64() else { return };
     if !n.bounds.contains(f) {
         let kind = match n.types {
@@ -513,6 +612,17 @@ pub(crate) fn json_eq(a: &Value, b: &Value, depth: usize) -> bool {
 /// First pair of equal items, by a canonical key (sorted object keys, normalised numbers), so
 /// uniqueness is linear rather than quadratic on long arrays.
 fn first_duplicate(items: &[Value]) -> Option<(usize, usize)> {
+    if items.len() <= 16 {
+        // Short arrays: pairwise comparison allocates nothing.
+        for (j, b) in items.iter().enumerate() {
+            for (i, a) in items.iter().enumerate().take(j) {
+                if json_eq(a, b, 0) {
+                    return Some((i, j));
+                }
+            }
+        }
+        return None;
+    }
     let mut seen: HashMap<String, usize> = HashMap::with_capacity(items.len());
     for (i, item) in items.iter().enumerate() {
         let mut key = String::new();

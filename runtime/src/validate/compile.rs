@@ -7,6 +7,7 @@
 //! notes rather than failing the whole schema.
 
 use std::collections::HashMap;
+use std::hash::{BuildHasherDefault, Hasher};
 
 use regex::{Regex, RegexBuilder};
 use serde_json::{Map, Value};
@@ -90,8 +91,13 @@ pub(crate) struct Node {
     pub any_of: Vec<NodeId>,
     pub one_of: Vec<NodeId>,
     pub not: Option<NodeId>,
-    /// Sorted by name for binary search.
+    /// In declaration order (messages list them as the schema does).
     pub properties: Vec<Prop>,
+    /// Name -> index into `properties`, built only for larger objects (a short list is
+    /// faster to scan).
+    pub by_name: Option<HashMap<Box<str>, usize, BuildHasherDefault<Fnv>>>,
+    /// How many of `required` are declared in `properties` (the rest are checked by lookup).
+    pub required_declared: usize,
     pub required: Vec<String>,
     pub additional: Additional,
     pub items: Option<NodeId>,
@@ -113,10 +119,40 @@ pub(crate) struct Node {
 
 impl Node {
     pub fn property(&self, name: &str) -> Option<&Prop> {
-        self.properties
-            .binary_search_by(|p| p.name.as_str().cmp(name))
-            .ok()
-            .and_then(|i| self.properties.get(i))
+        match &self.by_name {
+            Some(map) => map.get(name).and_then(|i| self.properties.get(*i)),
+            None => self
+                .properties
+                .iter()
+                .find(|p| p.name.len() == name.len() && p.name == name),
+        }
+    }
+}
+
+/// Objects with more properties than this get a hash index.
+const LINEAR_LOOKUP_MAX: usize = 8;
+
+/// FNV-1a: property names are short, so a simple hash beats SipHash by a wide margin here,
+/// and the keys come from the schema, not from the caller.
+#[derive(Default)]
+pub(crate) struct Fnv(u64);
+
+impl Hasher for Fnv {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+
+    fn write(&mut self, bytes: &[u8]) {
+        let mut h = if self.0 == 0 {
+            0xcbf2_9ce4_8422_2325
+        } else {
+            self.0
+        };
+        for b in bytes {
+            h ^= u64::from(*b);
+            h = h.wrapping_mul(0x0100_0000_01b3);
+        }
+        self.0 = h;
     }
 }
 
@@ -253,7 +289,7 @@ impl<'a> Compiler<'a> {
             })
             .unwrap_or_default();
         if let Some(Value::Object(props)) = obj.get("properties") {
-            let mut list: Vec<Prop> = props
+            let list: Vec<Prop> = props
                 .iter()
                 .map(|(name, s)| Prop {
                     name: name.clone(),
@@ -261,7 +297,15 @@ impl<'a> Compiler<'a> {
                     required: required.iter().any(|r| r == name),
                 })
                 .collect();
-            list.sort_by(|a, b| a.name.cmp(&b.name));
+            if list.len() > LINEAR_LOOKUP_MAX {
+                n.by_name = Some(
+                    list.iter()
+                        .enumerate()
+                        .map(|(i, p)| (p.name.as_str().into(), i))
+                        .collect(),
+                );
+            }
+            n.required_declared = list.iter().filter(|p| p.required).count();
             n.properties = list;
         }
         n.required = required;
@@ -348,7 +392,7 @@ fn num(obj: &Map<String, Value>, key: &str) -> Option<f64> {
 
 /// Escapes a JSON pointer token (`~` -> `~0`, `/` -> `~1`).
 pub(crate) fn escape(token: &str) -> std::borrow::Cow<'_, str> {
-    if token.contains(['~', '/']) {
+    if token.bytes().any(|b| b == b'~' || b == b'/') {
         token.replace('~', "~0").replace('/', "~1").into()
     } else {
         token.into()

@@ -25,7 +25,7 @@
 //!     r#"/: missing required property "owner""#,
 //!     r#"/state: expected one of "open", "closed", "all", got "opened" (did you mean "open"?)"#,
 //!     r#"/limit: expected an integer between 1 and 100, got "ten""#,
-//!     r#"/: unknown property "foo" (allowed: limit, owner, state)"#,
+//!     r#"/: unknown property "foo" (allowed: owner, state, limit)"#,
 //! ]);
 //! ```
 //!
@@ -197,8 +197,8 @@ impl Validator {
             limits: &self.limits,
         };
         let mut sink = check::Sink::new(self.limits.max_problems);
-        let mut ptr = String::new();
-        walker.check(self.compiled.root, args, &mut ptr, 0, &mut sink);
+        let mut path = Vec::new();
+        walker.check(self.compiled.root, args, &mut path, 0, &mut sink);
         let mut problems = sink.problems;
         if sink.dropped > 0 {
             problems.push(ArgProblem::new("/", messages::more_problems(sink.dropped)));
@@ -212,9 +212,9 @@ impl Validator {
             c: &self.compiled,
             limits: &self.limits,
         };
-        let mut sink = check::Sink::new(1);
-        walker.check(self.compiled.root, args, &mut String::new(), 0, &mut sink);
-        sink.problems.is_empty() && sink.dropped == 0
+        let mut sink = check::Sink::probe();
+        walker.check(self.compiled.root, args, &mut Vec::new(), 0, &mut sink);
+        !sink.failed()
     }
 }
 

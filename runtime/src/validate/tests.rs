@@ -290,7 +290,7 @@ fn recursive_refs() {
         ),
         [
             "/tree/children/0/children/0/name: expected a string, got 1",
-            r#"/tree/children/0/children/0: unknown property "x" (allowed: children, name)"#
+            r#"/tree/children/0/children/0: unknown property "x" (allowed: name, children)"#
         ]
     );
 }
@@ -464,4 +464,55 @@ fn arg_errors_is_an_error() {
         e.to_string(),
         "invalid arguments for tool t (1 problem):\n/a: m"
     );
+}
+
+/// The fixture's calls: valid ones pass, invalid ones fail, and the `jsonschema` crate
+/// (formats asserted) agrees on every verdict.
+#[test]
+fn fixture_calls_agree_with_jsonschema() {
+    let fixture: Value =
+        serde_json::from_str(include_str!("../../../fixtures/valreq/github_calls.json")).unwrap();
+    for t in fixture["tools"].as_array().unwrap() {
+        let ours = Validator::new(&t["schema"]);
+        assert!(ours.notes().is_empty(), "{:?}", ours.notes());
+        let theirs = jsonschema::options()
+            .should_validate_formats(true)
+            .build(&t["schema"])
+            .unwrap();
+        for (key, expect_valid) in [("valid", true), ("invalid", false)] {
+            for text in t[key].as_array().unwrap() {
+                let v = parse_args(text.as_str().unwrap()).unwrap();
+                let problems = ours.validate(&v);
+                assert_eq!(
+                    problems.is_empty(),
+                    expect_valid,
+                    "{}: {problems:?}",
+                    t["name"]
+                );
+                assert_eq!(
+                    theirs.is_valid(&v),
+                    expect_valid,
+                    "jsonschema on {}",
+                    t["name"]
+                );
+            }
+        }
+    }
+}
+
+#[test]
+fn fixture_invalid_calls_list_every_problem() {
+    let fixture: Value =
+        serde_json::from_str(include_str!("../../../fixtures/valreq/github_calls.json")).unwrap();
+    let mut out = String::new();
+    for t in fixture["tools"].as_array().unwrap() {
+        let v = Validator::new(&t["schema"]);
+        for text in t["invalid"].as_array().unwrap() {
+            out.push_str(&format!("## {}\n", t["name"].as_str().unwrap()));
+            for p in v.validate(&parse_args(text.as_str().unwrap()).unwrap()) {
+                out.push_str(&format!("{p}\n"));
+            }
+        }
+    }
+    insta::assert_snapshot!(out);
 }
