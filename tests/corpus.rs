@@ -5,7 +5,7 @@
 //! Provider validity itself is checked by `scripts/provider-check.sh` (Python SDK validators),
 //! which CI runs after `cargo test`.
 
-use std::collections::HashSet;
+use std::collections::{BTreeMap, HashSet};
 use std::path::{Path, PathBuf};
 
 use openapi_tools::render::{self, Provider, RenderOptions, ToolDef};
@@ -45,26 +45,31 @@ fn corpus_files(dir: &Path) -> Vec<PathBuf> {
 /// Counts (path, method) pairs straight from the raw document, independently of the loader.
 fn count_operations(path: &Path) -> usize {
     let text = std::fs::read_to_string(path).unwrap();
-    let doc: Value = if text.trim_start().starts_with('{') {
-        serde_json::from_str(&text).unwrap()
-    } else {
-        yaml_to_json(&text)
+    let count = |paths: Vec<Vec<String>>| -> usize {
+        paths
+            .iter()
+            .map(|keys| METHODS.iter().filter(|m| keys.iter().any(|k| k == *m)).count())
+            .sum()
     };
-    doc.get("paths")
-        .and_then(Value::as_object)
-        .map(|paths| {
+    if text.trim_start().starts_with('{') {
+        let doc: Value = serde_json::from_str(&text).unwrap();
+        let items = doc.get("paths").and_then(Value::as_object);
+        return count(items.map_or_else(Vec::new, |paths| {
             paths
                 .values()
                 .filter_map(Value::as_object)
-                .map(|item| METHODS.iter().filter(|m| item.contains_key(**m)).count())
-                .sum()
-        })
-        .unwrap_or(0)
-}
-
-fn yaml_to_json(text: &str) -> Value {
-    // Counting only needs keys; go through the same YAML crate the loader uses.
-    yaml_serde::from_str::<Value>(text).unwrap_or(Value::Null)
+                .map(|item| item.keys().cloned().collect())
+                .collect()
+        }));
+    }
+    // Only the keys matter: skip everything else (YAML numbers JSON cannot hold included).
+    #[derive(serde::Deserialize)]
+    struct Doc {
+        #[serde(default)]
+        paths: BTreeMap<String, BTreeMap<String, serde::de::IgnoredAny>>,
+    }
+    let doc: Doc = yaml_serde::from_str(&text).unwrap();
+    count(doc.paths.into_values().map(|item| item.into_keys().collect()).collect())
 }
 
 fn valid_tool_name(name: &str) -> bool {
