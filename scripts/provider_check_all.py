@@ -83,7 +83,7 @@ def main() -> int:
                 failed += 1
                 continue
             n1, e1 = check(checker, plain, False, None, tmp)
-            n2, e2 = check(checker, {"anthropic": strict}, True, "anthropic", tmp)
+            n2, e2 = check(checker, {"anthropic": strict}, False, "anthropic", tmp)
             errors = e1 + e2
             total_tools += n1 + n2
             total_violations += len(errors)

@@ -10,7 +10,7 @@ use openapi_tools_build::pipeline::{self, SpecOutput};
 use openapi_tools_runtime::Manifest;
 use openapi_tools_runtime::diff;
 use openapi_tools_runtime::render::{self, Provider, RenderOptions, ToolDef};
-use serde_json::{Map, Value};
+use serde_json::Value;
 
 use crate::args::{Cli, Command, DiffFormat, ProviderArg, Selection};
 
@@ -27,18 +27,12 @@ pub fn run(cli: Cli) -> Result<ExitCode, String> {
                 return Ok(ExitCode::FAILURE);
             };
             let opts = RenderOptions { anthropic_strict };
+            // Whole-set rendering: limits that span a request (Anthropic's strict budget)
+            // are applied across the set, not per tool.
+            let defs: Vec<ToolDef> = manifest.tools.iter().map(ToolDef::from).collect();
             let value = match provider_of(provider) {
-                Some(p) => Value::Array(render_all(p, &manifest, &opts)),
-                None => {
-                    let mut all = Map::new();
-                    for p in Provider::ALL {
-                        all.insert(
-                            p.key().to_owned(),
-                            Value::Array(render_all(p, &manifest, &opts)),
-                        );
-                    }
-                    Value::Object(all)
-                }
+                Some(p) => Value::Array(render::render_set(p, &defs, &opts)),
+                None => Value::Object(render::render_providers(&defs, &opts)),
             };
             print_json(&value)
         }
@@ -105,14 +99,6 @@ fn provider_of(arg: ProviderArg) -> Option<Provider> {
         ProviderArg::Mcp => Some(Provider::Mcp),
         ProviderArg::All => None,
     }
-}
-
-fn render_all(provider: Provider, manifest: &Manifest, opts: &RenderOptions) -> Vec<Value> {
-    manifest
-        .tools
-        .iter()
-        .map(|t| render::render(provider, &ToolDef::from(t), opts).tool)
-        .collect()
 }
 
 pub(crate) fn model_options(select: &Selection) -> ModelOptions {
