@@ -48,7 +48,12 @@ fn count_operations(path: &Path) -> usize {
     let count = |paths: Vec<Vec<String>>| -> usize {
         paths
             .iter()
-            .map(|keys| METHODS.iter().filter(|m| keys.iter().any(|k| k == *m)).count())
+            .map(|keys| {
+                METHODS
+                    .iter()
+                    .filter(|m| keys.iter().any(|k| k == *m))
+                    .count()
+            })
             .sum()
     };
     if text.trim_start().starts_with('{') {
@@ -69,7 +74,12 @@ fn count_operations(path: &Path) -> usize {
         paths: BTreeMap<String, BTreeMap<String, serde::de::IgnoredAny>>,
     }
     let doc: Doc = yaml_serde::from_str(&text).unwrap();
-    count(doc.paths.into_values().map(|item| item.into_keys().collect()).collect())
+    count(
+        doc.paths
+            .into_values()
+            .map(|item| item.into_keys().collect())
+            .collect(),
+    )
 }
 
 fn valid_tool_name(name: &str) -> bool {
@@ -94,15 +104,22 @@ fn check_schema(tool: &str, root: &Value, node: &Value, depth: usize, problems: 
         return;
     }
     let Value::Object(map) = node else { return };
-    for key in ["nullable", "discriminator", "example", "xml", "readOnly", "writeOnly"] {
+    for key in [
+        "nullable",
+        "discriminator",
+        "example",
+        "xml",
+        "readOnly",
+        "writeOnly",
+    ] {
         if map.contains_key(key) {
             problems.push(format!("{tool}: OpenAPI keyword {key} left in schema"));
         }
     }
-    if let Some(Value::String(r)) = map.get("$ref") {
-        if r.strip_prefix('#').and_then(|p| root.pointer(p)).is_none() {
-            problems.push(format!("{tool}: dangling $ref {r}"));
-        }
+    if let Some(Value::String(r)) = map.get("$ref")
+        && r.strip_prefix('#').and_then(|p| root.pointer(p)).is_none()
+    {
+        problems.push(format!("{tool}: dangling $ref {r}"));
     }
     for key in ["properties", "$defs"] {
         if let Some(Value::Object(children)) = map.get(key) {
@@ -166,7 +183,13 @@ fn every_corpus_document_loads_and_every_operation_is_a_tool() {
             if !seen.insert(tool.name.as_str()) {
                 problems.push(format!("duplicate tool name {:?}", tool.name));
             }
-            check_schema(&tool.name, &tool.input_schema, &tool.input_schema, 0, &mut problems);
+            check_schema(
+                &tool.name,
+                &tool.input_schema,
+                &tool.input_schema,
+                0,
+                &mut problems,
+            );
             for p in Provider::ALL {
                 let r = render::render(p, &ToolDef::from(tool), &RenderOptions::default());
                 if !r.tool.is_object() {

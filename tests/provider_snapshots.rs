@@ -42,10 +42,7 @@ fn petstore_all_providers() {
 
 #[test]
 fn kitchen_sink_all_providers() {
-    insta::assert_json_snapshot!(rendered(
-        "kitchen-sink.3.1.yaml",
-        &RenderOptions::default()
-    ));
+    insta::assert_json_snapshot!(rendered("kitchen-sink.3.1.yaml", &RenderOptions::default()));
 }
 
 #[test]

@@ -104,7 +104,11 @@ impl fmt::Display for Diagnostic {
             }
             write!(f, ": ")?;
         }
-        let pointer = if self.pointer.is_empty() { "/" } else { &self.pointer };
+        let pointer = if self.pointer.is_empty() {
+            "/"
+        } else {
+            &self.pointer
+        };
         write!(f, "{pointer}: {}", self.message)?;
         if let Some(op) = &self.operation {
             write!(f, " (operation {op})")?;
