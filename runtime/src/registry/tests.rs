@@ -359,6 +359,11 @@ fn remove_reports_and_keeps_history_for_a_later_rollback() {
     let back = reg.rollback("pets", 1, None).unwrap();
     assert_eq!(back.action, Action::Rollback { to: 1 });
     assert_eq!(back.added, ["a", "b", "c"]);
+    assert!(
+        back.to_string().starts_with("rollback to #1 `pets` - -> #2 "),
+        "{back}"
+    );
+    assert!(r.to_string().starts_with("remove `pets` #1 "), "{r}");
     assert_eq!(export_names(&reg, &ToolFilter::all()), ["a", "b", "c"]);
 }
 
