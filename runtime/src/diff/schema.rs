@@ -487,6 +487,15 @@ impl<'a> Walker<'a> {
             );
         }
         match (o.default, n.default) {
+            // `true` -> `"true"`: the spec fixed the JSON type of its default (usually to
+            // match the property's type); the value the server applies is the same.
+            (Some(a), Some(b)) if a != b && same_text(a, b) => self.emit(
+                cx,
+                ptr,
+                ChangeKind::DefaultChanged,
+                ChangeSeverity::Info,
+                format!("default rewritten from {a} to {b} (same value, other JSON type)"),
+            ),
             (Some(a), Some(b)) if a != b => self.emit(
                 cx,
                 ptr,
@@ -621,6 +630,10 @@ impl<'a> Walker<'a> {
                     *slot = true;
                     self.body(o, n, cx);
                 }
+                // Alternatives merged into one (`{labels: [string]}` | `{labels: [{name}]}`
+                // became `{labels: [string | {name}]}`): an old alternative that some new one
+                // accepts without a breaking difference is still accepted.
+                None if new.iter().any(|n| self.probe_covers(o, n, cx)) => {}
                 None => self.emit(
                     cx,
                     ptr,
@@ -643,11 +656,17 @@ impl<'a> Walker<'a> {
         }
     }
 
-    /// `true` when two alternatives accept exactly the same arguments (nothing to report).
-    /// The probe inherits the pairs already under comparison, so a recursive schema assumes
-    /// equality at the back edge instead of recursing again.
-    fn probe_equal(&self, o: &Node<'a>, n: &Node<'a>, cx: &Cx) -> bool {
-        let mut probe = Walker {
+    /// `true` when everything the old alternative accepted is still accepted by the new one
+    /// (only non-breaking differences).
+    fn probe_covers(&self, o: &Node<'a>, n: &Node<'a>, cx: &Cx) -> bool {
+        let mut probe = self.probe();
+        probe.body(o, n, cx);
+        !probe.out.iter().any(|c| c.breaking)
+    }
+
+    /// A walker for a trial comparison that reports nothing by itself.
+    fn probe(&self) -> Walker<'a> {
+        Walker {
             old_root: self.old_root,
             new_root: self.new_root,
             old_tool: self.old_tool,
@@ -655,7 +674,14 @@ impl<'a> Walker<'a> {
             visited: self.visited.clone(),
             budget: Rc::clone(&self.budget),
             out: Vec::new(),
-        };
+        }
+    }
+
+    /// `true` when two alternatives accept exactly the same arguments (nothing to report).
+    /// The probe inherits the pairs already under comparison, so a recursive schema assumes
+    /// equality at the back edge instead of recursing again.
+    fn probe_equal(&self, o: &Node<'a>, n: &Node<'a>, cx: &Cx) -> bool {
+        let mut probe = self.probe();
         probe.body(o, n, cx);
         probe.out.is_empty()
     }
@@ -763,16 +789,24 @@ impl<'a> Walker<'a> {
                 }
             }
         }
+        // Extra properties rejected by the new schema: a caller still sending a removed one
+        // fails. Every call that worked before sent the ones that were required.
+        let closed = n.get("additionalProperties") == Some(&Value::Bool(false));
         for name in op.keys().filter(|k| !np.contains_key(*k)) {
             let optr = format!("{}/properties/{}", o.ptr, escape(name));
             let child = self.child_cx(cx, name, &optr, top, true);
-            self.emit(
-                &child,
-                &optr,
-                ChangeKind::ParamRemoved,
-                ChangeSeverity::Warning,
-                format!("property `{name}` removed; callers still sending it are rejected by strict validation"),
-            );
+            let (severity, detail) = if closed && oreq.contains(name.as_str()) {
+                (
+                    ChangeSeverity::Error,
+                    format!("required property `{name}` removed; every call that worked before sends it and is now rejected"),
+                )
+            } else {
+                (
+                    ChangeSeverity::Warning,
+                    format!("property `{name}` removed; callers still sending it are rejected by strict validation"),
+                )
+            };
+            self.emit(&child, &optr, ChangeKind::ParamRemoved, severity, detail);
         }
     }
 
@@ -937,6 +971,16 @@ fn flatten_union<'a>(
             }
         }
     }
+}
+
+/// Two scalar defaults that read the same as text (`true` and `"true"`, `1` and `"1"`).
+fn same_text(a: &Value, b: &Value) -> bool {
+    let text = |v: &Value| match v {
+        Value::String(s) => Some(s.clone()),
+        Value::Bool(_) | Value::Number(_) => Some(v.to_string()),
+        _ => None,
+    };
+    matches!((text(a), text(b)), (Some(x), Some(y)) if x == y)
 }
 
 fn required<'a>(n: &Node<'a>) -> HashSet<&'a str> {

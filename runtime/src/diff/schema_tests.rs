@@ -529,3 +529,95 @@ fn unresolvable_refs_are_compared_as_text() {
         vec![(K::ConstraintChanged, S::Warning, "/properties/a".into())]
     );
 }
+
+#[test]
+fn removing_a_required_property_of_a_closed_object_is_an_error() {
+    // Every call that worked before sent `a`; with additionalProperties false it is rejected.
+    let r = diff_props(
+        json!({"a": {"type": "string"}, "b": {"type": "string"}}),
+        &["a"],
+        json!({"b": {"type": "string"}}),
+        &[],
+    );
+    assert_eq!(
+        summary(&r),
+        vec![(K::ParamRemoved, S::Error, "/properties/a".into())]
+    );
+    // An open object ignores it: still only a warning.
+    let open = |props: Value, req: &[&str]| {
+        json!({"body": {"type": "object", "properties": props, "required": req}})
+    };
+    let r = diff_props(
+        open(json!({"x": {"type": "string"}, "y": {"type": "string"}}), &["x"]),
+        &["body"],
+        open(json!({"y": {"type": "string"}}), &[]),
+        &["body"],
+    );
+    let removed: Vec<_> = summary(&r)
+        .into_iter()
+        .filter(|c| c.0 == K::ParamRemoved)
+        .collect();
+    assert_eq!(
+        removed,
+        vec![(K::ParamRemoved, S::Warning, "/properties/body/properties/x".into())]
+    );
+}
+
+#[test]
+fn merged_union_alternatives_still_accept_what_they_did() {
+    // GitHub's issues/add-labels between @octokit/openapi 22 and 23: two object alternatives
+    // merged into one whose items accept both old item shapes.
+    let labels = |items: Value| {
+        json!({"type": "object", "properties": {"labels": {"type": "array", "items": items}}})
+    };
+    let named = json!({"type": "object", "properties": {"name": {"type": "string"}}, "required": ["name"]});
+    let mut richer = named.clone();
+    richer["properties"]["rationale"] = json!({"type": "string"});
+    let r = diff_props(
+        json!({"body": {"oneOf": [labels(json!({"type": "string"})), labels(named.clone())]}}),
+        &["body"],
+        json!({"body": {"oneOf": [labels(json!({"oneOf": [{"type": "string"}, richer]}))]}}),
+        &["body"],
+    );
+    assert!(!r.breaking, "{:#?}", r.changes);
+    assert!(r.changes.iter().any(|c| c.kind == K::ParamTypeWidened));
+
+    // A dropped alternative that the remaining one does not accept is still an error.
+    let r = diff_props(
+        json!({"body": {"oneOf": [labels(json!({"type": "string"})), labels(named)]}}),
+        &["body"],
+        json!({"body": {"oneOf": [labels(json!({"type": "string"}))]}}),
+        &["body"],
+    );
+    assert!(
+        r.changes
+            .iter()
+            .any(|c| c.kind == K::ParamTypeChanged && c.severity == S::Error),
+        "{:#?}",
+        r.changes
+    );
+}
+
+#[test]
+fn a_default_that_only_changes_json_type_is_info() {
+    let r = diff_props(
+        json!({"make_latest": {"type": "string", "enum": ["true", "false", "legacy"], "default": true}}),
+        &[],
+        json!({"make_latest": {"type": "string", "enum": ["true", "false", "legacy"], "default": "true"}}),
+        &[],
+    );
+    assert_eq!(
+        summary(&r),
+        vec![(K::DefaultChanged, S::Info, "/properties/make_latest".into())]
+    );
+    let r = diff_props(
+        json!({"n": {"type": "integer", "default": 1}}),
+        &[],
+        json!({"n": {"type": "integer", "default": 2}}),
+        &[],
+    );
+    assert_eq!(
+        summary(&r),
+        vec![(K::DefaultChanged, S::Warning, "/properties/n".into())]
+    );
+}

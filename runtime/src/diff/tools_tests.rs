@@ -104,7 +104,8 @@ fn path_parameter_rename_breaks_the_tool_input() {
         summary(&r),
         vec![
             (K::EndpointChanged, S::Info, String::new()),
-            (K::ParamRemoved, S::Warning, "/properties/id".into()),
+            // `id` was required: every call sent it, and the closed input now rejects it.
+            (K::ParamRemoved, S::Error, "/properties/id".into()),
             (K::AddedRequiredParam, S::Error, "/properties/petId".into()),
         ]
     );
