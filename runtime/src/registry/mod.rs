@@ -111,6 +111,8 @@ struct Writer<R> {
     /// (and the versions only it holds) usually falls to the writer, not to a reader that
     /// happened to hold the last reference.
     retired: Option<Arc<Snapshot>>,
+    /// Where retired snapshots go to be dropped (started on first use).
+    reclaimer: Option<mpsc::Sender<Arc<Snapshot>>>,
 }
 
 /// Installed tool sets, swapped atomically. See the module docs.
@@ -150,6 +152,7 @@ impl<D: Differ> Registry<D> {
                 histories: BTreeMap::new(),
                 generation: 0,
                 retired: None,
+                reclaimer: None,
             }),
             listeners: Listeners::new(),
             differ,
@@ -420,7 +423,10 @@ impl<D: Differ> Registry<D> {
     ) {
         w.generation += 1;
         let next = Arc::new(Snapshot::new(w.generation, sets, disabled));
-        w.retired = Some(self.live.swap(next));
+        let previous = self.live.swap(next);
+        if let Some(old) = w.retired.replace(previous) {
+            reclaim(w, old);
+        }
     }
 
     fn lock(&self) -> MutexGuard<'_, Writer<D::Report>> {
@@ -644,6 +650,35 @@ impl<D: Differ> Registry<D> {
             analysis,
             at: SystemTime::now(),
         }
+    }
+}
+
+/// Drops a retired snapshot off the writer's path.
+///
+/// Dropping the last reference to a large version frees every value of its manifest: for
+/// GitHub's 1,223 tools that is hundreds of thousands of allocations, several milliseconds,
+/// more than the rest of a replace. A helper thread (started on first use, ending with the
+/// registry) does it instead, so an install costs what the install itself does. A snapshot a
+/// reader still holds is only released (the reader frees it later); if the thread cannot be
+/// started the snapshot is dropped here.
+fn reclaim<R>(w: &mut Writer<R>, old: Arc<Snapshot>) {
+    if Arc::strong_count(&old) > 1 {
+        return;
+    }
+    if w.reclaimer.is_none() {
+        let (tx, rx) = mpsc::channel::<Arc<Snapshot>>();
+        let started = std::thread::Builder::new()
+            .name("openapi-tools-reclaim".into())
+            .spawn(move || rx.into_iter().for_each(drop));
+        if started.is_ok() {
+            w.reclaimer = Some(tx);
+        }
+    }
+    if let Some(tx) = &w.reclaimer
+        && let Err(mpsc::SendError(old)) = tx.send(old)
+    {
+        w.reclaimer = None;
+        drop(old);
     }
 }
 
