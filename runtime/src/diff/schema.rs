@@ -180,9 +180,16 @@ impl<'a> Node<'a> {
         {
             return format!("`{name}`");
         }
-        match self.types() {
+        let types = match self.types() {
             Some(t) => type_list(&t),
             None => "any value".to_owned(),
+        };
+        match enum_values(self) {
+            Some(values) if values.len() <= 5 => {
+                let values: Vec<String> = values.iter().map(|v| v.to_string()).collect();
+                format!("{types} {}", values.join(" | "))
+            }
+            _ => types,
         }
     }
 }
@@ -620,6 +627,21 @@ impl<'a> Walker<'a> {
             }
         }
         for o in unmatched {
+            // An enum split into alternatives (`enum: [A, B]` became `oneOf: [{enum: [A]},
+            // {enum: [B]}, {enum: [C]}]`): every old value still has an alternative.
+            if let Some(covering) = enum_values(o).and_then(|values| {
+                values
+                    .iter()
+                    .map(|v| new.iter().position(|n| accepts_value(n, v)))
+                    .collect::<Option<Vec<usize>>>()
+            }) {
+                for j in covering {
+                    if let Some(slot) = new_used.get_mut(j) {
+                        *slot = true;
+                    }
+                }
+                continue;
+            }
             let ot = o.types();
             let same_type = new
                 .iter()
@@ -991,6 +1013,41 @@ fn required<'a>(n: &Node<'a>) -> HashSet<&'a str> {
 }
 
 /// Whether a type set accepts every value of type `t` (numbers include integers).
+/// The values an enum-like alternative allows (`enum` or `const`), when it is one.
+fn enum_values<'a>(n: &Node<'a>) -> Option<Vec<&'a Value>> {
+    if let Some(Value::Array(values)) = n.get("enum") {
+        return Some(values.iter().collect());
+    }
+    n.get("const").map(|c| vec![c])
+}
+
+/// Whether alternative `n` certainly accepts the value `v`: by its enum or const, or by its
+/// type when it has no other constraint (anything else is left to the schema comparison).
+fn accepts_value(n: &Node<'_>, v: &Value) -> bool {
+    let kind = match v {
+        Value::Null => return n.accepts_null_by_type(),
+        Value::Bool(_) => "boolean",
+        Value::Number(x) if x.is_i64() || x.is_u64() => "integer",
+        Value::Number(_) => "number",
+        Value::String(_) => "string",
+        Value::Array(_) => "array",
+        Value::Object(_) => "object",
+    };
+    if n.types().is_some_and(|t| !covers(&t, kind)) {
+        return false;
+    }
+    match enum_values(n) {
+        Some(values) => values.contains(&v),
+        None => n.keys().iter().all(|k| {
+            matches!(
+                *k,
+                "type" | "description" | "title" | "examples" | "$comment" | "default"
+                    | "deprecated"
+            )
+        }),
+    }
+}
+
 fn covers(types: &BTreeSet<&str>, t: &str) -> bool {
     types.contains(t) || (t == "integer" && types.contains("number"))
 }

@@ -621,3 +621,38 @@ fn a_default_that_only_changes_json_type_is_info() {
         vec![(K::DefaultChanged, S::Warning, "/properties/n".into())]
     );
 }
+
+#[test]
+fn an_enum_split_into_alternatives_keeps_its_values() {
+    // GitHub's billing/update-budget-org `budget_type` between @octokit/openapi 22 and 23.
+    let r = diff_props(
+        json!({"budget_type": {"type": "string", "enum": ["ProductPricing", "SkuPricing"]}}),
+        &[],
+        json!({"budget_type": {"oneOf": [
+            {"type": "string", "enum": ["BundlePricing"]},
+            {"type": "string", "enum": ["ProductPricing"]},
+            {"type": "string", "enum": ["SkuPricing"]}
+        ]}}),
+        &[],
+    );
+    assert!(!r.breaking, "{:#?}", r.changes);
+    let widened: Vec<&str> = r
+        .changes
+        .iter()
+        .filter(|c| c.kind == K::ParamTypeWidened)
+        .map(|c| c.detail.as_str())
+        .collect();
+    assert_eq!(widened, ["now also accepts string \"BundlePricing\""]);
+
+    // A value with no alternative left is still reported.
+    let r = diff_props(
+        json!({"budget_type": {"type": "string", "enum": ["ProductPricing", "SkuPricing"]}}),
+        &[],
+        json!({"budget_type": {"oneOf": [
+            {"type": "string", "enum": ["BundlePricing"]},
+            {"type": "string", "enum": ["ProductPricing"]}
+        ]}}),
+        &[],
+    );
+    assert!(r.breaking, "{:#?}", r.changes);
+}
