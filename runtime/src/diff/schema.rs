@@ -180,9 +180,19 @@ impl<'a> Node<'a> {
         {
             return format!("`{name}`");
         }
-        let types = match self.types() {
-            Some(t) => type_list(&t),
-            None => "any value".to_owned(),
+        let types = match (self.types(), self.get("required").and_then(Value::as_array)) {
+            (Some(t), _) => type_list(&t),
+            // `anyOf: [{required: [a]}, {required: [b]}]` next to `properties`: the
+            // alternative is "an object carrying these properties", not "any value".
+            (None, Some(names)) if !names.is_empty() => {
+                let names: Vec<String> = names
+                    .iter()
+                    .filter_map(Value::as_str)
+                    .map(|n| format!("`{n}`"))
+                    .collect();
+                format!("objects with {}", names.join(", "))
+            }
+            (None, _) => "any value".to_owned(),
         };
         match enum_values(self) {
             Some(values) if values.len() <= 5 => {

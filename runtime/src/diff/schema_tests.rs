@@ -656,3 +656,27 @@ fn an_enum_split_into_alternatives_keeps_its_values() {
     );
     assert!(r.breaking, "{:#?}", r.changes);
 }
+
+#[test]
+fn a_required_only_alternative_is_described_by_its_properties() {
+    // GitHub's code-scanning/update-alert between @octokit/openapi 22 and 23.
+    let body = |alternatives: Value| {
+        json!({"body": {"type": "object",
+            "properties": {"state": {"type": "string"}, "assignees": {"type": "array", "items": {"type": "string"}}},
+            "anyOf": alternatives}})
+    };
+    let r = diff_props(
+        body(json!([{"required": ["state"]}])),
+        &["body"],
+        body(json!([{"required": ["state"]}, {"required": ["assignees"]}])),
+        &["body"],
+    );
+    assert!(!r.breaking, "{:#?}", r.changes);
+    assert!(
+        r.changes
+            .iter()
+            .any(|c| c.detail == "now also accepts objects with `assignees`"),
+        "{:#?}",
+        r.changes
+    );
+}
