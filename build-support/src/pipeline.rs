@@ -65,13 +65,8 @@ fn finish(
     // The tool set's version is the document's `info.version` (what change reports and the
     // registry history show); `source_version` is the `openapi` field as written, which the
     // normalised document no longer carries (it is read in 3.0 shape).
-    let mut manifest = model::build_manifest(
-        &spec.openapi,
-        &spec.source_hash,
-        "",
-        opts,
-        &mut model_diags,
-    );
+    let mut manifest =
+        model::build_manifest(&spec.openapi, &spec.source_hash, "", opts, &mut model_diags);
     if !spec.source_version.is_empty() {
         manifest.openapi = spec.source_version.clone();
     }

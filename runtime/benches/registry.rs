@@ -71,7 +71,10 @@ unsafe impl GlobalAlloc for Counting {
         // SAFETY: forwarded unchanged to the system allocator.
         let p = unsafe { System.realloc(ptr, layout, new_size) };
         if !p.is_null() {
-            LIVE.fetch_add(new_size as isize - layout.size() as isize, Ordering::Relaxed);
+            LIVE.fetch_add(
+                new_size as isize - layout.size() as isize,
+                Ordering::Relaxed,
+            );
         }
         p
     }
@@ -265,7 +268,13 @@ struct ReaderStats {
 
 /// Readers prepare a call and export every tool (the per-request work of an agent) for
 /// `window`, while a writer swaps v1/v2 back and forth without pause when `swapping`.
-fn readers(v1: &Manifest, v2: &Manifest, threads: usize, swapping: bool, window: Duration) -> ReaderStats {
+fn readers(
+    v1: &Manifest,
+    v2: &Manifest,
+    threads: usize,
+    swapping: bool,
+    window: Duration,
+) -> ReaderStats {
     let reg = Arc::new(registry());
     let backend = Arc::new(CrateBackend);
     let ts1: Arc<dyn ToolSet> = Arc::new(DynamicToolSet::with_backend(v1.clone(), backend.clone()));
@@ -302,7 +311,9 @@ fn readers(v1: &Manifest, v2: &Manifest, threads: usize, swapping: bool, window:
                 let end = Instant::now() + window;
                 while Instant::now() < end {
                     let start = Instant::now();
-                    let routed = reg.prepare("issues_list_for_repo", &args).expect("valid call");
+                    let routed = reg
+                        .prepare("issues_list_for_repo", &args)
+                        .expect("valid call");
                     let tools = reg.export(Provider::OpenAiChat, &all);
                     times.push(start.elapsed());
                     std::hint::black_box((routed, tools));

@@ -174,7 +174,10 @@ fn run() -> Result<(), String> {
     // 4. Switch a tool off: it leaves every export; calling it is a fixable error.
     heading("4. disable a tool");
     registry
-        .disable("petstore_delete_pet", "deletes are paused during the migration")
+        .disable(
+            "petstore_delete_pet",
+            "deletes are paused during the migration",
+        )
         .map_err(|e| e.to_string())?;
     println!("offered: {:?}", offered(&registry));
     if let Err(e) = registry.prepare("petstore_delete_pet", &json!({"petId": "7"})) {

@@ -830,12 +830,16 @@ impl<'a> Walker<'a> {
             let (severity, detail) = if closed && oreq.contains(name.as_str()) {
                 (
                     ChangeSeverity::Error,
-                    format!("required property `{name}` removed; every call that worked before sends it and is now rejected"),
+                    format!(
+                        "required property `{name}` removed; every call that worked before sends it and is now rejected"
+                    ),
                 )
             } else {
                 (
                     ChangeSeverity::Warning,
-                    format!("property `{name}` removed; callers still sending it are rejected by strict validation"),
+                    format!(
+                        "property `{name}` removed; callers still sending it are rejected by strict validation"
+                    ),
                 )
             };
             self.emit(&child, &optr, ChangeKind::ParamRemoved, severity, detail);
@@ -1051,7 +1055,12 @@ fn accepts_value(n: &Node<'_>, v: &Value) -> bool {
         None => n.keys().iter().all(|k| {
             matches!(
                 *k,
-                "type" | "description" | "title" | "examples" | "$comment" | "default"
+                "type"
+                    | "description"
+                    | "title"
+                    | "examples"
+                    | "$comment"
+                    | "default"
                     | "deprecated"
             )
         }),

@@ -544,11 +544,12 @@ fn removing_a_required_property_of_a_closed_object_is_an_error() {
         vec![(K::ParamRemoved, S::Error, "/properties/a".into())]
     );
     // An open object ignores it: still only a warning.
-    let open = |props: Value, req: &[&str]| {
-        json!({"body": {"type": "object", "properties": props, "required": req}})
-    };
+    let open = |props: Value, req: &[&str]| json!({"body": {"type": "object", "properties": props, "required": req}});
     let r = diff_props(
-        open(json!({"x": {"type": "string"}, "y": {"type": "string"}}), &["x"]),
+        open(
+            json!({"x": {"type": "string"}, "y": {"type": "string"}}),
+            &["x"],
+        ),
         &["body"],
         open(json!({"y": {"type": "string"}}), &[]),
         &["body"],
@@ -559,7 +560,11 @@ fn removing_a_required_property_of_a_closed_object_is_an_error() {
         .collect();
     assert_eq!(
         removed,
-        vec![(K::ParamRemoved, S::Warning, "/properties/body/properties/x".into())]
+        vec![(
+            K::ParamRemoved,
+            S::Warning,
+            "/properties/body/properties/x".into()
+        )]
     );
 }
 
@@ -567,10 +572,9 @@ fn removing_a_required_property_of_a_closed_object_is_an_error() {
 fn merged_union_alternatives_still_accept_what_they_did() {
     // GitHub's issues/add-labels between @octokit/openapi 22 and 23: two object alternatives
     // merged into one whose items accept both old item shapes.
-    let labels = |items: Value| {
-        json!({"type": "object", "properties": {"labels": {"type": "array", "items": items}}})
-    };
-    let named = json!({"type": "object", "properties": {"name": {"type": "string"}}, "required": ["name"]});
+    let labels = |items: Value| json!({"type": "object", "properties": {"labels": {"type": "array", "items": items}}});
+    let named =
+        json!({"type": "object", "properties": {"name": {"type": "string"}}, "required": ["name"]});
     let mut richer = named.clone();
     richer["properties"]["rationale"] = json!({"type": "string"});
     let r = diff_props(

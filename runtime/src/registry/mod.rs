@@ -538,18 +538,21 @@ impl<D: Differ> Registry<D> {
                         map.entry(r.name()).or_default().push(r);
                     }
                     for t in live_rendered {
-                        map.entry(t.exported.as_str()).or_default().push(&t.rendered);
+                        map.entry(t.exported.as_str())
+                            .or_default()
+                            .push(&t.rendered);
                     }
                     map
                 });
                 pool.get(name.as_str())
                     .and_then(|rs| rs.iter().copied().find(|r| r.is_for(tool, &name)))
             });
-            let rendered = prerender(&*self.renderer, tool, &name, previous)
-            .map_err(|e| RegistryError::Render {
-                set: set.to_owned(),
-                tool: name.clone(),
-                message: e.to_string(),
+            let rendered = prerender(&*self.renderer, tool, &name, previous).map_err(|e| {
+                RegistryError::Render {
+                    set: set.to_owned(),
+                    tool: name.clone(),
+                    message: e.to_string(),
+                }
             })?;
             tools.push(LiveTool {
                 exported: name,

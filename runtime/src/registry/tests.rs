@@ -360,7 +360,8 @@ fn remove_reports_and_keeps_history_for_a_later_rollback() {
     assert_eq!(back.action, Action::Rollback { to: 1 });
     assert_eq!(back.added, ["a", "b", "c"]);
     assert!(
-        back.to_string().starts_with("rollback to #1 `pets` - -> #2 "),
+        back.to_string()
+            .starts_with("rollback to #1 `pets` - -> #2 "),
         "{back}"
     );
     assert!(r.to_string().starts_with("remove `pets` #1 "), "{r}");
