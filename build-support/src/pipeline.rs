@@ -62,18 +62,35 @@ fn finish(
         };
     };
     let mut model_diags = Diagnostics::new();
-    let manifest = model::build_manifest(
-        &spec.openapi,
-        &spec.source_hash,
-        &spec.source_version,
-        opts,
-        &mut model_diags,
-    );
+    // The tool set's version is the document's `info.version` (what change reports and the
+    // registry history show); `source_version` is the `openapi` field as written, which the
+    // normalised document no longer carries (it is read in 3.0 shape).
+    let mut manifest =
+        model::build_manifest(&spec.openapi, &spec.source_hash, "", opts, &mut model_diags);
+    if !spec.source_version.is_empty() {
+        manifest.openapi = spec.source_version.clone();
+    }
     spec.locate_all(&mut model_diags);
     diagnostics.extend(model_diags);
     SpecOutput {
         manifest: Some(manifest),
         diagnostics,
         files: spec.files.clone(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn version_is_info_version_and_openapi_is_as_written() {
+        let text = r#"{"openapi": "3.1.0", "info": {"title": "T", "version": "2.4.1"},
+            "paths": {"/a": {"get": {"operationId": "getA",
+                "responses": {"200": {"description": "ok"}}}}}}"#;
+        let out = manifest_from_str(text, "t.json", &ModelOptions::default());
+        let m = out.manifest.unwrap();
+        assert_eq!(m.version, "2.4.1");
+        assert_eq!(m.openapi, "3.1.0");
     }
 }

@@ -180,9 +180,26 @@ impl<'a> Node<'a> {
         {
             return format!("`{name}`");
         }
-        match self.types() {
-            Some(t) => type_list(&t),
-            None => "any value".to_owned(),
+        let types = match (self.types(), self.get("required").and_then(Value::as_array)) {
+            (Some(t), _) => type_list(&t),
+            // `anyOf: [{required: [a]}, {required: [b]}]` next to `properties`: the
+            // alternative is "an object carrying these properties", not "any value".
+            (None, Some(names)) if !names.is_empty() => {
+                let names: Vec<String> = names
+                    .iter()
+                    .filter_map(Value::as_str)
+                    .map(|n| format!("`{n}`"))
+                    .collect();
+                format!("objects with {}", names.join(", "))
+            }
+            (None, _) => "any value".to_owned(),
+        };
+        match enum_values(self) {
+            Some(values) if values.len() <= 5 => {
+                let values: Vec<String> = values.iter().map(|v| v.to_string()).collect();
+                format!("{types} {}", values.join(" | "))
+            }
+            _ => types,
         }
     }
 }
@@ -487,6 +504,15 @@ impl<'a> Walker<'a> {
             );
         }
         match (o.default, n.default) {
+            // `true` -> `"true"`: the spec fixed the JSON type of its default (usually to
+            // match the property's type); the value the server applies is the same.
+            (Some(a), Some(b)) if a != b && same_text(a, b) => self.emit(
+                cx,
+                ptr,
+                ChangeKind::DefaultChanged,
+                ChangeSeverity::Info,
+                format!("default rewritten from {a} to {b} (same value, other JSON type)"),
+            ),
             (Some(a), Some(b)) if a != b => self.emit(
                 cx,
                 ptr,
@@ -611,6 +637,21 @@ impl<'a> Walker<'a> {
             }
         }
         for o in unmatched {
+            // An enum split into alternatives (`enum: [A, B]` became `oneOf: [{enum: [A]},
+            // {enum: [B]}, {enum: [C]}]`): every old value still has an alternative.
+            if let Some(covering) = enum_values(o).and_then(|values| {
+                values
+                    .iter()
+                    .map(|v| new.iter().position(|n| accepts_value(n, v)))
+                    .collect::<Option<Vec<usize>>>()
+            }) {
+                for j in covering {
+                    if let Some(slot) = new_used.get_mut(j) {
+                        *slot = true;
+                    }
+                }
+                continue;
+            }
             let ot = o.types();
             let same_type = new
                 .iter()
@@ -621,6 +662,10 @@ impl<'a> Walker<'a> {
                     *slot = true;
                     self.body(o, n, cx);
                 }
+                // Alternatives merged into one (`{labels: [string]}` | `{labels: [{name}]}`
+                // became `{labels: [string | {name}]}`): an old alternative that some new one
+                // accepts without a breaking difference is still accepted.
+                None if new.iter().any(|n| self.probe_covers(o, n, cx)) => {}
                 None => self.emit(
                     cx,
                     ptr,
@@ -643,11 +688,17 @@ impl<'a> Walker<'a> {
         }
     }
 
-    /// `true` when two alternatives accept exactly the same arguments (nothing to report).
-    /// The probe inherits the pairs already under comparison, so a recursive schema assumes
-    /// equality at the back edge instead of recursing again.
-    fn probe_equal(&self, o: &Node<'a>, n: &Node<'a>, cx: &Cx) -> bool {
-        let mut probe = Walker {
+    /// `true` when everything the old alternative accepted is still accepted by the new one
+    /// (only non-breaking differences).
+    fn probe_covers(&self, o: &Node<'a>, n: &Node<'a>, cx: &Cx) -> bool {
+        let mut probe = self.probe();
+        probe.body(o, n, cx);
+        !probe.out.iter().any(|c| c.breaking)
+    }
+
+    /// A walker for a trial comparison that reports nothing by itself.
+    fn probe(&self) -> Walker<'a> {
+        Walker {
             old_root: self.old_root,
             new_root: self.new_root,
             old_tool: self.old_tool,
@@ -655,7 +706,14 @@ impl<'a> Walker<'a> {
             visited: self.visited.clone(),
             budget: Rc::clone(&self.budget),
             out: Vec::new(),
-        };
+        }
+    }
+
+    /// `true` when two alternatives accept exactly the same arguments (nothing to report).
+    /// The probe inherits the pairs already under comparison, so a recursive schema assumes
+    /// equality at the back edge instead of recursing again.
+    fn probe_equal(&self, o: &Node<'a>, n: &Node<'a>, cx: &Cx) -> bool {
+        let mut probe = self.probe();
         probe.body(o, n, cx);
         probe.out.is_empty()
     }
@@ -763,16 +821,28 @@ impl<'a> Walker<'a> {
                 }
             }
         }
+        // Extra properties rejected by the new schema: a caller still sending a removed one
+        // fails. Every call that worked before sent the ones that were required.
+        let closed = n.get("additionalProperties") == Some(&Value::Bool(false));
         for name in op.keys().filter(|k| !np.contains_key(*k)) {
             let optr = format!("{}/properties/{}", o.ptr, escape(name));
             let child = self.child_cx(cx, name, &optr, top, true);
-            self.emit(
-                &child,
-                &optr,
-                ChangeKind::ParamRemoved,
-                ChangeSeverity::Warning,
-                format!("property `{name}` removed; callers still sending it are rejected by strict validation"),
-            );
+            let (severity, detail) = if closed && oreq.contains(name.as_str()) {
+                (
+                    ChangeSeverity::Error,
+                    format!(
+                        "required property `{name}` removed; every call that worked before sends it and is now rejected"
+                    ),
+                )
+            } else {
+                (
+                    ChangeSeverity::Warning,
+                    format!(
+                        "property `{name}` removed; callers still sending it are rejected by strict validation"
+                    ),
+                )
+            };
+            self.emit(&child, &optr, ChangeKind::ParamRemoved, severity, detail);
         }
     }
 
@@ -939,6 +1009,16 @@ fn flatten_union<'a>(
     }
 }
 
+/// Two scalar defaults that read the same as text (`true` and `"true"`, `1` and `"1"`).
+fn same_text(a: &Value, b: &Value) -> bool {
+    let text = |v: &Value| match v {
+        Value::String(s) => Some(s.clone()),
+        Value::Bool(_) | Value::Number(_) => Some(v.to_string()),
+        _ => None,
+    };
+    matches!((text(a), text(b)), (Some(x), Some(y)) if x == y)
+}
+
 fn required<'a>(n: &Node<'a>) -> HashSet<&'a str> {
     n.get("required")
         .and_then(Value::as_array)
@@ -947,6 +1027,46 @@ fn required<'a>(n: &Node<'a>) -> HashSet<&'a str> {
 }
 
 /// Whether a type set accepts every value of type `t` (numbers include integers).
+/// The values an enum-like alternative allows (`enum` or `const`), when it is one.
+fn enum_values<'a>(n: &Node<'a>) -> Option<Vec<&'a Value>> {
+    if let Some(Value::Array(values)) = n.get("enum") {
+        return Some(values.iter().collect());
+    }
+    n.get("const").map(|c| vec![c])
+}
+
+/// Whether alternative `n` certainly accepts the value `v`: by its enum or const, or by its
+/// type when it has no other constraint (anything else is left to the schema comparison).
+fn accepts_value(n: &Node<'_>, v: &Value) -> bool {
+    let kind = match v {
+        Value::Null => return n.accepts_null_by_type(),
+        Value::Bool(_) => "boolean",
+        Value::Number(x) if x.is_i64() || x.is_u64() => "integer",
+        Value::Number(_) => "number",
+        Value::String(_) => "string",
+        Value::Array(_) => "array",
+        Value::Object(_) => "object",
+    };
+    if n.types().is_some_and(|t| !covers(&t, kind)) {
+        return false;
+    }
+    match enum_values(n) {
+        Some(values) => values.contains(&v),
+        None => n.keys().iter().all(|k| {
+            matches!(
+                *k,
+                "type"
+                    | "description"
+                    | "title"
+                    | "examples"
+                    | "$comment"
+                    | "default"
+                    | "deprecated"
+            )
+        }),
+    }
+}
+
 fn covers(types: &BTreeSet<&str>, t: &str) -> bool {
     types.contains(t) || (t == "integer" && types.contains("number"))
 }

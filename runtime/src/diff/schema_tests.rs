@@ -529,3 +529,158 @@ fn unresolvable_refs_are_compared_as_text() {
         vec![(K::ConstraintChanged, S::Warning, "/properties/a".into())]
     );
 }
+
+#[test]
+fn removing_a_required_property_of_a_closed_object_is_an_error() {
+    // Every call that worked before sent `a`; with additionalProperties false it is rejected.
+    let r = diff_props(
+        json!({"a": {"type": "string"}, "b": {"type": "string"}}),
+        &["a"],
+        json!({"b": {"type": "string"}}),
+        &[],
+    );
+    assert_eq!(
+        summary(&r),
+        vec![(K::ParamRemoved, S::Error, "/properties/a".into())]
+    );
+    // An open object ignores it: still only a warning.
+    let open = |props: Value, req: &[&str]| json!({"body": {"type": "object", "properties": props, "required": req}});
+    let r = diff_props(
+        open(
+            json!({"x": {"type": "string"}, "y": {"type": "string"}}),
+            &["x"],
+        ),
+        &["body"],
+        open(json!({"y": {"type": "string"}}), &[]),
+        &["body"],
+    );
+    let removed: Vec<_> = summary(&r)
+        .into_iter()
+        .filter(|c| c.0 == K::ParamRemoved)
+        .collect();
+    assert_eq!(
+        removed,
+        vec![(
+            K::ParamRemoved,
+            S::Warning,
+            "/properties/body/properties/x".into()
+        )]
+    );
+}
+
+#[test]
+fn merged_union_alternatives_still_accept_what_they_did() {
+    // GitHub's issues/add-labels between @octokit/openapi 22 and 23: two object alternatives
+    // merged into one whose items accept both old item shapes.
+    let labels = |items: Value| json!({"type": "object", "properties": {"labels": {"type": "array", "items": items}}});
+    let named =
+        json!({"type": "object", "properties": {"name": {"type": "string"}}, "required": ["name"]});
+    let mut richer = named.clone();
+    richer["properties"]["rationale"] = json!({"type": "string"});
+    let r = diff_props(
+        json!({"body": {"oneOf": [labels(json!({"type": "string"})), labels(named.clone())]}}),
+        &["body"],
+        json!({"body": {"oneOf": [labels(json!({"oneOf": [{"type": "string"}, richer]}))]}}),
+        &["body"],
+    );
+    assert!(!r.breaking, "{:#?}", r.changes);
+    assert!(r.changes.iter().any(|c| c.kind == K::ParamTypeWidened));
+
+    // A dropped alternative that the remaining one does not accept is still an error.
+    let r = diff_props(
+        json!({"body": {"oneOf": [labels(json!({"type": "string"})), labels(named)]}}),
+        &["body"],
+        json!({"body": {"oneOf": [labels(json!({"type": "string"}))]}}),
+        &["body"],
+    );
+    assert!(
+        r.changes
+            .iter()
+            .any(|c| c.kind == K::ParamTypeChanged && c.severity == S::Error),
+        "{:#?}",
+        r.changes
+    );
+}
+
+#[test]
+fn a_default_that_only_changes_json_type_is_info() {
+    let r = diff_props(
+        json!({"make_latest": {"type": "string", "enum": ["true", "false", "legacy"], "default": true}}),
+        &[],
+        json!({"make_latest": {"type": "string", "enum": ["true", "false", "legacy"], "default": "true"}}),
+        &[],
+    );
+    assert_eq!(
+        summary(&r),
+        vec![(K::DefaultChanged, S::Info, "/properties/make_latest".into())]
+    );
+    let r = diff_props(
+        json!({"n": {"type": "integer", "default": 1}}),
+        &[],
+        json!({"n": {"type": "integer", "default": 2}}),
+        &[],
+    );
+    assert_eq!(
+        summary(&r),
+        vec![(K::DefaultChanged, S::Warning, "/properties/n".into())]
+    );
+}
+
+#[test]
+fn an_enum_split_into_alternatives_keeps_its_values() {
+    // GitHub's billing/update-budget-org `budget_type` between @octokit/openapi 22 and 23.
+    let r = diff_props(
+        json!({"budget_type": {"type": "string", "enum": ["ProductPricing", "SkuPricing"]}}),
+        &[],
+        json!({"budget_type": {"oneOf": [
+            {"type": "string", "enum": ["BundlePricing"]},
+            {"type": "string", "enum": ["ProductPricing"]},
+            {"type": "string", "enum": ["SkuPricing"]}
+        ]}}),
+        &[],
+    );
+    assert!(!r.breaking, "{:#?}", r.changes);
+    let widened: Vec<&str> = r
+        .changes
+        .iter()
+        .filter(|c| c.kind == K::ParamTypeWidened)
+        .map(|c| c.detail.as_str())
+        .collect();
+    assert_eq!(widened, ["now also accepts string \"BundlePricing\""]);
+
+    // A value with no alternative left is still reported.
+    let r = diff_props(
+        json!({"budget_type": {"type": "string", "enum": ["ProductPricing", "SkuPricing"]}}),
+        &[],
+        json!({"budget_type": {"oneOf": [
+            {"type": "string", "enum": ["BundlePricing"]},
+            {"type": "string", "enum": ["ProductPricing"]}
+        ]}}),
+        &[],
+    );
+    assert!(r.breaking, "{:#?}", r.changes);
+}
+
+#[test]
+fn a_required_only_alternative_is_described_by_its_properties() {
+    // GitHub's code-scanning/update-alert between @octokit/openapi 22 and 23.
+    let body = |alternatives: Value| {
+        json!({"body": {"type": "object",
+            "properties": {"state": {"type": "string"}, "assignees": {"type": "array", "items": {"type": "string"}}},
+            "anyOf": alternatives}})
+    };
+    let r = diff_props(
+        body(json!([{"required": ["state"]}])),
+        &["body"],
+        body(json!([{"required": ["state"]}, {"required": ["assignees"]}])),
+        &["body"],
+    );
+    assert!(!r.breaking, "{:#?}", r.changes);
+    assert!(
+        r.changes
+            .iter()
+            .any(|c| c.detail == "now also accepts objects with `assignees`"),
+        "{:#?}",
+        r.changes
+    );
+}

@@ -200,6 +200,49 @@ fn compare_tool(o: &ToolManifest, n: &ToolManifest, out: &mut Vec<Change>) {
         out.extend(Walker::new(o, n).run());
     }
     body_required(o, n, first_schema_change, out);
+    body_reshaped(o, n, first_schema_change, out);
+}
+
+/// The body switched between flattened top-level properties and one whole-body input (the
+/// model offers a body as separate properties only while its schema is a plain object; a body
+/// that became a `oneOf` is passed whole). The HTTP payload may be unchanged, but the
+/// arguments a model sends are not: the added and removed top-level body inputs say why.
+fn body_reshaped(o: &ToolManifest, n: &ToolManifest, first: usize, out: &mut [Change]) {
+    let (Some(ob), Some(nb)) = (&o.body, &n.body) else {
+        return;
+    };
+    if ob.flattened == nb.flattened {
+        return;
+    }
+    let note = if nb.flattened {
+        "the request body is now passed as separate top-level properties instead of one input"
+    } else {
+        "the request body is now passed whole as one input instead of separate top-level \
+         properties (its schema is no longer a plain object)"
+    };
+    let top_level_body = |c: &Change| {
+        c.location.as_deref() == Some("body")
+            && c.pointer
+                .as_deref()
+                .is_some_and(|p| p.matches("/properties/").count() == 1)
+    };
+    for c in out
+        .get_mut(first..)
+        .unwrap_or_default()
+        .iter_mut()
+        .filter(|c| {
+            top_level_body(c)
+                && matches!(
+                    c.kind,
+                    ChangeKind::AddedRequiredParam
+                        | ChangeKind::AddedOptionalParam
+                        | ChangeKind::ParamRemoved
+                        | ChangeKind::BodyBecameRequired
+                )
+        })
+    {
+        c.detail = format!("{}; {note}", c.detail);
+    }
 }
 
 fn show_opt(s: &Option<String>) -> String {

@@ -104,7 +104,8 @@ fn path_parameter_rename_breaks_the_tool_input() {
         summary(&r),
         vec![
             (K::EndpointChanged, S::Info, String::new()),
-            (K::ParamRemoved, S::Warning, "/properties/id".into()),
+            // `id` was required: every call sent it, and the closed input now rejects it.
+            (K::ParamRemoved, S::Error, "/properties/id".into()),
             (K::AddedRequiredParam, S::Error, "/properties/petId".into()),
         ]
     );
@@ -317,5 +318,49 @@ fn large_tool_set_with_one_change() {
             S::Error,
             "/properties/per_page".into()
         )]
+    );
+}
+
+#[test]
+fn a_flattened_body_passed_whole_says_why_its_inputs_moved() {
+    // GitHub's projects/add-item-for-org between @octokit/openapi 22 and 23: the body became a
+    // `oneOf`, so it is one `body` input instead of flattened `type` and `id`.
+    let mut old = tool(
+        "t",
+        HttpMethod::Post,
+        "/t",
+        json!({"type": {"type": "string"}, "id": {"type": "integer"}}),
+        &["type", "id"],
+    );
+    locate(&mut old, "type", ParamLocation::BodyProperty);
+    locate(&mut old, "id", ParamLocation::BodyProperty);
+    old.body = body(true, true);
+    let mut new = tool(
+        "t",
+        HttpMethod::Post,
+        "/t",
+        json!({"body": {"oneOf": [
+            {"type": "object", "properties": {"type": {"type": "string"}, "id": {"type": "integer"}}},
+            {"type": "object", "properties": {"type": {"type": "string"}, "number": {"type": "integer"}}}
+        ]}}),
+        &["body"],
+    );
+    locate(&mut new, "body", ParamLocation::Body);
+    new.body = body(true, false);
+    let r = diff_tools(old, new);
+    assert!(r.breaking);
+    let moved: Vec<(K, &str)> = r
+        .changes
+        .iter()
+        .filter(|c| c.detail.contains("now passed whole as one input"))
+        .map(|c| (c.kind, c.param.as_deref().unwrap_or("")))
+        .collect();
+    assert_eq!(
+        moved,
+        [
+            (K::AddedRequiredParam, "body"),
+            (K::ParamRemoved, "id"),
+            (K::ParamRemoved, "type"),
+        ]
     );
 }

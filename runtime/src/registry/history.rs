@@ -76,18 +76,35 @@ pub(crate) enum Kept {
 impl Kept {
     /// Keeps `manifest`, sharing every tool equal to one of `previous`.
     pub(crate) fn manifest(manifest: &Manifest, previous: Option<&Kept>) -> Kept {
-        let mut old: HashMap<&str, &Arc<ToolManifest>> = HashMap::new();
-        if let Some(Kept::Manifest { tools, .. }) = previous {
-            for t in tools {
-                old.entry(t.name.as_str()).or_insert(t);
-            }
-        }
+        let prev: &[Arc<ToolManifest>] = match previous {
+            Some(Kept::Manifest { tools, .. }) => tools,
+            _ => &[],
+        };
+        // Versions of one set mostly keep their tool order: look at the same position first
+        // and build the name index only for tools that moved.
+        let mut by_name: Option<HashMap<&str, &Arc<ToolManifest>>> = None;
         let tools = manifest
             .tools
             .iter()
-            .map(|t| match old.get(t.name.as_str()) {
-                Some(o) if same_tool(o, t) => Arc::clone(o),
-                _ => Arc::new(t.clone()),
+            .enumerate()
+            .map(|(i, t)| {
+                let old = match prev.get(i).filter(|o| o.name == t.name) {
+                    Some(o) => Some(o),
+                    None => by_name
+                        .get_or_insert_with(|| {
+                            let mut map = HashMap::with_capacity(prev.len());
+                            for o in prev {
+                                map.entry(o.name.as_str()).or_insert(o);
+                            }
+                            map
+                        })
+                        .get(t.name.as_str())
+                        .copied(),
+                };
+                match old {
+                    Some(o) if same_tool(o, t) => Arc::clone(o),
+                    _ => Arc::new(t.clone()),
+                }
             })
             .collect();
         let header = Manifest {

@@ -111,6 +111,8 @@ struct Writer<R> {
     /// (and the versions only it holds) usually falls to the writer, not to a reader that
     /// happened to hold the last reference.
     retired: Option<Arc<Snapshot>>,
+    /// Where retired snapshots go to be dropped (started on first use).
+    reclaimer: Option<mpsc::Sender<Arc<Snapshot>>>,
 }
 
 /// Installed tool sets, swapped atomically. See the module docs.
@@ -150,6 +152,7 @@ impl<D: Differ> Registry<D> {
                 histories: BTreeMap::new(),
                 generation: 0,
                 retired: None,
+                reclaimer: None,
             }),
             listeners: Listeners::new(),
             differ,
@@ -420,7 +423,10 @@ impl<D: Differ> Registry<D> {
     ) {
         w.generation += 1;
         let next = Arc::new(Snapshot::new(w.generation, sets, disabled));
-        w.retired = Some(self.live.swap(next));
+        let previous = self.live.swap(next);
+        if let Some(old) = w.retired.replace(previous) {
+            reclaim(w, old);
+        }
     }
 
     fn lock(&self) -> MutexGuard<'_, Writer<D::Report>> {
@@ -461,8 +467,7 @@ impl<D: Differ> Registry<D> {
 
         // Names: valid, unique within the set, not exported by another set.
         let manifest = candidate.toolset.manifest();
-        let mut exported = Vec::with_capacity(manifest.tools.len());
-        let mut seen = HashSet::with_capacity(manifest.tools.len());
+        let mut exported: Vec<String> = Vec::with_capacity(manifest.tools.len());
         for tool in &manifest.tools {
             if let Some(reason) = names::invalid_reason(&tool.name, MAX_TOOL_NAME) {
                 return Err(RegistryError::InvalidToolName {
@@ -472,12 +477,6 @@ impl<D: Differ> Registry<D> {
                 });
             }
             let name = exported_name(namespace.as_deref(), &tool.name);
-            if !seen.insert(name.clone()) {
-                return Err(RegistryError::DuplicateTool {
-                    set: set.to_owned(),
-                    tool: name,
-                });
-            }
             if let Some((owner, _)) = snap.routes.get(&name)
                 && owner.name != set
             {
@@ -489,6 +488,14 @@ impl<D: Differ> Registry<D> {
             }
             exported.push(name);
         }
+        let mut seen = HashSet::with_capacity(exported.len());
+        if let Some(dup) = exported.iter().find(|n| !seen.insert(n.as_str())) {
+            return Err(RegistryError::DuplicateTool {
+                set: set.to_owned(),
+                tool: dup.clone(),
+            });
+        }
+        drop(seen);
 
         // Report.
         let history = w.histories.get(set);
@@ -512,27 +519,40 @@ impl<D: Differ> Registry<D> {
 
         // Pre-render, sharing what did not change (with the live version, or with the kept
         // version being restored).
-        let mut pool: HashMap<&str, &Arc<RenderedTool>> = HashMap::new();
-        for r in &candidate.reuse {
-            pool.insert(r.name(), r);
-        }
-        if let Some(cur) = current {
-            for t in &cur.tools {
-                pool.entry(t.exported.as_str()).or_insert(&t.rendered);
-            }
-        }
+        // Versions mostly keep their tool order: the same position is looked at first, the
+        // name index is built only when a tool moved.
+        let live_rendered: &[LiveTool] = current.map_or(&[], |c| c.tools.as_slice());
+        let mut pool: Option<HashMap<&str, Vec<&Arc<RenderedTool>>>> = None;
         let mut tools = Vec::with_capacity(exported.len());
         for (index, (tool, name)) in manifest.tools.iter().zip(exported).enumerate() {
-            let rendered = prerender(
-                &*self.renderer,
-                tool,
-                &name,
-                pool.get(name.as_str()).copied(),
-            )
-            .map_err(|e| RegistryError::Render {
-                set: set.to_owned(),
-                tool: name.clone(),
-                message: e.to_string(),
+            let fits = |r: &&Arc<RenderedTool>| r.is_for(tool, &name);
+            let at_index = candidate
+                .reuse
+                .get(index)
+                .filter(fits)
+                .or_else(|| live_rendered.get(index).map(|t| &t.rendered).filter(fits));
+            let previous = at_index.or_else(|| {
+                let pool = pool.get_or_insert_with(|| {
+                    let mut map: HashMap<&str, Vec<&Arc<RenderedTool>>> = HashMap::new();
+                    for r in &candidate.reuse {
+                        map.entry(r.name()).or_default().push(r);
+                    }
+                    for t in live_rendered {
+                        map.entry(t.exported.as_str())
+                            .or_default()
+                            .push(&t.rendered);
+                    }
+                    map
+                });
+                pool.get(name.as_str())
+                    .and_then(|rs| rs.iter().copied().find(|r| r.is_for(tool, &name)))
+            });
+            let rendered = prerender(&*self.renderer, tool, &name, previous).map_err(|e| {
+                RegistryError::Render {
+                    set: set.to_owned(),
+                    tool: name.clone(),
+                    message: e.to_string(),
+                }
             })?;
             tools.push(LiveTool {
                 exported: name,
@@ -644,6 +664,35 @@ impl<D: Differ> Registry<D> {
             analysis,
             at: SystemTime::now(),
         }
+    }
+}
+
+/// Drops a retired snapshot off the writer's path.
+///
+/// Dropping the last reference to a large version frees every value of its manifest: for
+/// GitHub's 1,223 tools that is hundreds of thousands of allocations, several milliseconds,
+/// more than the rest of a replace. A helper thread (started on first use, ending with the
+/// registry) does it instead, so an install costs what the install itself does. A snapshot a
+/// reader still holds is only released (the reader frees it later); if the thread cannot be
+/// started the snapshot is dropped here.
+fn reclaim<R>(w: &mut Writer<R>, old: Arc<Snapshot>) {
+    if Arc::strong_count(&old) > 1 {
+        return;
+    }
+    if w.reclaimer.is_none() {
+        let (tx, rx) = mpsc::channel::<Arc<Snapshot>>();
+        let started = std::thread::Builder::new()
+            .name("openapi-tools-reclaim".into())
+            .spawn(move || rx.into_iter().for_each(drop));
+        if started.is_ok() {
+            w.reclaimer = Some(tx);
+        }
+    }
+    if let Some(tx) = &w.reclaimer
+        && let Err(mpsc::SendError(old)) = tx.send(old)
+    {
+        w.reclaimer = None;
+        drop(old);
     }
 }
 

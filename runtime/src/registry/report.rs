@@ -36,6 +36,17 @@ pub enum Action {
     Remove,
 }
 
+impl fmt::Display for Action {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Action::Install => f.write_str("install"),
+            Action::Replace => f.write_str("replace"),
+            Action::Rollback { to } => write!(f, "rollback to #{to}"),
+            Action::Remove => f.write_str("remove"),
+        }
+    }
+}
+
 /// One version of a tool set as the registry numbers it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct VersionRef {
@@ -84,7 +95,7 @@ impl<R> fmt::Display for InstallReport<R> {
         };
         write!(
             f,
-            "{:?} `{}` {} -> {}: {} added, {} removed, {} updated, {} unchanged{}",
+            "{} `{}` {} -> {}: {} added, {} removed, {} updated, {} unchanged{}",
             self.action,
             self.set,
             v(&self.from),

@@ -359,6 +359,12 @@ fn remove_reports_and_keeps_history_for_a_later_rollback() {
     let back = reg.rollback("pets", 1, None).unwrap();
     assert_eq!(back.action, Action::Rollback { to: 1 });
     assert_eq!(back.added, ["a", "b", "c"]);
+    assert!(
+        back.to_string()
+            .starts_with("rollback to #1 `pets` - -> #2 "),
+        "{back}"
+    );
+    assert!(r.to_string().starts_with("remove `pets` #1 "), "{r}");
     assert_eq!(export_names(&reg, &ToolFilter::all()), ["a", "b", "c"]);
 }
 
@@ -704,4 +710,32 @@ fn readers_never_see_torn_versions_while_a_writer_swaps() {
     assert!(swaps.load(Ordering::Relaxed) > 10, "writer made progress");
     assert!(calls > 10, "readers made progress");
     assert!(reg.history("s").len() <= reg.config().history_len);
+}
+
+#[test]
+fn replaced_versions_are_freed_and_ones_a_reader_holds_stay_alive() {
+    let reg = default_registry();
+    reg.install_manifest("pets", pets(1), InstallOptions::default())
+        .unwrap();
+    let v1 = Arc::downgrade(reg.snapshot().set("pets").unwrap());
+    reg.install_manifest("pets", pets(2), InstallOptions::default())
+        .unwrap();
+    let held = reg.snapshot(); // a reader keeps v2's snapshot
+    let v2 = Arc::downgrade(held.set("pets").unwrap());
+    for k in 3..6 {
+        reg.install_manifest("pets", pets(k), InstallOptions::default())
+            .unwrap();
+    }
+    // v1 went to the reclaimer: freed soon, off the writer's path.
+    let deadline = Instant::now() + Duration::from_secs(5);
+    while v1.upgrade().is_some() && Instant::now() < deadline {
+        thread::sleep(Duration::from_millis(5));
+    }
+    assert!(v1.upgrade().is_none(), "v1 was never freed");
+    // v2 is still in use by the reader and must stay intact until it lets go.
+    let v2_live = v2.upgrade().expect("v2 kept alive by its reader");
+    assert_eq!(v2_live.seq(), 2);
+    drop(v2_live);
+    drop(held);
+    assert!(v2.upgrade().is_none());
 }

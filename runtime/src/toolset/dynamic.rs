@@ -48,20 +48,37 @@ impl DynamicToolSet {
         backend: Arc<dyn ToolBackend>,
         previous: Option<&DynamicToolSet>,
     ) -> Self {
-        let mut by_hash: HashMap<&str, &Arc<dyn ArgsChecker>> = HashMap::new();
-        if let Some(prev) = previous {
-            for (tool, checker) in prev.manifest.tools.iter().zip(&prev.checkers) {
-                by_hash.entry(tool.schema_hash.as_str()).or_insert(checker);
-            }
-        }
+        // Versions mostly keep their tool order: the same position is looked at first, the
+        // hash index is built only when a tool moved or changed.
+        let mut by_hash: Option<HashMap<&str, &Arc<dyn ArgsChecker>>> = None;
         let mut index = HashMap::with_capacity(manifest.tools.len());
         let mut checkers = Vec::with_capacity(manifest.tools.len());
         for (i, tool) in manifest.tools.iter().enumerate() {
             // The first tool of a name wins; the registry refuses manifests with duplicates.
             index.entry(tool.name.clone()).or_insert(i);
-            let reused = by_hash
-                .get(tool.schema_hash.as_str())
-                .map(|checker| Arc::clone(checker));
+            let reused = previous.and_then(|prev| {
+                let same_place = prev
+                    .manifest
+                    .tools
+                    .get(i)
+                    .zip(prev.checkers.get(i))
+                    .filter(|(t, _)| t.schema_hash == tool.schema_hash)
+                    .map(|(_, c)| c);
+                same_place
+                    .or_else(|| {
+                        by_hash
+                            .get_or_insert_with(|| {
+                                let mut map = HashMap::with_capacity(prev.checkers.len());
+                                for (t, c) in prev.manifest.tools.iter().zip(&prev.checkers) {
+                                    map.entry(t.schema_hash.as_str()).or_insert(c);
+                                }
+                                map
+                            })
+                            .get(tool.schema_hash.as_str())
+                            .copied()
+                    })
+                    .map(Arc::clone)
+            });
             checkers.push(reused.unwrap_or_else(|| Arc::from(backend.checker(tool))));
         }
         DynamicToolSet {
