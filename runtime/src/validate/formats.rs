@@ -90,48 +90,30 @@ pub fn check_number(format: &str, n: &Number) -> bool {
 /// assert!(decode_base64("a").is_none());
 /// ```
 pub fn decode_base64(s: &str) -> Option<Vec<u8>> {
+    use base64::Engine as _;
     let body = match s.strip_prefix("data:") {
         Some(rest) => rest.split_once(";base64,")?.1,
         None => s,
     };
-    let mut out = Vec::with_capacity(body.len() / 4 * 3 + 3);
-    let mut acc: u32 = 0;
-    let mut bits = 0u32;
-    let mut pad = 0usize;
-    let mut n = 0usize;
-    for b in body.bytes() {
-        let v = match b {
-            b'A'..=b'Z' => b - b'A',
-            b'a'..=b'z' => b - b'a' + 26,
-            b'0'..=b'9' => b - b'0' + 52,
-            b'+' | b'-' => 62,
-            b'/' | b'_' => 63,
-            b'=' => {
-                pad += 1;
-                continue;
-            }
-            b' ' | b'\t' | b'\r' | b'\n' => continue,
-            _ => return None,
-        };
-        if pad > 0 {
-            // Data after padding.
-            return None;
-        }
-        acc = (acc << 6) | u32::from(v);
-        bits += 6;
-        n += 1;
-        if bits >= 8 {
-            bits -= 8;
-            out.push((acc >> bits) as u8);
-            acc &= (1 << bits) - 1;
-        }
-    }
-    let rem = n % 4;
-    if rem == 1 || pad > 2 || (pad > 0 && !(n + pad).is_multiple_of(4)) || acc != 0 {
-        return None;
-    }
-    Some(out)
+    // Models wrap long base64 text; the engines reject white space, so drop it first.
+    let compact: std::borrow::Cow<'_, str> = if body.bytes().any(|b| b.is_ascii_whitespace()) {
+        body.chars().filter(|c| !c.is_ascii_whitespace()).collect()
+    } else {
+        body.into()
+    };
+    STANDARD_LENIENT
+        .decode(compact.as_bytes())
+        .or_else(|_| URL_SAFE_LENIENT.decode(compact.as_bytes()))
+        .ok()
 }
+
+/// Padding optional (models often drop it), trailing bits must be zero (canonical encodings).
+const LENIENT: base64::engine::GeneralPurposeConfig = base64::engine::GeneralPurposeConfig::new()
+    .with_decode_padding_mode(base64::engine::DecodePaddingMode::Indifferent);
+const STANDARD_LENIENT: base64::engine::GeneralPurpose =
+    base64::engine::GeneralPurpose::new(&base64::alphabet::STANDARD, LENIENT);
+const URL_SAFE_LENIENT: base64::engine::GeneralPurpose =
+    base64::engine::GeneralPurpose::new(&base64::alphabet::URL_SAFE, LENIENT);
 
 fn digits(s: &[u8]) -> Option<u32> {
     if s.is_empty() || !s.iter().all(u8::is_ascii_digit) {
