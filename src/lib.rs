@@ -4,3 +4,4 @@
 
 pub use openapi_tools_runtime as runtime;
 pub use openapi_tools_runtime::*;
+pub use openapi_tools_macros::openapi_tools;

@@ -7,6 +7,7 @@ use std::process::ExitCode;
 
 use openapi_tools_build::model::ModelOptions;
 use openapi_tools_build::pipeline::{self, SpecOutput};
+use openapi_tools_build::settings::{Settings, generate_pretty_from_settings};
 use openapi_tools_runtime::Manifest;
 use openapi_tools_runtime::diff;
 use openapi_tools_runtime::render::{self, Provider, RenderOptions, ToolDef};
@@ -66,6 +67,35 @@ pub fn run(cli: Cli) -> Result<ExitCode, String> {
             let value = serde_json::to_value(&manifest).map_err(|e| e.to_string())?;
             print_json(&value)
         }
+        Command::Generate {
+            spec,
+            output,
+            select,
+            renames,
+            runtime,
+            module,
+            toolset,
+            lock_file,
+            deny_breaking,
+        } => {
+            let mut settings = Settings::new(spec);
+            settings.model = model_options(&select);
+            for r in &renames {
+                let Some((op, name)) = r.split_once('=') else {
+                    return Err(format!("--rename `{r}`: expected OP=NAME"));
+                };
+                settings
+                    .model
+                    .name_overrides
+                    .insert(op.trim().to_owned(), name.trim().to_owned());
+            }
+            settings.set_runtime_path(&runtime)?;
+            settings.codegen.module_name = module;
+            settings.codegen.toolset_name = toolset;
+            settings.lock_file = lock_file;
+            settings.deny_breaking = deny_breaking;
+            generate(&settings, output.as_deref())
+        }
         Command::Diff {
             old,
             new,
@@ -94,6 +124,40 @@ pub fn run(cli: Cli) -> Result<ExitCode, String> {
             })
         }
     }
+}
+
+/// `generate`: the shared generator, paths relative to the working directory; errors (and
+/// warnings as a count) to stderr, the code to stdout or `output` only on success.
+fn generate(settings: &Settings, output: Option<&Path>) -> Result<ExitCode, String> {
+    let (out, text) = generate_pretty_from_settings(settings, Path::new(""));
+    let mut stderr = std::io::stderr().lock();
+    for d in out.diagnostics.iter().filter(|d| d.is_error()) {
+        let _ = writeln!(stderr, "{d}");
+    }
+    for d in out
+        .diagnostics
+        .iter()
+        .filter(|d| !d.is_error() && d.message.starts_with("breaking change"))
+    {
+        let _ = writeln!(stderr, "{d}");
+    }
+    let warnings = out.diagnostics.warning_count();
+    if warnings > 0 {
+        let _ = writeln!(
+            stderr,
+            "{warnings} warnings; run `openapi-tools check {}` to list them",
+            settings.spec.display()
+        );
+    }
+    let Some(text) = text.filter(|_| !out.diagnostics.has_errors()) else {
+        return Ok(ExitCode::FAILURE);
+    };
+    match output {
+        Some(path) => openapi_tools_build::lock::write_atomic(path, &text)
+            .map_err(|e| format!("cannot write {}: {e}", path.display()))?,
+        None => write_stdout(&text)?,
+    }
+    Ok(ExitCode::SUCCESS)
 }
 
 fn provider_of(arg: ProviderArg) -> Option<Provider> {
