@@ -66,11 +66,9 @@ impl fmt::Display for BuildError {
                 Ok(())
             }
             BuildError::Spec(diags) => {
-                write!(
-                    f,
-                    "openapi-tools: {} errors while generating tools",
-                    diags.error_count()
-                )?;
+                let n = diags.error_count();
+                let s = if n == 1 { "" } else { "s" };
+                write!(f, "openapi-tools: {n} error{s} while generating tools")?;
                 let errors: Vec<&Diagnostic> = diags.iter().filter(|d| d.is_error()).collect();
                 for d in errors.iter().take(MAX_REPORTED) {
                     write!(f, "\n{d}")?;
