@@ -56,7 +56,10 @@ fn generate(args: &MacroArgs, base_dir: &std::path::Path) -> TokenStream {
         let errors: Vec<&Diagnostic> = out.diagnostics.iter().filter(|d| d.is_error()).collect();
         let mut tokens = includes;
         for d in errors.iter().take(MAX_REPORTED) {
-            tokens.extend(syn::Error::new(span, d.to_string()).to_compile_error());
+            // rustc prints its own `error: ` before the message.
+            let text = d.to_string();
+            let text = text.strip_prefix("error: ").unwrap_or(&text);
+            tokens.extend(syn::Error::new(span, text).to_compile_error());
         }
         if errors.len() > MAX_REPORTED {
             let more = format!(
@@ -95,7 +98,10 @@ fn lock_warnings(diags: &openapi_tools_build::Diagnostics, span: Span) -> TokenS
     let mut notes: Vec<String> = changes
         .iter()
         .take(MAX_REPORTED)
-        .map(|d| d.to_string())
+        .map(|d| {
+            let text = d.to_string();
+            text.strip_prefix("warning: ").unwrap_or(&text).to_owned()
+        })
         .collect();
     if changes.len() > MAX_REPORTED {
         notes.push(format!(

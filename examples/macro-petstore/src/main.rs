@@ -21,6 +21,9 @@ mod petstore {
         spec = "specs/petstore.yaml",
         // `showPetById` is what the API calls it; the model sees `get_pet`.
         rename = { "showPetById" = "get_pet" },
+        // The last manifest, committed: a breaking change in the spec shows up as a warning
+        // naming the change (add `deny_breaking = true` to make it an error).
+        lock_file = "tools.lock.json",
     );
 }
 
