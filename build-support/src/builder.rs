@@ -1,14 +1,12 @@
 //! build.rs front-end: one call writes the formatted tool-set code to `OUT_DIR`.
 //!
 //! ```no_run
-//! // build.rs
-//! fn main() {
-//!     openapi_tools_build::Builder::new("specs/petstore.yaml")
-//!         .tags(["pets"])
-//!         .lock_file("tools.lock.json")
-//!         .generate()
-//!         .unwrap();
-//! }
+//! // build.rs, in `fn main()`:
+//! openapi_tools_build::Builder::new("specs/petstore.yaml")
+//!     .tags(["pets"])
+//!     .lock_file("tools.lock.json")
+//!     .generate()
+//!     .unwrap();
 //! ```
 //!
 //! ```ignore
@@ -156,7 +154,10 @@ impl Builder {
     }
 
     /// Drops these operations (operationId or tool name).
-    pub fn exclude_operations<I: IntoIterator<Item = S>, S: Into<String>>(mut self, ops: I) -> Self {
+    pub fn exclude_operations<I: IntoIterator<Item = S>, S: Into<String>>(
+        mut self,
+        ops: I,
+    ) -> Self {
         self.settings
             .model
             .exclude_operations
@@ -267,7 +268,9 @@ impl Builder {
         if !self.config_errors.is_empty() {
             return Err(BuildError::Config(self.config_errors));
         }
-        let out_dir = match self.out_dir.or_else(|| std::env::var_os("OUT_DIR").map(PathBuf::from))
+        let out_dir = match self
+            .out_dir
+            .or_else(|| std::env::var_os("OUT_DIR").map(PathBuf::from))
         {
             Some(d) => d,
             None => {

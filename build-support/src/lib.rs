@@ -18,6 +18,6 @@ pub mod normalize;
 pub mod pipeline;
 pub mod settings;
 
-pub use diagnostics::{Diagnostic, Diagnostics, Severity};
 pub use builder::{BuildError, Builder};
+pub use diagnostics::{Diagnostic, Diagnostics, Severity};
 pub use settings::{GenerateOutput, Settings, generate_from_settings};

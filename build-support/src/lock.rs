@@ -103,7 +103,11 @@ pub fn check(path: &Path, shown: &Path, manifest: &Manifest, deny_breaking: bool
             return plan;
         }
         Err(e) => {
-            plan.unreadable(format!("cannot read the lock file: {e}"), deny_breaking, content);
+            plan.unreadable(
+                format!("cannot read the lock file: {e}"),
+                deny_breaking,
+                content,
+            );
             return plan;
         }
     };
@@ -129,7 +133,10 @@ pub fn check(path: &Path, shown: &Path, manifest: &Manifest, deny_breaking: bool
     let text = report.to_text();
     let lines = text.lines().skip(1).take(breaking);
     for (change, line) in report.breaking_changes().zip(lines) {
-        let rest = line.trim_start().split_once(' ').map_or(line, |(_, r)| r.trim_start());
+        let rest = line
+            .trim_start()
+            .split_once(' ')
+            .map_or(line, |(_, r)| r.trim_start());
         let index = old.tools.iter().position(|t| t.name == change.tool);
         let pointer = index.map_or_else(|| "/tools".to_owned(), |i| format!("/tools/{i}"));
         let some = if change.severity.as_str() == "warning" {
@@ -257,7 +264,12 @@ mod tests {
     fn breaking_change_is_a_warning_and_rewrites() {
         let path = temp("warn");
         std::fs::write(&path, render(&manifest(&[])).unwrap()).unwrap();
-        let plan = check(&path, Path::new("tools.lock.json"), &manifest(&["limit"]), false);
+        let plan = check(
+            &path,
+            Path::new("tools.lock.json"),
+            &manifest(&["limit"]),
+            false,
+        );
         assert_eq!(plan.diagnostics.warning_count(), 1);
         let d = plan.diagnostics.iter().next().unwrap();
         assert_eq!(

@@ -265,7 +265,9 @@ fn relativize(diags: &mut Diagnostics, base_dir: &Path) {
 /// One line per diagnostic (a hint joins its line after `; `): the shape of `cargo:warning=`
 /// lines and of compile errors in tools that show only a message's first line.
 pub fn one_line(d: &Diagnostic) -> String {
-    d.to_string().replace("\n  hint: ", "; hint: ").replace('\n', " ")
+    d.to_string()
+        .replace("\n  hint: ", "; hint: ")
+        .replace('\n', " ")
 }
 
 #[cfg(test)]

@@ -210,14 +210,14 @@ fn load_or_report(spec: &Path, select: &Selection) -> Result<Option<Manifest>, S
 /// A manifest JSON file (as `openapi-tools manifest` prints) is used as is; anything else is
 /// loaded as an OpenAPI document.
 fn manifest_or_spec(path: &Path, select: &Selection) -> Result<Option<Manifest>, String> {
-    if let Ok(bytes) = std::fs::read(path) {
-        if let Ok(value) = serde_json::from_slice::<Value>(&bytes) {
-            if value.get("tools").is_some() && value.get("source_hash").is_some() {
-                return serde_json::from_value(value)
-                    .map(Some)
-                    .map_err(|e| format!("{}: not a valid manifest: {e}", path.display()));
-            }
-        }
+    if let Ok(bytes) = std::fs::read(path)
+        && let Ok(value) = serde_json::from_slice::<Value>(&bytes)
+        && value.get("tools").is_some()
+        && value.get("source_hash").is_some()
+    {
+        return serde_json::from_value(value)
+            .map(Some)
+            .map_err(|e| format!("{}: not a valid manifest: {e}", path.display()));
     }
     load_or_report(path, select)
 }

@@ -93,7 +93,10 @@ impl Parse for Value {
             let content;
             let bracket = bracketed!(content in input);
             let items = Punctuated::<LitStr, Token![,]>::parse_terminated(&content)?;
-            Ok(Value::List(bracket.span.join(), items.into_iter().collect()))
+            Ok(Value::List(
+                bracket.span.join(),
+                items.into_iter().collect(),
+            ))
         } else if look.peek(syn::token::Brace) {
             let content;
             let brace = braced!(content in input);
@@ -211,8 +214,11 @@ pub fn parse(input: proc_macro2::TokenStream) -> syn::Result<MacroArgs> {
             ("toolset", Value::Str(s)) => settings.codegen.toolset_name = s.value(),
             ("lock_file", Value::Str(s)) => settings.lock_file = Some(s.value().into()),
             ("deny_breaking", Value::Bool(b)) => settings.deny_breaking = b.value,
-            ("tags" | "exclude_tags" | "operations" | "exclude_operations" | "paths"
-            | "exclude_paths", _) => expect(&mut errors, "a list of strings (`[\"a\", \"b\"]`)"),
+            (
+                "tags" | "exclude_tags" | "operations" | "exclude_operations" | "paths"
+                | "exclude_paths",
+                _,
+            ) => expect(&mut errors, "a list of strings (`[\"a\", \"b\"]`)"),
             ("rename", _) => expect(&mut errors, "a map (`{ \"listPets\" = \"pets_list\" }`)"),
             ("deny_breaking", _) => expect(&mut errors, "`true` or `false`"),
             _ => expect(&mut errors, "a string"),
@@ -252,7 +258,10 @@ mod tests {
     #[test]
     fn bare_spec() {
         let a = parse(quote!("specs/petstore.yaml")).ok().unwrap();
-        assert_eq!(a.settings.spec, std::path::PathBuf::from("specs/petstore.yaml"));
+        assert_eq!(
+            a.settings.spec,
+            std::path::PathBuf::from("specs/petstore.yaml")
+        );
     }
 
     #[test]
@@ -269,7 +278,10 @@ mod tests {
         let s = a.settings;
         assert_eq!(s.model.include_tags, ["pets"]);
         assert_eq!(s.model.exclude_paths, ["/x"]);
-        assert_eq!(s.model.name_overrides.get("GET /x").map(String::as_str), Some("x"));
+        assert_eq!(
+            s.model.name_overrides.get("GET /x").map(String::as_str),
+            Some("x")
+        );
         assert_eq!(s.runtime_path_string(), "::openapi_tools_runtime");
         assert_eq!(s.codegen.toolset_name, "Pets");
         assert!(s.deny_breaking);

@@ -14,8 +14,23 @@ use crate::args::MacroArgs;
 /// tests, whose test crates live under `target/`; not meant for users.
 const BASE_DIR_OVERRIDE: &str = "OPENAPI_TOOLS_MACRO_BASE_DIR";
 
+/// When set, each expansion prints its duration to stderr (for measuring big specs).
+const TIMINGS: &str = "OPENAPI_TOOLS_MACRO_TIMINGS";
+
 /// Expands one macro call.
 pub fn expand(input: TokenStream) -> TokenStream {
+    let started = std::time::Instant::now();
+    let tokens = expand_inner(input);
+    if std::env::var_os(TIMINGS).is_some() {
+        eprintln!(
+            "openapi_tools!: expanded in {:.3} s",
+            started.elapsed().as_secs_f64()
+        );
+    }
+    tokens
+}
+
+fn expand_inner(input: TokenStream) -> TokenStream {
     let args = match crate::args::parse(input) {
         Ok(a) => a,
         Err(e) => return e.to_compile_error(),

@@ -30,6 +30,8 @@
 //! The expansion contains `const _: &[u8] = include_bytes!("<absolute path>");` for the spec,
 //! every file it references and the lock file, so cargo recompiles the crate when any changes.
 //!
+//! Set `OPENAPI_TOOLS_MACRO_TIMINGS=1` to have each expansion print its duration to stderr.
+//!
 //! # Errors and warnings
 //! Every error (up to 50, then a count) becomes a `compile_error!` at the spec literal naming
 //! file, line:column, JSON pointer and operation. Stable Rust gives proc-macros no way to emit

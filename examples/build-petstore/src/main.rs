@@ -62,8 +62,11 @@ const BASE_URL: &str = "https://clinic.example.com/api";
 fn main() {
     // 1. Install the generated tool set; the registry pre-renders each provider's schemas.
     let registry = DefaultRegistry::new();
-    if let Err(e) = registry.install("clinic", Arc::new(clinic::Clinic), InstallOptions::default())
-    {
+    if let Err(e) = registry.install(
+        "clinic",
+        Arc::new(clinic::Clinic),
+        InstallOptions::default(),
+    ) {
         eprintln!("install failed: {e}");
         std::process::exit(1);
     }
@@ -105,7 +108,11 @@ fn main() {
         });
         for (outcome, result) in outcomes.iter().zip(&results) {
             if result.is_error {
-                println!("{} -> rejected, the model is told:\n{}\n", outcome.call.id, result.text());
+                println!(
+                    "{} -> rejected, the model is told:\n{}\n",
+                    outcome.call.id,
+                    result.text()
+                );
             }
         }
         // 4. The next turn's messages in the provider's shape.
@@ -126,7 +133,11 @@ fn print_request(r: &HttpRequest) {
         Some(RequestBody::Json(body)) => println!("  {body}"),
         Some(other) => {
             if let Some(bytes) = r.body_bytes() {
-                println!("  ({} bytes) {}", bytes.len(), String::from_utf8_lossy(&bytes));
+                println!(
+                    "  ({} bytes) {}",
+                    bytes.len(),
+                    String::from_utf8_lossy(&bytes)
+                );
             } else {
                 println!("  {other:?}");
             }
