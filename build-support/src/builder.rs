@@ -251,8 +251,8 @@ impl Builder {
     }
 
     /// Generates, writes `$OUT_DIR/<name>.rs`, and prints the `cargo:` lines (rerun-if-changed
-    /// for the spec, every file it references and the lock file; one `cargo:warning=` per
-    /// warning). On errors, prints them to stderr and returns them.
+    /// for the spec and every file it references; one `cargo:warning=` per warning, at most
+    /// [`MAX_REPORTED`]). On errors, prints them to stderr and returns them.
     pub fn generate(self) -> Result<PathBuf, BuildError> {
         let stdout = std::io::stdout();
         let mut lock = stdout.lock();
@@ -293,9 +293,9 @@ impl Builder {
         if watched.is_empty() {
             watched.push(base_dir.join(&self.settings.spec));
         }
-        if let Some(lock) = &self.settings.lock_file {
-            watched.push(base_dir.join(lock));
-        }
+        // The lock file is deliberately not watched: it is written during this run, so watching
+        // it would rerun the script and recompile the crate once more after every update. A
+        // refused (failed) build reruns anyway, so deleting the lock to accept a change works.
         // cargo output is best effort: a closed stdout must not turn into a failed build.
         for f in &watched {
             let _ = writeln!(cargo, "cargo:rerun-if-changed={}", f.display());

@@ -17,10 +17,12 @@
 //! macro expansion by rust-analyzer) never sees half a file. The lock is written only after code
 //! was generated, so a spec with errors never replaces a good lock.
 //!
-//! Because the lock is rewritten when a change is allowed, warnings about it appear on the build
-//! that first sees the change; the lock's diff in version control is the lasting record. To
-//! accept a breaking change while `deny_breaking` is set, delete the lock file (the next build
-//! writes the new one) and commit it.
+//! The lock file itself is not watched by the build (no `rerun-if-changed`, no `include_bytes!`):
+//! generation writes it, and watching it would compile the crate a second time after each
+//! update. Warnings about an allowed breaking change come from the build that saw the spec
+//! change; cargo replays them on later builds until the crate is rebuilt, and the lock's diff in
+//! version control is the lasting record. To accept a breaking change while `deny_breaking` is
+//! set, delete the lock file (the failed build reruns, writes the new one) and commit it.
 
 use std::io::Write;
 use std::path::{Path, PathBuf};

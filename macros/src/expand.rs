@@ -54,13 +54,9 @@ fn generate(args: &MacroArgs, base_dir: &std::path::Path) -> TokenStream {
 
     // Rebuild when any file read changes: rustc records `include_bytes!` files in the crate's
     // dep-info, which cargo watches. Only existing files (a missing one is already an error).
-    let mut watched: Vec<PathBuf> = out.files.iter().filter(|f| f.is_file()).cloned().collect();
-    if let Some(lock) = &args.settings.lock_file {
-        let lock = base_dir.join(lock);
-        if lock.is_file() {
-            watched.push(lock);
-        }
-    }
+    // Not the lock file: it is written during this expansion, and watching it would compile the
+    // crate a second time after every update (a refused build recompiles anyway).
+    let watched: Vec<PathBuf> = out.files.iter().filter(|f| f.is_file()).cloned().collect();
     let includes = watched.iter().filter_map(|f| {
         let path = f.to_str()?;
         Some(quote_spanned!(span=> const _: &[u8] = ::core::include_bytes!(#path);))

@@ -28,7 +28,8 @@
 //!
 //! # Rebuilds
 //! The expansion contains `const _: &[u8] = include_bytes!("<absolute path>");` for the spec,
-//! every file it references and the lock file, so cargo recompiles the crate when any changes.
+//! and every file it references, so cargo recompiles the crate when any changes. (Not the lock
+//! file: the expansion itself writes it, and watching it would compile the crate twice.)
 //!
 //! Set `OPENAPI_TOOLS_MACRO_TIMINGS=1` to have each expansion print its duration to stderr.
 //!
