@@ -252,3 +252,46 @@ fn write_stdout(text: &str) -> Result<(), String> {
         .and_then(|()| stdout.flush())
         .map_err(|e| format!("cannot write to stdout: {e}"))
 }
+
+#[cfg(test)]
+mod generate_tests {
+    use super::*;
+
+    fn temp(name: &str) -> std::path::PathBuf {
+        let dir = std::env::temp_dir().join(format!("ot-cli-gen-{}-{name}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).unwrap();
+        dir
+    }
+
+    const SPEC: &str = "openapi: 3.0.3\ninfo: {title: T, version: '1'}\npaths:\n  /pets:\n    get:\n      operationId: listPets\n      responses: {'200': {description: ok}}\n";
+
+    #[test]
+    fn writes_exactly_the_shared_generators_text() {
+        let dir = temp("ok");
+        let spec = dir.join("spec.yaml");
+        std::fs::write(&spec, SPEC).unwrap();
+        let out = dir.join("tools.rs");
+        let settings = Settings::new(&spec);
+        assert_eq!(generate(&settings, Some(&out)).unwrap(), ExitCode::SUCCESS);
+        let (_, text) = generate_pretty_from_settings(&settings, Path::new(""));
+        assert_eq!(std::fs::read_to_string(&out).unwrap(), text.unwrap());
+    }
+
+    #[test]
+    fn writes_nothing_on_errors() {
+        let dir = temp("err");
+        let spec = dir.join("spec.yaml");
+        std::fs::write(
+            &spec,
+            SPEC.replace("responses: {'200'", "responses: [{'200'"),
+        )
+        .unwrap();
+        let out = dir.join("tools.rs");
+        assert_eq!(
+            generate(&Settings::new(&spec), Some(&out)).unwrap(),
+            ExitCode::FAILURE
+        );
+        assert!(!out.exists());
+    }
+}
