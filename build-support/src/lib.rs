@@ -8,11 +8,16 @@
 //!                                  +--> Rust tokens (codegen: macro / build.rs / CLI)
 //! ```
 
+pub mod builder;
 pub mod codegen;
 pub mod diagnostics;
 pub mod load;
+pub mod lock;
 pub mod model;
 pub mod normalize;
 pub mod pipeline;
+pub mod settings;
 
+pub use builder::{BuildError, Builder};
 pub use diagnostics::{Diagnostic, Diagnostics, Severity};
+pub use settings::{GenerateOutput, Settings, generate_from_settings};

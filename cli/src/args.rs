@@ -41,6 +41,36 @@ pub enum Command {
         #[command(flatten)]
         select: Selection,
     },
+    /// Print the Rust code of the tool set: exactly what build.rs (`openapi_tools_build::Builder`)
+    /// writes to `OUT_DIR`.
+    Generate {
+        /// The OpenAPI document (YAML or JSON).
+        spec: PathBuf,
+        /// Write the code to this file (only when generation succeeds) instead of stdout.
+        #[arg(short, long, value_name = "FILE")]
+        output: Option<PathBuf>,
+        #[command(flatten)]
+        select: Selection,
+        /// Name the tool of an operation (operationId or `"METHOD /path"`): `--rename listPets=pets_list`
+        /// (repeatable).
+        #[arg(long = "rename", value_name = "OP=NAME")]
+        renames: Vec<String>,
+        /// Path of the runtime crate in the generated code.
+        #[arg(long, value_name = "PATH", default_value = "::openapi_tools::runtime")]
+        runtime: String,
+        /// Wrap the generated items in `pub mod NAME`.
+        #[arg(long, value_name = "NAME")]
+        module: Option<String>,
+        /// Name of the generated tool-set struct.
+        #[arg(long, value_name = "NAME", default_value = "Tools")]
+        toolset: String,
+        /// Compare with (and update) this lock file, as build.rs and the macro do.
+        #[arg(long, value_name = "FILE")]
+        lock_file: Option<PathBuf>,
+        /// With --lock-file: fail, and keep the lock file, on breaking changes.
+        #[arg(long, requires = "lock_file")]
+        deny_breaking: bool,
+    },
     /// Compare two versions of an API from a tool caller's point of view.
     Diff {
         /// The old version: an OpenAPI document or a manifest JSON (`openapi-tools manifest`).

@@ -7,6 +7,7 @@ use std::process::ExitCode;
 
 use openapi_tools_build::model::ModelOptions;
 use openapi_tools_build::pipeline::{self, SpecOutput};
+use openapi_tools_build::settings::{Settings, generate_pretty_from_settings};
 use openapi_tools_runtime::Manifest;
 use openapi_tools_runtime::diff;
 use openapi_tools_runtime::render::{self, Provider, RenderOptions, ToolDef};
@@ -60,6 +61,35 @@ pub fn run(cli: Cli) -> Result<ExitCode, String> {
             let value = serde_json::to_value(&manifest).map_err(|e| e.to_string())?;
             print_json(&value)
         }
+        Command::Generate {
+            spec,
+            output,
+            select,
+            renames,
+            runtime,
+            module,
+            toolset,
+            lock_file,
+            deny_breaking,
+        } => {
+            let mut settings = Settings::new(spec);
+            settings.model = model_options(&select);
+            for r in &renames {
+                let Some((op, name)) = r.split_once('=') else {
+                    return Err(format!("--rename `{r}`: expected OP=NAME"));
+                };
+                settings
+                    .model
+                    .name_overrides
+                    .insert(op.trim().to_owned(), name.trim().to_owned());
+            }
+            settings.set_runtime_path(&runtime)?;
+            settings.codegen.module_name = module;
+            settings.codegen.toolset_name = toolset;
+            settings.lock_file = lock_file;
+            settings.deny_breaking = deny_breaking;
+            generate(&settings, output.as_deref())
+        }
         Command::Diff {
             old,
             new,
@@ -88,6 +118,40 @@ pub fn run(cli: Cli) -> Result<ExitCode, String> {
             })
         }
     }
+}
+
+/// `generate`: the shared generator, paths relative to the working directory; errors (and
+/// warnings as a count) to stderr, the code to stdout or `output` only on success.
+fn generate(settings: &Settings, output: Option<&Path>) -> Result<ExitCode, String> {
+    let (out, text) = generate_pretty_from_settings(settings, Path::new(""));
+    let mut stderr = std::io::stderr().lock();
+    for d in out.diagnostics.iter().filter(|d| d.is_error()) {
+        let _ = writeln!(stderr, "{d}");
+    }
+    for d in out
+        .diagnostics
+        .iter()
+        .filter(|d| !d.is_error() && d.message.starts_with("breaking change"))
+    {
+        let _ = writeln!(stderr, "{d}");
+    }
+    let warnings = out.diagnostics.warning_count();
+    if warnings > 0 {
+        let _ = writeln!(
+            stderr,
+            "{warnings} warnings; run `openapi-tools check {}` to list them",
+            settings.spec.display()
+        );
+    }
+    let Some(text) = text.filter(|_| !out.diagnostics.has_errors()) else {
+        return Ok(ExitCode::FAILURE);
+    };
+    match output {
+        Some(path) => openapi_tools_build::lock::write_atomic(path, &text)
+            .map_err(|e| format!("cannot write {}: {e}", path.display()))?,
+        None => write_stdout(&text)?,
+    }
+    Ok(ExitCode::SUCCESS)
 }
 
 fn provider_of(arg: ProviderArg) -> Option<Provider> {
@@ -173,4 +237,47 @@ fn write_stdout(text: &str) -> Result<(), String> {
         .write_all(text.as_bytes())
         .and_then(|()| stdout.flush())
         .map_err(|e| format!("cannot write to stdout: {e}"))
+}
+
+#[cfg(test)]
+mod generate_tests {
+    use super::*;
+
+    fn temp(name: &str) -> std::path::PathBuf {
+        let dir = std::env::temp_dir().join(format!("ot-cli-gen-{}-{name}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).unwrap();
+        dir
+    }
+
+    const SPEC: &str = "openapi: 3.0.3\ninfo: {title: T, version: '1'}\npaths:\n  /pets:\n    get:\n      operationId: listPets\n      responses: {'200': {description: ok}}\n";
+
+    #[test]
+    fn writes_exactly_the_shared_generators_text() {
+        let dir = temp("ok");
+        let spec = dir.join("spec.yaml");
+        std::fs::write(&spec, SPEC).unwrap();
+        let out = dir.join("tools.rs");
+        let settings = Settings::new(&spec);
+        assert_eq!(generate(&settings, Some(&out)).unwrap(), ExitCode::SUCCESS);
+        let (_, text) = generate_pretty_from_settings(&settings, Path::new(""));
+        assert_eq!(std::fs::read_to_string(&out).unwrap(), text.unwrap());
+    }
+
+    #[test]
+    fn writes_nothing_on_errors() {
+        let dir = temp("err");
+        let spec = dir.join("spec.yaml");
+        std::fs::write(
+            &spec,
+            SPEC.replace("responses: {'200'", "responses: [{'200'"),
+        )
+        .unwrap();
+        let out = dir.join("tools.rs");
+        assert_eq!(
+            generate(&Settings::new(&spec), Some(&out)).unwrap(),
+            ExitCode::FAILURE
+        );
+        assert!(!out.exists());
+    }
 }

@@ -25,3 +25,13 @@ pub use manifest::{
     BodySpec, HttpMethod, InputParam, Manifest, ParamLocation, ParamStyle, PartEncoding,
     ToolManifest,
 };
+
+/// Crates generated code uses, re-exported so a crate using the `openapi_tools!` macro or
+/// build.rs output needs no direct dependency on them (and cannot get a mismatched version).
+/// Not a public API: only generated code names these paths.
+#[doc(hidden)]
+pub mod __private {
+    pub use regex;
+    pub use serde;
+    pub use serde_json;
+}

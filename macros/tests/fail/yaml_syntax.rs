@@ -1,0 +1,3 @@
+openapi_tools::openapi_tools!("tests/specs/broken.yaml");
+
+fn main() {}
