@@ -3,8 +3,9 @@
 //! `cargo bench --bench pipeline` (release). Each spec runs in a fresh child process so that
 //! peak RSS (VmHWM) belongs to that spec alone. Reads `../shared/specs` when present, else the
 //! bundled fixtures. Set `PIPELINE_BENCH_SPECS` to a space-separated list of paths to choose.
-//! Prints one row per spec: operations, tools, median ms over the runs, peak RSS in MB, so the
-//! growth of time with the number of operations can be read off the table.
+//! Prints one row per spec: size, tools, median and best wall ms over the runs, median on-CPU ms
+//! of the thread (robust to a loaded machine), peak RSS in MB, so the growth of time with the
+//! number of operations can be read off the table.
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -29,8 +30,8 @@ fn main() {
     }
     let specs = specs();
     println!(
-        "{:<42} {:>6} {:>6} {:>10} {:>10} {:>9}",
-        "spec", "MB", "tools", "median ms", "min ms", "peak MB"
+        "{:<42} {:>6} {:>6} {:>10} {:>10} {:>10} {:>9}",
+        "spec", "MB", "tools", "median ms", "min ms", "cpu ms", "peak MB"
     );
     let exe = std::env::current_exe().expect("current exe");
     for spec in specs {
@@ -76,9 +77,11 @@ fn specs() -> Vec<PathBuf> {
 /// One spec: RUNS full passes, then report median/min time and this process's peak RSS.
 fn child(spec: &Path) {
     let mut times = Vec::with_capacity(RUNS);
+    let mut cpu = Vec::with_capacity(RUNS);
     let mut tools = 0;
     for _ in 0..RUNS {
         let start = Instant::now();
+        let cpu_start = thread_cpu_ms();
         let out = pipeline::manifest_from_file(spec, &ModelOptions::default());
         let Some(manifest) = out.manifest else {
             eprintln!("{}: could not be loaded", spec.display());
@@ -94,19 +97,31 @@ fn child(spec: &Path) {
         }
         std::hint::black_box(rendered);
         times.push(start.elapsed().as_secs_f64() * 1000.0);
+        cpu.push(thread_cpu_ms() - cpu_start);
         tools = manifest.tools.len();
     }
     times.sort_by(f64::total_cmp);
+    cpu.sort_by(f64::total_cmp);
     let size = std::fs::metadata(spec).map(|m| m.len()).unwrap_or(0) as f64 / 1e6;
     println!(
-        "{:<42} {:>6.1} {:>6} {:>10.1} {:>10.1} {:>9.0}",
+        "{:<42} {:>6.1} {:>6} {:>10.1} {:>10.1} {:>10.1} {:>9.0}",
         spec.file_name().unwrap_or_default().to_string_lossy(),
         size,
         tools,
         times[times.len() / 2],
         times[0],
+        cpu[cpu.len() / 2],
         peak_rss_mb()
     );
+}
+
+/// Time this thread has spent on a CPU (`/proc/thread-self/schedstat`, first field, in ns):
+/// on a loaded machine wall time includes waiting for a core, this does not.
+fn thread_cpu_ms() -> f64 {
+    std::fs::read_to_string("/proc/thread-self/schedstat")
+        .ok()
+        .and_then(|s| s.split_whitespace().next()?.parse::<f64>().ok())
+        .map_or(f64::NAN, |ns| ns / 1e6)
 }
 
 fn peak_rss_mb() -> f64 {

@@ -11,6 +11,7 @@ Prints one line per spec and closes with `provider-check: N passed, M failed`.
 from __future__ import annotations
 
 import argparse
+import concurrent.futures
 import contextlib
 import importlib.util
 import io
@@ -63,39 +64,47 @@ def check(checker, data: dict, strict: bool, only: str | None, tmp: str) -> tupl
     return checked, errors
 
 
+def check_spec(cli: str, checker_path: str, spec: str) -> tuple[bool, int, int, str]:
+    """Renders and checks one spec; returns (passed, schemas checked, violations, report text)."""
+    checker = load_checker(checker_path)
+    name = os.path.basename(spec)
+    plain = render(cli, spec, ["--provider", "all"])
+    strict = render(cli, spec, ["--provider", "anthropic", "--anthropic-strict"])
+    if plain is None or strict is None:
+        return False, 0, 0, f"FAIL {name}: the CLI could not render it"
+    with tempfile.TemporaryDirectory() as tmp:
+        n1, e1 = check(checker, plain, False, None, tmp)
+        # Strict rules apply where a tool says `strict: true` (the renderer keeps a set within
+        # Anthropic's per-request strict budget and leaves the rest non-strict).
+        n2, e2 = check(checker, {"anthropic": strict}, False, "anthropic", tmp)
+    errors = e1 + e2
+    tools = len(plain.get("mcp", []))
+    if errors:
+        lines = [f"FAIL {name}: {tools} tools, {len(errors)} violations"]
+        lines += [f"  [{e['provider']}] {e['tool']}: {e['rule']}: {e['message']}" for e in errors[:15]]
+        return False, n1 + n2, len(errors), "\n".join(lines)
+    return True, n1 + n2, 0, f"ok   {name}: {tools} tools, {n1 + n2} provider schemas, 0 violations"
+
+
 def main() -> int:
     ap = argparse.ArgumentParser()
     ap.add_argument("--cli", required=True)
     ap.add_argument("--checker", default=os.path.join(os.path.dirname(__file__), "..", "..",
                                                        "shared", "tools", "provider_check.py"))
+    ap.add_argument("--jobs", type=int, default=os.cpu_count() or 1)
     ap.add_argument("specs", nargs="+")
     a = ap.parse_args()
-    checker = load_checker(a.checker)
-    passed = failed = 0
-    total_tools = total_violations = 0
-    with tempfile.TemporaryDirectory() as tmp:
-        for spec in a.specs:
-            name = os.path.basename(spec)
-            plain = render(a.cli, spec, ["--provider", "all"])
-            strict = render(a.cli, spec, ["--provider", "anthropic", "--anthropic-strict"])
-            if plain is None or strict is None:
-                print(f"FAIL {name}: the CLI could not render it")
-                failed += 1
-                continue
-            n1, e1 = check(checker, plain, False, None, tmp)
-            n2, e2 = check(checker, {"anthropic": strict}, False, "anthropic", tmp)
-            errors = e1 + e2
-            total_tools += n1 + n2
-            total_violations += len(errors)
-            tools = len(plain.get("mcp", []))
-            if errors:
-                failed += 1
-                print(f"FAIL {name}: {tools} tools, {len(errors)} violations")
-                for e in errors[:15]:
-                    print(f"  [{e['provider']}] {e['tool']}: {e['rule']}: {e['message']}")
-            else:
-                passed += 1
-                print(f"ok   {name}: {tools} tools, {n1 + n2} provider schemas, 0 violations")
+    passed = failed = total_tools = total_violations = 0
+    # Specs are independent: check them in parallel, print in the order given.
+    with concurrent.futures.ProcessPoolExecutor(max_workers=max(1, a.jobs)) as pool:
+        futures = [pool.submit(check_spec, a.cli, a.checker, spec) for spec in a.specs]
+        for fut in futures:
+            ok, checked, violations, text = fut.result()
+            print(text, flush=True)
+            passed += ok
+            failed += not ok
+            total_tools += checked
+            total_violations += violations
     print(f"{total_tools} checked, {total_violations} violations")
     print(f"provider-check: {passed} passed, {failed} failed")
     return 0 if failed == 0 else 1
