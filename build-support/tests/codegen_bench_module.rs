@@ -29,7 +29,7 @@ fn bench_module_is_current() {
     let (code, warnings) = generate_pretty(&manifest, &settings).unwrap();
     assert!(warnings.is_empty(), "{warnings:?}");
     let code = format!("{HEADER}{code}");
-    let path = crate_dir.join("benches/github_tools.rs");
+    let path = crate_dir.join("benches/support/github_tools.rs");
     if std::env::var_os("UPDATE_BENCH_MODULE").is_some() {
         std::fs::write(&path, &code).unwrap();
         return;

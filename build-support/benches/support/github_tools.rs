@@ -13,7 +13,10 @@ impl GitUser {
         ::openapi_tools_runtime::validate::formats::check("email", email)
             && date
                 .as_ref()
-                .is_none_or(|v| ::openapi_tools_runtime::validate::formats::check("date-time", v))
+                .is_none_or(|v| ::openapi_tools_runtime::validate::formats::check(
+                    "date-time",
+                    v,
+                ))
     }
 }
 /// Arguments of `issues_list_for_repo` (GET /repos/{owner}/{repo}/issues). List repository issues
@@ -70,7 +73,9 @@ pub struct IssuesCreateArgs {
         deserialize_with = "__some",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    pub milestone: ::std::option::Option<::std::option::Option<IssuesCreateArgsMilestone>>,
+    pub milestone: ::std::option::Option<
+        ::std::option::Option<IssuesCreateArgsMilestone>,
+    >,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub labels: ::std::option::Option<::std::vec::Vec<IssuesCreateArgsLabelsItem>>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -213,7 +218,16 @@ pub struct ChecksCreateArgs {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub output: ::std::option::Option<ChecksCreateArgsOutput>,
 }
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Hash,
+    ::serde::Deserialize,
+    ::serde::Serialize
+)]
 pub enum IssuesListForRepoArgsState {
     #[serde(rename = "open")]
     Open,
@@ -222,7 +236,16 @@ pub enum IssuesListForRepoArgsState {
     #[serde(rename = "all")]
     All,
 }
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Hash,
+    ::serde::Deserialize,
+    ::serde::Serialize
+)]
 pub enum IssuesListForRepoArgsSort {
     #[serde(rename = "created")]
     Created,
@@ -231,7 +254,16 @@ pub enum IssuesListForRepoArgsSort {
     #[serde(rename = "comments")]
     Comments,
 }
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Hash,
+    ::serde::Deserialize,
+    ::serde::Serialize
+)]
 pub enum IssuesListForRepoArgsDirection {
     #[serde(rename = "asc")]
     Asc,
@@ -289,12 +321,19 @@ impl IssuesCreateArgsLabelsItemObject {
     #[doc(hidden)]
     pub fn __check(&self) -> bool {
         let Self { color, .. } = self;
-        color
-            .as_ref()
-            .is_none_or(|v| v.as_ref().is_none_or(|v| __re(0, v)))
+        color.as_ref().is_none_or(|v| v.as_ref().is_none_or(|v| __re(0, v)))
     }
 }
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Hash,
+    ::serde::Deserialize,
+    ::serde::Serialize
+)]
 pub enum ReposListForOrgArgsType {
     #[serde(rename = "all")]
     All,
@@ -309,7 +348,16 @@ pub enum ReposListForOrgArgsType {
     #[serde(rename = "member")]
     Member,
 }
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Hash,
+    ::serde::Deserialize,
+    ::serde::Serialize
+)]
 pub enum ReposListForOrgArgsSort {
     #[serde(rename = "created")]
     Created,
@@ -320,7 +368,16 @@ pub enum ReposListForOrgArgsSort {
     #[serde(rename = "full_name")]
     FullName,
 }
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Hash,
+    ::serde::Deserialize,
+    ::serde::Serialize
+)]
 pub enum PullsListArgsSort {
     #[serde(rename = "created")]
     Created,
@@ -331,19 +388,46 @@ pub enum PullsListArgsSort {
     #[serde(rename = "long-running")]
     LongRunning,
 }
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Hash,
+    ::serde::Deserialize,
+    ::serde::Serialize
+)]
 pub enum SearchCodeArgsSort {
     #[serde(rename = "indexed")]
     Indexed,
 }
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Hash,
+    ::serde::Deserialize,
+    ::serde::Serialize
+)]
 pub enum SearchCodeArgsOrder {
     #[serde(rename = "desc")]
     Desc,
     #[serde(rename = "asc")]
     Asc,
 }
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Hash,
+    ::serde::Deserialize,
+    ::serde::Serialize
+)]
 pub enum ChecksCreateArgsStatus {
     #[serde(rename = "queued")]
     Queued,
@@ -352,7 +436,16 @@ pub enum ChecksCreateArgsStatus {
     #[serde(rename = "completed")]
     Completed,
 }
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Hash,
+    ::serde::Deserialize,
+    ::serde::Serialize
+)]
 pub enum ChecksCreateArgsConclusion {
     #[serde(rename = "action_required")]
     ActionRequired,
@@ -378,21 +471,16 @@ pub struct ChecksCreateArgsOutput {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub text: ::std::option::Option<::std::string::String>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub annotations: ::std::option::Option<::std::vec::Vec<ChecksCreateArgsOutputAnnotationsItem>>,
+    pub annotations: ::std::option::Option<
+        ::std::vec::Vec<ChecksCreateArgsOutputAnnotationsItem>,
+    >,
 }
 impl ChecksCreateArgsOutput {
     #[doc(hidden)]
     pub fn __check(&self) -> bool {
-        let Self {
-            summary,
-            text,
-            annotations,
-            ..
-        } = self;
+        let Self { summary, text, annotations, .. } = self;
         __in(summary.chars().count(), 0, 65535)
-            && text
-                .as_ref()
-                .is_none_or(|v| __in(v.chars().count(), 0, 65535))
+            && text.as_ref().is_none_or(|v| __in(v.chars().count(), 0, 65535))
             && annotations.as_ref().is_none_or(|v| __in(v.len(), 0, 50))
     }
 }
@@ -412,7 +500,16 @@ pub struct ChecksCreateArgsOutputAnnotationsItem {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub raw_details: ::std::option::Option<::std::string::String>,
 }
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Hash,
+    ::serde::Deserialize,
+    ::serde::Serialize
+)]
 pub enum ChecksCreateArgsOutputAnnotationsItemAnnotationLevel {
     #[serde(rename = "notice")]
     Notice,
@@ -423,20 +520,23 @@ pub enum ChecksCreateArgsOutputAnnotationsItemAnnotationLevel {
 }
 #[doc(hidden)]
 pub static __MANIFEST_JSON: &str = "{\"title\":\"GitHub-shaped tools (parse benchmark)\",\"version\":\"3.0.3\",\"openapi\":\"3.0.3\",\"source_hash\":\"59ef32bbd9fa818d37180a8bf48328be0db65f38314a49d34b1d3a45dca1d4d9\",\"tools\":[{\"name\":\"issues_list_for_repo\",\"operation_id\":\"issues/list-for-repo\",\"method\":\"GET\",\"path\":\"/repos/{owner}/{repo}/issues\",\"summary\":\"List repository issues\",\"description\":\"List repository issues\",\"params\":[{\"name\":\"owner\",\"wire_name\":\"owner\",\"in\":\"path\",\"required\":true},{\"name\":\"repo\",\"wire_name\":\"repo\",\"in\":\"path\",\"required\":true},{\"name\":\"milestone\",\"wire_name\":\"milestone\",\"in\":\"query\"},{\"name\":\"state\",\"wire_name\":\"state\",\"in\":\"query\"},{\"name\":\"assignee\",\"wire_name\":\"assignee\",\"in\":\"query\"},{\"name\":\"creator\",\"wire_name\":\"creator\",\"in\":\"query\"},{\"name\":\"labels\",\"wire_name\":\"labels\",\"in\":\"query\"},{\"name\":\"sort\",\"wire_name\":\"sort\",\"in\":\"query\"},{\"name\":\"direction\",\"wire_name\":\"direction\",\"in\":\"query\"},{\"name\":\"since\",\"wire_name\":\"since\",\"in\":\"query\"},{\"name\":\"per_page\",\"wire_name\":\"per_page\",\"in\":\"query\"},{\"name\":\"page\",\"wire_name\":\"page\",\"in\":\"query\"}],\"input_schema\":{\"type\":\"object\",\"properties\":{\"owner\":{\"type\":\"string\",\"description\":\"The account owner of the repository.\"},\"repo\":{\"type\":\"string\",\"description\":\"The name of the repository without the `.git` extension.\"},\"milestone\":{\"type\":\"string\"},\"state\":{\"type\":\"string\",\"enum\":[\"open\",\"closed\",\"all\"],\"default\":\"open\"},\"assignee\":{\"type\":\"string\"},\"creator\":{\"type\":\"string\"},\"labels\":{\"type\":\"string\"},\"sort\":{\"type\":\"string\",\"enum\":[\"created\",\"updated\",\"comments\"],\"default\":\"created\"},\"direction\":{\"type\":\"string\",\"enum\":[\"asc\",\"desc\"]},\"since\":{\"type\":\"string\",\"format\":\"date-time\"},\"per_page\":{\"type\":\"integer\",\"minimum\":1,\"maximum\":100,\"default\":30},\"page\":{\"type\":\"integer\",\"minimum\":1,\"default\":1}},\"required\":[\"owner\",\"repo\"],\"additionalProperties\":false},\"schema_hash\":\"70103b1cb030b00643c08a0cac44c609697ecddc448f03d2e53a62d3c864a024\"},{\"name\":\"issues_create\",\"operation_id\":\"issues/create\",\"method\":\"POST\",\"path\":\"/repos/{owner}/{repo}/issues\",\"summary\":\"Create an issue\",\"description\":\"Create an issue\",\"params\":[{\"name\":\"owner\",\"wire_name\":\"owner\",\"in\":\"path\",\"required\":true},{\"name\":\"repo\",\"wire_name\":\"repo\",\"in\":\"path\",\"required\":true},{\"name\":\"title\",\"wire_name\":\"title\",\"in\":\"body_property\",\"required\":true},{\"name\":\"body\",\"wire_name\":\"body\",\"in\":\"body_property\"},{\"name\":\"assignee\",\"wire_name\":\"assignee\",\"in\":\"body_property\"},{\"name\":\"milestone\",\"wire_name\":\"milestone\",\"in\":\"body_property\"},{\"name\":\"labels\",\"wire_name\":\"labels\",\"in\":\"body_property\"},{\"name\":\"assignees\",\"wire_name\":\"assignees\",\"in\":\"body_property\"},{\"name\":\"type\",\"wire_name\":\"type\",\"in\":\"body_property\"}],\"body\":{\"media_type\":\"application/json\",\"required\":true,\"flattened\":true},\"input_schema\":{\"type\":\"object\",\"properties\":{\"owner\":{\"type\":\"string\",\"description\":\"The account owner of the repository.\"},\"repo\":{\"type\":\"string\",\"description\":\"The name of the repository without the `.git` extension.\"},\"title\":{\"oneOf\":[{\"type\":\"string\"},{\"type\":\"integer\"}],\"description\":\"The title of the issue.\"},\"body\":{\"type\":\"string\",\"description\":\"The contents of the issue.\"},\"assignee\":{\"type\":[\"string\",\"null\"],\"description\":\"Login for the user that this issue should be assigned to.\"},\"milestone\":{\"anyOf\":[{\"oneOf\":[{\"type\":\"string\"},{\"type\":\"integer\"}]},{\"type\":\"null\"}]},\"labels\":{\"type\":\"array\",\"items\":{\"oneOf\":[{\"type\":\"string\"},{\"type\":\"object\",\"properties\":{\"id\":{\"type\":\"integer\"},\"name\":{\"type\":\"string\"},\"description\":{\"type\":[\"string\",\"null\"]},\"color\":{\"type\":[\"string\",\"null\"],\"pattern\":\"^[0-9a-fA-F]{6}$\"}}}]}},\"assignees\":{\"type\":\"array\",\"items\":{\"type\":\"string\"},\"maxItems\":10},\"type\":{\"type\":[\"string\",\"null\"]}},\"required\":[\"owner\",\"repo\",\"title\"],\"additionalProperties\":false},\"schema_hash\":\"1cf26818b7cede2d8d89180759ffb69d6ae0df2a5ca4d79da260117359a4d094\"},{\"name\":\"issues_create_comment\",\"operation_id\":\"issues/create-comment\",\"method\":\"POST\",\"path\":\"/repos/{owner}/{repo}/issues/{issue_number}/comments\",\"summary\":\"Create an issue comment\",\"description\":\"Create an issue comment\",\"params\":[{\"name\":\"owner\",\"wire_name\":\"owner\",\"in\":\"path\",\"required\":true},{\"name\":\"repo\",\"wire_name\":\"repo\",\"in\":\"path\",\"required\":true},{\"name\":\"issue_number\",\"wire_name\":\"issue_number\",\"in\":\"path\",\"required\":true},{\"name\":\"body\",\"wire_name\":\"body\",\"in\":\"body_property\",\"required\":true}],\"body\":{\"media_type\":\"application/json\",\"required\":true,\"flattened\":true},\"input_schema\":{\"type\":\"object\",\"properties\":{\"owner\":{\"type\":\"string\",\"description\":\"The account owner of the repository.\"},\"repo\":{\"type\":\"string\",\"description\":\"The name of the repository without the `.git` extension.\"},\"issue_number\":{\"type\":\"integer\"},\"body\":{\"type\":\"string\",\"description\":\"The contents of the comment.\"}},\"required\":[\"owner\",\"repo\",\"issue_number\",\"body\"],\"additionalProperties\":false},\"schema_hash\":\"fdfa9dd8d2919fd1ffbd190e68d2994359c0e28e07624964af7cf776adfd2232\"},{\"name\":\"repos_list_for_org\",\"operation_id\":\"repos/list-for-org\",\"method\":\"GET\",\"path\":\"/orgs/{org}/repos\",\"summary\":\"List organization repositories\",\"description\":\"List organization repositories\",\"params\":[{\"name\":\"org\",\"wire_name\":\"org\",\"in\":\"path\",\"required\":true},{\"name\":\"type\",\"wire_name\":\"type\",\"in\":\"query\"},{\"name\":\"sort\",\"wire_name\":\"sort\",\"in\":\"query\"},{\"name\":\"direction\",\"wire_name\":\"direction\",\"in\":\"query\"},{\"name\":\"per_page\",\"wire_name\":\"per_page\",\"in\":\"query\"},{\"name\":\"page\",\"wire_name\":\"page\",\"in\":\"query\"}],\"input_schema\":{\"type\":\"object\",\"properties\":{\"org\":{\"type\":\"string\"},\"type\":{\"type\":\"string\",\"enum\":[\"all\",\"public\",\"private\",\"forks\",\"sources\",\"member\"],\"default\":\"all\"},\"sort\":{\"type\":\"string\",\"enum\":[\"created\",\"updated\",\"pushed\",\"full_name\"],\"default\":\"created\"},\"direction\":{\"type\":\"string\",\"enum\":[\"asc\",\"desc\"]},\"per_page\":{\"type\":\"integer\",\"minimum\":1,\"maximum\":100,\"default\":30},\"page\":{\"type\":\"integer\",\"minimum\":1,\"default\":1}},\"required\":[\"org\"],\"additionalProperties\":false},\"schema_hash\":\"07d32f99ba9da1c76eb0f1bf9f7221204fabec8333f18dd2926278d343f422fb\"},{\"name\":\"pulls_list\",\"operation_id\":\"pulls/list\",\"method\":\"GET\",\"path\":\"/repos/{owner}/{repo}/pulls\",\"summary\":\"List pull requests\",\"description\":\"List pull requests\",\"params\":[{\"name\":\"owner\",\"wire_name\":\"owner\",\"in\":\"path\",\"required\":true},{\"name\":\"repo\",\"wire_name\":\"repo\",\"in\":\"path\",\"required\":true},{\"name\":\"state\",\"wire_name\":\"state\",\"in\":\"query\"},{\"name\":\"head\",\"wire_name\":\"head\",\"in\":\"query\"},{\"name\":\"base\",\"wire_name\":\"base\",\"in\":\"query\"},{\"name\":\"sort\",\"wire_name\":\"sort\",\"in\":\"query\"},{\"name\":\"direction\",\"wire_name\":\"direction\",\"in\":\"query\"},{\"name\":\"per_page\",\"wire_name\":\"per_page\",\"in\":\"query\"},{\"name\":\"page\",\"wire_name\":\"page\",\"in\":\"query\"}],\"input_schema\":{\"type\":\"object\",\"properties\":{\"owner\":{\"type\":\"string\",\"description\":\"The account owner of the repository.\"},\"repo\":{\"type\":\"string\",\"description\":\"The name of the repository without the `.git` extension.\"},\"state\":{\"type\":\"string\",\"enum\":[\"open\",\"closed\",\"all\"],\"default\":\"open\"},\"head\":{\"type\":\"string\"},\"base\":{\"type\":\"string\"},\"sort\":{\"type\":\"string\",\"enum\":[\"created\",\"updated\",\"popularity\",\"long-running\"],\"default\":\"created\"},\"direction\":{\"type\":\"string\",\"enum\":[\"asc\",\"desc\"]},\"per_page\":{\"type\":\"integer\",\"minimum\":1,\"maximum\":100,\"default\":30},\"page\":{\"type\":\"integer\",\"minimum\":1,\"default\":1}},\"required\":[\"owner\",\"repo\"],\"additionalProperties\":false},\"schema_hash\":\"278347d7494a7e359bfec1dfa0f289ac13eedb21d35cce6d838c6ae3baa8e5c1\"},{\"name\":\"pulls_create\",\"operation_id\":\"pulls/create\",\"method\":\"POST\",\"path\":\"/repos/{owner}/{repo}/pulls\",\"summary\":\"Create a pull request\",\"description\":\"Create a pull request\",\"params\":[{\"name\":\"owner\",\"wire_name\":\"owner\",\"in\":\"path\",\"required\":true},{\"name\":\"repo\",\"wire_name\":\"repo\",\"in\":\"path\",\"required\":true},{\"name\":\"title\",\"wire_name\":\"title\",\"in\":\"body_property\"},{\"name\":\"head\",\"wire_name\":\"head\",\"in\":\"body_property\",\"required\":true},{\"name\":\"head_repo\",\"wire_name\":\"head_repo\",\"in\":\"body_property\"},{\"name\":\"base\",\"wire_name\":\"base\",\"in\":\"body_property\",\"required\":true},{\"name\":\"body\",\"wire_name\":\"body\",\"in\":\"body_property\"},{\"name\":\"maintainer_can_modify\",\"wire_name\":\"maintainer_can_modify\",\"in\":\"body_property\"},{\"name\":\"draft\",\"wire_name\":\"draft\",\"in\":\"body_property\"},{\"name\":\"issue\",\"wire_name\":\"issue\",\"in\":\"body_property\"}],\"body\":{\"media_type\":\"application/json\",\"required\":true,\"flattened\":true},\"input_schema\":{\"type\":\"object\",\"properties\":{\"owner\":{\"type\":\"string\",\"description\":\"The account owner of the repository.\"},\"repo\":{\"type\":\"string\",\"description\":\"The name of the repository without the `.git` extension.\"},\"title\":{\"type\":\"string\"},\"head\":{\"type\":\"string\"},\"head_repo\":{\"type\":\"string\",\"format\":\"repo.nwo\"},\"base\":{\"type\":\"string\"},\"body\":{\"type\":\"string\"},\"maintainer_can_modify\":{\"type\":\"boolean\"},\"draft\":{\"type\":\"boolean\"},\"issue\":{\"type\":\"integer\",\"format\":\"int64\"}},\"required\":[\"owner\",\"repo\",\"head\",\"base\"],\"additionalProperties\":false},\"schema_hash\":\"d3fc658c512a53ded1ab283b6431b3561b4720e329caf15fe43f37bd02648e38\"},{\"name\":\"search_code\",\"operation_id\":\"search/code\",\"method\":\"GET\",\"path\":\"/search/code\",\"summary\":\"Search code\",\"description\":\"Search code\",\"params\":[{\"name\":\"q\",\"wire_name\":\"q\",\"in\":\"query\",\"required\":true},{\"name\":\"sort\",\"wire_name\":\"sort\",\"in\":\"query\"},{\"name\":\"order\",\"wire_name\":\"order\",\"in\":\"query\"},{\"name\":\"per_page\",\"wire_name\":\"per_page\",\"in\":\"query\"},{\"name\":\"page\",\"wire_name\":\"page\",\"in\":\"query\"}],\"input_schema\":{\"type\":\"object\",\"properties\":{\"q\":{\"type\":\"string\",\"minLength\":1},\"sort\":{\"type\":\"string\",\"enum\":[\"indexed\"]},\"order\":{\"type\":\"string\",\"enum\":[\"desc\",\"asc\"],\"default\":\"desc\"},\"per_page\":{\"type\":\"integer\",\"minimum\":1,\"maximum\":100,\"default\":30},\"page\":{\"type\":\"integer\",\"minimum\":1,\"default\":1}},\"required\":[\"q\"],\"additionalProperties\":false},\"schema_hash\":\"699c4abee73c60ef5862f86de6edd4353b9a5cb268f0eccc91e5d0fd4f7c9261\"},{\"name\":\"repos_create_or_update_file_contents\",\"operation_id\":\"repos/create-or-update-file-contents\",\"method\":\"PUT\",\"path\":\"/repos/{owner}/{repo}/contents/{path}\",\"summary\":\"Create or update file contents\",\"description\":\"Create or update file contents\",\"params\":[{\"name\":\"owner\",\"wire_name\":\"owner\",\"in\":\"path\",\"required\":true},{\"name\":\"repo\",\"wire_name\":\"repo\",\"in\":\"path\",\"required\":true},{\"name\":\"path\",\"wire_name\":\"path\",\"in\":\"path\",\"required\":true},{\"name\":\"message\",\"wire_name\":\"message\",\"in\":\"body_property\",\"required\":true},{\"name\":\"content\",\"wire_name\":\"content\",\"in\":\"body_property\",\"required\":true},{\"name\":\"sha\",\"wire_name\":\"sha\",\"in\":\"body_property\"},{\"name\":\"branch\",\"wire_name\":\"branch\",\"in\":\"body_property\"},{\"name\":\"committer\",\"wire_name\":\"committer\",\"in\":\"body_property\"},{\"name\":\"author\",\"wire_name\":\"author\",\"in\":\"body_property\"}],\"body\":{\"media_type\":\"application/json\",\"required\":true,\"flattened\":true},\"input_schema\":{\"type\":\"object\",\"properties\":{\"owner\":{\"type\":\"string\",\"description\":\"The account owner of the repository.\"},\"repo\":{\"type\":\"string\",\"description\":\"The name of the repository without the `.git` extension.\"},\"path\":{\"type\":\"string\"},\"message\":{\"type\":\"string\"},\"content\":{\"type\":\"string\"},\"sha\":{\"type\":\"string\"},\"branch\":{\"type\":\"string\"},\"committer\":{\"$ref\":\"#/$defs/git_user\"},\"author\":{\"$ref\":\"#/$defs/git_user\"}},\"required\":[\"owner\",\"repo\",\"path\",\"message\",\"content\"],\"additionalProperties\":false,\"$defs\":{\"git_user\":{\"type\":\"object\",\"properties\":{\"name\":{\"type\":\"string\"},\"email\":{\"type\":\"string\",\"format\":\"email\"},\"date\":{\"type\":\"string\",\"format\":\"date-time\"}},\"required\":[\"name\",\"email\"]}}},\"schema_hash\":\"a756a2965b321a34103bc5e7317b461d9e70f7e4306daa3e37ebeaca53ae157f\"},{\"name\":\"checks_create\",\"operation_id\":\"checks/create\",\"method\":\"POST\",\"path\":\"/repos/{owner}/{repo}/check-runs\",\"summary\":\"Create a check run\",\"description\":\"Create a check run\",\"params\":[{\"name\":\"owner\",\"wire_name\":\"owner\",\"in\":\"path\",\"required\":true},{\"name\":\"repo\",\"wire_name\":\"repo\",\"in\":\"path\",\"required\":true},{\"name\":\"name\",\"wire_name\":\"name\",\"in\":\"body_property\",\"required\":true},{\"name\":\"head_sha\",\"wire_name\":\"head_sha\",\"in\":\"body_property\",\"required\":true},{\"name\":\"details_url\",\"wire_name\":\"details_url\",\"in\":\"body_property\"},{\"name\":\"external_id\",\"wire_name\":\"external_id\",\"in\":\"body_property\"},{\"name\":\"status\",\"wire_name\":\"status\",\"in\":\"body_property\"},{\"name\":\"started_at\",\"wire_name\":\"started_at\",\"in\":\"body_property\"},{\"name\":\"conclusion\",\"wire_name\":\"conclusion\",\"in\":\"body_property\"},{\"name\":\"output\",\"wire_name\":\"output\",\"in\":\"body_property\"}],\"body\":{\"media_type\":\"application/json\",\"required\":true,\"flattened\":true},\"input_schema\":{\"type\":\"object\",\"properties\":{\"owner\":{\"type\":\"string\",\"description\":\"The account owner of the repository.\"},\"repo\":{\"type\":\"string\",\"description\":\"The name of the repository without the `.git` extension.\"},\"name\":{\"type\":\"string\"},\"head_sha\":{\"type\":\"string\"},\"details_url\":{\"type\":\"string\",\"format\":\"uri\"},\"external_id\":{\"type\":\"string\"},\"status\":{\"type\":\"string\",\"enum\":[\"queued\",\"in_progress\",\"completed\"],\"default\":\"queued\"},\"started_at\":{\"type\":\"string\",\"format\":\"date-time\"},\"conclusion\":{\"type\":\"string\",\"enum\":[\"action_required\",\"cancelled\",\"failure\",\"neutral\",\"success\",\"skipped\",\"stale\",\"timed_out\"]},\"output\":{\"type\":\"object\",\"properties\":{\"title\":{\"type\":\"string\"},\"summary\":{\"type\":\"string\",\"maxLength\":65535},\"text\":{\"type\":\"string\",\"maxLength\":65535},\"annotations\":{\"type\":\"array\",\"items\":{\"type\":\"object\",\"properties\":{\"path\":{\"type\":\"string\"},\"start_line\":{\"type\":\"integer\"},\"end_line\":{\"type\":\"integer\"},\"start_column\":{\"type\":\"integer\"},\"end_column\":{\"type\":\"integer\"},\"annotation_level\":{\"type\":\"string\",\"enum\":[\"notice\",\"warning\",\"failure\"]},\"message\":{\"type\":\"string\"},\"title\":{\"type\":\"string\"},\"raw_details\":{\"type\":\"string\"}},\"required\":[\"path\",\"start_line\",\"end_line\",\"annotation_level\",\"message\"]},\"maxItems\":50}},\"required\":[\"title\",\"summary\"]}},\"required\":[\"owner\",\"repo\",\"name\",\"head_sha\"],\"additionalProperties\":false},\"schema_hash\":\"c5ebdb8392a6e3d31417dc76638afee1b1eb88a3ab339d18f5a38351dfd85e9c\"}]}";
-static __MANIFEST: ::std::sync::LazyLock<::openapi_tools_runtime::manifest::Manifest> =
-    ::std::sync::LazyLock::new(|| ::serde_json::from_str(__MANIFEST_JSON).unwrap_or_default());
-static __VALIDATORS: [::std::sync::OnceLock<::openapi_tools_runtime::validate::Validator>; 9] =
-    [const { ::std::sync::OnceLock::new() }; 9];
+static __MANIFEST: ::std::sync::LazyLock<::openapi_tools_runtime::manifest::Manifest> = ::std::sync::LazyLock::new(||
+::serde_json::from_str(__MANIFEST_JSON).unwrap_or_default());
+static __VALIDATORS: [::std::sync::OnceLock<
+    ::openapi_tools_runtime::validate::Validator,
+>; 9] = [const { ::std::sync::OnceLock::new() }; 9];
 static __PATTERNS: [&str; 1] = ["^[0-9a-fA-F]{6}$"];
-static __REGEXES: [::std::sync::OnceLock<::std::option::Option<::regex::Regex>>; 1] =
-    [const { ::std::sync::OnceLock::new() }; 1];
+static __REGEXES: [::std::sync::OnceLock<::std::option::Option<::regex::Regex>>; 1] = [const {
+    ::std::sync::OnceLock::new()
+}; 1];
 #[doc(hidden)]
 pub fn __re(i: usize, s: &str) -> bool {
     match (__PATTERNS.get(i), __REGEXES.get(i)) {
-        (::std::option::Option::Some(p), ::std::option::Option::Some(cell)) => cell
-            .get_or_init(|| ::regex::Regex::new(p).ok())
-            .as_ref()
-            .is_some_and(|re| re.is_match(s)),
+        (::std::option::Option::Some(p), ::std::option::Option::Some(cell)) => {
+            cell.get_or_init(|| ::regex::Regex::new(p).ok())
+                .as_ref()
+                .is_some_and(|re| re.is_match(s))
+        }
         _ => false,
     }
 }
@@ -447,7 +547,9 @@ fn __validator(
     ::std::option::Option::Some(
         __VALIDATORS
             .get(i)?
-            .get_or_init(|| ::openapi_tools_runtime::validate::Validator::new(&tool.input_schema)),
+            .get_or_init(|| ::openapi_tools_runtime::validate::Validator::new(
+                &tool.input_schema,
+            )),
     )
 }
 fn __fail(
@@ -456,9 +558,7 @@ fn __fail(
 ) -> ::openapi_tools_runtime::validate::ArgErrors {
     ::openapi_tools_runtime::validate::ArgErrors::new(
         tool,
-        ::std::vec![::openapi_tools_runtime::validate::ArgProblem::new(
-            "/", message
-        )],
+        ::std::vec![::openapi_tools_runtime::validate::ArgProblem::new("/", message)],
     )
 }
 fn __unknown(tool: &str) -> ::openapi_tools_runtime::toolset::CallError {
@@ -527,32 +627,34 @@ pub fn __parse<T: ToolArgs>(
     }
     let parsed;
     let value = match input {
-        __Input::Text(s) => match ::openapi_tools_runtime::validate::parse_args(s) {
-            ::std::result::Result::Ok(v) => {
-                parsed = v;
-                &parsed
+        __Input::Text(s) => {
+            match ::openapi_tools_runtime::validate::parse_args(s) {
+                ::std::result::Result::Ok(v) => {
+                    parsed = v;
+                    &parsed
+                }
+                ::std::result::Result::Err(problem) => {
+                    return ::std::result::Result::Err(
+                        ::openapi_tools_runtime::validate::ArgErrors::new(
+                            T::TOOL,
+                            ::std::vec![problem],
+                        ),
+                    );
+                }
             }
-            ::std::result::Result::Err(problem) => {
-                return ::std::result::Result::Err(
-                    ::openapi_tools_runtime::validate::ArgErrors::new(
-                        T::TOOL,
-                        ::std::vec![problem],
-                    ),
-                );
-            }
-        },
+        }
         __Input::Value(v) => v,
     };
     if let ::std::option::Option::Some(validator) = __validator(T::INDEX) {
         let problems = validator.validate(value);
         if !problems.is_empty() {
-            return ::std::result::Result::Err(::openapi_tools_runtime::validate::ArgErrors::new(
-                T::TOOL,
-                problems,
-            ));
+            return ::std::result::Result::Err(
+                ::openapi_tools_runtime::validate::ArgErrors::new(T::TOOL, problems),
+            );
         }
     }
-    <T as ::serde::Deserialize>::deserialize(value).map_err(|e| __fail(T::TOOL, e.to_string()))
+    <T as ::serde::Deserialize>::deserialize(value)
+        .map_err(|e| __fail(T::TOOL, e.to_string()))
 }
 #[doc(hidden)]
 pub fn __request<T: ToolArgs>(
@@ -562,25 +664,26 @@ pub fn __request<T: ToolArgs>(
     ::openapi_tools_runtime::validate::ArgErrors,
 > {
     let ::std::option::Option::Some(tool) = __MANIFEST.tools.get(T::INDEX) else {
-        return ::std::result::Result::Err(__fail(
-            T::TOOL,
-            "the tool is missing from the embedded manifest".into(),
-        ));
+        return ::std::result::Result::Err(
+            __fail(T::TOOL, "the tool is missing from the embedded manifest".into()),
+        );
     };
     let map = match ::serde_json::to_value(args) {
         ::std::result::Result::Ok(::serde_json::Value::Object(map)) => map,
         ::std::result::Result::Ok(_) => {
-            return ::std::result::Result::Err(__fail(
-                T::TOOL,
-                "the arguments did not serialise to an object".into(),
-            ));
+            return ::std::result::Result::Err(
+                __fail(T::TOOL, "the arguments did not serialise to an object".into()),
+            );
         }
         ::std::result::Result::Err(e) => {
             return ::std::result::Result::Err(__fail(T::TOOL, e.to_string()));
         }
     };
     ::openapi_tools_runtime::request::build_request(tool, &map)
-        .map_err(|problems| ::openapi_tools_runtime::validate::ArgErrors::new(T::TOOL, problems))
+        .map_err(|problems| ::openapi_tools_runtime::validate::ArgErrors::new(
+            T::TOOL,
+            problems,
+        ))
 }
 /// Implemented by every tool's argument struct: parse (every problem reported), map to
 /// the HTTP request.
@@ -616,8 +719,9 @@ pub trait ToolArgs: ::serde::de::DeserializeOwned + ::serde::Serialize + Sized {
         __request(self)
     }
     /// The tool's manifest entry.
-    fn manifest() -> ::std::option::Option<&'static ::openapi_tools_runtime::manifest::ToolManifest>
-    {
+    fn manifest() -> ::std::option::Option<
+        &'static ::openapi_tools_runtime::manifest::ToolManifest,
+    > {
         __MANIFEST.tools.get(Self::INDEX)
     }
 }
@@ -625,16 +729,13 @@ impl ToolArgs for IssuesListForRepoArgs {
     const TOOL: &'static str = "issues_list_for_repo";
     const INDEX: usize = 0;
     fn __ok(&self) -> bool {
-        let Self {
-            since,
-            per_page,
-            page,
-            ..
-        } = self;
+        let Self { since, per_page, page, .. } = self;
         since
             .as_ref()
-            .is_none_or(|v| ::openapi_tools_runtime::validate::formats::check("date-time", v))
-            && per_page.as_ref().is_none_or(|v| (1..=100).contains(v))
+            .is_none_or(|v| ::openapi_tools_runtime::validate::formats::check(
+                "date-time",
+                v,
+            )) && per_page.as_ref().is_none_or(|v| (1..=100).contains(v))
             && page.as_ref().is_none_or(|v| *v >= 1)
     }
 }
@@ -642,12 +743,8 @@ impl ToolArgs for IssuesCreateArgs {
     const TOOL: &'static str = "issues_create";
     const INDEX: usize = 1;
     fn __ok(&self) -> bool {
-        let Self {
-            labels, assignees, ..
-        } = self;
-        labels
-            .as_ref()
-            .is_none_or(|v| v.iter().all(|v| v.__check()))
+        let Self { labels, assignees, .. } = self;
+        labels.as_ref().is_none_or(|v| v.iter().all(|v| v.__check()))
             && assignees.as_ref().is_none_or(|v| __in(v.len(), 0, 10))
     }
 }
@@ -680,16 +777,17 @@ impl ToolArgs for PullsCreateArgs {
         let Self { head_repo, .. } = self;
         head_repo
             .as_ref()
-            .is_none_or(|v| ::openapi_tools_runtime::validate::formats::check("repo.nwo", v))
+            .is_none_or(|v| ::openapi_tools_runtime::validate::formats::check(
+                "repo.nwo",
+                v,
+            ))
     }
 }
 impl ToolArgs for SearchCodeArgs {
     const TOOL: &'static str = "search_code";
     const INDEX: usize = 6;
     fn __ok(&self) -> bool {
-        let Self {
-            q, per_page, page, ..
-        } = self;
+        let Self { q, per_page, page, .. } = self;
         __in(q.chars().count(), 1, u64::MAX)
             && per_page.as_ref().is_none_or(|v| (1..=100).contains(v))
             && page.as_ref().is_none_or(|v| *v >= 1)
@@ -699,9 +797,7 @@ impl ToolArgs for ReposCreateOrUpdateFileContentsArgs {
     const TOOL: &'static str = "repos_create_or_update_file_contents";
     const INDEX: usize = 7;
     fn __ok(&self) -> bool {
-        let Self {
-            committer, author, ..
-        } = self;
+        let Self { committer, author, .. } = self;
         committer.as_ref().is_none_or(|v| v.__check())
             && author.as_ref().is_none_or(|v| v.__check())
     }
@@ -710,19 +806,16 @@ impl ToolArgs for ChecksCreateArgs {
     const TOOL: &'static str = "checks_create";
     const INDEX: usize = 8;
     fn __ok(&self) -> bool {
-        let Self {
-            details_url,
-            started_at,
-            output,
-            ..
-        } = self;
+        let Self { details_url, started_at, output, .. } = self;
         details_url
             .as_ref()
             .is_none_or(|v| ::openapi_tools_runtime::validate::formats::check("uri", v))
             && started_at
                 .as_ref()
-                .is_none_or(|v| ::openapi_tools_runtime::validate::formats::check("date-time", v))
-            && output.as_ref().is_none_or(|v| v.__check())
+                .is_none_or(|v| ::openapi_tools_runtime::validate::formats::check(
+                    "date-time",
+                    v,
+                )) && output.as_ref().is_none_or(|v| v.__check())
     }
 }
 /// A call of any tool of the set, with typed arguments.
@@ -783,7 +876,9 @@ impl Call {
             Self::PullsList(_) => PullsListArgs::TOOL,
             Self::PullsCreate(_) => PullsCreateArgs::TOOL,
             Self::SearchCode(_) => SearchCodeArgs::TOOL,
-            Self::ReposCreateOrUpdateFileContents(_) => ReposCreateOrUpdateFileContentsArgs::TOOL,
+            Self::ReposCreateOrUpdateFileContents(_) => {
+                ReposCreateOrUpdateFileContentsArgs::TOOL
+            }
             Self::ChecksCreate(_) => ChecksCreateArgs::TOOL,
         }
     }
@@ -838,10 +933,7 @@ impl Tools {
     /// The pre-rendered tool definitions for `provider` (`"openai-chat"`, `"anthropic"`,
     /// ...), as a JSON array.
     pub fn schemas(provider: &str) -> ::std::option::Option<&'static str> {
-        Self::SCHEMAS
-            .iter()
-            .find(|(p, _)| *p == provider)
-            .map(|(_, s)| *s)
+        Self::SCHEMAS.iter().find(|(p, _)| *p == provider).map(|(_, s)| *s)
     }
 }
 impl ::openapi_tools_runtime::toolset::ToolSet for Tools {
