@@ -146,7 +146,7 @@ while IFS=$'\t' read -r module tools lines ms warn status; do
   fi
   t1=$(date +%s.%N)
   secs=$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.1f", b - a }')
-  rss=$(awk '{ printf "%d", $1 / 1024 }' "$WORK/$module.rss" 2>/dev/null || echo -)
+  rss=$(tail -n1 "$WORK/$module.rss" 2>/dev/null | awk '{ printf "%d", $1 / 1024 }')
   printf '%-40s %6s %8s %8s %8s %8s  %s\n' "$module" "$tools" "$lines" "$ms" "$secs" "$rss" "$result"
   if [[ "$result" != pass ]]; then
     failures=$((failures + 1))

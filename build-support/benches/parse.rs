@@ -34,6 +34,7 @@ use gh::ToolArgs as _;
 type Check = Box<dyn Fn(&str) -> bool>;
 
 struct Case {
+    tool: String,
     args: String,
     typed: Check,
     bare: Check,
@@ -89,6 +90,7 @@ fn cases() -> Vec<Case> {
                 .input_schema;
             let (typed, bare) = checks(tool).unwrap_or_else(|| panic!("no type for {tool}"));
             let case = Case {
+                tool: tool.to_string(),
                 args,
                 typed,
                 bare,
@@ -171,15 +173,18 @@ const METHODS: [(&str, Method); 4] = [
 
 /// Nanoseconds per call of each method: the best of several timed rounds (least noise on a
 /// shared machine).
+const ROUNDS: usize = 5;
+const ROUND_MS: u64 = 40;
+
 fn per_call_ns(cases: &[Case]) -> Vec<(&'static str, f64)> {
     METHODS
         .iter()
         .map(|(name, run)| {
             let mut best = f64::INFINITY;
-            for _ in 0..7 {
+            for _ in 0..ROUNDS {
                 let start = Instant::now();
                 let mut rounds = 0u32;
-                while start.elapsed() < Duration::from_millis(150) {
+                while start.elapsed() < Duration::from_millis(ROUND_MS) {
                     black_box(run(cases));
                     rounds += 1;
                 }
@@ -210,6 +215,19 @@ fn print_ratios(cases: &[Case]) {
             "  {name:<18} {ns:>9.0} ns/call  {:>8.0} calls/s  {:>7.1} MB/s",
             1e9 / ns,
             bytes as f64 / cases.len() as f64 / ns * 1e3
+        );
+    }
+    println!("  per call (ns): typed / value+jsonschema / bare serde");
+    for case in cases {
+        let one = std::slice::from_ref(case);
+        let t = per_call_ns(one);
+        let get = |name: &str| t.iter().find(|(n, _)| *n == name).map_or(f64::NAN, |t| t.1);
+        println!(
+            "    {:<38} {:>6.0} {:>6.0} {:>6.0}",
+            case.tool,
+            get("typed"),
+            get("value+jsonschema"),
+            get("bare serde")
         );
     }
     let typed = of("typed");

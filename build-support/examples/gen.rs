@@ -24,7 +24,7 @@ fn module_name(spec: &Path) -> String {
         .file_stem()
         .map(|s| s.to_string_lossy().to_string())
         .unwrap_or_default();
-    let mut out: String = stem
+    let out: String = stem
         .chars()
         .map(|c| {
             if c.is_ascii_alphanumeric() {
@@ -34,6 +34,12 @@ fn module_name(spec: &Path) -> String {
             }
         })
         .collect();
+    // snake_case as rustc's lint sees it: no doubled, leading or trailing underscores.
+    let mut out = out
+        .split('_')
+        .filter(|part| !part.is_empty())
+        .collect::<Vec<_>>()
+        .join("_");
     if !out.starts_with(|c: char| c.is_ascii_alphabetic()) {
         out.insert_str(0, "spec_");
     }

@@ -271,23 +271,171 @@ pub enum IssuesListForRepoArgsDirection {
     Desc,
 }
 /// The title of the issue.
-#[derive(Debug, Clone, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, ::serde::Serialize)]
 #[serde(untagged)]
 pub enum IssuesCreateArgsTitle {
     String(::std::string::String),
     Integer(i64),
 }
-#[derive(Debug, Clone, ::serde::Deserialize, ::serde::Serialize)]
+impl<'de> ::serde::Deserialize<'de> for IssuesCreateArgsTitle {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        d: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+            type Value = IssuesCreateArgsTitle;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("a value of `IssuesCreateArgsTitle`")
+            }
+            fn visit_str<E: ::serde::de::Error>(
+                self,
+                v: &str,
+            ) -> ::std::result::Result<IssuesCreateArgsTitle, E> {
+                ::std::result::Result::Ok(
+                    IssuesCreateArgsTitle::String(::std::string::ToString::to_string(v)),
+                )
+            }
+            fn visit_string<E: ::serde::de::Error>(
+                self,
+                v: ::std::string::String,
+            ) -> ::std::result::Result<IssuesCreateArgsTitle, E> {
+                ::std::result::Result::Ok(IssuesCreateArgsTitle::String(v))
+            }
+            fn visit_i64<E: ::serde::de::Error>(
+                self,
+                v: i64,
+            ) -> ::std::result::Result<IssuesCreateArgsTitle, E> {
+                ::std::result::Result::Ok(IssuesCreateArgsTitle::Integer(v))
+            }
+            fn visit_u64<E: ::serde::de::Error>(
+                self,
+                v: u64,
+            ) -> ::std::result::Result<IssuesCreateArgsTitle, E> {
+                match i64::try_from(v) {
+                    ::std::result::Result::Ok(v) => {
+                        ::std::result::Result::Ok(IssuesCreateArgsTitle::Integer(v))
+                    }
+                    ::std::result::Result::Err(_) => {
+                        ::std::result::Result::Err(
+                            E::invalid_value(::serde::de::Unexpected::Unsigned(v), &self),
+                        )
+                    }
+                }
+            }
+        }
+        d.deserialize_any(__Visitor)
+    }
+}
+#[derive(Debug, Clone, ::serde::Serialize)]
 #[serde(untagged)]
 pub enum IssuesCreateArgsMilestone {
     String(::std::string::String),
     Integer(i64),
 }
-#[derive(Debug, Clone, ::serde::Deserialize, ::serde::Serialize)]
+impl<'de> ::serde::Deserialize<'de> for IssuesCreateArgsMilestone {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        d: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+            type Value = IssuesCreateArgsMilestone;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("a value of `IssuesCreateArgsMilestone`")
+            }
+            fn visit_str<E: ::serde::de::Error>(
+                self,
+                v: &str,
+            ) -> ::std::result::Result<IssuesCreateArgsMilestone, E> {
+                ::std::result::Result::Ok(
+                    IssuesCreateArgsMilestone::String(
+                        ::std::string::ToString::to_string(v),
+                    ),
+                )
+            }
+            fn visit_string<E: ::serde::de::Error>(
+                self,
+                v: ::std::string::String,
+            ) -> ::std::result::Result<IssuesCreateArgsMilestone, E> {
+                ::std::result::Result::Ok(IssuesCreateArgsMilestone::String(v))
+            }
+            fn visit_i64<E: ::serde::de::Error>(
+                self,
+                v: i64,
+            ) -> ::std::result::Result<IssuesCreateArgsMilestone, E> {
+                ::std::result::Result::Ok(IssuesCreateArgsMilestone::Integer(v))
+            }
+            fn visit_u64<E: ::serde::de::Error>(
+                self,
+                v: u64,
+            ) -> ::std::result::Result<IssuesCreateArgsMilestone, E> {
+                match i64::try_from(v) {
+                    ::std::result::Result::Ok(v) => {
+                        ::std::result::Result::Ok(IssuesCreateArgsMilestone::Integer(v))
+                    }
+                    ::std::result::Result::Err(_) => {
+                        ::std::result::Result::Err(
+                            E::invalid_value(::serde::de::Unexpected::Unsigned(v), &self),
+                        )
+                    }
+                }
+            }
+        }
+        d.deserialize_any(__Visitor)
+    }
+}
+#[derive(Debug, Clone, ::serde::Serialize)]
 #[serde(untagged)]
 pub enum IssuesCreateArgsLabelsItem {
     String(::std::string::String),
     Object(IssuesCreateArgsLabelsItemObject),
+}
+impl<'de> ::serde::Deserialize<'de> for IssuesCreateArgsLabelsItem {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        d: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+            type Value = IssuesCreateArgsLabelsItem;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("a value of `IssuesCreateArgsLabelsItem`")
+            }
+            fn visit_str<E: ::serde::de::Error>(
+                self,
+                v: &str,
+            ) -> ::std::result::Result<IssuesCreateArgsLabelsItem, E> {
+                ::std::result::Result::Ok(
+                    IssuesCreateArgsLabelsItem::String(
+                        ::std::string::ToString::to_string(v),
+                    ),
+                )
+            }
+            fn visit_string<E: ::serde::de::Error>(
+                self,
+                v: ::std::string::String,
+            ) -> ::std::result::Result<IssuesCreateArgsLabelsItem, E> {
+                ::std::result::Result::Ok(IssuesCreateArgsLabelsItem::String(v))
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                map: A,
+            ) -> ::std::result::Result<IssuesCreateArgsLabelsItem, A::Error> {
+                <IssuesCreateArgsLabelsItemObject as ::serde::Deserialize>::deserialize(
+                        ::serde::de::value::MapAccessDeserializer::new(map),
+                    )
+                    .map(IssuesCreateArgsLabelsItem::Object)
+            }
+        }
+        d.deserialize_any(__Visitor)
+    }
 }
 impl IssuesCreateArgsLabelsItem {
     #[doc(hidden)]
