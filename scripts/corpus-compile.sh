@@ -17,8 +17,10 @@ ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 WORK="$ROOT/target/corpus-compile"
 
 # The specs that are big to generate or slow to compile: only compiled with --full. Measured on
-# 2 shared cores: netbox 226 s (65k lines), bunq 83 s, alertersystem 54 s; the rest of the corpus
-# compiles in about 7 minutes in all (at most 50 s each), plus the release build of the generator.
+# 2 shared, busy cores (debug, -D warnings): GitHub 78 s / 4.1 GB, Kubernetes 93 s / 4.7 GB,
+# Stripe 71 s, OpenAI 62 s; netbox 22-226 s, bunq 8-83 s, alertersystem 9-54 s depending on load.
+# The default sample compiled in 13 minutes on the busiest run (about 7 without these three),
+# plus the release build of the generator (cached between runs).
 BIG=(github__api.github.com.json kubernetes.io.json stripe__spec3.yaml
      googleapis.com__contentwarehouse.json openai__openapi.yaml
      netbox.dev.json bunq.com.json alertersystem.com.json)
