@@ -12,7 +12,15 @@ use std::process::Command;
 use openapi_tools_build::codegen::{CodegenSettings, generate_pretty};
 use openapi_tools_runtime::manifest::Manifest;
 
-const FIXTURES: &[&str] = &["petstore", "enums", "unions", "recursion", "names", "maps"];
+const FIXTURES: &[&str] = &[
+    "petstore",
+    "enums",
+    "unions",
+    "recursion",
+    "names",
+    "maps",
+    "empty",
+];
 
 fn workspace() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("..")

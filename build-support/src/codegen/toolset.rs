@@ -105,6 +105,13 @@ pub fn emit(em: &Emitter<'_>, input: &ToolSetInput<'_>) -> TokenStream {
     });
     let schema_entries = input.schemas.iter().map(|(p, s)| quote!((#p, #s),));
 
+    // A set without tools has an empty `Call`: matching `&Call` needs arms (references
+    // are inhabited), matching `*self` needs none.
+    let scrutinee = if input.tools.is_empty() {
+        quote!(*self)
+    } else {
+        quote!(self)
+    };
     quote! {
         #[doc(hidden)]
         pub static __MANIFEST_JSON: &str = #manifest_json;
@@ -275,11 +282,11 @@ pub fn emit(em: &Emitter<'_>, input: &ToolSetInput<'_>) -> TokenStream {
             }
             /// The tool name.
             pub fn tool(&self) -> &'static str {
-                match self { #(#name_arms)* }
+                match #scrutinee { #(#name_arms)* }
             }
             /// The HTTP request this call maps to.
             pub fn request(&self) -> ::std::result::Result<#rt::request::HttpRequest, #rt::validate::ArgErrors> {
-                match self { #(#request_arms)* }
+                match #scrutinee { #(#request_arms)* }
             }
         }
 
