@@ -6,6 +6,7 @@
 //! |----------|------|
 //! | `macros` (default) | the `openapi_tools!` macro (compile-time generation) |
 //! | `http`   | the runtime's HTTP executor |
+//! | `live`   | run-time loading: files (watched), URLs (polled), text; gates; hot reload ([`live`]) |
 //!
 //! The runtime (manifests, renderers, validation, requests, registry) is always there, as
 //! [`runtime`]; generated code refers to it by that path (`::openapi_tools::runtime`).
@@ -13,3 +14,6 @@
 #[cfg(feature = "macros")]
 pub use openapi_tools_macros::openapi_tools;
 pub use openapi_tools_runtime as runtime;
+
+#[cfg(feature = "live")]
+pub use openapi_tools_live as live;

@@ -69,7 +69,11 @@ fn run_time_features_compile_no_code_generator() {
     ) else {
         return;
     };
-    assert_eq!(present(&all, NEVER), Vec::<&str>::new(), "{RUN_TIME_FEATURES}");
+    assert_eq!(
+        present(&all, NEVER),
+        Vec::<&str>::new(),
+        "{RUN_TIME_FEATURES}"
+    );
     assert_eq!(
         present(&linked, NOT_LINKED),
         Vec::<&str>::new(),
