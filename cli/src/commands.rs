@@ -117,6 +117,7 @@ pub fn run(cli: Cli) -> Result<ExitCode, String> {
                 ExitCode::SUCCESS
             })
         }
+        Command::Search(args) => crate::search::run(args),
     }
 }
 
@@ -195,7 +196,10 @@ fn load_or_report(spec: &Path, select: &Selection) -> Result<Option<Manifest>, S
 
 /// A manifest JSON file (as `openapi-tools manifest` prints) is used as is; anything else is
 /// loaded as an OpenAPI document.
-fn manifest_or_spec(path: &Path, select: &Selection) -> Result<Option<Manifest>, String> {
+pub(crate) fn manifest_or_spec(
+    path: &Path,
+    select: &Selection,
+) -> Result<Option<Manifest>, String> {
     if let Ok(bytes) = std::fs::read(path)
         && let Ok(value) = serde_json::from_slice::<Value>(&bytes)
         && value.get("tools").is_some()
@@ -231,7 +235,7 @@ fn print_json(value: &Value) -> Result<ExitCode, String> {
     Ok(ExitCode::SUCCESS)
 }
 
-fn write_stdout(text: &str) -> Result<(), String> {
+pub(crate) fn write_stdout(text: &str) -> Result<(), String> {
     let mut stdout = std::io::stdout().lock();
     stdout
         .write_all(text.as_bytes())
