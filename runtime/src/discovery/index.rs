@@ -31,20 +31,23 @@ enum Field {
     Description = 4,
     /// Input property names and their descriptions.
     Params = 5,
+    /// The resource the operation acts on: the last literal path segment (see [`target`]).
+    Target = 6,
 }
 
-const FIELD_COUNT: usize = 6;
+const FIELD_COUNT: usize = 7;
 
 /// Per field: (weight, length normalisation `b`). Names, summaries and paths are short and say
 /// what the operation does; descriptions and parameter texts are long and mostly say how, so
 /// they count less and are normalised more.
 const FIELDS: [(f32, f32); FIELD_COUNT] = [
-    (3.0, 0.3),  // Name
+    (3.0, 0.75), // Name
     (2.0, 0.5),  // Summary
     (1.0, 0.3),  // Tags
-    (1.5, 0.3),  // Path
+    (1.5, 0.75), // Path
     (0.6, 0.75), // Description
     (0.3, 0.75), // Params
+    (3.0, 0.3),  // Target
 ];
 
 /// BM25 saturation constant.
@@ -63,6 +66,8 @@ pub(crate) struct Doc {
     pub path: String,
     pub deprecated: bool,
     pub group: u32,
+    /// Literal (non-parameter) path segments: how deep in the API the operation sits.
+    pub depth: u8,
 }
 
 /// Postings and documents; see the module docs.
@@ -180,6 +185,7 @@ impl Postings {
                 path: t.path.clone(),
                 deprecated: t.deprecated,
                 group,
+                depth: literal_depth(&t.path),
             })
             .collect();
         Postings {
@@ -211,6 +217,28 @@ impl Postings {
     }
 }
 
+/// The resource an operation acts on: the last literal path segment, skipping OData's `$ref`,
+/// `$count` and `$value` and dropping a dotted namespace (`microsoft.graph.sendMail` ->
+/// `sendMail`). `/repos/{owner}/{repo}/issues` acts on `issues`, Graph's
+/// `/me/calendars/{id}/events/{id}/attachments` on `attachments`, not on calendars or events:
+/// the segments before it are context.
+fn target(path: &str) -> &str {
+    let segment = path
+        .split('/')
+        .rev()
+        .find(|s| !s.is_empty() && !s.starts_with('{') && !s.starts_with('$'))
+        .unwrap_or("");
+    segment.rsplit('.').next().unwrap_or(segment)
+}
+
+fn literal_depth(path: &str) -> u8 {
+    let n = path
+        .split('/')
+        .filter(|s| !s.is_empty() && !s.starts_with('{'))
+        .count();
+    u8::try_from(n).unwrap_or(u8::MAX)
+}
+
 /// The words of every field of `tool`.
 fn fields_of(tool: &ToolManifest, interner: &mut Interner, out: &mut Vec<(u32, Field)>) {
     interner.add(
@@ -229,6 +257,7 @@ fn fields_of(tool: &ToolManifest, interner: &mut Interner, out: &mut Vec<(u32, F
             interner.add(seg, Field::Path, out);
         }
     }
+    interner.add(target(&tool.path), Field::Target, out);
     interner.add(&tool.description, Field::Description, out);
     let props = tool
         .input_schema
@@ -278,6 +307,16 @@ mod tests {
             .max_by(|&a, &b| scores[a].total_cmp(&scores[b]))
             .unwrap();
         assert_eq!(tools[best].operation_id.as_deref(), Some("listOwners"));
+    }
+
+    #[test]
+    fn the_target_is_the_last_literal_segment() {
+        assert_eq!(target("/repos/{owner}/{repo}/issues"), "issues");
+        assert_eq!(target("/groups/{group-id}/members/$ref"), "members");
+        assert_eq!(target("/me/microsoft.graph.sendMail"), "sendMail");
+        assert_eq!(target("/pets/{petId}"), "pets");
+        assert_eq!(target("/"), "");
+        assert_eq!(literal_depth("/me/calendars/{id}/events"), 3);
     }
 
     #[test]

@@ -5,7 +5,8 @@
 //! few tools a task needs:
 //!
 //! - [`ToolIndex`]: a BM25F index over a tool set (names and operationIds split into words,
-//!   summary, description, tags, path segments, parameter names and descriptions; stemming; a
+//!   the resource the operation acts on, summary, description, tags, path segments, parameter
+//!   names and descriptions; plural folding; a
 //!   small synonym and intent table; redundant variants folded into one hit).
 //! - [`MetaTools`]: two real tools, `search_tools` and `call_tool`, to offer instead of the
 //!   full list; rendered for every provider like any tool, `call_tool` checked by the same
@@ -38,7 +39,8 @@
 //! weights folded in at build time, one pass over the postings of a few query terms. tantivy
 //! would bring a segment store, a query parser, threads and dozens of crates into the runtime
 //! that generated code links, and its scoring is plain BM25 over one field at a time; the
-//! `bm25` crate has no fields. Only stemming comes from a crate (`rust-stemmers`, Snowball).
+//! `bm25` crate has no fields. Stemming is plural folding of our own: Snowball English
+//! (`rust-stemmers`) was measured and lost tasks by conflating resource names (see `tokenize`).
 
 mod index;
 mod meta;

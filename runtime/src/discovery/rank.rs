@@ -12,6 +12,11 @@ const METHOD_BOOST: f32 = 0.3;
 /// Weight of another spelling of a word (`repo` for `repository`): nearly the word itself.
 const SPELLING_WEIGHT: f32 = 0.8;
 
+/// Generality prior: each literal path segment past the first divides the score by
+/// `1 + DEPTH_PENALTY` more. Between two tools that match the words alike, the more general
+/// one wins (Graph's `/me/messages` over `/me/mailFolders/{id}/childFolders/{id}/messages`).
+const DEPTH_PENALTY: f32 = 0.15;
+
 /// Deprecated tools lose a little, so a current equivalent comes first.
 const DEPRECATED_FACTOR: f32 = 0.85;
 
@@ -37,7 +42,7 @@ impl Query {
             let mut groups = synonyms::verb_groups(word).peekable();
             let first_verb = !verb_seen && groups.peek().is_some();
             for g in groups {
-                for w in g.words.iter().filter(|w| **w != word) {
+                for w in g.expand.iter().filter(|w| **w != word) {
                     q.add(postings, stems, w, SYNONYM_WEIGHT);
                 }
                 if first_verb {
@@ -100,7 +105,8 @@ pub(crate) fn rank(postings: &Postings, query: &Query, top_k: usize) -> Vec<(u32
         if *score <= 0.0 {
             continue;
         }
-        let mut s = score * query.method_factor(d.method);
+        let depth = f32::from(d.depth.saturating_sub(1));
+        let mut s = score * query.method_factor(d.method) / (1.0 + DEPTH_PENALTY * depth);
         if d.deprecated {
             s *= DEPRECATED_FACTOR;
         }

@@ -5,9 +5,11 @@
 //!
 //! - **Verb groups** ([`VERBS`]): `create` / `add` / `new` / `post` / `open` / ... are one
 //!   intent, `delete` / `remove` another, and so on. A query word in a group also searches for
-//!   the other words of its group at a lower weight ([`SYNONYM_WEIGHT`]), and the group says
-//!   which HTTP methods fulfil the intent: a "list" or "show" task prefers `GET`, a "remove"
-//!   task `DELETE`. The method preference is a ranking prior, never a filter.
+//!   the verbs APIs name that intent with (`create`, `add`; `delete`, `remove`; ...) at a lower
+//!   weight ([`SYNONYM_WEIGHT`]), and the group says which HTTP methods fulfil the intent: a
+//!   "list" or "show" task prefers `GET`, a "remove" task `DELETE`. The method preference is a
+//!   ranking prior, never a filter. Only API verbs are searched for, not every trigger word:
+//!   `all` says "list" but searching for it would favour Kubernetes' `...ForAllNamespaces`.
 //! - **Word groups** ([`WORDS`]): abbreviations and spellings APIs and users disagree on
 //!   (`repo` / `repository`, `org` / `organization`, `email` / `mail`), and the first person
 //!   (`my`, `me`, `mine`), which APIs spell `me` (Microsoft Graph), `authenticated user`
@@ -24,6 +26,8 @@ pub(crate) const SYNONYM_WEIGHT: f32 = 0.4;
 pub(crate) struct VerbGroup {
     /// Words that express the intent (lower case, unstemmed).
     pub words: &'static [&'static str],
+    /// The verbs operation names use for it, searched for when any word of the group is used.
+    pub expand: &'static [&'static str],
     /// Methods that fulfil it, with a preference in `0..=1`.
     pub methods: &'static [(HttpMethod, f32)],
 }
@@ -38,6 +42,7 @@ pub(crate) const VERBS: &[VerbGroup] = &[
             "create", "add", "new", "post", "open", "make", "insert", "register", "submit",
             "publish", "start", "upload", "send",
         ],
+        expand: &["create", "add"],
         methods: &[(Post, 1.0), (Put, 0.6)],
     },
     // delete / remove
@@ -45,11 +50,13 @@ pub(crate) const VERBS: &[VerbGroup] = &[
         words: &[
             "delete", "remove", "destroy", "drop", "erase", "purge", "discard", "unset",
         ],
+        expand: &["delete", "remove"],
         methods: &[(Delete, 1.0)],
     },
     // list / get all / show
     VerbGroup {
         words: &["list", "all", "show", "browse", "enumerate", "every"],
+        expand: &["list"],
         methods: &[(Get, 1.0)],
     },
     // read one
@@ -58,6 +65,7 @@ pub(crate) const VERBS: &[VerbGroup] = &[
             "get", "read", "fetch", "retrieve", "show", "view", "see", "download", "describe",
             "inspect", "check",
         ],
+        expand: &["get", "read", "retrieve"],
         methods: &[(Get, 1.0)],
     },
     // update / edit / change / set
@@ -74,11 +82,13 @@ pub(crate) const VERBS: &[VerbGroup] = &[
             "configure",
             "adjust",
         ],
+        expand: &["update", "set", "edit", "replace"],
         methods: &[(Patch, 1.0), (Put, 0.8), (Post, 0.4)],
     },
     // search / find
     VerbGroup {
         words: &["search", "find", "lookup", "query", "filter", "locate"],
+        expand: &["search", "find"],
         methods: &[(Get, 1.0), (Post, 0.3)],
     },
 ];
@@ -99,7 +109,9 @@ pub(crate) const WORDS: &[&[&str]] = &[
     &["admin", "administrator"],
     &["app", "application"],
     &["dir", "directory"],
-    &["my", "me", "mine", "myself", "authenticated", "current"],
+    // Not `authenticated` (GitHub's "for the authenticated user"): it stems like
+    // `authentication`, which would pull in Graph's `/me/authentication/...`.
+    &["my", "me", "mine", "myself"],
 ];
 
 /// The verb groups `word` belongs to.
@@ -142,6 +154,6 @@ mod tests {
         assert!(verb_groups("pets").next().is_none());
         let repo: Vec<&str> = spellings("repo").collect();
         assert_eq!(repo, ["repository"]);
-        assert!(spellings("my").any(|w| w == "authenticated"));
+        assert!(spellings("my").any(|w| w == "me"));
     }
 }
