@@ -86,6 +86,9 @@ pub enum Command {
         #[command(flatten)]
         select: Selection,
     },
+    /// Find the tools that fit a task: one ranked list per query (text, or one JSON array per
+    /// query per line).
+    Search(crate::search::SearchArgs),
 }
 
 /// Which operations become tools and how they are named.

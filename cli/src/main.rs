@@ -6,6 +6,7 @@
 
 mod args;
 mod commands;
+mod search;
 
 use std::process::ExitCode;
 
