@@ -726,6 +726,7 @@ fn empty_manifest() -> Manifest {
         namespace: None,
         servers: Vec::new(),
         tools: Vec::new(),
+        ..Default::default()
     }
 }
 

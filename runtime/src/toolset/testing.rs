@@ -176,5 +176,6 @@ pub fn manifest(version: &str, tools: Vec<ToolManifest>) -> Manifest {
         namespace: None,
         servers: Vec::new(),
         tools,
+        ..Default::default()
     }
 }
