@@ -86,6 +86,8 @@ pub enum Command {
         #[command(flatten)]
         select: Selection,
     },
+    /// Serve the tools over MCP (stdio or Streamable HTTP), telling clients when they change.
+    Serve(crate::serve::ServeArgs),
 }
 
 /// Which operations become tools and how they are named.
