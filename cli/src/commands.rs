@@ -124,6 +124,7 @@ pub fn run(cli: Cli) -> Result<ExitCode, String> {
             })
         }
         Command::Search(args) => crate::search::run(args),
+        Command::Serve(args) => crate::serve::run(args),
     }
 }
 
@@ -187,7 +188,12 @@ pub(crate) fn model_options(select: &Selection) -> ModelOptions {
 
 /// Loads and models a spec; prints its problems to stderr. `None` when it has errors.
 fn load_or_report(spec: &Path, select: &Selection) -> Result<Option<Manifest>, String> {
-    let out = pipeline::manifest_from_file(spec, &model_options(select));
+    load_with(spec, &model_options(select))
+}
+
+/// [`load_or_report`] with model options built by the caller.
+pub(crate) fn load_with(spec: &Path, opts: &ModelOptions) -> Result<Option<Manifest>, String> {
+    let out = pipeline::manifest_from_file(spec, opts);
     report(&out, false);
     if out.diagnostics.has_errors() {
         eprintln!(
