@@ -6,6 +6,7 @@
 
 mod args;
 mod commands;
+mod search;
 mod serve;
 
 use std::process::ExitCode;

@@ -8,11 +8,14 @@
 //! - [`toolset`], [`registry`]: tool sets and the registry that swaps them atomically.
 //! - [`diff`]: change and breaking-change reports between two manifests.
 //! - [`calls`]: tool calls in and result messages out, in each provider's format.
+//! - [`discovery`]: search over big tool sets, the `search_tools` / `call_tool` meta-tools and
+//!   per-request selection.
 //!
 //! This crate never depends on syn/quote: generated code links it.
 
 pub mod calls;
 pub mod diff;
+pub mod discovery;
 pub mod hash;
 pub mod manifest;
 pub mod registry;

@@ -11,9 +11,9 @@
 //!
 //! Run it with `cargo run -p example-macro-petstore`.
 
-use openapi_tools::calls::{ToolCall, ToolResult, parse_tool_calls, result_messages};
-use openapi_tools::request::{HttpRequest, RequestBody};
-use openapi_tools::toolset::{Provider, ToolSet};
+use openapi_tools::runtime::calls::{ToolCall, ToolResult, parse_tool_calls, result_messages};
+use openapi_tools::runtime::request::{HttpRequest, RequestBody};
+use openapi_tools::runtime::toolset::{Provider, ToolSet};
 
 /// The generated tool set: one typed struct per operation, `Call` over all of them, `Tools`.
 mod petstore {
@@ -137,7 +137,7 @@ fn handle(call: &ToolCall) -> ToolResult {
         println!("{} -> {typed:?}", call.id);
         typed
             .request()
-            .map_err(openapi_tools::toolset::CallError::InvalidArguments)
+            .map_err(openapi_tools::runtime::toolset::CallError::InvalidArguments)
     });
     match request {
         Ok(request) => {

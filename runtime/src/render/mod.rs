@@ -62,7 +62,10 @@ mod gemini;
 mod mcp;
 mod openai;
 mod schema;
+mod stream;
 mod strict;
+
+pub use stream::{write_providers, write_set};
 
 use std::fmt;
 use std::str::FromStr;
