@@ -95,6 +95,7 @@ pub fn run(cli: Cli) -> Result<ExitCode, String> {
             settings.deny_breaking = deny_breaking;
             generate(&settings, output.as_deref())
         }
+        Command::Call(args) => crate::call::run(args, manifest_or_spec),
         Command::Diff {
             old,
             new,
@@ -122,6 +123,8 @@ pub fn run(cli: Cli) -> Result<ExitCode, String> {
                 ExitCode::SUCCESS
             })
         }
+        Command::Search(args) => crate::search::run(args),
+        Command::Serve(args) => crate::serve::run(args),
     }
 }
 
@@ -185,7 +188,12 @@ pub(crate) fn model_options(select: &Selection) -> ModelOptions {
 
 /// Loads and models a spec; prints its problems to stderr. `None` when it has errors.
 fn load_or_report(spec: &Path, select: &Selection) -> Result<Option<Manifest>, String> {
-    let out = pipeline::manifest_from_file(spec, &model_options(select));
+    load_with(spec, &model_options(select))
+}
+
+/// [`load_or_report`] with model options built by the caller.
+pub(crate) fn load_with(spec: &Path, opts: &ModelOptions) -> Result<Option<Manifest>, String> {
+    let out = pipeline::manifest_from_file(spec, opts);
     report(&out, false);
     if out.diagnostics.has_errors() {
         eprintln!(
@@ -200,7 +208,10 @@ fn load_or_report(spec: &Path, select: &Selection) -> Result<Option<Manifest>, S
 
 /// A manifest JSON file (as `openapi-tools manifest` prints) is used as is; anything else is
 /// loaded as an OpenAPI document.
-fn manifest_or_spec(path: &Path, select: &Selection) -> Result<Option<Manifest>, String> {
+pub(crate) fn manifest_or_spec(
+    path: &Path,
+    select: &Selection,
+) -> Result<Option<Manifest>, String> {
     if let Ok(bytes) = std::fs::read(path)
         && let Ok(value) = serde_json::from_slice::<Value>(&bytes)
         && value.get("tools").is_some()
@@ -236,7 +247,7 @@ fn print_json(value: &Value) -> Result<ExitCode, String> {
     Ok(ExitCode::SUCCESS)
 }
 
-fn write_stdout(text: &str) -> Result<(), String> {
+pub(crate) fn write_stdout(text: &str) -> Result<(), String> {
     let mut stdout = std::io::stdout().lock();
     stdout
         .write_all(text.as_bytes())

@@ -282,28 +282,28 @@ mod tests {
     use crate::load::load_file;
     use std::path::Path;
 
-    /// The direct reading must agree with `openapiv3`'s serde reading on every real document.
+    /// The direct reading must agree with `openapiv3`'s serde reading on every real document:
+    /// the bundled fixtures always, the shared corpus when present.
     #[test]
     fn fast_reading_equals_serde_on_fixtures_and_corpus() {
         let root = Path::new(env!("CARGO_MANIFEST_DIR"));
-        let mut files: Vec<std::path::PathBuf> = Vec::new();
-        for dir in [root.join("../fixtures/load")].into_iter().chain(
-            root.ancestors()
-                .skip(2)
-                .map(|a| a.join("shared/specs"))
-                .find(|d| d.is_dir()),
-        ) {
-            for e in std::fs::read_dir(dir).unwrap() {
-                let p = e.unwrap().path();
-                if p.is_file() {
-                    files.push(p);
-                }
-            }
+        let fixtures = compare_fast_and_serde(&openapi_tools_test_support::spec_files(
+            root.join("../fixtures/load"),
+        ));
+        assert!(fixtures >= 4, "only {fixtures} fixtures loaded");
+        let corpus_what = "corpus part of fast_reading_equals_serde";
+        if let Some(dir) = openapi_tools_test_support::corpus_or_skip(root, corpus_what) {
+            let compared = compare_fast_and_serde(&openapi_tools_test_support::spec_files(dir));
+            assert!(compared >= 6, "only {compared} corpus documents loaded");
         }
+    }
+
+    /// Compares both readings on every file that loads; returns how many were compared.
+    fn compare_fast_and_serde(files: &[std::path::PathBuf]) -> usize {
         let mut compared = 0;
         for path in files {
             let mut diags = Diagnostics::new();
-            let Some(spec) = load_file(&path, &mut diags) else {
+            let Some(spec) = load_file(path, &mut diags) else {
                 continue;
             };
             let by_serde = OpenAPI::deserialize(&spec.document).unwrap();
@@ -320,7 +320,7 @@ mod tests {
             );
             compared += 1;
         }
-        assert!(compared >= 6);
+        compared
     }
 
     #[test]
