@@ -88,6 +88,11 @@ pub enum Command {
         #[command(flatten)]
         select: Selection,
     },
+    /// Find the tools that fit a task: one ranked list per query (text, or one JSON array per
+    /// query per line).
+    Search(crate::search::SearchArgs),
+    /// Serve the tools over MCP (stdio or Streamable HTTP), telling clients when they change.
+    Serve(crate::serve::ServeArgs),
 }
 
 /// Which operations become tools and how they are named.

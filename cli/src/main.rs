@@ -7,6 +7,8 @@
 mod args;
 mod call;
 mod commands;
+mod search;
+mod serve;
 
 use std::process::ExitCode;
 

@@ -8,6 +8,8 @@
 //! - [`toolset`], [`registry`]: tool sets and the registry that swaps them atomically.
 //! - [`diff`]: change and breaking-change reports between two manifests.
 //! - [`calls`]: tool calls in and result messages out, in each provider's format.
+//! - [`discovery`]: search over big tool sets, the `search_tools` / `call_tool` meta-tools and
+//!   per-request selection.
 //! - [`sample`]: valid example arguments from a tool's input schema.
 //! - `exec` (feature `http`): the executor that sends tool calls to the real API.
 //!
@@ -15,6 +17,7 @@
 
 pub mod calls;
 pub mod diff;
+pub mod discovery;
 #[cfg(feature = "http")]
 pub mod exec;
 pub mod hash;

@@ -95,6 +95,11 @@ pub struct ToolManifest {
     /// [`InputParam::wire_name`].
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub wire_names: BTreeMap<String, String>,
+    /// What a success answer's JSON body looks like (MCP `outputSchema`): the first 2xx JSON
+    /// response schema when it is an object, as JSON Schema 2020-12 with the API's own property
+    /// names. Filled only when the model is asked for it (it can be large).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub output_schema: Option<Value>,
 }
 
 impl ToolManifest {

@@ -11,8 +11,8 @@
 //!
 //! The API is a local server this example starts; it accepts the key `demo-key`.
 
-use openapi_tools::exec::{Credentials, Executor};
-use openapi_tools::toolset::ToolSet;
+use openapi_tools::runtime::exec::{Credentials, Executor};
+use openapi_tools::runtime::toolset::ToolSet;
 
 mod notes {
     openapi_tools::openapi_tools!(spec = "specs/notes.yaml");

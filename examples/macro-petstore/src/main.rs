@@ -14,10 +14,10 @@
 
 mod shop;
 
-use openapi_tools::calls::{ToolCall, ToolResult, parse_tool_calls, result_messages};
-use openapi_tools::exec::Executor;
-use openapi_tools::request::{HttpRequest, RequestBody};
-use openapi_tools::toolset::{Provider, ToolSet};
+use openapi_tools::runtime::calls::{ToolCall, ToolResult, parse_tool_calls, result_messages};
+use openapi_tools::runtime::exec::Executor;
+use openapi_tools::runtime::request::{HttpRequest, RequestBody};
+use openapi_tools::runtime::toolset::{Provider, ToolSet};
 
 /// The generated tool set: one typed struct per operation, `Call` over all of them, `Tools`.
 mod petstore {
@@ -156,7 +156,7 @@ async fn handle(executor: &Executor, base_url: &str, call: &ToolCall) -> ToolRes
         typed
             .request()
             .map(|request| (typed, request))
-            .map_err(openapi_tools::toolset::CallError::InvalidArguments)
+            .map_err(openapi_tools::runtime::toolset::CallError::InvalidArguments)
     });
     match typed {
         Ok((typed, request)) => {

@@ -40,6 +40,7 @@
 //!                  param("ref", ParamLocation::Query)],
 //!     body: None, input_schema: json!({"type": "object"}), schema_hash: String::new(),
 //!     wire_names: Default::default(),
+//!     output_schema: None,
 //! };
 //! let args = json!({"owner": "me", "path": "../admin", "ref": "a b&c"});
 //! let req = build_request(&tool, args.as_object().unwrap()).unwrap();
@@ -63,9 +64,10 @@ use crate::validate::{ArgProblem, escape_pointer_token, messages};
 
 pub use body::{MAX_FILE_BYTES, MAX_MULTIPART_BYTES};
 pub use headers::forbidden_header;
+pub use encode::is_json_media;
 pub use multipart::{Part, choose_boundary, encode_multipart};
 
-use encode::{COMPONENT, PATH_LITERAL, QUERY_RESERVED, enc, is_json_media, scalar_text};
+use encode::{COMPONENT, PATH_LITERAL, QUERY_RESERVED, enc, scalar_text};
 
 /// A request ready to send.
 #[derive(Debug, Clone, PartialEq)]

@@ -47,6 +47,7 @@ fn tool(path: &str, params: Vec<InputParam>) -> ToolManifest {
         input_schema: json!({"type": "object"}),
         schema_hash: String::new(),
         wire_names: BTreeMap::new(),
+        output_schema: None,
     }
 }
 

@@ -161,6 +161,7 @@ pub fn tool(name: &str, marker: &str, props: &[&str], required: &[&str]) -> Tool
         input_schema,
         schema_hash: String::new(),
         wire_names: Default::default(),
+        output_schema: None,
     };
     t.rehash();
     t
