@@ -11,7 +11,7 @@ use std::process::ExitCode;
 use clap::{Args, ValueEnum};
 use openapi_tools_runtime::Manifest;
 use openapi_tools_runtime::exec::{
-    Credential, Credentials, ErrorKind, ExecResult, Executor, Target, env_var_name,
+    Credential, Credentials, ErrorKind, ExecResult, Executor, Target,
 };
 use openapi_tools_runtime::toolset::{DynamicToolSet, ToolSet};
 use serde_json::Value;
@@ -212,6 +212,7 @@ fn credentials(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use openapi_tools_runtime::exec::env_var_name;
     use openapi_tools_runtime::manifest::{ApiKeyLocation, SecurityScheme};
 
     #[test]

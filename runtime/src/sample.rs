@@ -4,10 +4,11 @@
 //! properties only, the first `enum`/`const`/`examples`/`default` value where there is one,
 //! the first branch of `oneOf`/`anyOf`, `allOf` branches merged, `$ref`s into `$defs`
 //! followed, lengths and bounds honoured, common formats (date, date-time, uuid, email, uri,
-//! ipv4, base64) filled with well-formed values. Used to call every operation of a document
+//! ipv4, base64) filled with well-formed values, and strings with a `pattern` built from the
+//! pattern itself (the shortest string its syntax tree spells: first alternative, fewest
+//! repetitions, a readable member of each class). Used to call every operation of a document
 //! (the executor's Prism test), by discovery to show example calls, and by anyone who needs a
-//! call that passes validation. Patterns are not inverted: a string with a `pattern` gets an
-//! example or default when the schema has one, else a best guess the validator may refuse.
+//! call that passes validation.
 //!
 //! ```
 //! use openapi_tools_runtime::sample::sample_args;
@@ -241,6 +242,16 @@ fn string(s: &Value) -> Value {
         .get("maxLength")
         .and_then(Value::as_u64)
         .map(|m| m as usize);
+    if let Some(text) = s
+        .get("pattern")
+        .and_then(Value::as_str)
+        .and_then(from_pattern)
+    {
+        let n = text.chars().count();
+        if n >= min && max.is_none_or(|m| n <= m) {
+            return Value::String(text);
+        }
+    }
     let mut text = base.to_owned();
     if text.chars().count() < min {
         text.push_str(&"x".repeat(min - text.chars().count()));
@@ -251,6 +262,62 @@ fn string(s: &Value) -> Value {
         text = text.chars().take(max.max(min)).collect();
     }
     Value::String(text)
+}
+
+/// The shortest string `pattern` spells (searched anywhere, so anchors add nothing), or `None`
+/// when the pattern does not parse.
+fn from_pattern(pattern: &str) -> Option<String> {
+    let hir = regex_syntax::ParserBuilder::new()
+        .nest_limit(64)
+        .build()
+        .parse(pattern)
+        .ok()?;
+    let mut out = String::new();
+    spell(&hir, &mut out, 0).then_some(out)
+}
+
+fn spell(hir: &regex_syntax::hir::Hir, out: &mut String, depth: usize) -> bool {
+    use regex_syntax::hir::{Class, HirKind};
+    if depth > 64 || out.len() > 4096 {
+        return false;
+    }
+    match hir.kind() {
+        HirKind::Empty | HirKind::Look(_) => true,
+        HirKind::Literal(lit) => match std::str::from_utf8(&lit.0) {
+            Ok(t) => {
+                out.push_str(t);
+                true
+            }
+            Err(_) => false,
+        },
+        HirKind::Class(Class::Unicode(c)) => {
+            let ranges = c.ranges();
+            let inside = |ch: char| ranges.iter().any(|r| r.start() <= ch && ch <= r.end());
+            let pick = ['a', 'x', 'A', 'X', '0', '1', '-', '_', '.']
+                .into_iter()
+                .find(|ch| inside(*ch))
+                .or_else(|| ranges.iter().map(|r| r.start()).find(|ch| *ch >= ' '))
+                .or_else(|| ranges.first().map(|r| r.start()));
+            match pick {
+                Some(ch) => {
+                    out.push(ch);
+                    true
+                }
+                None => false,
+            }
+        }
+        HirKind::Class(Class::Bytes(c)) => match c.ranges().first() {
+            Some(r) if r.start().is_ascii() => {
+                out.push(char::from(r.start()));
+                true
+            }
+            _ => false,
+        },
+        HirKind::Repetition(rep) => (0..rep.min).all(|_| spell(&rep.sub, out, depth + 1)),
+        HirKind::Capture(cap) => spell(&cap.sub, out, depth + 1),
+        HirKind::Concat(parts) => parts.iter().all(|p| spell(p, out, depth + 1)),
+        HirKind::Alternation(alts) => alts.first().is_some_and(|a| spell(a, out, depth + 1)),
+    }
 }
 
 fn number(s: &Value, integer: bool) -> Value {
@@ -297,8 +364,11 @@ mod tests {
                 "pet": {"$ref": "#/$defs/Pet"},
                 "any": {"anyOf": [{"type": "null"}, {"type": "integer"}]},
                 "file": {"type": "string", "contentEncoding": "base64"},
-                "code": {"type": "string", "minLength": 12, "maxLength": 12}
-            }, "required": ["id", "when", "n", "x", "tags", "pet", "any", "file", "code"],
+                "code": {"type": "string", "minLength": 12, "maxLength": 12},
+                "sid": {"type": "string", "pattern": "^AC[0-9a-fA-F]{32}$"},
+                "slug": {"type": "string", "pattern": "^[a-z]+(-[a-z0-9]+)*$", "minLength": 1},
+                "phone": {"type": "string", "pattern": "^\\+?[1-9]\\d{1,14}$"}
+            }, "required": ["id", "when", "n", "x", "tags", "pet", "any", "file", "code", "sid", "slug", "phone"],
             "$defs": {"Pet": {"allOf": [
                 {"type": "object", "properties": {"name": {"type": "string"}}, "required": ["name"]},
                 {"type": "object", "properties": {"kind": {"const": "cat"}}, "required": ["kind"]}

@@ -72,9 +72,9 @@ async fn create_pet(
     State(pets): State<Pets>,
     Json(mut pet): Json<Value>,
 ) -> (StatusCode, Json<Value>) {
-    if let Ok(mut pets) = pets.lock() {
+    if let (Ok(mut pets), Some(fields)) = (pets.lock(), pet.as_object_mut()) {
         let id = 100 + pets.len() as i64;
-        pet["id"] = json!(id);
+        fields.insert("id".into(), json!(id));
         pets.push(pet.clone());
     }
     (StatusCode::CREATED, Json(pet))

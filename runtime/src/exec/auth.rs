@@ -62,8 +62,8 @@ pub(crate) fn choose<'a>(
         .security
         .iter()
         .map(|alt| {
-            alt.iter()
-                .map(|(name, _)| {
+            alt.keys()
+                .map(|name| {
                     let kind = manifest
                         .security_schemes
                         .get(name)
@@ -109,11 +109,14 @@ fn fits(scheme: &SecurityScheme, credential: &Credential) -> bool {
 
 /// The placements of the chosen schemes; client-credentials tokens are fetched (or taken
 /// from the cache) through `tokens`. `dry_run` puts `***` for tokens it would fetch.
+/// `derived` receives secrets made here (fetched tokens, encoded basic credentials), so
+/// echoes of them can be scrubbed from the result.
 pub(crate) async fn place(
     chosen: &[Chosen<'_>],
     tokens: &TokenCache,
     client: &reqwest::Client,
     dry_run: bool,
+    derived: &mut Vec<String>,
 ) -> Result<Vec<Placement>, String> {
     let mut out = Vec::with_capacity(chosen.len());
     for c in chosen {
@@ -129,6 +132,7 @@ pub(crate) async fn place(
             (_, Credential::Basic { username, password }) => {
                 let raw = format!("{username}:{}", password.expose());
                 let enc = base64::engine::general_purpose::STANDARD.encode(raw);
+                derived.push(enc.clone());
                 Placement::Header("Authorization".into(), Secret::new(format!("Basic {enc}")))
             }
             (SecurityScheme::Http { scheme, .. }, cred)
@@ -172,6 +176,7 @@ pub(crate) async fn place(
                     };
                     tokens.token(client, &req).await?
                 };
+                derived.push(token.expose().to_owned());
                 Placement::Header(
                     "Authorization".into(),
                     Secret::new(format!("Bearer {}", token.expose())),

@@ -37,19 +37,6 @@ impl TokenCache {
         Arc::clone(slots.entry(scheme.to_owned()).or_default())
     }
 
-    /// Every cached token value (for scrubbing echoes out of results).
-    pub(crate) fn secrets(&self) -> Vec<String> {
-        let slots = self.slots.lock().unwrap_or_else(PoisonError::into_inner);
-        slots
-            .values()
-            .filter_map(|s| {
-                s.try_lock()
-                    .ok()
-                    .and_then(|t| t.as_ref().map(|t| t.value.expose().to_owned()))
-            })
-            .collect()
-    }
-
     /// How many tokens were fetched.
     pub(crate) fn fetch_count(&self) -> usize {
         self.fetches.load(std::sync::atomic::Ordering::Relaxed)

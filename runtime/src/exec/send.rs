@@ -90,6 +90,8 @@ struct Ready {
     /// Query keys whose values are credentials.
     secret_query: Vec<String>,
     body: Option<Vec<u8>>,
+    /// Every secret value this call carries, to scrub from what comes back.
+    secrets: Vec<String>,
 }
 
 fn refused(kind: ErrorKind, message: impl Into<String>, started: Instant) -> ExecResult {
@@ -152,7 +154,8 @@ async fn prepare(
         Err(_) if inner.config.anonymous_fallback => Vec::new(),
         Err(why) => return Err(refused(ErrorKind::Credentials, why, started)),
     };
-    let placements = auth::place(&chosen, &inner.tokens, client, dry_run)
+    let mut secrets: Vec<String> = creds.secrets().map(str::to_owned).collect();
+    let placements = auth::place(&chosen, &inner.tokens, client, dry_run, &mut secrets)
         .await
         .map_err(|why| refused(ErrorKind::Credentials, why, started))?;
 
@@ -203,6 +206,7 @@ async fn prepare(
         secret_headers,
         secret_query,
         body: request.body_bytes(),
+        secrets,
     })
 }
 
@@ -362,12 +366,6 @@ async fn execute_inner(
     let _permit = permits.acquire_owned().await.ok();
 
     let repeatable = policy::safe_to_repeat(target.tool, request);
-    let secrets: Vec<String> = inner
-        .credentials(target.set)
-        .secrets()
-        .map(str::to_owned)
-        .chain(inner.tokens.secrets())
-        .collect();
     let mut attempts = 0u32;
     loop {
         attempts += 1;
@@ -399,7 +397,7 @@ async fn execute_inner(
                 tokio::time::sleep(wait).await;
             }
             _ => {
-                let mut result = finish(inner, target, request, outcome, &policy, &secrets);
+                let mut result = finish(inner, target, request, outcome, &policy, &ready.secrets);
                 result.attempts = attempts;
                 result.elapsed = started.elapsed();
                 if let Some(bytes) = result
@@ -416,7 +414,7 @@ async fn execute_inner(
 
 /// What one attempt produced.
 enum Attempt {
-    Response(Received),
+    Response(Box<Received>),
     Failed {
         connect: bool,
         timeout: bool,
@@ -499,7 +497,7 @@ async fn attempt(
         })
     };
     match tokio::time::timeout(policy.timeout, run).await {
-        Ok(Ok(r)) => Attempt::Response(r),
+        Ok(Ok(r)) => Attempt::Response(Box::new(r)),
         Ok(Err(e)) => Attempt::Failed {
             connect: e.is_connect(),
             timeout: e.is_timeout(),
