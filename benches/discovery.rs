@@ -15,7 +15,7 @@ use std::hint::black_box;
 use std::time::{Duration, Instant};
 
 use criterion::Criterion;
-use openapi_tools::discovery::ToolIndex;
+use openapi_tools::runtime::discovery::ToolIndex;
 
 fn main() {
     let args: Vec<String> = std::env::args().collect();

@@ -7,9 +7,9 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::sync::Arc;
 
-use openapi_tools::discovery::MetaTools;
-use openapi_tools::render::{Provider, RenderOptions};
-use openapi_tools::toolset::DynamicToolSet;
+use openapi_tools::runtime::discovery::MetaTools;
+use openapi_tools::runtime::render::{Provider, RenderOptions};
+use openapi_tools::runtime::toolset::DynamicToolSet;
 use openapi_tools_build::model::ModelOptions;
 use openapi_tools_build::pipeline;
 use serde_json::Value;

@@ -11,7 +11,7 @@ mod eval;
 
 use std::collections::BTreeSet;
 
-use openapi_tools::discovery::ToolIndex;
+use openapi_tools::runtime::discovery::ToolIndex;
 
 /// recall@5 every spec must reach. Measured with the final ranking (see the README's
 /// discovery section): GitHub, Stripe and Kubernetes are all above it.

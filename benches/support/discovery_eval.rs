@@ -11,8 +11,8 @@
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
-use openapi_tools::Manifest;
-use openapi_tools::discovery::ToolIndex;
+use openapi_tools::runtime::Manifest;
+use openapi_tools::runtime::discovery::ToolIndex;
 use serde::Deserialize;
 
 /// Hits looked at per task for MRR.
