@@ -88,14 +88,14 @@ def peak_rss_mib(pids):
 
 
 async def list_all(session):
-    cursor, tools = None, 0
+    cursor, names = None, []
     while True:
         params = PaginatedRequestParams(cursor=cursor) if cursor else None
         page = await session.list_tools(params=params)
-        tools += len(page.tools)
+        names.extend(t.name for t in page.tools)
         cursor = page.next_cursor
         if not cursor:
-            return tools
+            return names
 
 
 async def measure(name, command, args, call_tool, call_args, n_lists, n_calls):
@@ -105,7 +105,9 @@ async def measure(name, command, args, call_tool, call_args, n_lists, n_calls):
     async with stdio_client(params) as (read, write):
         async with ClientSession(read, write) as session:
             await session.initialize()
-            n_tools = await list_all(session)
+            names = await list_all(session)
+            # Each server names GitHub's `meta/root` its own way.
+            call_tool = next((n for n in names if n in call_tool), call_tool[0])
             start = time.perf_counter() - t0
             lists = []
             for _ in range(n_lists):
@@ -125,7 +127,7 @@ async def measure(name, command, args, call_tool, call_args, n_lists, n_calls):
             rss = peak_rss_mib(pids + [c for p in pids for c in children_of(p)])
     return {
         "server": name,
-        "tools": n_tools,
+        "tools": len(names),
         "start_s": start,
         "rss_mib": rss,
         "list_ms": statistics.median(lists) * 1000 if lists else None,
@@ -154,7 +156,11 @@ def main():
     a = ap.parse_args()
     spec_path = a.spec
     if spec_path is None:
-        shared = os.environ.get("OPENAPI_TOOLS_SHARED") or str(ROOT.parent / "shared")
+        # The project's rule (scripts/shared-dir.sh): $OPENAPI_TOOLS_SHARED, else the nearest
+        # ancestor with shared/specs.
+        shared = os.environ.get("OPENAPI_TOOLS_SHARED")
+        if not shared:
+            shared = next((str(d / "shared") for d in ROOT.parents if (d / "shared" / "specs").is_dir()), "")
         spec_path = os.path.join(shared, "specs", "github__api.github.com.json")
     if not os.path.exists(spec_path):
         print(f"skipped: no spec at {spec_path}")
@@ -174,12 +180,12 @@ def main():
     fast.write_text(FASTMCP_SERVER)
 
     # GitHub's `meta/root` (GET /) takes no arguments: a pure overhead probe.
-    call_ours, call_fast = "meta_root", "meta_root"
+    call_names = ["meta_root", "meta/root", "meta-root"]
     rows = []
     rows.append(anyio.run(measure, "openapi-tools serve", a.bin, ["serve", str(local_spec)],
-                          call_ours, {}, a.lists, a.calls))
+                          call_names, {}, a.lists, a.calls))
     rows.append(anyio.run(measure, "FastMCP.from_openapi", sys.executable, [str(fast), str(local_spec), base],
-                          call_fast, {}, a.lists, a.calls))
+                          call_names, {}, a.lists, a.calls))
     direct = anyio.run(direct_ms, base + "/", a.calls)
     httpd.shutdown()
 

@@ -9,7 +9,6 @@ Then reads one JSON command per line on stdin and answers each with one JSON lin
     {"op": "list", "max_pages": N}          -> every page: tool names per page, cursors, tools
     {"op": "list_cursor", "cursor": C}      -> one page from a given cursor (errors reported)
     {"op": "call", "name": T, "args": {..}} -> isError, texts, structuredContent
-    {"op": "call_and_abandon", ..., "after": S} -> starts a call, closes the connection after S seconds
     {"op": "changes"}                        -> how many tools/list_changed notifications so far
     {"op": "wait_changed", "count": N, "timeout": S} -> waits until N were seen (or the timeout)
     {"op": "close"}
@@ -83,7 +82,7 @@ async def handle(session, cmd):
     raise ValueError(f"unknown op {op}")
 
 
-async def serve_commands(session, stream_closer=None):
+async def serve_commands(session):
     while True:
         line = await anyio.to_thread.run_sync(sys.stdin.readline)
         if not line:
@@ -91,15 +90,6 @@ async def serve_commands(session, stream_closer=None):
         cmd = json.loads(line)
         if cmd["op"] == "close":
             print(json.dumps({"ok": True}), flush=True)
-            return
-        if cmd["op"] == "call_and_abandon":
-            # Start the call, then leave: the enclosing transport context is torn down while
-            # the server is still waiting for the API.
-            async with anyio.create_task_group() as tg:
-                tg.start_soon(session.call_tool, cmd["name"], cmd.get("args", {}))
-                await anyio.sleep(cmd.get("after", 0.5))
-                tg.cancel_scope.cancel()
-            print(json.dumps({"ok": True, "abandoned": True}), flush=True)
             return
         try:
             answer = await handle(session, cmd)

@@ -12,7 +12,6 @@
 //! skip line when it is absent. A plain timing loop: one round is a whole reload, too long for
 //! criterion's sampling to add anything.
 
-use std::path::PathBuf;
 use std::sync::Arc;
 use std::sync::mpsc::Receiver;
 use std::time::{Duration, Instant};
@@ -22,16 +21,6 @@ use openapi_tools_runtime::registry::{ChangeEvent, DefaultRegistry, InstallRepor
 
 const ROUNDS: usize = 10;
 const LABEL: &str = "\"version\": \"23.0.2\"";
-
-fn shared() -> Option<PathBuf> {
-    if let Some(dir) = std::env::var_os("OPENAPI_TOOLS_SHARED") {
-        return Some(PathBuf::from(dir));
-    }
-    let here = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
-    here.ancestors()
-        .map(|a| a.join("../shared"))
-        .find(|s| s.join("specs").is_dir())
-}
 
 /// Resident set size in MiB (Linux); 0 elsewhere.
 fn rss_mib() -> f64 {
@@ -56,13 +45,13 @@ fn wait_applied<R: std::fmt::Debug>(rx: &Receiver<ChangeEvent<R>>, version: &str
 }
 
 fn main() {
-    let Some(spec) = shared()
-        .map(|s| s.join("specs/github__api.github.com.json"))
-        .filter(|p| p.is_file())
-    else {
-        println!("skipped: GitHub's spec not found (set OPENAPI_TOOLS_SHARED)");
+    let Some(specs) = openapi_tools_test_support::corpus_or_skip(
+        env!("CARGO_MANIFEST_DIR"),
+        "the live reload bench",
+    ) else {
         return;
     };
+    let spec = specs.join("github__api.github.com.json");
     let text = std::fs::read_to_string(&spec).expect("read GitHub's spec");
     assert!(text.contains(LABEL), "GitHub's info.version changed: update LABEL");
     let dir = tempfile::tempdir().expect("temp dir");

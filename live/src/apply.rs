@@ -27,9 +27,9 @@ pub enum Outcome<R> {
     Rejected,
 }
 
-/// The content-derived version id of a loaded spec: the hash of the spec's bytes and of every
-/// file it references, in the order read (the manifest's `source_hash`). Replicas reading the
-/// same bytes compute the same id.
+/// The content-derived version id of a spec that references no other file: the hash of its
+/// bytes. It equals the installed manifest's `source_hash`, which for a multi-file spec hashes
+/// the bytes of every file read, in order. Replicas reading the same bytes compute the same id.
 pub fn version_id(text: &str) -> String {
     openapi_tools_runtime::hash::bytes_hash(text.as_bytes())
 }

@@ -24,7 +24,7 @@
 //!
 //! ```
 //! use std::sync::Arc;
-//! use openapi_tools_live::{LiveOptions, Outcome, load_text};
+//! use openapi_tools_live::{LiveOptions, Outcome, load_text, version_id};
 //! use openapi_tools_runtime::registry::DefaultRegistry;
 //!
 //! let registry = Arc::new(DefaultRegistry::new());
@@ -36,7 +36,10 @@
 //! // The same bytes again: the same version id, nothing to do.
 //! assert!(matches!(load_text(&registry, "pets", spec, &LiveOptions::default()), Outcome::Unchanged));
 //! assert!(matches!(load_text(&registry, "pets", "{not json", &LiveOptions::default()), Outcome::Rejected));
-//! assert_eq!(registry.snapshot().set("pets").unwrap().version(), "1.0");
+//! let live = registry.snapshot();
+//! let set = live.set("pets").unwrap();
+//! assert_eq!(set.version(), "1.0"); // the label
+//! assert_eq!(set.toolset().manifest().source_hash, version_id(spec)); // the id
 //! ```
 
 mod apply;

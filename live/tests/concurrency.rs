@@ -15,7 +15,7 @@ use support::{applied, spec};
 fn readers_lose_and_misroute_no_call_during_reloads() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("api.json");
-    std::fs::write(&path, spec("1", &["getItem", "listItems"])).unwrap();
+    std::fs::write(&path, spec("1", &["get_item", "list_items"])).unwrap();
     let registry = Arc::new(DefaultRegistry::new());
     let events = registry.subscribe();
     let (_, _watch) = watch_file(&registry, "api", &path, LiveOptions::default()).unwrap();
@@ -30,7 +30,7 @@ fn readers_lose_and_misroute_no_call_during_reloads() {
             std::thread::spawn(move || {
                 let mut failures = Vec::new();
                 while !done.load(Ordering::Relaxed) {
-                    for tool in ["getItem", "listItems"] {
+                    for tool in ["get_item", "list_items"] {
                         match registry.prepare(tool, &json!({"id": "9"})) {
                             Ok(routed) => {
                                 let want = format!("/{}/{tool}/9", routed.set.version());
@@ -52,9 +52,9 @@ fn readers_lose_and_misroute_no_call_during_reloads() {
     for v in 2..=15 {
         // Alternate the tool order too, so routing tables really change.
         let tools = if v % 2 == 0 {
-            ["listItems", "getItem"]
+            ["list_items", "get_item"]
         } else {
-            ["getItem", "listItems"]
+            ["get_item", "list_items"]
         };
         std::fs::write(&path, spec(&v.to_string(), &tools)).unwrap();
         applied(&events, &v.to_string());

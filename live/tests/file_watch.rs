@@ -21,7 +21,7 @@ fn call_path(registry: &DefaultRegistry, tool: &str) -> Option<String> {
 fn edits_rename_over_and_delete_recreate_swap_versions_and_broken_edits_keep_the_old_one() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("api.json");
-    std::fs::write(&path, spec("1", &["getItem"])).unwrap();
+    std::fs::write(&path, spec("1", &["get_item"])).unwrap();
     let registry = Arc::new(DefaultRegistry::new());
     let events = registry.subscribe();
 
@@ -29,8 +29,8 @@ fn edits_rename_over_and_delete_recreate_swap_versions_and_broken_edits_keep_the
     assert!(matches!(first, Outcome::Installed(_)), "{first:?}");
     applied(&events, "1");
     assert_eq!(
-        call_path(&registry, "getItem").as_deref(),
-        Some("/1/getItem/7")
+        call_path(&registry, "get_item").as_deref(),
+        Some("/1/get_item/7")
     );
     let id1 = registry
         .snapshot()
@@ -42,25 +42,25 @@ fn edits_rename_over_and_delete_recreate_swap_versions_and_broken_edits_keep_the
         .clone();
 
     // Plain in-place edit.
-    std::fs::write(&path, spec("2", &["getItem", "listItems"])).unwrap();
+    std::fs::write(&path, spec("2", &["get_item", "list_items"])).unwrap();
     applied(&events, "2");
     assert_eq!(
-        call_path(&registry, "listItems").as_deref(),
-        Some("/2/listItems/7")
+        call_path(&registry, "list_items").as_deref(),
+        Some("/2/list_items/7")
     );
 
     // An editor's temp file renamed over the spec.
-    write_renaming(&path, &spec("3", &["getItem", "listItems"]));
+    write_renaming(&path, &spec("3", &["get_item", "list_items"]));
     applied(&events, "3");
     assert_eq!(
-        call_path(&registry, "getItem").as_deref(),
-        Some("/3/getItem/7")
+        call_path(&registry, "get_item").as_deref(),
+        Some("/3/get_item/7")
     );
 
     // A broken edit: refused with located diagnostics; version 3 keeps serving.
     std::fs::write(&path, "{\n  \"openapi\": \"3.1.0\",\n  \"info\": [oops\n").unwrap();
     let e = wait_for(&events, "rejection of the broken edit", |e| {
-        matches!(e, ChangeEvent::SourceRejected(_))
+        matches!(e, ChangeEvent::SourceRejected(r) if r.diagnostics.iter().any(|d| d.contains("api.json:3:")))
     });
     let ChangeEvent::SourceRejected(why) = e else {
         unreachable!()
@@ -71,14 +71,14 @@ fn edits_rename_over_and_delete_recreate_swap_versions_and_broken_edits_keep_the
         "{why:#?}"
     );
     assert_eq!(
-        call_path(&registry, "getItem").as_deref(),
-        Some("/3/getItem/7")
+        call_path(&registry, "get_item").as_deref(),
+        Some("/3/get_item/7")
     );
 
     // Deleted: refused (cannot read), still serving; recreated: installed.
     std::fs::remove_file(&path).unwrap();
     let e = wait_for(&events, "rejection of the deleted file", |e| {
-        matches!(e, ChangeEvent::SourceRejected(_))
+        matches!(e, ChangeEvent::SourceRejected(r) if r.diagnostics.iter().any(|d| d.contains("cannot read")))
     });
     let ChangeEvent::SourceRejected(why) = e else {
         unreachable!()
@@ -88,15 +88,15 @@ fn edits_rename_over_and_delete_recreate_swap_versions_and_broken_edits_keep_the
         "{why:#?}"
     );
     assert_eq!(
-        call_path(&registry, "getItem").as_deref(),
-        Some("/3/getItem/7")
+        call_path(&registry, "get_item").as_deref(),
+        Some("/3/get_item/7")
     );
-    std::fs::write(&path, spec("4", &["getItem"])).unwrap();
+    std::fs::write(&path, spec("4", &["get_item"])).unwrap();
     applied(&events, "4");
-    assert_eq!(call_path(&registry, "listItems"), None);
+    assert_eq!(call_path(&registry, "list_items"), None);
 
     // Back to version 1's exact bytes: the same content-derived id as the first install.
-    std::fs::write(&path, spec("1", &["getItem"])).unwrap();
+    std::fs::write(&path, spec("1", &["get_item"])).unwrap();
     applied(&events, "1");
     let again = registry
         .snapshot()
@@ -116,7 +116,7 @@ fn edits_rename_over_and_delete_recreate_swap_versions_and_broken_edits_keep_the
 fn a_breaking_edit_under_reject_breaking_and_a_gate_refusal_change_nothing() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("api.json");
-    std::fs::write(&path, spec("1", &["getItem", "listItems", "deleteItem"])).unwrap();
+    std::fs::write(&path, spec("1", &["get_item", "list_items", "delete_item"])).unwrap();
     let registry = Arc::new(DefaultRegistry::new());
     let events = registry.subscribe();
     let options = LiveOptions::default()
@@ -126,21 +126,21 @@ fn a_breaking_edit_under_reject_breaking_and_a_gate_refusal_change_nothing() {
     applied(&events, "1");
 
     // Removing a tool breaks callers: the policy refuses it.
-    std::fs::write(&path, spec("2", &["getItem", "listItems"])).unwrap();
+    std::fs::write(&path, spec("2", &["get_item", "list_items"])).unwrap();
     wait_for(
         &events,
         "policy rejection",
-        |e| matches!(e, ChangeEvent::Rejected(r) if r.removed == ["deleteItem"]),
+        |e| matches!(e, ChangeEvent::Rejected(r) if r.removed == ["delete_item"]),
     );
     assert_eq!(
-        call_path(&registry, "deleteItem").as_deref(),
-        Some("/1/deleteItem/7")
+        call_path(&registry, "delete_item").as_deref(),
+        Some("/1/delete_item/7")
     );
 
     // Adding a fourth tool is not breaking, but the gate allows three.
     std::fs::write(
         &path,
-        spec("3", &["getItem", "listItems", "deleteItem", "putItem"]),
+        spec("3", &["get_item", "list_items", "delete_item", "put_item"]),
     )
     .unwrap();
     let e = wait_for(&events, "gate rejection", |e| {
@@ -152,11 +152,11 @@ fn a_breaking_edit_under_reject_breaking_and_a_gate_refusal_change_nothing() {
     assert_eq!(why.stage, RejectStage::Gate);
     assert_eq!(why.diagnostics, ["4 tools, more than the allowed 3"]);
     assert!(why.version_id.is_some());
-    assert_eq!(call_path(&registry, "putItem"), None);
+    assert_eq!(call_path(&registry, "put_item"), None);
     assert_eq!(registry.history("api").len(), 1);
 
     // A compatible edit still goes through.
-    std::fs::write(&path, spec("4", &["getItem", "listItems", "deleteItem"])).unwrap();
+    std::fs::write(&path, spec("4", &["get_item", "list_items", "delete_item"])).unwrap();
     applied(&events, "4");
 }
 
@@ -170,7 +170,7 @@ fn a_change_to_a_referenced_file_reloads_the_spec() {
     std::fs::write(
         &path,
         "openapi: 3.0.3\ninfo: {title: Pets, version: '1'}\npaths:\n  /pets:\n    post:\n      \
-         operationId: addPet\n      requestBody:\n        required: true\n        content:\n          \
+         operationId: add_pet\n      requestBody:\n        required: true\n        content:\n          \
          application/json:\n            schema: {$ref: 'schemas/pet.yaml'}\n      responses:\n        \
          '200': {description: ok}\n",
     )
@@ -198,7 +198,7 @@ fn a_change_to_a_referenced_file_reloads_the_spec() {
     let e = wait_for(
         &events,
         "reload after the referenced file changed",
-        |e| matches!(e, ChangeEvent::Applied(r) if r.updated == ["addPet"]),
+        |e| matches!(e, ChangeEvent::Applied(r) if r.updated == ["add_pet"]),
     );
     drop(e);
     // Same info.version, new content: a new version id.

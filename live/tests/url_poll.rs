@@ -63,7 +63,7 @@ fn set(served: &Served, etag: &str, body: Option<String>) {
 #[test]
 fn polls_with_etags_swaps_on_change_and_recovers_after_failures() {
     let served = Arc::new(Served::default());
-    set(&served, "v1", Some(spec("1", &["getItem"])));
+    set(&served, "v1", Some(spec("1", &["get_item"])));
     let (base, _rt) = serve(Arc::clone(&served));
     let registry = Arc::new(DefaultRegistry::new());
     let events = registry.subscribe();
@@ -93,7 +93,7 @@ fn polls_with_etags_swaps_on_change_and_recovers_after_failures() {
     }
 
     // A new ETag and body: swapped.
-    set(&served, "v2", Some(spec("2", &["getItem", "listItems"])));
+    set(&served, "v2", Some(spec("2", &["get_item", "list_items"])));
     watch.check_now();
     applied(&events, "2");
 
@@ -110,12 +110,12 @@ fn polls_with_etags_swaps_on_change_and_recovers_after_failures() {
     assert_eq!(why.diagnostics, ["HTTP 503 Service Unavailable"]);
     assert!(
         registry
-            .prepare("listItems", &serde_json::json!({"id": "1"}))
+            .prepare("list_items", &serde_json::json!({"id": "1"}))
             .is_ok()
     );
 
     // Recovery.
-    set(&served, "v3", Some(spec("3", &["getItem"])));
+    set(&served, "v3", Some(spec("3", &["get_item"])));
     watch.check_now();
     applied(&events, "3");
     assert!(served.requests.load(Ordering::SeqCst) >= 5);
@@ -124,7 +124,7 @@ fn polls_with_etags_swaps_on_change_and_recovers_after_failures() {
 #[test]
 fn url_specs_obey_the_size_cap_and_reference_no_local_files() {
     let served = Arc::new(Served::default());
-    let big = spec("1", &["getItem", "listItems", "deleteItem"]);
+    let big = spec("1", &["get_item", "list_items", "delete_item"]);
     set(&served, "big", Some(big.clone()));
     let (base, _rt) = serve(Arc::clone(&served));
     let registry = Arc::new(DefaultRegistry::new());
@@ -147,12 +147,10 @@ fn url_specs_obey_the_size_cap_and_reference_no_local_files() {
     // A spec from a URL that points at a local file is refused at load.
     let local = tempfile::NamedTempFile::new().unwrap();
     std::fs::write(local.path(), "type: object\n").unwrap();
-    let hostile = spec("1", &["getItem"]).replace(
-        "\"schema\": {\n                \"type\": \"string\"\n              }",
-        &format!("\"schema\": {{\"$ref\": \"{}\"}}", local.path().display()),
-    );
-    assert!(hostile.contains("$ref"), "{hostile}");
-    set(&served, "hostile", Some(hostile));
+    let mut hostile: serde_json::Value = serde_json::from_str(&spec("1", &["get_item"])).unwrap();
+    hostile["paths"]["/1/get_item/{id}"]["get"]["parameters"][0]["schema"] =
+        serde_json::json!({"$ref": local.path().display().to_string()});
+    set(&served, "hostile", Some(hostile.to_string()));
     let _watch = watch_url(
         &registry,
         "hostile",

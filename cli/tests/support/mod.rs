@@ -299,17 +299,23 @@ impl Server {
             cmd.env(k, v);
         }
         let mut child = cmd.spawn().unwrap();
-        let stderr = child.stderr.take().unwrap();
-        let log = lines_of(stderr);
+        let log = lines_of(child.stderr.take().unwrap());
+        // Owned by `server` from here on, so any panic below kills the child.
+        let mut server = Server {
+            child,
+            addr: SocketAddr::from(([0, 0, 0, 0], 0)),
+            log,
+        };
         let deadline = Instant::now() + Duration::from_secs(30);
         loop {
             let left = deadline.saturating_duration_since(Instant::now());
-            let line = log
+            let line = server
+                .log
                 .recv_timeout(left)
                 .expect("the server never said where it listens");
             if let Some(rest) = line.split("listening on http://").nth(1) {
-                let addr = rest.split('/').next().unwrap().parse().unwrap();
-                return Server { child, addr, log };
+                server.addr = rest.split('/').next().unwrap().parse().unwrap();
+                return server;
             }
         }
     }

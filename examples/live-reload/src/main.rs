@@ -163,14 +163,14 @@ fn demo() -> Result<(), String> {
 
     let result = (|| {
         step(&registry, &events, &path, "edit: add getPet", V2,
-            |e| matches!(e, ChangeEvent::Applied(_)), "[listPets, getPet]")?;
+            |e| matches!(e, ChangeEvent::Applied(_)), "[list_pets, get_pet]")?;
         step(&registry, &events, &path, "broken edit", BROKEN,
-            |e| matches!(e, ChangeEvent::SourceRejected(_)), "[listPets, getPet]")?;
+            |e| matches!(e, ChangeEvent::SourceRejected(_)), "[list_pets, get_pet]")?;
         step(&registry, &events, &path, "breaking edit: drop listPets", BREAKING,
-            |e| matches!(e, ChangeEvent::Rejected(_)), "[listPets, getPet]")?;
+            |e| matches!(e, ChangeEvent::Rejected(_)), "[list_pets, get_pet]")?;
         // The previous tools still serve calls.
         let routed = registry
-            .prepare("getPet", &serde_json::json!({"id": 7}))
+            .prepare("get_pet", &serde_json::json!({"id": 7}))
             .map_err(|e| e.to_string())?;
         println!("\n-- a call on the kept version: GET {}", routed.call.request.path);
         let mcp = registry.export(Provider::Mcp, &ToolFilter::all());
