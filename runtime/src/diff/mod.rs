@@ -32,6 +32,8 @@ pub mod text;
 pub mod tools;
 
 #[cfg(test)]
+mod property_tests;
+#[cfg(test)]
 mod testkit;
 
 /// Compares two versions of a tool set from a tool caller's point of view.
