@@ -988,10 +988,13 @@ impl<'m> Lowerer<'m> {
         } else if obj.get("properties").is_some() {
             checks.push(Check::Never);
         }
+        // `oneOf: [{required: [id]}, {required: [owner, repo, number]}]` beside the fields (a
+        // flattened body's alternatives at a tool's root): serde cannot say it, the validator
+        // decides.
         if required
             .iter()
             .any(|r| !fields.iter().any(|f| f.json == *r))
-            || has_any(obj, &["minProperties", "maxProperties"])
+            || has_any(obj, &["minProperties", "maxProperties", "anyOf", "oneOf"])
         {
             checks.push(Check::Never);
         }
