@@ -16,8 +16,9 @@ pub mod lock;
 pub mod model;
 pub mod normalize;
 pub mod pipeline;
+pub mod render_notes;
 pub mod settings;
 
 pub use builder::{BuildError, Builder};
-pub use diagnostics::{Diagnostic, Diagnostics, Severity};
-pub use settings::{GenerateOutput, Settings, generate_from_settings};
+pub use diagnostics::{Code, Diagnostic, Diagnostics, Severity};
+pub use settings::{ConfigError, GenerateOutput, Settings, generate_from_settings};

@@ -8,13 +8,17 @@
 //! - [`toolset`], [`registry`]: tool sets and the registry that swaps them atomically.
 //! - [`diff`]: change and breaking-change reports between two manifests.
 //! - [`calls`]: tool calls in and result messages out, in each provider's format.
+//! - [`keywords`], [`pointer`]: the JSON Schema keyword vocabulary (and the canonical-schema
+//!   contract) and JSON Pointer / local `$ref` handling every module above shares.
 //!
 //! This crate never depends on syn/quote: generated code links it.
 
 pub mod calls;
 pub mod diff;
 pub mod hash;
+pub mod keywords;
 pub mod manifest;
+pub mod pointer;
 pub mod registry;
 pub mod render;
 pub mod request;

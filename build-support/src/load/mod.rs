@@ -25,7 +25,7 @@ mod refcheck;
 mod source_map;
 mod typed;
 
-pub(crate) use bundle::{percent_decode, sanitize as sanitize_name};
+pub(crate) use bundle::sanitize as sanitize_name;
 use parse::Format;
 
 /// A loaded, bundled and normalised OpenAPI document.
@@ -139,7 +139,7 @@ pub(crate) fn operation_label(doc: &Value, path: &str, method: &str) -> String {
 /// The operation a pointer into the bundled document falls under, if any.
 fn operation_of(doc: Option<&Value>, ptr: &str) -> Option<String> {
     let mut tokens = ptr.strip_prefix("/paths/")?.split('/');
-    let path = bundle::unescape_token(tokens.next()?);
+    let path = openapi_tools_runtime::pointer::unescape(tokens.next()?);
     let method = tokens.next()?;
     if !METHODS.contains(&method) {
         return None;
