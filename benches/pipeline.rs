@@ -11,7 +11,7 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::Instant;
 
-use openapi_tools::render::{self, Provider, RenderOptions, ToolDef};
+use openapi_tools::runtime::render::{self, Provider, RenderOptions, ToolDef};
 use openapi_tools_build::model::ModelOptions;
 use openapi_tools_build::pipeline;
 

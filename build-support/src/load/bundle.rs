@@ -16,6 +16,7 @@ use std::path::{Path, PathBuf};
 
 use serde_json::{Map, Value};
 
+use super::limits::Budget;
 use super::parse::{self, ParseError};
 use super::{Origin, Source};
 use crate::diagnostics::{Diagnostic, Diagnostics, escape_pointer_token};
@@ -39,6 +40,8 @@ pub(crate) struct Bundler<'a> {
     sources: &'a mut Vec<Source>,
     origins: &'a mut Vec<Origin>,
     diags: &'a mut Diagnostics,
+    /// Where files may be read from and how much is left to read.
+    budget: &'a mut Budget,
     /// Directory relative references of the main document resolve against.
     main_dir: PathBuf,
     /// Parsed external files by index in `sources` (index 0, the main document, is not here).
@@ -55,6 +58,7 @@ impl<'a> Bundler<'a> {
         sources: &'a mut Vec<Source>,
         origins: &'a mut Vec<Origin>,
         diags: &'a mut Diagnostics,
+        budget: &'a mut Budget,
         main_dir: PathBuf,
         main_canonical: Option<PathBuf>,
     ) -> Self {
@@ -66,6 +70,7 @@ impl<'a> Bundler<'a> {
             sources,
             origins,
             diags,
+            budget,
             main_dir,
             values: HashMap::new(),
             by_path,
@@ -219,7 +224,15 @@ impl<'a> Bundler<'a> {
         if let Some(known) = self.by_path.get(&canonical) {
             return *known;
         }
-        let loaded = match std::fs::read_to_string(&canonical) {
+        if let Err(why) = self.budget.allows(&canonical) {
+            self.diags.push(
+                Diagnostic::error(&site.ptr, format!("reference `{}`: {why}", site.reference))
+                    .with_hint("refer only to files in the spec's directory tree, or widen the load's root"),
+            );
+            self.by_path.insert(canonical, None);
+            return None;
+        }
+        let loaded = match self.budget.read(&canonical) {
             Ok(text) => {
                 let format = parse::detect(&text);
                 match parse::parse(&text, format) {

@@ -25,6 +25,7 @@ const MAX_RETRIES: usize = 16;
 
 /// Reads `doc` as `openapiv3`, removing (with an error each) the parts it cannot read.
 pub(crate) fn read(doc: &mut Value, diags: &mut Diagnostics) -> Option<OpenAPI> {
+    drop_unreadable_callbacks(doc, diags);
     // The direct reading first (see `fast`), then plain serde: path tracking costs ~20% and is
     // only needed when something fails.
     if let Some(api) = super::fast::openapi(doc) {
@@ -58,6 +59,42 @@ pub(crate) fn read(doc: &mut Value, diags: &mut Diagnostics) -> Option<OpenAPI> 
         format!("the document cannot be read as OpenAPI: {}", last.inner()),
     );
     None
+}
+
+/// Removes each operation callback that cannot be read (e.g. a `$ref` where `openapiv3` expects
+/// a map of path items): callbacks never shape a tool, so the operation must not be lost for one.
+fn drop_unreadable_callbacks(doc: &mut Value, diags: &mut Diagnostics) {
+    let Some(Value::Object(paths)) = doc.get_mut("paths") else {
+        return;
+    };
+    for (key, item) in paths.iter_mut() {
+        let Some(item) = item.as_object_mut() else {
+            continue;
+        };
+        for method in METHODS {
+            let Some(Value::Object(callbacks)) =
+                item.get_mut(method).and_then(|op| op.get_mut("callbacks"))
+            else {
+                continue;
+            };
+            callbacks.retain(|name, callback| {
+                let Err(e) = serde_path_to_error::deserialize::<_, Callback>(&*callback) else {
+                    return true;
+                };
+                let mut ptr = format!("/paths/{}/{method}/callbacks", escape_pointer_token(key));
+                push_tokens(&mut ptr, &[Tok::Key(name)]);
+                diags.warning(
+                    format!("{ptr}{}", to_pointer(e.path())),
+                    format!(
+                        "callback `{name}` cannot be read ({}); callbacks are not used by tools, \
+                         so it is ignored",
+                        e.inner()
+                    ),
+                );
+                false
+            });
+        }
+    }
 }
 
 fn to_pointer(path: &serde_path_to_error::Path) -> String {
@@ -186,7 +223,8 @@ fn prune_components(doc: &mut Value, diags: &mut Diagnostics) {
             let ptr = format!("/components/{section}/{}", escape_pointer_token(name));
             let (at, message) = drill(item, kind, ptr, 0);
             if kind == Kind::Schema {
-                diags.error(
+                // Salvaged, not lost: references to it still resolve, to "any value".
+                diags.warning(
                     at,
                     format!(
                         "schema `{name}` cannot be read and accepts anything instead: {message}"
@@ -293,7 +331,8 @@ mod tests {
         let mut doc = doc;
         let mut diags = Diagnostics::new();
         let api = read(&mut doc, &mut diags).unwrap();
-        assert_eq!(diags.error_count(), 1);
+        // Salvaged (the schema accepts anything), so a warning, not an error.
+        assert_eq!((diags.error_count(), diags.warning_count()), (0, 1));
         assert!(api.components.unwrap().schemas.contains_key("A"));
     }
 }

@@ -39,6 +39,28 @@ static NOTHING: LazyLock<Map<String, Value>> = LazyLock::new(|| {
     m
 });
 
+/// The union keywords, in the order a node's union is looked up.
+const UNION_KEYS: [&str; 2] = ["anyOf", "oneOf"];
+
+/// Keywords that never change which values a schema accepts.
+const NON_CONSTRAINING: &[&str] = &[
+    "$defs",
+    "definitions",
+    "$schema",
+    "$id",
+    "$comment",
+    "$anchor",
+    "description",
+    "title",
+    "default",
+    "deprecated",
+    "examples",
+    "example",
+    "readOnly",
+    "writeOnly",
+    "nullable",
+];
+
 /// Keywords the walk understands; any other keyword whose value differs is reported as a
 /// generic constraint change (see [`Walker::other_keywords`]).
 /// `$ref` is not in the list: a resolved node no longer carries it, so one that remains could
@@ -98,11 +120,16 @@ pub struct Node<'a> {
     pub ptr: String,
     /// Whether at least one `$ref` was followed to get here.
     pub via_ref: bool,
+    /// Hides `anyOf` / `oneOf`: the node's own keywords, compared apart from its alternatives.
+    own_only: bool,
 }
 
 impl<'a> Node<'a> {
     /// Keyword lookup honouring keywords next to `$ref`.
     pub fn get(&self, key: &str) -> Option<&'a Value> {
+        if self.own_only && UNION_KEYS.contains(&key) {
+            return None;
+        }
         if key != "$ref" {
             for m in &self.outer {
                 if let Some(v) = m.get(key) {
@@ -139,7 +166,41 @@ impl<'a> Node<'a> {
         for m in &self.outer {
             keys.extend(m.keys().map(String::as_str).filter(|k| *k != "$ref"));
         }
+        if self.own_only {
+            keys.retain(|k| !UNION_KEYS.contains(k));
+        }
         keys
+    }
+
+    /// The union keyword this node carries (`anyOf` first), if any.
+    fn union_key(&self) -> Option<&'static str> {
+        UNION_KEYS.iter().copied().find(|k| self.get(k).is_some())
+    }
+
+    /// This node without its `anyOf` / `oneOf`: what it says about values by itself.
+    fn own(&self) -> Node<'a> {
+        Node {
+            own_only: true,
+            ..self.clone()
+        }
+    }
+
+    /// `true` when the node's own keywords (union keywords aside) restrict values: a type,
+    /// properties, an enum, a bound. Annotations and `$defs` restrict nothing.
+    fn own_constrains(&self) -> bool {
+        self.keys().iter().any(|k| {
+            !UNION_KEYS.contains(k) && !NON_CONSTRAINING.contains(k) && !k.starts_with("x-")
+        })
+    }
+
+    /// `{required: [...]}` and nothing else that restricts: an alternative that only says
+    /// which properties must be present.
+    fn is_required_only(&self) -> bool {
+        self.get("required").is_some_and(Value::is_array)
+            && self
+                .keys()
+                .iter()
+                .all(|k| *k == "required" || NON_CONSTRAINING.contains(k))
     }
 
     /// `true` for `{}` / `true`: accepts anything.
@@ -225,6 +286,7 @@ pub fn resolve<'a>(root: &'a Value, value: &'a Value, ptr: &str) -> Node<'a> {
         outer: Vec::new(),
         ptr: ptr.to_owned(),
         via_ref: false,
+        own_only: false,
     };
     let mut current = value;
     for _ in 0..MAX_REF_HOPS {
@@ -292,11 +354,55 @@ impl Cx {
 struct View<'a> {
     union: Option<&'static str>,
     nullable: bool,
+    /// The alternatives (flattened, null folded into `nullable`), or the node itself.
     branches: Vec<Node<'a>>,
+    /// The node without its union keywords, when its alternatives are compared as a set
+    /// beside it (`None`: no union, or a one-alternative union that is that alternative).
+    own: Option<Node<'a>>,
+    /// The resolved node.
+    node: Node<'a>,
     description: Option<&'a Value>,
     title: Option<&'a Value>,
     default: Option<&'a Value>,
     deprecated: bool,
+}
+
+impl<'a> View<'a> {
+    /// The node's own keywords when its alternatives are compared beside it; the one
+    /// alternative of `anyOf: [X]`; else the node itself.
+    fn own_or_node(&self) -> Node<'a> {
+        match (&self.own, self.union, self.branches.first()) {
+            (Some(own), _, _) => own.clone(),
+            (None, Some(_), Some(only)) => only.clone(),
+            _ => self.node.clone(),
+        }
+    }
+}
+
+/// `objects with `a`, objects with `b`, `c`` / `string, integer` for a list of alternatives.
+fn describe_all(branches: &[Node<'_>]) -> String {
+    let parts: Vec<String> = branches.iter().map(Node::describe).collect();
+    parts.join("; ")
+}
+
+/// `` `a` `` or `` `b`, `c` `` for `required` lists, `; ` between alternatives.
+fn required_sets(sets: &[BTreeSet<&str>]) -> String {
+    let parts: Vec<String> = sets.iter().map(|s| names(s)).collect();
+    parts.join("; ")
+}
+
+fn names(set: &BTreeSet<&str>) -> String {
+    let names: Vec<String> = set.iter().map(|n| format!("`{n}`")).collect();
+    names.join(", ")
+}
+
+/// `objects with `a`, `b`` (`any object` for an empty list).
+fn objects_with(set: &BTreeSet<&str>) -> String {
+    if set.is_empty() {
+        "any object".to_owned()
+    } else {
+        format!("objects with {}", names(set))
+    }
 }
 
 /// Walks two versions of one tool's input schema and collects [`Change`]s.
@@ -406,6 +512,12 @@ impl<'a> Walker<'a> {
         let nv = self.view(n.clone(), self.new_root, cx.depth);
         self.annotations(&ov, &nv, &ann_ptr, cx);
 
+        self.union_flags(&ov, &nv, &n.ptr, cx);
+        self.compare_views(&ov, &nv, &n.ptr, &cx.deeper());
+    }
+
+    /// `anyOf` <-> `oneOf` and nullability, which belong to the node as a whole.
+    fn union_flags(&mut self, ov: &View<'a>, nv: &View<'a>, ptr: &str, cx: &Cx) {
         match (ov.union, nv.union) {
             (Some(a), Some(b)) if a != b && (ov.branches.len() > 1 || nv.branches.len() > 1) => {
                 let (sev, kind) = if b == "oneOf" {
@@ -413,46 +525,200 @@ impl<'a> Walker<'a> {
                 } else {
                     (ChangeSeverity::Info, ChangeKind::ConstraintWidened)
                 };
-                self.emit(cx, &n.ptr, kind, sev, format!("`{a}` became `{b}`"));
+                self.emit(cx, ptr, kind, sev, format!("`{a}` became `{b}`"));
             }
             _ => {}
         }
         match (ov.nullable, nv.nullable) {
             (false, true) => self.emit(
                 cx,
-                &n.ptr,
+                ptr,
                 ChangeKind::ParamTypeWidened,
                 ChangeSeverity::Info,
                 "now also accepts null",
             ),
             (true, false) => self.emit(
                 cx,
-                &n.ptr,
+                ptr,
                 ChangeKind::ConstraintNarrowed,
                 ChangeSeverity::Error,
                 "no longer accepts null",
             ),
             _ => {}
         }
-        let cx = cx.deeper();
-        match (ov.branches.as_slice(), nv.branches.as_slice()) {
-            ([ob], [nb]) => self.body(ob, nb, &cx),
-            (obs, nbs) => self.union(obs, nbs, &n.ptr, &cx),
+    }
+
+    /// Compares what two views accept. A node is its own keywords AND one of its
+    /// alternatives: when either side's own keywords restrict values next to a union (a body
+    /// `{type: object, properties, anyOf: [{required: [a]}, ...]}`), the own keywords are
+    /// compared as one node and the alternatives as a set; otherwise the alternatives (or the
+    /// node itself) are paired as before.
+    fn compare_views(&mut self, ov: &View<'a>, nv: &View<'a>, ptr: &str, cx: &Cx) {
+        let required_only = |v: &View<'a>| {
+            v.own.is_none()
+                || (!v.branches.is_empty() && v.branches.iter().all(Node::is_required_only))
+        };
+        let has_own = |v: &View<'a>| v.own.as_ref().is_some_and(Node::own_constrains);
+        let any_union = |v: &View<'a>| v.own.is_some() && !v.branches.is_empty();
+        let any_union = any_union(ov) || any_union(nv);
+        if any_union && required_only(ov) && required_only(nv) {
+            self.body(&ov.own_or_node(), &nv.own_or_node(), cx);
+            self.required_alternatives(ov, nv, ptr, cx);
+        } else if has_own(ov) || has_own(nv) {
+            self.body(&ov.own_or_node(), &nv.own_or_node(), cx);
+            match (ov.own.is_some(), nv.own.is_some()) {
+                (true, true) => self.union(&ov.branches, &nv.branches, ptr, cx),
+                (false, true) => self.emit(
+                    cx,
+                    ptr,
+                    ChangeKind::ConstraintNarrowed,
+                    ChangeSeverity::Error,
+                    format!("must now also be one of: {}", describe_all(&nv.branches)),
+                ),
+                (true, false) => self.emit(
+                    cx,
+                    ptr,
+                    ChangeKind::ConstraintWidened,
+                    ChangeSeverity::Info,
+                    format!(
+                        "no longer needs to be one of: {}",
+                        describe_all(&ov.branches)
+                    ),
+                ),
+                (false, false) => {}
+            }
+        } else {
+            match (ov.branches.as_slice(), nv.branches.as_slice()) {
+                ([ob], [nb]) => self.body(ob, nb, cx),
+                (obs, nbs) => self.union(obs, nbs, ptr, cx),
+            }
+        }
+    }
+
+    /// Alternatives that only list required properties (`anyOf: [{required: [a]},
+    /// {required: [b, c]}]`), with the node's own `required` folded in. An object carrying
+    /// exactly the properties of an old alternative is still accepted when some new
+    /// alternative asks for a subset of them; properties the new node itself now requires are
+    /// reported by the property comparison, not again here.
+    fn required_alternatives(&mut self, ov: &View<'a>, nv: &View<'a>, ptr: &str, cx: &Cx) {
+        let own_old = required(&ov.own_or_node());
+        let own_new = required(&nv.own_or_node());
+        let sets = |v: &View<'a>| -> Option<Vec<BTreeSet<&'a str>>> {
+            v.own.as_ref().map(|_| {
+                v.branches
+                    .iter()
+                    .map(|b| required(b).into_iter().collect())
+                    .collect()
+            })
+        };
+        let (old_alts, new_alts) = (sets(ov), sets(nv));
+        // What each old alternative guarantees a valid object carries.
+        let old_carried: Vec<BTreeSet<&str>> = match &old_alts {
+            Some(alts) => alts
+                .iter()
+                .map(|a| a.iter().chain(&own_old).copied().collect())
+                .collect(),
+            None => vec![own_old.iter().copied().collect()],
+        };
+        // What each new alternative asks for beyond the new node's own `required`.
+        let new_asks: Vec<BTreeSet<&str>> = match &new_alts {
+            Some(alts) => alts
+                .iter()
+                .map(|a| {
+                    a.iter()
+                        .filter(|p| !own_new.contains(*p))
+                        .copied()
+                        .collect()
+                })
+                .collect(),
+            None => vec![BTreeSet::new()],
+        };
+        let mut lost = Vec::new();
+        for (i, carried) in old_carried.iter().enumerate() {
+            if !new_asks.iter().any(|ask| ask.is_subset(carried)) {
+                lost.push(i);
+            }
+        }
+        match (&old_alts, &new_alts) {
+            (None, Some(new)) if !lost.is_empty() => self.emit(
+                cx,
+                ptr,
+                ChangeKind::ConstraintNarrowed,
+                ChangeSeverity::Error,
+                format!("now requires one of: {}", required_sets(new)),
+            ),
+            (Some(old), _) => {
+                for alt in lost.iter().filter_map(|&i| old.get(i)) {
+                    self.emit(
+                        cx,
+                        ptr,
+                        ChangeKind::ParamTypeChanged,
+                        ChangeSeverity::Error,
+                        format!("no longer accepts {}", objects_with(alt)),
+                    );
+                }
+            }
+            _ => {}
+        }
+        // Widening: an object carrying exactly what a new alternative asks for (plus the new
+        // node's own `required`) that no old alternative accepted.
+        let new_carried: Vec<BTreeSet<&str>> = match &new_alts {
+            Some(alts) => alts
+                .iter()
+                .map(|a| a.iter().chain(&own_new).copied().collect())
+                .collect(),
+            None => vec![own_new.iter().copied().collect()],
+        };
+        let old_asks: Vec<BTreeSet<&str>> = match &old_alts {
+            Some(alts) => alts
+                .iter()
+                .map(|a| {
+                    a.iter()
+                        .filter(|p| !own_old.contains(*p))
+                        .copied()
+                        .collect()
+                })
+                .collect(),
+            None => vec![BTreeSet::new()],
+        };
+        let gained: Vec<usize> = (0..new_carried.len())
+            .filter(|&j| {
+                new_carried
+                    .get(j)
+                    .is_some_and(|c| !old_asks.iter().any(|ask| ask.is_subset(c)))
+            })
+            .collect();
+        match (&old_alts, &new_alts) {
+            (Some(old), None) if !gained.is_empty() => self.emit(
+                cx,
+                ptr,
+                ChangeKind::ConstraintWidened,
+                ChangeSeverity::Info,
+                format!("no longer requires one of: {}", required_sets(old)),
+            ),
+            (_, Some(new)) => {
+                for alt in gained.iter().filter_map(|&j| new.get(j)) {
+                    self.emit(
+                        cx,
+                        ptr,
+                        ChangeKind::ParamTypeWidened,
+                        ChangeSeverity::Info,
+                        format!("now also accepts {}", objects_with(alt)),
+                    );
+                }
+            }
+            _ => {}
         }
     }
 
     fn view(&self, node: Node<'a>, root: &'a Value, depth: usize) -> View<'a> {
-        let union = if node.get("anyOf").is_some() {
-            Some("anyOf")
-        } else if node.get("oneOf").is_some() {
-            Some("oneOf")
-        } else {
-            None
-        };
+        let union = node.union_key();
         let mut view = View {
             union,
             nullable: node.accepts_null_by_type(),
             branches: Vec::new(),
+            own: None,
+            node: node.clone(),
             description: node.get("description"),
             title: node.get("title"),
             default: node.get("default"),
@@ -473,6 +739,12 @@ impl<'a> Walker<'a> {
                     view.title = view.title.or_else(|| only.get("title"));
                     view.default = view.default.or_else(|| only.get("default"));
                     view.deprecated = view.deprecated || only.flag("deprecated");
+                }
+                // `anyOf: [X]` (or `[X, null]`) with nothing beside it is X.
+                let single_shaped =
+                    matches!(view.branches.as_slice(), [only] if !only.is_required_only());
+                if node.own_constrains() || !single_shaped {
+                    view.own = Some(node.own());
                 }
             }
         }
@@ -558,7 +830,24 @@ impl<'a> Walker<'a> {
 
     /// Compares two single alternatives: type, constraints, object and array structure.
     fn body(&mut self, o: &Node<'a>, n: &Node<'a>, cx: &Cx) {
-        if (o.via_ref || n.via_ref) && !self.visited.insert((true, o.ptr.clone(), n.ptr.clone())) {
+        // The node's own keywords are a separate comparison from the node with its union.
+        let key = |m: &Node<'a>| {
+            if m.own_only {
+                format!("{}#own", m.ptr)
+            } else {
+                m.ptr.clone()
+            }
+        };
+        if (o.via_ref || n.via_ref) && !self.visited.insert((true, key(o), key(n))) {
+            return;
+        }
+        // An alternative that is itself a union beside its own keywords (a nested
+        // `{type: object, properties, anyOf: [...]}`): compare it as a node.
+        if o.union_key().is_some() || n.union_key().is_some() {
+            let ov = self.view(o.clone(), self.old_root, cx.depth);
+            let nv = self.view(n.clone(), self.new_root, cx.depth);
+            self.union_flags(&ov, &nv, &n.ptr, cx);
+            self.compare_views(&ov, &nv, &n.ptr, &cx.deeper());
             return;
         }
         if !self.types(o, n, cx) {
@@ -984,13 +1273,9 @@ fn flatten_union<'a>(
         if child.via_ref && !seen.insert(child.ptr.clone()) {
             continue;
         }
-        let nested = if child.get("anyOf").is_some() {
-            Some("anyOf")
-        } else if child.get("oneOf").is_some() {
-            Some("oneOf")
-        } else {
-            None
-        };
+        // A nested union is flattened into this one only when nothing beside it restricts
+        // values; otherwise the alternative keeps its union and is compared as a node.
+        let nested = child.union_key().filter(|_| !child.own_constrains());
         match nested {
             Some(k) if depth < MAX_DEPTH => {
                 view.nullable |= child.accepts_null_by_type();

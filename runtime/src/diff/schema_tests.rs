@@ -684,3 +684,246 @@ fn a_required_only_alternative_is_described_by_its_properties() {
         r.changes
     );
 }
+
+/// The body shape of issue 13: own keywords next to a union of alternatives.
+fn alert_body(reasons: Value, extra: bool, alternatives: Value, key: &str) -> Value {
+    let mut props = json!({
+        "state": {"type": "string"},
+        "reason": {"type": "string", "enum": reasons},
+    });
+    if extra {
+        props["extra"] = json!({"type": "string"});
+    }
+    let mut body = json!({"type": "object", "properties": props, "additionalProperties": false});
+    body[key] = alternatives;
+    json!({"body": body})
+}
+
+#[test]
+fn keywords_beside_a_union_are_compared() {
+    for key in ["anyOf", "oneOf"] {
+        let alts = json!([{"required": ["state"]}]);
+        let r = diff_props(
+            alert_body(json!(["a", "b", "c"]), true, alts.clone(), key),
+            &["body"],
+            alert_body(json!(["a", "b"]), false, alts, key),
+            &["body"],
+        );
+        assert_eq!(
+            summary(&r),
+            vec![
+                (
+                    K::ParamRemoved,
+                    S::Warning,
+                    "/properties/body/properties/extra".into()
+                ),
+                (
+                    K::EnumValueRemoved,
+                    S::Error,
+                    "/properties/body/properties/reason".into()
+                ),
+            ],
+            "{key}"
+        );
+        assert_eq!(r.changes[1].detail, "no longer accepts \"c\"");
+    }
+}
+
+#[test]
+fn additions_beside_a_union_are_listed_as_info() {
+    let alts = json!([{"required": ["state"]}, {"required": ["reason"]}]);
+    let r = diff_props(
+        alert_body(json!(["a", "b"]), false, alts.clone(), "anyOf"),
+        &["body"],
+        alert_body(json!(["a", "b", "c"]), true, alts, "anyOf"),
+        &["body"],
+    );
+    assert_eq!(
+        summary(&r),
+        vec![
+            (
+                K::AddedOptionalParam,
+                S::Info,
+                "/properties/body/properties/extra".into()
+            ),
+            (
+                K::EnumValueAdded,
+                S::Info,
+                "/properties/body/properties/reason".into()
+            ),
+        ]
+    );
+    assert!(!r.breaking);
+}
+
+#[test]
+fn keywords_beside_a_nested_union_are_compared() {
+    // The body is nullable: `anyOf: [{type: object, properties, anyOf: [...]}, {type: null}]`.
+    let nested = |reasons: Value| {
+        let inner = alert_body(reasons, false, json!([{"required": ["state"]}]), "anyOf");
+        json!({"body": {"anyOf": [inner["body"].clone(), {"type": "null"}]}})
+    };
+    let r = diff_props(
+        nested(json!(["a", "b", "c"])),
+        &["body"],
+        nested(json!(["a", "b"])),
+        &["body"],
+    );
+    assert_eq!(
+        summary(&r),
+        vec![(
+            K::EnumValueRemoved,
+            S::Error,
+            "/properties/body/anyOf/0/properties/reason".into()
+        )]
+    );
+}
+
+#[test]
+fn required_and_type_beside_a_union_are_compared() {
+    let body = |req: &[&str], state_type: &str| {
+        json!({"body": {"type": "object",
+            "properties": {"state": {"type": state_type}, "note": {"type": "string"}},
+            "required": req,
+            "anyOf": [{"required": ["state"]}, {"required": ["note"]}]}})
+    };
+    let r = diff_props(
+        body(&[], "string"),
+        &["body"],
+        body(&["note"], "integer"),
+        &["body"],
+    );
+    assert_eq!(
+        summary(&r),
+        vec![
+            (
+                K::ParamBecameRequired,
+                S::Error,
+                "/properties/body/properties/note".into()
+            ),
+            (
+                K::ParamTypeChanged,
+                S::Error,
+                "/properties/body/properties/state".into()
+            ),
+        ]
+    );
+}
+
+#[test]
+fn required_only_alternatives_are_compared_as_sets() {
+    let body = |alts: Value| {
+        json!({"body": {"type": "object",
+            "properties": {"a": {"type": "string"}, "b": {"type": "string"}},
+            "anyOf": alts}})
+    };
+    let both = json!([{"required": ["a"]}, {"required": ["b"]}]);
+    // An alternative dropped.
+    let r = diff_props(
+        body(both.clone()),
+        &["body"],
+        body(json!([{"required": ["a"]}])),
+        &["body"],
+    );
+    assert_eq!(
+        summary(&r),
+        vec![(K::ParamTypeChanged, S::Error, "/properties/body".into())]
+    );
+    assert_eq!(r.changes[0].detail, "no longer accepts objects with `b`");
+    // Alternatives merged into one that asks for both.
+    let r = diff_props(
+        body(both.clone()),
+        &["body"],
+        body(json!([{"required": ["a", "b"]}])),
+        &["body"],
+    );
+    let details: Vec<&str> = r.changes.iter().map(|c| c.detail.as_str()).collect();
+    assert_eq!(
+        details,
+        [
+            "no longer accepts objects with `a`",
+            "no longer accepts objects with `b`"
+        ]
+    );
+    assert!(r.breaking);
+    // The reverse: one alternative asking for both split into two is only wider.
+    let r = diff_props(
+        body(json!([{"required": ["a", "b"]}])),
+        &["body"],
+        body(both.clone()),
+        &["body"],
+    );
+    assert!(!r.breaking, "{:#?}", r.changes);
+    assert_eq!(r.changes.len(), 2, "{:#?}", r.changes);
+    // Reordered alternatives are the same.
+    let r = diff_props(
+        body(both),
+        &["body"],
+        body(json!([{"required": ["b"]}, {"required": ["a"]}])),
+        &["body"],
+    );
+    assert!(r.changes.is_empty(), "{:#?}", r.changes);
+}
+
+#[test]
+fn required_only_alternatives_appearing_and_disappearing() {
+    let props = json!({"a": {"type": "string"}, "b": {"type": "string"}});
+    let plain = json!({"body": {"type": "object", "properties": props}});
+    let mut with_alts = plain.clone();
+    with_alts["body"]["anyOf"] = json!([{"required": ["a"]}, {"required": ["b"]}]);
+    let r = diff_props(plain.clone(), &["body"], with_alts.clone(), &["body"]);
+    assert_eq!(
+        summary(&r),
+        vec![(K::ConstraintNarrowed, S::Error, "/properties/body".into())]
+    );
+    assert_eq!(r.changes[0].detail, "now requires one of: `a`; `b`");
+    let r = diff_props(with_alts, &["body"], plain, &["body"]);
+    assert_eq!(
+        summary(&r),
+        vec![(K::ConstraintWidened, S::Info, "/properties/body".into())]
+    );
+    // Alternatives beside an object that already requires one of their properties restrict
+    // nothing more.
+    let req_a = json!({"body": {"type": "object", "properties": props, "required": ["a"]}});
+    let mut req_a_alts = req_a.clone();
+    req_a_alts["body"]["anyOf"] = json!([{"required": ["a"]}, {"required": ["b"]}]);
+    let r = diff_props(req_a, &["body"], req_a_alts, &["body"]);
+    assert!(r.changes.is_empty(), "{:#?}", r.changes);
+}
+
+#[test]
+fn shaped_alternatives_beside_own_keywords() {
+    // GitHub's checks/update: `status` constrained per alternative, `name` beside them.
+    let body = |name_max: u64, alts: Value| {
+        json!({"body": {"type": "object",
+            "properties": {"name": {"type": "string", "maxLength": name_max}, "status": {"type": "string"}},
+            "anyOf": alts}})
+    };
+    let alts = |done: Value| {
+        json!([
+            {"properties": {"status": {"enum": done}}, "required": ["conclusion"]},
+            {"properties": {"status": {"enum": ["queued", "in_progress"]}}}
+        ])
+    };
+    let r = diff_props(
+        body(100, alts(json!(["completed"]))),
+        &["body"],
+        body(50, alts(json!(["completed", "skipped"]))),
+        &["body"],
+    );
+    assert_eq!(
+        summary(&r),
+        vec![
+            (
+                K::EnumValueAdded,
+                S::Info,
+                "/properties/body/anyOf/0/properties/status".into()
+            ),
+            (
+                K::ConstraintNarrowed,
+                S::Error,
+                "/properties/body/properties/name".into()
+            ),
+        ]
+    );
+}

@@ -56,7 +56,7 @@ pub(crate) struct Sink {
     probe: bool,
     /// Something was pushed (kept, dropped or, in probe mode, just noted).
     failed: bool,
-    depth_reported: bool,
+    pub(crate) depth_reported: bool,
     budget_reported: bool,
 }
 
@@ -94,7 +94,7 @@ impl Sink {
         self.problems.len() + self.dropped
     }
 
-    fn push(&mut self, path: &[Seg<'_>], message: impl FnOnce() -> String) {
+    pub(crate) fn push(&mut self, path: &[Seg<'_>], message: impl FnOnce() -> String) {
         self.failed = true;
         if self.probe {
             return;
@@ -314,16 +314,33 @@ impl<'a> Walker<'a> {
         if !self.budget_left() {
             return self.over_budget(ptr, out);
         }
+        // `oneOf: [{required: [id]}, {required: [owner, repo, number]}]`: say which sets of
+        // properties would do, not what one alternative misses.
+        let sets = || -> Option<Vec<&[String]>> {
+            branches
+                .iter()
+                .map(|b| self.node(*b).and_then(required_only))
+                .collect()
+        };
         match matching.len() {
             1 => return,
             0 => {}
             _ => {
-                out.push(ptr, || messages::ambiguous_one_of(&matching));
+                match sets() {
+                    Some(sets) if v.is_object() => {
+                        out.push(ptr, || messages::too_many_alternatives(&sets));
+                    }
+                    _ => out.push(ptr, || messages::ambiguous_one_of(&matching)),
+                }
                 return;
             }
         }
         if out.probe {
             out.push(ptr, String::new);
+            return;
+        }
+        if let Some(sets) = sets().filter(|_| v.is_object()) {
+            out.push(ptr, || messages::missing_alternatives(&sets, exactly_one));
             return;
         }
         // No branch matches. Branches whose outer shape (type, const, enum) fits are the ones
@@ -748,4 +765,35 @@ fn canonical(v: &Value, out: &mut String, depth: usize) {
         }
         other => out.push_str(&other.to_string()),
     }
+}
+
+/// The `required` list of a subschema that says nothing else (`{"required": ["id"]}`).
+fn required_only(n: &Node) -> Option<&[String]> {
+    let only_required = !n.required.is_empty()
+        && !n.reject_all
+        && n.types.is_none()
+        && n.enum_values.is_none()
+        && n.const_value.is_none()
+        && n.reference.is_none()
+        && n.all_of.is_empty()
+        && n.any_of.is_empty()
+        && n.one_of.is_empty()
+        && n.not.is_none()
+        && n.properties.is_empty()
+        && matches!(n.additional, Additional::Any)
+        && n.items.is_none()
+        && n.prefix_items.is_empty()
+        && n.min_length.is_none()
+        && n.max_length.is_none()
+        && n.pattern.is_none()
+        && n.format.is_none()
+        && !n.base64
+        && n.bounds.is_empty()
+        && n.multiple_of.is_none()
+        && n.min_items.is_none()
+        && n.max_items.is_none()
+        && !n.unique_items
+        && n.min_properties.is_none()
+        && n.max_properties.is_none();
+    only_required.then_some(n.required.as_slice())
 }

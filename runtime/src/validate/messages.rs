@@ -301,6 +301,45 @@ pub fn matches_excluded(what: &str, got: &Value) -> String {
     type_mismatch(&format!("a value that is not {what}"), got)
 }
 
+/// `"id"` or `"owner", "repo" and "number"`, alternatives joined by `; or `.
+fn property_sets(sets: &[&[String]]) -> String {
+    let parts: Vec<String> = sets
+        .iter()
+        .map(|set| {
+            let names: Vec<String> = set.iter().map(|n| quote(n)).collect();
+            match names.as_slice() {
+                [init @ .., last] if !init.is_empty() => format!("{} and {last}", init.join(", ")),
+                _ => names.concat(),
+            }
+        })
+        .collect();
+    parts.join("; or ")
+}
+
+/// `missing required properties: send "id"; or "owner", "repo" and "number"` for
+/// alternatives that only list required properties (`one of these` when exactly one may
+/// match).
+pub fn missing_alternatives(sets: &[&[String]], exactly_one: bool) -> String {
+    let which = if exactly_one && sets.len() > 1 {
+        "exactly one of: "
+    } else {
+        ""
+    };
+    format!(
+        "missing required properties: send {which}{}",
+        property_sets(sets)
+    )
+}
+
+/// `send only one of: "id"; or "owner", "repo" and "number"` when a `oneOf` of required-only
+/// alternatives matched several.
+pub fn too_many_alternatives(sets: &[&[String]]) -> String {
+    format!(
+        "too many of the alternative properties: send only one of: {}",
+        property_sets(sets)
+    )
+}
+
 /// `matches 2 of the alternatives (0 and 2), expected exactly one` for `oneOf`.
 pub fn ambiguous_one_of(matching: &[usize]) -> String {
     let listed: Vec<String> = matching.iter().map(usize::to_string).collect();

@@ -571,3 +571,52 @@ fn long_arrays_of_unions_stay_within_the_budget() {
     let v = Validator::with_limits(&s, limits);
     assert!(v.validate(&Value::Array(items)).is_empty());
 }
+
+#[test]
+fn required_only_alternatives_name_every_set() {
+    // A flattened body with `oneOf: [{required: [id]}, {required: [owner, repo, number]}]`
+    // (GitHub's projects/add-item-for-org).
+    let schema = json!({"type": "object", "additionalProperties": false,
+        "properties": {"type": {"type": "string"}, "id": {"type": "integer"},
+            "owner": {"type": "string"}, "repo": {"type": "string"}, "number": {"type": "integer"}},
+        "required": ["type"],
+        "oneOf": [{"required": ["id"]}, {"required": ["owner", "repo", "number"]}]});
+    let v = Validator::new(&schema);
+    assert!(v.validate(&json!({"type": "Issue", "id": 5})).is_empty());
+    assert!(
+        v.validate(&json!({"type": "Issue", "owner": "o", "repo": "r", "number": 1}))
+            .is_empty()
+    );
+    let lines = |args: Value| -> Vec<String> {
+        v.validate(&args).iter().map(ToString::to_string).collect()
+    };
+    assert_eq!(
+        lines(json!({"type": "Issue", "owner": "o"})),
+        [
+            r#"/: missing required properties: send exactly one of: "id"; or "owner", "repo" and "number""#
+        ]
+    );
+    assert_eq!(
+        lines(json!({"type": "Issue", "id": 5, "owner": "o", "repo": "r", "number": 1})),
+        [
+            r#"/: too many of the alternative properties: send only one of: "id"; or "owner", "repo" and "number""#
+        ]
+    );
+    let mut any = schema.clone();
+    any["anyOf"] = any["oneOf"].take();
+    any.as_object_mut().unwrap().remove("oneOf");
+    let v = Validator::new(&any);
+    let got: Vec<String> = v
+        .validate(&json!({"type": "Issue"}))
+        .iter()
+        .map(ToString::to_string)
+        .collect();
+    assert_eq!(
+        got,
+        [r#"/: missing required properties: send "id"; or "owner", "repo" and "number""#]
+    );
+    assert!(
+        v.validate(&json!({"type": "Issue", "id": 5, "owner": "o", "repo": "r", "number": 1}))
+            .is_empty()
+    );
+}
