@@ -6,6 +6,7 @@
 //! |----------|------|
 //! | `macros` (default) | the `openapi_tools!` macro (compile-time generation) |
 //! | `http`   | the runtime's HTTP executor |
+//! | `live`   | run-time loading: files (watched), URLs (polled), text; gates; hot reload ([`live`]) |
 //! | `mcp`    | [`mcp`]: serve a registry over MCP (stdio, Streamable HTTP) with list_changed |
 //!
 //! The runtime (manifests, renderers, validation, requests, registry) is always there, as
@@ -15,6 +16,8 @@
 pub use openapi_tools_macros::openapi_tools;
 pub use openapi_tools_runtime as runtime;
 
+#[cfg(feature = "live")]
+pub use openapi_tools_live as live;
 /// The MCP server (`openapi-tools-mcp`).
 #[cfg(feature = "mcp")]
 pub use openapi_tools_mcp as mcp;

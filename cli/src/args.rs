@@ -71,6 +71,8 @@ pub enum Command {
         #[arg(long, requires = "lock_file")]
         deny_breaking: bool,
     },
+    /// Call one tool against the real API: `call SPEC TOOL --args JSON|@FILE`.
+    Call(crate::call::CallArgs),
     /// Compare two versions of an API from a tool caller's point of view.
     Diff {
         /// The old version: an OpenAPI document or a manifest JSON (`openapi-tools manifest`).

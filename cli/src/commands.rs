@@ -95,6 +95,7 @@ pub fn run(cli: Cli) -> Result<ExitCode, String> {
             settings.deny_breaking = deny_breaking;
             generate(&settings, output.as_deref())
         }
+        Command::Call(args) => crate::call::run(args, manifest_or_spec),
         Command::Diff {
             old,
             new,

@@ -5,6 +5,7 @@
 //! document on stdout; problems go to stderr, one per line, with file, line:column and pointer.
 
 mod args;
+mod call;
 mod commands;
 mod search;
 mod serve;

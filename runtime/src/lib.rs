@@ -10,23 +10,28 @@
 //! - [`calls`]: tool calls in and result messages out, in each provider's format.
 //! - [`discovery`]: search over big tool sets, the `search_tools` / `call_tool` meta-tools and
 //!   per-request selection.
+//! - [`sample`]: valid example arguments from a tool's input schema.
+//! - `exec` (feature `http`): the executor that sends tool calls to the real API.
 //!
 //! This crate never depends on syn/quote: generated code links it.
 
 pub mod calls;
 pub mod diff;
 pub mod discovery;
+#[cfg(feature = "http")]
+pub mod exec;
 pub mod hash;
 pub mod manifest;
 pub mod registry;
 pub mod render;
 pub mod request;
+pub mod sample;
 pub mod toolset;
 pub mod validate;
 
 pub use manifest::{
-    BodySpec, HttpMethod, InputParam, Manifest, ParamLocation, ParamStyle, PartEncoding,
-    ToolManifest,
+    ApiKeyLocation, BodySpec, HttpMethod, InputParam, Manifest, ParamLocation, ParamStyle,
+    PartEncoding, SecurityScheme, ServerVariable, ToolManifest,
 };
 
 /// Crates generated code uses, re-exported so a crate using the `openapi_tools!` macro or

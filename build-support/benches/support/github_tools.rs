@@ -1050,6 +1050,22 @@ impl Call {
         }
     }
 }
+impl ::openapi_tools_runtime::toolset::Invocation for Call {
+    fn tool_set(&self) -> &::openapi_tools_runtime::manifest::Manifest {
+        &__MANIFEST
+    }
+    fn tool_name(&self) -> &str {
+        Call::tool(self)
+    }
+    fn to_request(
+        &self,
+    ) -> ::std::result::Result<
+        ::openapi_tools_runtime::request::HttpRequest,
+        ::openapi_tools_runtime::validate::ArgErrors,
+    > {
+        Call::request(self)
+    }
+}
 /// The tool set: its manifest, provider schemas rendered at generation time, dispatch.
 #[derive(Debug, Clone, Copy, Default)]
 pub struct Tools;

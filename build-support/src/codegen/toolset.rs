@@ -290,6 +290,18 @@ pub fn emit(em: &Emitter<'_>, input: &ToolSetInput<'_>) -> TokenStream {
             }
         }
 
+        impl #rt::toolset::Invocation for Call {
+            fn tool_set(&self) -> &#rt::manifest::Manifest {
+                &__MANIFEST
+            }
+            fn tool_name(&self) -> &str {
+                Call::tool(self)
+            }
+            fn to_request(&self) -> ::std::result::Result<#rt::request::HttpRequest, #rt::validate::ArgErrors> {
+                Call::request(self)
+            }
+        }
+
         /// The tool set: its manifest, provider schemas rendered at generation time, dispatch.
         #[derive(Debug, Clone, Copy, Default)]
         pub struct #toolset;

@@ -3,8 +3,11 @@
 //! Media type choice: JSON (`application/json`, then `*+json`) first, then
 //! `application/x-www-form-urlencoded`, then `multipart/form-data`, then the first listed.
 //! A plain object body (after `$ref` and `allOf` merging) is flattened: its properties become
-//! top-level tool properties. Anything else (union, array, primitive, map, nullable) is one
-//! `body` property. Binary content (octet-stream bodies, `format: binary` parts) is passed as
+//! top-level tool properties. A required body whose `oneOf`/`anyOf` only lists required
+//! properties (`oneOf: [{required: [id]}, {required: [owner, repo, number]}]`) is still plain:
+//! the alternatives move to the tool's input schema beside the flattened properties and are
+//! checked at call time, as `required` is, so the tool keeps its shape when an API adds such
+//! alternatives. Anything else (union, array, primitive, map, nullable) is one `body` property. Binary content (octet-stream bodies, `format: binary` parts) is passed as
 //! base64 text; the request builder decodes it.
 
 use std::collections::BTreeMap;
@@ -132,6 +135,17 @@ pub(crate) struct BodyModel {
     pub flat: Option<Vec<(String, Value, bool)>>,
     /// The whole body as one property (wire-space schema), used when not flattened.
     pub whole: Value,
+    /// Required-only alternatives of a flattened body (wire names).
+    pub alternatives: Option<Alternatives>,
+}
+
+/// `oneOf`/`anyOf` members of a flattened body that only say which properties must be present.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct Alternatives {
+    /// `anyOf` or `oneOf`, as written.
+    pub keyword: &'static str,
+    /// Each member's `required` list (wire names), in order.
+    pub required: Vec<Vec<String>>,
 }
 
 /// Models the chosen media type of a request body.
@@ -204,25 +218,44 @@ pub(crate) fn model<'a>(
     if matches!(kind, BodyKind::Form | BodyKind::Multipart) {
         spec.encoding = encodings(&mut whole, &media.encoding);
     }
-    let flat = if matches!(kind, BodyKind::Json | BodyKind::Form | BodyKind::Multipart) {
-        plain_object_properties(&whole, body.required)
-    } else {
-        None
-    };
-    Some(BodyModel { spec, flat, whole })
+    let (flat, alternatives) =
+        if matches!(kind, BodyKind::Json | BodyKind::Form | BodyKind::Multipart) {
+            plain_object_properties(&whole, body.required)
+                .map_or((None, None), |(flat, alts)| (Some(flat), alts))
+        } else {
+            (None, None)
+        };
+    Some(BodyModel {
+        spec,
+        flat,
+        whole,
+        alternatives,
+    })
 }
 
+/// Flattened properties (wire name, schema, required) and the body's required-only
+/// alternatives.
+type Plain = (Vec<(String, Value, bool)>, Option<Alternatives>);
+
 /// The properties of a plain object schema (object type, no composition, closed or
-/// unspecified additional properties, nothing that flattening would lose).
-fn plain_object_properties(
-    schema: &Value,
-    body_required: bool,
-) -> Option<Vec<(String, Value, bool)>> {
+/// unspecified additional properties, nothing that flattening would lose). A required body
+/// may carry one `oneOf`/`anyOf` of required-only members naming its own properties: those
+/// are returned as [`Alternatives`]. An optional body cannot: when no body property is sent,
+/// no body is sent and the alternatives must not apply, which a flat schema cannot say.
+fn plain_object_properties(schema: &Value, body_required: bool) -> Option<Plain> {
     let obj = schema.as_object()?;
     if obj.get("type").and_then(Value::as_str) != Some("object") {
         return None;
     }
-    const ALLOWED: [&str; 8] = [
+    let alternatives = match (obj.get("oneOf"), obj.get("anyOf")) {
+        (None, None) => None,
+        (Some(members), None) if body_required => Some(required_only("oneOf", members, obj)?),
+        (None, Some(members)) if body_required => Some(required_only("anyOf", members, obj)?),
+        _ => return None,
+    };
+    const ALLOWED: [&str; 10] = [
+        "oneOf",
+        "anyOf",
         "type",
         "properties",
         "required",
@@ -248,20 +281,53 @@ fn plain_object_properties(
         .unwrap_or_default();
     let props = match obj.get("properties") {
         Some(p) => p.as_object()?,
-        None => return Some(Vec::new()),
+        None => return Some((Vec::new(), alternatives)),
     };
-    Some(
-        props
+    let flat = props
+        .iter()
+        .map(|(wire, s)| {
+            (
+                wire.clone(),
+                s.clone(),
+                body_required && required.contains(&wire.as_str()),
+            )
+        })
+        .collect();
+    Some((flat, alternatives))
+}
+
+/// The `required` lists of union members that say nothing else (a description aside), each
+/// naming declared properties only; `None` when any member does more.
+fn required_only(
+    keyword: &'static str,
+    members: &Value,
+    obj: &Map<String, Value>,
+) -> Option<Alternatives> {
+    let declared = obj.get("properties").and_then(Value::as_object);
+    let mut required = Vec::new();
+    for member in members.as_array()?.iter() {
+        let m = member.as_object()?;
+        if !m
+            .keys()
+            .all(|k| matches!(k.as_str(), "required" | "description" | "title"))
+        {
+            return None;
+        }
+        let names: Vec<String> = m
+            .get("required")?
+            .as_array()?
             .iter()
-            .map(|(wire, s)| {
-                (
-                    wire.clone(),
-                    s.clone(),
-                    body_required && required.contains(&wire.as_str()),
-                )
-            })
-            .collect(),
-    )
+            .map(|n| n.as_str().map(str::to_owned))
+            .collect::<Option<_>>()?;
+        if !names
+            .iter()
+            .all(|n| declared.is_some_and(|d| d.contains_key(n)))
+        {
+            return None;
+        }
+        required.push(names);
+    }
+    (!required.is_empty()).then_some(Alternatives { keyword, required })
 }
 
 /// Part encodings of a form or multipart body, and the description of binary parts (which the
@@ -386,10 +452,10 @@ mod tests {
         let plain = json!({"type": "object", "properties": {"a": {}}, "required": ["a"]});
         assert_eq!(
             plain_object_properties(&plain, true).unwrap(),
-            vec![("a".to_owned(), json!({}), true)]
+            (vec![("a".to_owned(), json!({}), true)], None)
         );
         // Optional body: its required properties cannot be required tool inputs.
-        assert!(!plain_object_properties(&plain, false).unwrap()[0].2);
+        assert!(!plain_object_properties(&plain, false).unwrap().0[0].2);
         for not_plain in [
             json!({"type": ["object", "null"], "properties": {"a": {}}}),
             json!({"type": "array", "items": {}}),
@@ -409,8 +475,56 @@ mod tests {
                 &json!({"type": "object", "additionalProperties": false}),
                 false
             ),
-            Some(vec![])
+            Some((vec![], None))
         );
+    }
+
+    #[test]
+    fn required_only_alternatives_keep_a_required_body_flat() {
+        // GitHub's projects/add-item-for-org in @octokit/openapi 23.
+        let body = json!({"type": "object", "additionalProperties": false,
+            "properties": {"type": {"enum": ["Issue"]}, "id": {"type": "integer"},
+                "owner": {"type": "string"}, "repo": {"type": "string"}, "number": {"type": "integer"}},
+            "required": ["type"],
+            "oneOf": [{"required": ["id"]}, {"required": ["owner", "repo", "number"], "description": "by name"}]});
+        let (flat, alternatives) = plain_object_properties(&body, true).unwrap();
+        assert_eq!(flat.len(), 5);
+        assert_eq!(
+            alternatives,
+            Some(Alternatives {
+                keyword: "oneOf",
+                required: vec![
+                    vec!["id".to_owned()],
+                    vec!["owner".to_owned(), "repo".to_owned(), "number".to_owned()]
+                ],
+            })
+        );
+        let mut any = body.clone();
+        any["anyOf"] = any["oneOf"].take();
+        any.as_object_mut().unwrap().remove("oneOf");
+        assert_eq!(
+            plain_object_properties(&any, true)
+                .unwrap()
+                .1
+                .unwrap()
+                .keyword,
+            "anyOf"
+        );
+        // An optional body, a member that does more than require, a member naming an
+        // undeclared property, or both union keywords: one `body` input as before.
+        assert!(plain_object_properties(&body, false).is_none());
+        for member in [
+            json!({"required": ["id"], "properties": {"id": {"minimum": 1}}}),
+            json!({"required": ["nope"]}),
+            json!({"required": "id"}),
+        ] {
+            let mut b = body.clone();
+            b["oneOf"][0] = member.clone();
+            assert!(plain_object_properties(&b, true).is_none(), "{member}");
+        }
+        let mut both = body;
+        both["anyOf"] = json!([{"required": ["id"]}]);
+        assert!(plain_object_properties(&both, true).is_none());
     }
 
     #[test]

@@ -15,6 +15,7 @@ mod options;
 mod output;
 mod params;
 pub(crate) mod schema;
+mod security;
 
 pub use options::ModelOptions;
 
@@ -160,6 +161,8 @@ pub fn build_manifest(
         source_hash: source_hash.to_owned(),
         namespace,
         servers: doc_servers,
+        server_variables: security::server_variables(spec),
+        security_schemes: security::security_schemes(spec, diags),
         tools,
     }
 }

@@ -111,6 +111,7 @@ pub(crate) fn build_tool<'a>(
 
     // Body.
     let mut body_spec = None;
+    let mut alternatives = None;
     if let Some(rb) = &o.op.request_body {
         let rb_ptr = pointer_join(&op_ptr, "requestBody");
         if let Some((rb, rb_ptr)) = body::resolve(rb, &rb_ptr, shared.bodies, cx)
@@ -120,7 +121,13 @@ pub(crate) fn build_tool<'a>(
             let flat = model.flat.take().and_then(|flat| flatten(flat, &taken));
             model.spec.flattened = flat.is_some();
             match flat {
-                Some(flat) => props.extend(flat),
+                Some(flat) => {
+                    alternatives = model
+                        .alternatives
+                        .take()
+                        .map(|a| alternatives_schema(&a, &flat));
+                    props.extend(flat);
+                }
                 None => {
                     let name = ["body", "request_body"]
                         .into_iter()
@@ -174,6 +181,9 @@ pub(crate) fn build_tool<'a>(
     top.insert("properties".into(), Value::Object(properties));
     if !required.is_empty() {
         top.insert("required".into(), Value::Array(required));
+    }
+    if let Some((keyword, members)) = alternatives {
+        top.insert(keyword.into(), members);
     }
     top.insert("additionalProperties".into(), Value::Bool(false));
     let defs = shared.schemas.closure(&refs, cx.diags);
@@ -276,6 +286,22 @@ fn param_names(inputs: &[ParamIn<'_>]) -> Vec<String> {
         }
     }
     names
+}
+
+/// A flattened body's required-only alternatives over tool-facing names:
+/// `("oneOf", [{"required": ["id"]}, {"required": ["owner", "repo", "number"]}])`.
+fn alternatives_schema(alts: &body::Alternatives, flat: &[Prop]) -> (&'static str, Value) {
+    let name = |wire: &String| {
+        flat.iter()
+            .find(|p| &p.param.wire_name == wire)
+            .map_or_else(|| wire.clone(), |p| p.param.name.clone())
+    };
+    let members = alts
+        .required
+        .iter()
+        .map(|set| json!({"required": set.iter().map(name).collect::<Vec<_>>()}))
+        .collect();
+    (alts.keyword, Value::Array(members))
 }
 
 /// Flattened body properties, or `None` when one would clash with a parameter name.

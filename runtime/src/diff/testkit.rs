@@ -93,6 +93,7 @@ pub fn manifest(version: &str, tools: Vec<ToolManifest>) -> Manifest {
         namespace: None,
         servers: Vec::new(),
         tools,
+        ..Default::default()
     }
 }
 

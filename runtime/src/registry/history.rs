@@ -176,6 +176,8 @@ fn manifest_header(m: &Manifest) -> Manifest {
         source_hash: m.source_hash.clone(),
         namespace: m.namespace.clone(),
         servers: m.servers.clone(),
+        server_variables: m.server_variables.clone(),
+        security_schemes: m.security_schemes.clone(),
         tools: Vec::new(),
     }
 }

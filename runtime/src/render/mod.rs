@@ -61,6 +61,7 @@ mod anthropic;
 mod gemini;
 mod mcp;
 mod openai;
+mod root;
 mod schema;
 mod stream;
 mod strict;
@@ -203,6 +204,19 @@ pub struct Rendered {
 /// Per-request limits that span tools (Anthropic's strict budget) need the whole set: use
 /// [`render_all`] / [`render_set`] for a tool list.
 pub fn render(provider: Provider, tool: &ToolDef, opts: &RenderOptions) -> Rendered {
+    match root::lower(tool) {
+        Some(l) => {
+            let lowered = l.as_def(tool);
+            let mut r = render_lowered(provider, &lowered, opts);
+            r.notes.push(l.note);
+            r
+        }
+        None => render_lowered(provider, tool, opts),
+    }
+}
+
+/// [`render`] on a schema without root alternatives.
+fn render_lowered(provider: Provider, tool: &ToolDef, opts: &RenderOptions) -> Rendered {
     match provider {
         Provider::OpenAiChat => openai::chat(tool, openai::parameters(tool.input_schema)),
         Provider::OpenAiResponses => openai::responses(tool, openai::parameters(tool.input_schema)),
@@ -216,7 +230,13 @@ pub fn render(provider: Provider, tool: &ToolDef, opts: &RenderOptions) -> Rende
 pub fn render_all(provider: Provider, tools: &[ToolDef], opts: &RenderOptions) -> Vec<Rendered> {
     let mut out: Vec<Rendered> = tools.iter().map(|t| render(provider, t, opts)).collect();
     if provider == Provider::Anthropic && opts.anthropic_strict {
-        anthropic::budget_strict(tools, &mut out);
+        let lowered: Vec<Option<root::Lowered>> = tools.iter().map(root::lower).collect();
+        let defs: Vec<ToolDef> = tools
+            .iter()
+            .zip(&lowered)
+            .map(|(t, l)| l.as_ref().map_or(*t, |l| l.as_def(t)))
+            .collect();
+        anthropic::budget_strict(&defs, &mut out);
     }
     out
 }
@@ -233,16 +253,22 @@ pub fn render_set(provider: Provider, tools: &[ToolDef], opts: &RenderOptions) -
 /// (`{"openai_chat": [...], ..., "mcp": [...]}`), sharing the OpenAI lowering between its two
 /// shapes. This is the CLI's `--provider all` output and the provider checker's input.
 pub fn render_providers(tools: &[ToolDef], opts: &RenderOptions) -> Map<String, Value> {
-    let params: Vec<openai::Parameters> = tools
+    let lowered: Vec<Option<root::Lowered>> = tools.iter().map(root::lower).collect();
+    let lowered_defs: Vec<ToolDef> = tools
+        .iter()
+        .zip(&lowered)
+        .map(|(t, l)| l.as_ref().map_or(*t, |l| l.as_def(t)))
+        .collect();
+    let params: Vec<openai::Parameters> = lowered_defs
         .iter()
         .map(|t| openai::parameters(t.input_schema))
         .collect();
-    let chat: Vec<Value> = tools
+    let chat: Vec<Value> = lowered_defs
         .iter()
         .zip(&params)
         .map(|(t, p)| openai::chat(t, p.clone()).tool)
         .collect();
-    let responses: Vec<Value> = tools
+    let responses: Vec<Value> = lowered_defs
         .iter()
         .zip(params)
         .map(|(t, p)| openai::responses(t, p).tool)

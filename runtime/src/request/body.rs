@@ -32,6 +32,34 @@ struct Field {
     value: Value,
 }
 
+/// Largest file one base64 argument may carry, decoded (16 MiB).
+pub const MAX_FILE_BYTES: usize = 16 << 20;
+/// Largest multipart body, all parts together (32 MiB).
+pub const MAX_MULTIPART_BYTES: usize = 32 << 20;
+
+/// A base64 file argument decoded, or a problem at `arg_ptr`: not base64, or larger than
+/// [`MAX_FILE_BYTES`] (checked on the text's length before decoding anything).
+fn decode_file(s: &str, arg_ptr: &str, problems: &mut Vec<ArgProblem>) -> Option<Vec<u8>> {
+    let approx = s.len() / 4 * 3;
+    if approx > MAX_FILE_BYTES {
+        problems.push(ArgProblem::new(
+            arg_ptr,
+            format!(
+                "the file is about {approx} bytes; at most {MAX_FILE_BYTES} bytes are accepted"
+            ),
+        ));
+        return None;
+    }
+    let data = formats::decode_base64(s);
+    if data.is_none() {
+        problems.push(ArgProblem::new(
+            arg_ptr,
+            messages::format_mismatch("base64", &Value::String(s.to_owned())),
+        ));
+    }
+    data
+}
+
 /// The body and its `Content-Type` header value, or `None` when no body is sent.
 pub(crate) fn build(
     tool: &ToolManifest,
@@ -95,6 +123,16 @@ pub(crate) fn build(
         };
         if media.starts_with("multipart/") {
             let parts = multipart_parts(fields, spec, wire, problems);
+            let total: usize = parts.iter().map(|p| p.data.len()).sum();
+            if total > MAX_MULTIPART_BYTES {
+                problems.push(ArgProblem::new(
+                    "/",
+                    format!(
+                        "the multipart body would be {total} bytes; at most {MAX_MULTIPART_BYTES} bytes are sent"
+                    ),
+                ));
+                return None;
+            }
             let header = format!("{media}; boundary={}", choose_boundary(&parts));
             return Some((RequestBody::Multipart(parts), header));
         }
@@ -120,22 +158,15 @@ pub(crate) fn build(
         .as_deref()
         .is_some_and(|p| has_keyword(wire, p, "contentEncoding", "base64"));
     match raw {
-        Value::String(s) if base64 => match formats::decode_base64(&s) {
-            Some(data) => Some((
+        Value::String(s) if base64 => decode_file(&s, &arg_ptr, problems).map(|data| {
+            (
                 RequestBody::Bytes {
                     content_type: content_type.clone(),
                     data,
                 },
                 content_type,
-            )),
-            None => {
-                problems.push(ArgProblem::new(
-                    arg_ptr,
-                    messages::format_mismatch("base64", &Value::String(s)),
-                ));
-                None
-            }
-        },
+            )
+        }),
         Value::String(s) if textual => Some((
             RequestBody::Text {
                 content_type: content_type.clone(),
@@ -308,7 +339,7 @@ fn multipart_parts(
                 continue;
             }
             if binary && let Value::String(s) = &v {
-                match formats::decode_base64(s) {
+                match decode_file(s, &arg_ptr, problems) {
                     Some(data) => parts.push(Part {
                         name: f.wire_name.clone(),
                         filename: Some(f.wire_name.clone()),
@@ -320,10 +351,7 @@ fn multipart_parts(
                         ),
                         data,
                     }),
-                    None => problems.push(ArgProblem::new(
-                        arg_ptr,
-                        messages::format_mismatch("base64", &v),
-                    )),
+                    None => {}
                 }
                 continue;
             }

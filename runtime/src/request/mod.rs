@@ -62,7 +62,9 @@ use serde_json::{Map, Value};
 use crate::manifest::{HttpMethod, InputParam, ParamLocation, ToolManifest};
 use crate::validate::{ArgProblem, escape_pointer_token, messages};
 
+pub use body::{MAX_FILE_BYTES, MAX_MULTIPART_BYTES};
 pub use encode::is_json_media;
+pub use headers::forbidden_header;
 pub use multipart::{Part, choose_boundary, encode_multipart};
 
 use encode::{COMPONENT, PATH_LITERAL, QUERY_RESERVED, enc, scalar_text};
@@ -221,6 +223,7 @@ pub fn build_request(
                 } else {
                     COMPONENT
                 };
+                let before = query_pairs.len();
                 query::pairs(
                     p.effective_style(),
                     p.effective_explode(),
@@ -229,6 +232,29 @@ pub fn build_request(
                     set,
                     &mut query_pairs,
                 );
+                // An exploded form object spreads its keys into the query: none may pose as
+                // another declared parameter.
+                if v.is_object() {
+                    let own = enc(&p.wire_name, set);
+                    for (k, _) in query_pairs.get(before..).unwrap_or_default() {
+                        let other = tool.params.iter().find(|o| {
+                            o.location == ParamLocation::Query
+                                && o.name != p.name
+                                && enc(&o.wire_name, COMPONENT) == *k
+                        });
+                        if let Some(o) = other.filter(|_| *k != own) {
+                            problems.push(ArgProblem::new(
+                                pointer(p),
+                                format!(
+                                    "key {} of this object would be sent as the query parameter {}, which belongs to `{}`; rename the key or use that argument",
+                                    messages::quote(k),
+                                    messages::quote(&o.wire_name),
+                                    o.name
+                                ),
+                            ));
+                        }
+                    }
+                }
             }
             ParamLocation::Header => {
                 if tool.body.is_some() && p.wire_name.eq_ignore_ascii_case("content-type") {
@@ -239,6 +265,16 @@ pub fn build_request(
                         pointer(p),
                         format!(
                             "header name {} is not a valid HTTP header name",
+                            messages::quote(&p.wire_name)
+                        ),
+                    ));
+                    continue;
+                }
+                if headers::forbidden_header(&p.wire_name) {
+                    problems.push(ArgProblem::new(
+                        pointer(p),
+                        format!(
+                            "the header {} is set by the HTTP client, not by tool arguments; leave this argument out",
                             messages::quote(&p.wire_name)
                         ),
                     ));
@@ -382,14 +418,21 @@ fn build_path(
                     ));
                     continue;
                 }
+                let start = out.len();
                 out.push_str(&text);
+                if let Some(why) = path::unsafe_segments(&out, start, *greedy) {
+                    problems.push(ArgProblem::new(
+                        pointer(p),
+                        format!("{why}, got {}", messages::quote(&scalar_text(raw))),
+                    ));
+                }
             }
         }
     }
     if !out.starts_with('/') {
         out.insert(0, '/');
     }
-    path::neutralise_dot_segments(&out)
+    out
 }
 
 /// Literal query text from a template (`?uploads`, `?date_from={date_from}`). Pairs naming a

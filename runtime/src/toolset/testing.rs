@@ -177,5 +177,6 @@ pub fn manifest(version: &str, tools: Vec<ToolManifest>) -> Manifest {
         namespace: None,
         servers: Vec::new(),
         tools,
+        ..Default::default()
     }
 }

@@ -56,7 +56,7 @@ pub(crate) struct Sink {
     probe: bool,
     /// Something was pushed (kept, dropped or, in probe mode, just noted).
     failed: bool,
-    depth_reported: bool,
+    pub(crate) depth_reported: bool,
 }
 
 impl Sink {
@@ -92,7 +92,7 @@ impl Sink {
         self.problems.len() + self.dropped
     }
 
-    fn push(&mut self, path: &[Seg<'_>], message: impl FnOnce() -> String) {
+    pub(crate) fn push(&mut self, path: &[Seg<'_>], message: impl FnOnce() -> String) {
         self.failed = true;
         if self.probe {
             return;

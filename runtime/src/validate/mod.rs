@@ -199,6 +199,11 @@ impl Validator {
         let mut sink = check::Sink::new(self.limits.max_problems);
         let mut path = Vec::new();
         walker.check(self.compiled.root, args, &mut path, 0, &mut sink);
+        // Parts of a value the schema leaves open (`{}`, free-form objects) are not walked
+        // above; their nesting is bounded all the same.
+        if !sink.depth_reported && nested_deeper(args, self.limits.max_depth) {
+            sink.push(&[], || messages::too_deep(self.limits.max_depth));
+        }
         let mut problems = sink.problems;
         if sink.dropped > 0 {
             problems.push(ArgProblem::new("/", messages::more_problems(sink.dropped)));
@@ -232,6 +237,23 @@ impl Validator {
 /// ```
 pub fn parse_args(text: &str) -> Result<Value, ArgProblem> {
     parse_args_with(text, &Limits::default())
+}
+
+/// Whether `v` nests arrays and objects more than `max` levels deep (iterative, stops early).
+fn nested_deeper(v: &Value, max: usize) -> bool {
+    let mut stack = vec![(v, 0usize)];
+    while let Some((v, depth)) = stack.pop() {
+        let children: Box<dyn Iterator<Item = &Value>> = match v {
+            Value::Array(items) => Box::new(items.iter()),
+            Value::Object(map) => Box::new(map.values()),
+            _ => continue,
+        };
+        if depth >= max {
+            return true;
+        }
+        stack.extend(children.map(|c| (c, depth + 1)));
+    }
+    false
 }
 
 /// [`parse_args`] with explicit limits.
