@@ -179,7 +179,7 @@ fn read_args(text: &str) -> Result<Value, String> {
 }
 
 /// Credentials from `--auth` (winning) and the environment.
-fn credentials(
+pub(crate) fn credentials(
     manifest: &Manifest,
     auth: &[String],
     env: impl Fn(&str) -> Option<String>,

@@ -11,10 +11,14 @@ use std::process::ExitCode;
 use std::sync::Arc;
 
 use clap::{Args, ValueEnum};
+use openapi_tools_live::{LiveOptions, Outcome};
 use openapi_tools_mcp::{HttpOptions, McpServer, Offer};
-use openapi_tools_runtime::registry::{DefaultRegistry, InstallOptions, ToolFilter};
+use openapi_tools_runtime::diff::ChangeReport;
+use openapi_tools_runtime::exec::Executor;
+use openapi_tools_runtime::registry::{ChangeEvent, DefaultRegistry, InstallOptions, ToolFilter};
 
 use crate::args::Selection;
+use crate::call::credentials;
 use crate::commands::{load_with, model_options};
 
 /// `serve` arguments.
@@ -45,9 +49,22 @@ pub struct ServeArgs {
     /// (repeatable); needed behind a proxy that keeps the public host name.
     #[arg(long = "allow-host", value_name = "HOST")]
     pub allow_hosts: Vec<String>,
-    /// Offer only tools whose HTTP method does not change anything (GET, HEAD, OPTIONS, TRACE).
+    /// Offer (and send) only tools whose HTTP method does not change anything (GET, HEAD,
+    /// OPTIONS, TRACE).
     #[arg(long)]
     pub read_only: bool,
+    /// Send calls to this server URL instead of the spec's `servers`.
+    #[arg(long, value_name = "URL")]
+    pub base_url: Option<String>,
+    /// A credential for a security scheme of the specs (repeatable; `user:password` for HTTP
+    /// basic). `OPENAPI_TOOLS_AUTH_<SCHEME>` variables work too; the flag wins.
+    #[arg(long = "auth", value_name = "SCHEME=VALUE")]
+    pub auth: Vec<String>,
+    /// Reload a spec when its file (or a file it references) changes, and tell clients
+    /// (`notifications/tools/list_changed`). A version that does not load keeps the previous
+    /// one serving.
+    #[arg(long)]
+    pub watch: bool,
     /// Declare no `outputSchema` (they are built from the 2xx JSON responses; clients then get
     /// JSON results as text only).
     #[arg(long)]
@@ -72,22 +89,48 @@ pub enum Transport {
 pub fn run(args: ServeArgs) -> Result<ExitCode, String> {
     init_logging();
     let registry = Arc::new(DefaultRegistry::new());
+    registry.on_change(log_change);
     let several = args.specs.len() > 1;
     let mut model = model_options(&args.select);
     model.output_schemas = !args.no_output_schema;
+    let mut executor = Executor::builder().read_only(args.read_only);
+    if let Some(url) = &args.base_url {
+        executor = executor.base_url(url);
+    }
+    // Kept alive while serving: dropping a handle stops its watch.
+    let mut watches = Vec::new();
     for spec in &args.specs {
-        let Some(manifest) = load_with(spec, &model)? else {
-            return Ok(ExitCode::FAILURE);
-        };
         let set = set_name(spec);
-        let mut options = InstallOptions::default();
-        if several {
-            options = options.namespace(set.clone());
+        let namespace = if several { set.clone() } else { String::new() };
+        if args.watch {
+            let options = LiveOptions::default()
+                .model(model.clone())
+                .namespace(namespace);
+            let (first, handle) = openapi_tools_live::watch_file(&registry, &set, spec, options)
+                .map_err(|e| format!("{}: {e}", spec.display()))?;
+            if matches!(first, Outcome::Rejected) {
+                eprintln!("{}: not served (see the problems above)", spec.display());
+                return Ok(ExitCode::FAILURE);
+            }
+            watches.push(handle);
+        } else {
+            let Some(manifest) = load_with(spec, &model)? else {
+                return Ok(ExitCode::FAILURE);
+            };
+            registry
+                .install_manifest(
+                    &set,
+                    manifest,
+                    InstallOptions::default().namespace(namespace),
+                )
+                .map_err(|e| format!("{}: {e}", spec.display()))?;
         }
-        let report = registry
-            .install_manifest(&set, manifest, options)
-            .map_err(|e| format!("{}: {e}", spec.display()))?;
-        tracing::info!("{report}");
+        let snapshot = registry.snapshot();
+        if let Some(live) = snapshot.set(&set) {
+            let manifest = live.toolset().manifest();
+            let creds = credentials(manifest, &args.auth, |n| std::env::var(n).ok())?;
+            executor = executor.set_credentials(&set, creds);
+        }
     }
     let offer = Offer {
         filter: ToolFilter::default(),
@@ -96,6 +139,7 @@ pub fn run(args: ServeArgs) -> Result<ExitCode, String> {
     let server = McpServer::builder(Arc::clone(&registry))
         .offer(offer)
         .page_size(args.page_size)
+        .runner(Arc::new(executor.build()))
         .server_info("openapi-tools", env!("CARGO_PKG_VERSION"))
         .build();
     let runtime = tokio::runtime::Builder::new_multi_thread()
@@ -144,7 +188,28 @@ pub fn run(args: ServeArgs) -> Result<ExitCode, String> {
     };
     // Do not wait for blocked stdin reads or idle connections once serving is over.
     runtime.shutdown_background();
+    drop(watches);
     outcome.map(|()| ExitCode::SUCCESS)
+}
+
+/// Every registry change, one line on stderr (rejected reloads with all their problems).
+fn log_change(event: &ChangeEvent<ChangeReport>) {
+    match event {
+        ChangeEvent::Applied(report) => tracing::info!("{report}"),
+        ChangeEvent::Rejected(report) => {
+            tracing::warn!("refused by the breaking-change policy, previous version kept: {report}")
+        }
+        ChangeEvent::SourceRejected(r) => {
+            tracing::warn!("{r}; previous version kept");
+            for d in r.diagnostics.iter().skip(1) {
+                tracing::warn!("  {d}");
+            }
+        }
+        ChangeEvent::ToolDisabled { tool, reason, .. } => {
+            tracing::info!("tool `{tool}` disabled: {reason}")
+        }
+        ChangeEvent::ToolEnabled { tool, .. } => tracing::info!("tool `{tool}` enabled"),
+    }
 }
 
 /// The set name for a spec file: its stem, with characters tool names cannot carry replaced,

@@ -296,3 +296,55 @@ fn inspector_cli_lists_and_reports_bad_arguments() {
     assert_eq!(call["isError"], true, "{call}");
     assert!(call.to_string().contains("/petId"), "{call}");
 }
+
+/// Calls reach a real HTTP server on loopback and come back with their answer; a watched spec
+/// that is edited reaches the client as list_changed, a broken edit sends nothing and the
+/// previous tools keep serving.
+#[test]
+fn calls_reach_the_api_and_watched_edits_notify() {
+    let Some(py) = python() else { return };
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    let api = runtime.block_on(support::pet_api());
+    let dir = support::temp_dir("watch");
+    let spec = petstore_spec(&dir, &format!("http://{api}"));
+    let mut c = Client::stdio(&py, BIN, &["serve", spec.to_str().unwrap(), "--watch"]);
+    c.send(json!({"op": "init"}));
+
+    let ok = c.send(json!({"op": "call", "name": "get_pet", "args": {"petId": 7}}));
+    assert_eq!(ok["result"]["isError"], false, "{ok}");
+    assert_eq!(
+        ok["result"]["structuredContent"],
+        json!({"id": 7, "name": "Rex"})
+    );
+    assert!(ok["result"]["texts"][0].as_str().unwrap().contains("Rex"));
+    let missing = c.send(json!({"op": "call", "name": "get_pet", "args": {"petId": 404}}));
+    assert_eq!(missing["result"]["isError"], true, "{missing}");
+    let text = missing["result"]["texts"][0].as_str().unwrap();
+    assert!(
+        text.contains("HTTP 404") && text.contains("no pet 404"),
+        "{text}"
+    );
+
+    // An edit that adds an operation.
+    let v2 = support::petstore_text(&format!("http://{api}")).replace(
+        "paths:\n",
+        "paths:\n  /health:\n    get:\n      operationId: health\n      responses:\n        '204': {description: up}\n",
+    );
+    std::fs::write(&spec, &v2).unwrap();
+    let seen = c.send(json!({"op": "wait_changed", "count": 1, "timeout": 15}));
+    assert_eq!(seen["changes"], 1);
+    let list = c.send(json!({"op": "list"}));
+    assert_eq!(list["tools"].as_array().unwrap().len(), 5);
+
+    // A broken edit: nothing is sent, the tools and calls keep working.
+    std::fs::write(&spec, "openapi: 3.0.3\ninfo: [broken\n").unwrap();
+    let seen = c.send(json!({"op": "wait_changed", "count": 2, "timeout": 2}));
+    assert_eq!(seen["changes"], 1);
+    assert_eq!(c.send(json!({"op": "list"}))["tools"], list["tools"]);
+    let again = c.send(json!({"op": "call", "name": "get_pet", "args": {"petId": 8}}));
+    assert_eq!(again["result"]["structuredContent"]["id"], 8, "{again}");
+    c.close();
+}

@@ -10,14 +10,14 @@
 //! | disabled tool, unparsable or invalid arguments | result | `isError: true`, every problem with its JSON pointer, one per line |
 //! | API answered 2xx | result | body as text; `structuredContent` when the tool declares an `outputSchema` and the body is a JSON object |
 //! | API answered otherwise | result | `isError: true`, `HTTP <status>` and an excerpt of the body |
-//! | transport failure (timeout, refused, ...) | result | `isError: true` with the runner's message |
+//! | refused or failed (access rules, credentials, timeout, network) | result | `isError: true` with the executor's message |
 //! | client cancelled the request | none (rmcp drops the answer) | the HTTP request is abandoned |
 
 use std::future::Future;
 use std::pin::Pin;
 
+use openapi_tools_runtime::exec::{ExecResult, Executor, ResultBody};
 use openapi_tools_runtime::registry::{Routed, Snapshot};
-use openapi_tools_runtime::request::is_json_media;
 use openapi_tools_runtime::toolset::CallError;
 use rmcp::model::{CallToolRequestParams, CallToolResult, ContentBlock, ErrorData};
 use serde_json::Value;
@@ -28,29 +28,22 @@ use crate::catalog::Catalog;
 /// Longest body excerpt put into an API error result, in bytes.
 pub const ERROR_EXCERPT: usize = 2048;
 
-/// What the API answered.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ApiReply {
-    /// HTTP status code.
-    pub status: u16,
-    /// The `Content-Type` header, when there was one.
-    pub content_type: Option<String>,
-    /// The body as text (bytes that are not UTF-8 replaced), possibly cut by the runner's cap.
-    pub body: String,
-    /// Set when the runner cut the body; says how, for the model.
-    pub truncated: Option<String>,
-}
-
 /// The future a [`CallRunner`] returns.
-pub type RunFuture = Pin<Box<dyn Future<Output = Result<ApiReply, String>> + Send + 'static>>;
+pub type RunFuture = Pin<Box<dyn Future<Output = ExecResult> + Send + 'static>>;
 
-/// Sends the HTTP request of a prepared call: the seam to the executor.
-///
-/// `Err` is a failure to get any answer (connection refused, timeout, refused by policy), worded
-/// for the model. The future is dropped when the client cancels the call or disconnects.
+/// Sends the HTTP request of a prepared call: the seam to the executor. The future is dropped
+/// when the client cancels the call or disconnects.
 pub trait CallRunner: Send + Sync + 'static {
     /// Runs `call` (prepared on the snapshot it carries).
     fn run(&self, call: Routed) -> RunFuture;
+}
+
+/// The runtime's executor ([`Executor`]): auth, servers, retries, caps, redaction.
+impl CallRunner for Executor {
+    fn run(&self, call: Routed) -> RunFuture {
+        let executor = self.clone();
+        Box::pin(async move { executor.send_routed(&call).await })
+    }
 }
 
 /// Handles one `tools/call` on `snapshot`, whose offered tools are `catalog`.
@@ -102,38 +95,47 @@ pub(crate) async fn call(
             return Err(ErrorData::internal_error("cancelled by the client", None));
         }
     };
-    Ok(match reply {
-        Ok(reply) => shape(name, reply, structured),
-        Err(message) => error_text(format!("tool `{name}`: the request failed: {message}")),
-    })
+    Ok(shape(name, reply, structured))
 }
 
-/// The result for an API answer.
-fn shape(name: &str, reply: ApiReply, structured: bool) -> CallToolResult {
-    if !(200..300).contains(&reply.status) {
-        let mut text = format!("tool `{name}`: the API answered HTTP {}", reply.status);
-        if !reply.body.is_empty() {
+/// The result for what the executor produced.
+fn shape(name: &str, reply: ExecResult, structured: bool) -> CallToolResult {
+    let body_text = |body: &ResultBody| match body {
+        ResultBody::Empty => String::new(),
+        ResultBody::Text(t) => t.clone(),
+        other => other.to_json().to_string(),
+    };
+    if !reply.is_success() {
+        let mut text = format!("tool `{name}`: ");
+        match (reply.status, &reply.message) {
+            (Some(status), _) => text.push_str(&format!("the API answered HTTP {status}")),
+            (None, Some(m)) => text.push_str(m),
+            (None, None) => text.push_str("the request failed"),
+        }
+        let body = body_text(&reply.body);
+        if !body.is_empty() {
             text.push_str(": ");
-            text.push_str(excerpt(&reply.body, ERROR_EXCERPT));
-            if reply.body.len() > ERROR_EXCERPT {
+            text.push_str(excerpt(&body, ERROR_EXCERPT));
+            if body.len() > ERROR_EXCERPT {
                 text.push_str(" [...]");
             }
         }
         return error_text(text);
     }
-    let json = reply.content_type.as_deref().is_some_and(is_json_media);
-    let structured_value = (structured && json && reply.truncated.is_none())
-        .then(|| serde_json::from_str::<Value>(&reply.body).ok())
-        .flatten()
-        .filter(Value::is_object);
-    let mut text = reply.body;
+    let structured_value = match &reply.body {
+        ResultBody::Json(v) if structured && v.is_object() && reply.truncated.is_none() => {
+            Some(v.clone())
+        }
+        _ => None,
+    };
+    let mut text = body_text(&reply.body);
     if let Some(note) = &reply.truncated {
         text.push_str("\n[");
         text.push_str(note);
         text.push(']');
     }
     if text.is_empty() {
-        text = format!("HTTP {} (no body)", reply.status);
+        text = format!("HTTP {} (no body)", reply.status.unwrap_or_default());
     }
     let mut result = CallToolResult::success(vec![ContentBlock::text(text)]);
     result.structured_content = structured_value;
@@ -158,53 +160,71 @@ fn excerpt(text: &str, max: usize) -> &str {
 
 #[cfg(test)]
 mod tests {
+    use std::time::Duration;
+
+    use openapi_tools_runtime::exec::ErrorKind;
+    use serde_json::json;
+
     use super::*;
 
-    fn reply(status: u16, ct: Option<&str>, body: &str) -> ApiReply {
-        ApiReply {
-            status,
-            content_type: ct.map(str::to_owned),
-            body: body.to_owned(),
+    fn reply(status: u16, body: ResultBody) -> ExecResult {
+        ExecResult {
+            status: Some(status),
+            headers: Vec::new(),
+            body,
             truncated: None,
+            error: (status >= 400).then_some(ErrorKind::Status),
+            message: None,
+            attempts: 1,
+            elapsed: Duration::ZERO,
         }
+    }
+
+    fn text(r: &CallToolResult) -> &str {
+        &r.content[0].as_text().unwrap().text
     }
 
     #[test]
     fn api_errors_carry_status_and_excerpt() {
         let long = "é".repeat(ERROR_EXCERPT);
-        let r = shape("t", reply(503, Some("text/plain"), &long), false);
+        let r = shape("t", reply(503, ResultBody::Text(long)), false);
         assert_eq!(r.is_error, Some(true));
-        let text = &r.content[0].as_text().unwrap().text;
-        assert!(text.starts_with("tool `t`: the API answered HTTP 503: é"));
-        assert!(text.ends_with(" [...]"));
-        assert!(text.len() < ERROR_EXCERPT + 100);
+        assert!(text(&r).starts_with("tool `t`: the API answered HTTP 503: é"));
+        assert!(text(&r).ends_with(" [...]"));
+        assert!(text(&r).len() < ERROR_EXCERPT + 100);
+    }
+
+    #[test]
+    fn refusals_carry_the_executors_message() {
+        let r = shape(
+            "t",
+            ExecResult::refused(ErrorKind::Timeout, "no answer within 1 s"),
+            false,
+        );
+        assert_eq!(r.is_error, Some(true));
+        assert_eq!(text(&r), "tool `t`: no answer within 1 s");
     }
 
     #[test]
     fn json_objects_are_structured_only_when_declared() {
-        let ok = reply(200, Some("application/json; charset=utf-8"), r#"{"id":1}"#);
+        let ok = reply(200, ResultBody::Json(json!({"id": 1})));
         let r = shape("t", ok.clone(), true);
         assert_eq!(r.is_error, Some(false));
-        assert_eq!(r.structured_content, Some(serde_json::json!({"id": 1})));
+        assert_eq!(r.structured_content, Some(json!({"id": 1})));
+        assert_eq!(text(&r), r#"{"id":1}"#);
         assert_eq!(shape("t", ok, false).structured_content, None);
-        let arr = reply(200, Some("application/json"), "[1]");
+        let arr = reply(200, ResultBody::Json(json!([1])));
         assert_eq!(shape("t", arr, true).structured_content, None);
-        let text = reply(200, Some("text/plain"), r#"{"id":1}"#);
-        assert_eq!(shape("t", text, true).structured_content, None);
+        let empty = shape("t", reply(204, ResultBody::Empty), true);
+        assert_eq!(text(&empty), "HTTP 204 (no body)");
     }
 
     #[test]
     fn truncated_bodies_say_so_and_are_not_structured() {
-        let mut r = reply(200, Some("application/json"), r#"{"id":"#);
+        let mut r = reply(200, ResultBody::Text(r#"{"id":"#.into()));
         r.truncated = Some("body cut at 7 bytes".into());
         let out = shape("t", r, true);
         assert_eq!(out.structured_content, None);
-        assert!(
-            out.content[0]
-                .as_text()
-                .unwrap()
-                .text
-                .ends_with("[body cut at 7 bytes]")
-        );
+        assert!(text(&out).ends_with("[body cut at 7 bytes]"));
     }
 }

@@ -18,13 +18,16 @@
 //!
 //! ```no_run
 //! use std::sync::Arc;
+//! use openapi_tools_runtime::exec::Executor;
 //! use openapi_tools_runtime::registry::{DefaultRegistry, InstallOptions};
 //! use openapi_tools_mcp::McpServer;
 //!
 //! # async fn run(manifest: openapi_tools_runtime::Manifest) -> Result<(), Box<dyn std::error::Error>> {
 //! let registry = Arc::new(DefaultRegistry::new());
 //! registry.install_manifest("petstore", manifest, InstallOptions::default())?;
-//! let server = McpServer::builder(Arc::clone(&registry)).build();
+//! let server = McpServer::builder(Arc::clone(&registry))
+//!     .runner(Arc::new(Executor::builder().build())) // sends the calls
+//!     .build();
 //! // Installs and reloads from now on reach the client as notifications/tools/list_changed.
 //! openapi_tools_mcp::serve_stdio(server).await?;
 //! # Ok(()) }
@@ -41,7 +44,7 @@ mod catalog;
 pub mod http;
 mod server;
 
-pub use calls::{ApiReply, CallRunner, RunFuture};
+pub use calls::{CallRunner, RunFuture};
 pub use catalog::{CatalogError, Offer};
 pub use http::HttpOptions;
 pub use server::{DEFAULT_PAGE_SIZE, McpServer, McpServerBuilder};

@@ -181,8 +181,9 @@ impl<D: Differ> McpServerBuilder<D> {
         self
     }
 
-    /// What sends the HTTP requests of `tools/call`. Without one, calls are checked and then
-    /// answered with an error saying that this server does not execute calls.
+    /// What sends the HTTP requests of `tools/call`: usually the runtime's
+    /// [`Executor`](openapi_tools_runtime::exec::Executor). Without one, calls are checked and
+    /// then answered with an error saying that this server does not execute calls.
     pub fn runner(mut self, runner: Arc<dyn CallRunner>) -> Self {
         self.settings.runner = Some(runner);
         self
@@ -192,7 +193,13 @@ impl<D: Differ> McpServerBuilder<D> {
     pub fn build(self) -> McpServer<D> {
         let (tx, rx) = watch::channel(0u64);
         let listener = self.settings.registry.on_change(move |event| {
-            if !matches!(event, ChangeEvent::Rejected(_)) {
+            // Only applied changes can change the offered tools; rejected ones change nothing.
+            if matches!(
+                event,
+                ChangeEvent::Applied(_)
+                    | ChangeEvent::ToolDisabled { .. }
+                    | ChangeEvent::ToolEnabled { .. }
+            ) {
                 tx.send_modify(|n| *n = n.wrapping_add(1));
             }
         });

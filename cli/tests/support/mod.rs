@@ -389,3 +389,22 @@ pub fn raw_post(
         .unwrap_or(0);
     (status, text)
 }
+
+/// A pet API on 127.0.0.1 (ephemeral port): `GET /pets/{id}` answers `{"id", "name": "Rex"}`,
+/// or 404 with a text body for id 404. Runs on the caller's runtime.
+pub async fn pet_api() -> SocketAddr {
+    use axum::extract::Path as UrlPath;
+    use axum::http::StatusCode;
+    use axum::response::{IntoResponse, Response};
+    async fn get_pet(UrlPath(id): UrlPath<i64>) -> Response {
+        if id == 404 {
+            return (StatusCode::NOT_FOUND, format!("no pet {id}")).into_response();
+        }
+        axum::Json(serde_json::json!({"id": id, "name": "Rex"})).into_response()
+    }
+    let app = axum::Router::new().route("/pets/{id}", axum::routing::get(get_pet));
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    tokio::spawn(async move { axum::serve(listener, app).await });
+    addr
+}

@@ -172,7 +172,10 @@ fn demo() -> Result<(), String> {
         let routed = registry
             .prepare("get_pet", &serde_json::json!({"id": 7}))
             .map_err(|e| e.to_string())?;
-        println!("\n-- a call on the kept version: GET {}", routed.call.request.path);
+        println!(
+            "\n-- a call on the kept version: GET {}",
+            routed.call.request.path
+        );
         let mcp = registry.export(Provider::Mcp, &ToolFilter::all());
         println!("   MCP tool list: {} bytes", mcp.len());
         Ok(())
@@ -181,4 +184,3 @@ fn demo() -> Result<(), String> {
     let _ = std::fs::remove_dir_all(&dir);
     result
 }
-

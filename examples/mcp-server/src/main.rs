@@ -15,6 +15,7 @@ use std::sync::Arc;
 use openapi_tools_build::model::ModelOptions;
 use openapi_tools_build::pipeline;
 use openapi_tools_mcp::McpServer;
+use openapi_tools_runtime::exec::{Credentials, Executor};
 use openapi_tools_runtime::registry::{DefaultRegistry, InstallOptions};
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
@@ -36,7 +37,17 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let registry = Arc::new(DefaultRegistry::new());
     let report = registry.install_manifest("petstore", manifest, InstallOptions::default())?;
     eprintln!("{report}");
-    let server = McpServer::builder(Arc::clone(&registry)).build();
+    // Calls go out through the runtime's executor (servers from the spec, credentials from
+    // OPENAPI_TOOLS_AUTH_<SCHEME> variables).
+    let credentials = registry
+        .snapshot()
+        .set("petstore")
+        .map(|s| Credentials::from_env(s.toolset().manifest()))
+        .unwrap_or_default();
+    let executor = Executor::builder().credentials(credentials).build();
+    let server = McpServer::builder(Arc::clone(&registry))
+        .runner(Arc::new(executor))
+        .build();
     tokio::runtime::Runtime::new()?.block_on(openapi_tools_mcp::serve_stdio(server))?;
     eprintln!("client closed the connection");
     Ok(())
