@@ -50,3 +50,9 @@ if command -v npm >/dev/null; then
 else
   echo "ci-tools: no npm; MCP Inspector CLI tests will skip"
 fi
+
+# cargo-fuzz: scripts/fuzz.sh (libFuzzer targets under fuzz/; runs on stable via RUSTC_BOOTSTRAP).
+if ! cargo fuzz --version >/dev/null 2>&1; then
+  cargo install cargo-fuzz --locked --quiet
+fi
+echo "ci-tools: $(cargo fuzz --version)"

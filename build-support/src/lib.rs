@@ -25,11 +25,12 @@ pub mod lock;
 pub mod model;
 pub mod normalize;
 pub mod pipeline;
+pub mod render_notes;
 #[cfg(feature = "codegen")]
 pub mod settings;
 
 #[cfg(feature = "codegen")]
 pub use builder::{BuildError, Builder};
-pub use diagnostics::{Diagnostic, Diagnostics, Severity};
+pub use diagnostics::{Code, Diagnostic, Diagnostics, Severity};
 #[cfg(feature = "codegen")]
-pub use settings::{GenerateOutput, Settings, generate_from_settings};
+pub use settings::{ConfigError, GenerateOutput, Settings, generate_from_settings};

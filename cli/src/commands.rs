@@ -7,6 +7,7 @@ use std::process::ExitCode;
 
 use openapi_tools_build::model::ModelOptions;
 use openapi_tools_build::pipeline::{self, SpecOutput};
+use openapi_tools_build::render_notes;
 use openapi_tools_build::settings::{Settings, generate_pretty_from_settings};
 use openapi_tools_runtime::Manifest;
 use openapi_tools_runtime::diff;
@@ -43,15 +44,23 @@ pub fn run(cli: Cli) -> Result<ExitCode, String> {
             Ok(ExitCode::SUCCESS)
         }
         Command::Check { spec, select } => {
-            let out = pipeline::manifest_from_file(&spec, &model_options(&select));
+            let mut out = pipeline::manifest_from_file(&spec, &model_options(&select));
+            // What the provider renderers change (lost strict mode, dropped keywords), beside
+            // the spec's own problems.
+            if let Some(manifest) = &out.manifest {
+                let notes = render_notes::explain(manifest, &RenderOptions::default());
+                out.diagnostics
+                    .extend(notes.into_iter().map(|d| d.with_file(&spec)).collect());
+            }
             report(&out, true);
             let tools = out.manifest.as_ref().map_or(0, |m| m.tools.len());
             eprintln!(
-                "{}: {} tools, {} errors, {} warnings",
+                "{}: {} tools, {} errors, {} warnings, {} notes",
                 spec.display(),
                 tools,
                 out.diagnostics.error_count(),
-                out.diagnostics.warning_count()
+                out.diagnostics.warning_count(),
+                out.diagnostics.info_count()
             );
             Ok(if out.diagnostics.has_errors() || out.manifest.is_none() {
                 ExitCode::FAILURE
@@ -88,7 +97,9 @@ pub fn run(cli: Cli) -> Result<ExitCode, String> {
                     .name_overrides
                     .insert(op.trim().to_owned(), name.trim().to_owned());
             }
-            settings.set_runtime_path(&runtime)?;
+            settings
+                .set_runtime_path(&runtime)
+                .map_err(|e| e.to_string())?;
             settings.codegen.module_name = module;
             settings.codegen.toolset_name = toolset;
             settings.lock_file = lock_file;

@@ -162,7 +162,8 @@ paths:
         let lines: Vec<&str> = out.lines().collect();
         assert_eq!(lines[0], "remove a pet");
         assert!(
-            lines[1].starts_with("  1. deletePet  DELETE /pets/{petId}  score "),
+            lines[1].starts_with("  1. delete_pet  DELETE /pets/{petId}  score ")
+                && lines[1].ends_with("  (deletePet)"),
             "{out}"
         );
         assert_eq!(lines[2..], ["zebra", "  (no tool matches)"]);

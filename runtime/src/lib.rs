@@ -12,6 +12,8 @@
 //!   per-request selection.
 //! - [`sample`]: valid example arguments from a tool's input schema.
 //! - `exec` (feature `http`): the executor that sends tool calls to the real API.
+//! - [`keywords`], [`pointer`]: the JSON Schema keyword vocabulary (and the canonical-schema
+//!   contract) and JSON Pointer / local `$ref` handling every module above shares.
 //!
 //! This crate never depends on syn/quote: generated code links it.
 
@@ -21,7 +23,9 @@ pub mod discovery;
 #[cfg(feature = "http")]
 pub mod exec;
 pub mod hash;
+pub mod keywords;
 pub mod manifest;
+pub mod pointer;
 pub mod registry;
 pub mod render;
 pub mod request;

@@ -735,10 +735,7 @@ pub fn __unique<T: ::serde::Serialize>(items: &[T]) -> bool {
         .filter_map(|i| ::serde_json::to_value(i).ok())
         .collect();
     values.len() == items.len()
-        && values
-            .iter()
-            .enumerate()
-            .all(|(i, a)| values.iter().skip(i + 1).all(|b| a != b))
+        && ::openapi_tools_runtime::validate::first_duplicate(&values).is_none()
 }
 #[doc(hidden)]
 pub fn __some<'de, D: ::serde::Deserializer<'de>, T: ::serde::Deserialize<'de>>(

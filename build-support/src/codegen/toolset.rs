@@ -157,8 +157,7 @@ pub fn emit(em: &Emitter<'_>, input: &ToolSetInput<'_>) -> TokenStream {
         pub fn __unique<T: #serde::Serialize>(items: &[T]) -> bool {
             let values: ::std::vec::Vec<#json::Value> =
                 items.iter().filter_map(|i| #json::to_value(i).ok()).collect();
-            values.len() == items.len()
-                && values.iter().enumerate().all(|(i, a)| values.iter().skip(i + 1).all(|b| a != b))
+            values.len() == items.len() && #rt::validate::first_duplicate(&values).is_none()
         }
 
         #[doc(hidden)]

@@ -26,7 +26,7 @@ mod refcheck;
 mod source_map;
 mod typed;
 
-pub(crate) use bundle::{percent_decode, sanitize as sanitize_name};
+pub(crate) use bundle::sanitize as sanitize_name;
 pub use limits::{DEFAULT_MAX_FILE_BYTES, DEFAULT_MAX_TOTAL_BYTES, LoadLimits, RefRoot};
 use parse::Format;
 
@@ -141,7 +141,7 @@ pub(crate) fn operation_label(doc: &Value, path: &str, method: &str) -> String {
 /// The operation a pointer into the bundled document falls under, if any.
 fn operation_of(doc: Option<&Value>, ptr: &str) -> Option<String> {
     let mut tokens = ptr.strip_prefix("/paths/")?.split('/');
-    let path = bundle::unescape_token(tokens.next()?);
+    let path = openapi_tools_runtime::pointer::unescape(tokens.next()?);
     let method = tokens.next()?;
     if !METHODS.contains(&method) {
         return None;

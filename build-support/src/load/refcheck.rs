@@ -11,9 +11,10 @@ use std::collections::{BTreeSet, HashSet};
 
 use serde_json::Value;
 
-use super::bundle::{percent_decode, split_ref};
+use super::bundle::split_ref;
 use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::normalize::walk::{Kind, walk};
+use openapi_tools_runtime::pointer;
 
 /// Longest reference chain followed before giving up.
 const MAX_CHAIN: usize = 64;
@@ -136,7 +137,7 @@ fn follow_chain<'d>(
 ) {
     let mut chain = vec![first.to_owned()];
     while let Some(next) = pure_ref(node) {
-        let Some(fragment) = next.strip_prefix('#').map(percent_decode) else {
+        let Some(fragment) = pointer::ref_pointer(next).map(std::borrow::Cow::into_owned) else {
             return;
         };
         if let Some(start) = chain.iter().position(|c| *c == fragment) {

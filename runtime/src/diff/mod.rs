@@ -32,6 +32,8 @@ pub mod text;
 pub mod tools;
 
 #[cfg(test)]
+mod property_tests;
+#[cfg(test)]
 mod testkit;
 
 /// Compares two versions of a tool set from a tool caller's point of view.
@@ -122,6 +124,21 @@ pub struct Change {
     pub severity: ChangeSeverity,
     /// One sentence for people.
     pub detail: String,
+    /// Why the tool changed when it is not the API: [`ChangeCause::Modelling`] marks a change
+    /// of the tool's shape made by this toolkit (a body switched between flattened arguments
+    /// and one `body` input) while the HTTP payloads the API accepts may be the same. Absent
+    /// (and omitted from JSON) for changes that follow the API description.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cause: Option<ChangeCause>,
+}
+
+/// What a change comes from, when it is not the API description itself.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ChangeCause {
+    /// The toolkit models the same API differently (tool arguments changed shape); callers of
+    /// the tool are affected, callers of the HTTP API may not be.
+    Modelling,
 }
 
 impl Change {
@@ -144,6 +161,7 @@ impl Change {
             breaking: severity.is_breaking(),
             severity,
             detail: detail.into(),
+            cause: None,
         }
     }
 }

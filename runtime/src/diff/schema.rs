@@ -1123,11 +1123,20 @@ impl<'a> Walker<'a> {
                         "required property `{name}` removed; every call that worked before sends it and is now rejected"
                     ),
                 )
-            } else {
+            } else if closed {
                 (
                     ChangeSeverity::Warning,
                     format!(
                         "property `{name}` removed; callers still sending it are rejected by strict validation"
+                    ),
+                )
+            } else {
+                // The object takes other properties: the tool still accepts it, the API no
+                // longer documents it.
+                (
+                    ChangeSeverity::Warning,
+                    format!(
+                        "property `{name}` removed; the tool still accepts it (the object allows other properties), but the API no longer documents it and may ignore or reject it"
                     ),
                 )
             };

@@ -566,6 +566,18 @@ fn removing_a_required_property_of_a_closed_object_is_an_error() {
             "/properties/body/properties/x".into()
         )]
     );
+    // GitHub's `team_discussions` permission: the tool still accepts it, and says so.
+    let detail = &r
+        .changes
+        .iter()
+        .find(|c| c.kind == K::ParamRemoved)
+        .unwrap()
+        .detail;
+    assert!(detail.contains("the tool still accepts it"), "{detail}");
+    assert!(
+        !detail.contains("rejected by strict validation"),
+        "{detail}"
+    );
 }
 
 #[test]

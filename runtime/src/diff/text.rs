@@ -65,7 +65,11 @@ fn line(out: &mut String, c: &Change) {
     if let Some(ptr) = c.pointer.as_deref().filter(|p| !p.is_empty()) {
         let _ = write!(out, " at {ptr}");
     }
-    let _ = writeln!(out, ": {}", c.detail);
+    let _ = write!(out, ": {}", c.detail);
+    if c.cause.is_some() {
+        let _ = write!(out, " [tool modelling, not an API change]");
+    }
+    let _ = writeln!(out);
 }
 
 #[cfg(test)]

@@ -242,6 +242,7 @@ fn body_reshaped(o: &ToolManifest, n: &ToolManifest, first: usize, out: &mut [Ch
         })
     {
         c.detail = format!("{}; {note}", c.detail);
+        c.cause = Some(super::ChangeCause::Modelling);
     }
 }
 

@@ -363,4 +363,24 @@ fn a_flattened_body_passed_whole_says_why_its_inputs_moved() {
             (K::ParamRemoved, "type"),
         ]
     );
+    // Marked as the toolkit's modelling, in JSON and in the text report.
+    let marked: Vec<&str> = r
+        .changes
+        .iter()
+        .filter(|c| c.cause == Some(crate::diff::ChangeCause::Modelling))
+        .filter_map(|c| c.param.as_deref())
+        .collect();
+    assert_eq!(marked, ["body", "id", "type"]);
+    let json = serde_json::to_value(&r.changes).unwrap();
+    assert!(
+        json.as_array()
+            .unwrap()
+            .iter()
+            .any(|c| c["cause"] == "modelling")
+    );
+    assert!(
+        r.to_text().contains("[tool modelling, not an API change]"),
+        "{}",
+        r.to_text()
+    );
 }

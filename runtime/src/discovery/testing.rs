@@ -26,6 +26,7 @@ pub(crate) fn op(operation_id: &str, method: HttpMethod, path: &str) -> ToolMani
         input_schema: json!({"type": "object", "properties": {}, "additionalProperties": false}),
         schema_hash: String::new(),
         wire_names: Default::default(),
+        output_schema: None,
     };
     t.rehash();
     t

@@ -9,7 +9,7 @@
 use std::io::{self, Write};
 
 use super::anthropic::StrictBudget;
-use super::{Provider, RenderOptions, ToolDef, render};
+use super::{Provider, RenderOptions, ToolDef, openai, render};
 
 /// Writes `[tool, ...]` for one provider, pretty-printed (two-space indent, no trailing
 /// newline): byte for byte `serde_json::to_string_pretty(&Value::Array(render_set(..)))`.
@@ -40,7 +40,22 @@ pub fn write_providers<W: Write>(
     opts: &RenderOptions,
     out: &mut W,
 ) -> io::Result<()> {
+    write_providers_spilling(tools, opts, SPILL_LIMIT, out)
+}
+
+fn write_providers_spilling<W: Write>(
+    tools: &[ToolDef],
+    opts: &RenderOptions,
+    spill_limit: usize,
+    out: &mut W,
+) -> io::Result<()> {
     out.write_all(b"{\n")?;
+    // The two OpenAI shapes share one lowering: the Responses tools are written aside while the
+    // Chat ones are rendered (up to SPILL_LIMIT bytes; past it the rest is lowered again).
+    let mut spill = Spill {
+        limit: spill_limit,
+        ..Spill::default()
+    };
     for (i, p) in Provider::ALL.into_iter().enumerate() {
         if i > 0 {
             out.write_all(b",\n")?;
@@ -48,9 +63,74 @@ pub fn write_providers<W: Write>(
         out.write_all(b"  ")?;
         serde_json::to_writer(&mut *out, p.key())?;
         out.write_all(b": ")?;
-        write_array(p, tools, opts, 2, out)?;
+        match p {
+            Provider::OpenAiChat => write_openai(tools, &mut spill, out)?,
+            Provider::OpenAiResponses => write_responses(tools, &spill, out)?,
+            _ => write_array(p, tools, opts, 2, out)?,
+        }
     }
     out.write_all(b"\n}")
+}
+
+/// Most bytes of OpenAI Responses tools kept aside while the Chat tools are written.
+const SPILL_LIMIT: usize = 256 << 20;
+
+/// OpenAI Responses tools already rendered (as the text of their array elements).
+#[derive(Default)]
+struct Spill {
+    text: Vec<u8>,
+    /// How many tools `text` holds (a prefix of the set).
+    tools: usize,
+    /// No more tools are kept once `text` is this long.
+    limit: usize,
+}
+
+/// The Chat array; the Responses form of each tool goes to `spill` while it has room.
+fn write_openai<W: Write>(tools: &[ToolDef], spill: &mut Spill, out: &mut W) -> io::Result<()> {
+    if tools.is_empty() {
+        return out.write_all(b"[]");
+    }
+    let mut buf = Vec::new();
+    out.write_all(b"[\n")?;
+    for (i, tool) in tools.iter().enumerate() {
+        let params = openai::parameters(tool.input_schema);
+        if spill.tools == i && spill.text.len() < spill.limit {
+            if i > 0 {
+                spill.text.extend_from_slice(b",\n");
+            }
+            buf.clear();
+            serde_json::to_writer_pretty(&mut buf, &openai::responses(tool, params.clone()).tool)?;
+            write_indented(&buf, 2, &mut spill.text)?;
+            spill.tools += 1;
+        }
+        if i > 0 {
+            out.write_all(b",\n")?;
+        }
+        buf.clear();
+        serde_json::to_writer_pretty(&mut buf, &openai::chat(tool, params).tool)?;
+        write_indented(&buf, 2, out)?;
+    }
+    out.write_all(b"\n  ]")
+}
+
+/// The Responses array: the spilled tools, then the rest rendered again.
+fn write_responses<W: Write>(tools: &[ToolDef], spill: &Spill, out: &mut W) -> io::Result<()> {
+    if tools.is_empty() {
+        return out.write_all(b"[]");
+    }
+    out.write_all(b"[\n")?;
+    out.write_all(&spill.text)?;
+    let mut buf = Vec::new();
+    for (i, tool) in tools.iter().enumerate().skip(spill.tools) {
+        if i > 0 {
+            out.write_all(b",\n")?;
+        }
+        let params = openai::parameters(tool.input_schema);
+        buf.clear();
+        serde_json::to_writer_pretty(&mut buf, &openai::responses(tool, params).tool)?;
+        write_indented(&buf, 2, out)?;
+    }
+    out.write_all(b"\n  ]")
 }
 
 /// One pretty-printed array of rendered tools whose `[` sits at nesting `level`.
@@ -154,13 +234,14 @@ mod tests {
                 let opts = RenderOptions {
                     anthropic_strict: strict,
                 };
-                let mut out = Vec::new();
-                write_providers(&tools, &opts, &mut out).unwrap();
                 let whole = Value::Object(render_providers(&tools, &opts));
-                assert_eq!(
-                    String::from_utf8(out).unwrap(),
-                    serde_json::to_string_pretty(&whole).unwrap()
-                );
+                let whole = serde_json::to_string_pretty(&whole).unwrap();
+                // Responses tools kept aside: all of them, one, none.
+                for limit in [SPILL_LIMIT, 1, 0] {
+                    let mut out = Vec::new();
+                    write_providers_spilling(&tools, &opts, limit, &mut out).unwrap();
+                    assert_eq!(String::from_utf8(out).unwrap(), whole, "spill limit {limit}");
+                }
                 for p in Provider::ALL {
                     let mut out = Vec::new();
                     write_set(p, &tools, &opts, &mut out).unwrap();

@@ -14,7 +14,8 @@
 use serde_json::{Map, Value};
 
 use crate::manifest::{BodySpec, ParamLocation, ParamStyle, ToolManifest};
-use crate::validate::{ArgProblem, escape_pointer_token, formats, messages};
+use crate::pointer;
+use crate::validate::{ArgProblem, formats, messages};
 
 use super::RequestBody;
 use super::encode::{self, COMPONENT, is_json_media, scalar_text};
@@ -82,8 +83,8 @@ pub(crate) fn build(
                 }
                 return None;
             };
-            let ptr = format!("/properties/{}", escape_pointer_token(&p.name));
-            let arg_ptr = format!("/{}", escape_pointer_token(&p.name));
+            let ptr = format!("/properties/{}", pointer::escape(&p.name));
+            let arg_ptr = format!("/{}", pointer::escape(&p.name));
             let fields = match raw {
                 Value::Object(map) if !is_json_media(&media) => {
                     Some(object_fields(map, &ptr, &arg_ptr, wire))
@@ -220,7 +221,7 @@ fn flattened_fields(tool: &ToolManifest, args: &Map<String, Value>, wire: &Wire<
         .filter(|p| p.location == ParamLocation::BodyProperty)
     {
         let Some(v) = args.get(&p.name) else { continue };
-        let token = escape_pointer_token(&p.name);
+        let token = pointer::escape(&p.name);
         let ptr = format!("/properties/{token}");
         if v.is_null() && !p.required && !wire.allows_null(&ptr) {
             continue;
@@ -262,7 +263,7 @@ fn object_fields(
         };
         out.push(Field {
             wire_name,
-            arg_ptr: format!("{arg_ptr}/{}", escape_pointer_token(key)),
+            arg_ptr: format!("{arg_ptr}/{}", pointer::escape(key)),
             schema_ptr,
             value,
         });

@@ -60,7 +60,8 @@ mod wire;
 use serde_json::{Map, Value};
 
 use crate::manifest::{HttpMethod, InputParam, ParamLocation, ToolManifest};
-use crate::validate::{ArgProblem, escape_pointer_token, messages};
+use crate::pointer;
+use crate::validate::{ArgProblem, messages};
 
 pub use body::{MAX_FILE_BYTES, MAX_MULTIPART_BYTES};
 pub use encode::is_json_media;
@@ -340,17 +341,14 @@ pub fn build_request(
 
 /// Tool-facing pointer of a parameter (`/owner`).
 fn pointer(p: &InputParam) -> String {
-    format!("/{}", escape_pointer_token(&p.name))
+    format!("/{}", pointer::escape(&p.name))
 }
 
 /// The wire form of a parameter value: nested renames applied, and a `content`-typed parameter
 /// turned into its serialised text.
 fn param_value(p: &InputParam, raw: &Value, wire: &wire::Wire<'_>) -> Value {
     let v = if raw.is_object() || raw.is_array() {
-        wire.value(
-            raw,
-            &format!("/properties/{}", escape_pointer_token(&p.name)),
-        )
+        wire.value(raw, &format!("/properties/{}", pointer::escape(&p.name)))
     } else {
         raw.clone()
     };

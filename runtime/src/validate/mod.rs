@@ -58,8 +58,6 @@ use std::fmt;
 
 use serde_json::Value;
 
-pub(crate) use compile::escape as escape_pointer_token;
-
 /// One problem with a tool call's arguments.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 pub struct ArgProblem {
@@ -150,6 +148,14 @@ pub struct Limits {
     pub max_string_bytes: usize,
     /// Largest argument text [`parse_args_with`] accepts, in bytes (32 MiB).
     pub max_args_bytes: usize,
+    /// Work budget of `anyOf`/`oneOf` branch trials: at most this many schema checks plus
+    /// [`Limits::union_work_per_value`] per value checked outside a trial (so long arrays of
+    /// unions stay valid). Nested unions multiply (each level re-checks the levels below for
+    /// every branch); past the budget the arguments are rejected with one problem instead of
+    /// taking exponential time (100 000).
+    pub max_union_work: usize,
+    /// Union work allowed per value checked outside a union trial (64).
+    pub union_work_per_value: usize,
 }
 
 impl Default for Limits {
@@ -159,6 +165,8 @@ impl Default for Limits {
             max_problems: 100,
             max_string_bytes: 8 << 20,
             max_args_bytes: 32 << 20,
+            max_union_work: 100_000,
+            union_work_per_value: 64,
         }
     }
 }
@@ -192,10 +200,7 @@ impl Validator {
 
     /// Every problem with `args`; empty when they are valid.
     pub fn validate(&self, args: &Value) -> Vec<ArgProblem> {
-        let walker = check::Walker {
-            c: &self.compiled,
-            limits: &self.limits,
-        };
+        let walker = check::Walker::new(&self.compiled, &self.limits);
         let mut sink = check::Sink::new(self.limits.max_problems);
         let mut path = Vec::new();
         walker.check(self.compiled.root, args, &mut path, 0, &mut sink);
@@ -213,14 +218,27 @@ impl Validator {
 
     /// Whether `args` are valid (stops at the first problem).
     pub fn is_valid(&self, args: &Value) -> bool {
-        let walker = check::Walker {
-            c: &self.compiled,
-            limits: &self.limits,
-        };
+        let walker = check::Walker::new(&self.compiled, &self.limits);
         let mut sink = check::Sink::probe();
         walker.check(self.compiled.root, args, &mut Vec::new(), 0, &mut sink);
         !sink.failed()
     }
+}
+
+/// The first pair of equal items (JSON Schema equality: `1` equals `1.0`, object key order does
+/// not matter), found in linear time; `None` when all items are distinct. Generated
+/// `uniqueItems` checks call this too, so the typed fast path and the validator agree and
+/// neither is quadratic on long arrays.
+///
+/// ```
+/// use openapi_tools_runtime::validate::first_duplicate;
+/// use serde_json::json;
+/// assert_eq!(first_duplicate(&[json!(1), json!("a"), json!(1.0)]), Some((0, 2)));
+/// assert_eq!(first_duplicate(&[json!({"a": 1, "b": 2}), json!({"b": 2, "a": 1})]), Some((0, 1)));
+/// assert_eq!(first_duplicate(&[json!([1]), json!([2])]), None);
+/// ```
+pub fn first_duplicate(items: &[Value]) -> Option<(usize, usize)> {
+    check::first_duplicate(items)
 }
 
 /// Parses a model's argument text into a value, with default [`Limits`].
