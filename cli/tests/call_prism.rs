@@ -19,7 +19,7 @@ use std::time::{Duration, Instant};
 use openapi_tools_build::model::ModelOptions;
 use openapi_tools_build::pipeline;
 use openapi_tools_runtime::exec::{
-    Credential, Credentials, ExecResult, Executor, Policy, ResultBody,
+    Credential, Credentials, ErrorKind, ExecResult, Executor, Policy, ResultBody,
 };
 use openapi_tools_runtime::manifest::{Manifest, SecurityScheme};
 use openapi_tools_runtime::sample::sample_args;

@@ -290,9 +290,17 @@ mod tests {
         let t = tool(vec![vec!["key", "basic"]]);
         let chosen = choose(&m, &t, &creds).unwrap();
         let client = reqwest::Client::new();
-        let placed = place(&chosen, &TokenCache::default(), &client, false)
-            .await
-            .unwrap();
+        let mut derived = Vec::new();
+        let placed = place(
+            &chosen,
+            &TokenCache::default(),
+            &client,
+            false,
+            &mut derived,
+        )
+        .await
+        .unwrap();
+        assert_eq!(derived, ["dTpw"]);
         assert_eq!(
             placed,
             [
