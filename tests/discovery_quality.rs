@@ -60,7 +60,10 @@ fn recall_on_the_labelled_tasks() {
         let mut score = eval::Score::default();
         for task in set.tasks.iter().filter(|t| &t.spec == key) {
             for id in &task.accept {
-                assert!(ids.contains(id.as_str()), "{key}: no operation {id} ({task:?})");
+                assert!(
+                    ids.contains(id.as_str()),
+                    "{key}: no operation {id} ({task:?})"
+                );
             }
             score.add(eval::rank_of(&index, task));
         }

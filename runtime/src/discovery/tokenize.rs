@@ -156,7 +156,9 @@ mod tests {
         ] {
             assert_eq!(s.stem(plural), singular);
         }
-        for word in ["status", "analysis", "access", "bus", "manager", "managed", "é", "ß"] {
+        for word in [
+            "status", "analysis", "access", "bus", "manager", "managed", "é", "ß",
+        ] {
             assert_eq!(s.stem(word), word);
         }
         assert_ne!(s.stem("managed"), s.stem("manager"));
