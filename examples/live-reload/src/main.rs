@@ -50,7 +50,7 @@ fn describe(event: &Event) -> String {
         ChangeEvent::Applied(r) => format!("applied   {r}"),
         ChangeEvent::Rejected(r) => format!("refused   {r} (breaking; policy RejectBreaking)"),
         ChangeEvent::SourceRejected(r) => {
-            let mut s = format!("refused   {r}");
+            let mut s = format!("source    {r}");
             for d in r.diagnostics.iter().skip(1) {
                 s.push_str("\n          ");
                 s.push_str(d);
@@ -162,12 +162,33 @@ fn demo() -> Result<(), String> {
     println!("   tools now: {}", tools(&registry));
 
     let result = (|| {
-        step(&registry, &events, &path, "edit: add getPet", V2,
-            |e| matches!(e, ChangeEvent::Applied(_)), "[list_pets, get_pet]")?;
-        step(&registry, &events, &path, "broken edit", BROKEN,
-            |e| matches!(e, ChangeEvent::SourceRejected(_)), "[list_pets, get_pet]")?;
-        step(&registry, &events, &path, "breaking edit: drop listPets", BREAKING,
-            |e| matches!(e, ChangeEvent::Rejected(_)), "[list_pets, get_pet]")?;
+        step(
+            &registry,
+            &events,
+            &path,
+            "edit: add getPet",
+            V2,
+            |e| matches!(e, ChangeEvent::Applied(_)),
+            "[list_pets, get_pet]",
+        )?;
+        step(
+            &registry,
+            &events,
+            &path,
+            "broken edit",
+            BROKEN,
+            |e| matches!(e, ChangeEvent::SourceRejected(_)),
+            "[list_pets, get_pet]",
+        )?;
+        step(
+            &registry,
+            &events,
+            &path,
+            "breaking edit: drop listPets",
+            BREAKING,
+            |e| matches!(e, ChangeEvent::Rejected(_)),
+            "[list_pets, get_pet]",
+        )?;
         // The previous tools still serve calls.
         let routed = registry
             .prepare("get_pet", &serde_json::json!({"id": 7}))

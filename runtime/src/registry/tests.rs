@@ -384,7 +384,7 @@ fn listeners_receive_every_report_in_order_and_cannot_write() {
             ChangeEvent::Rejected(r) => format!("rejected {:?}", r.action),
             ChangeEvent::ToolDisabled { tool, reason, .. } => format!("off {tool} {reason}"),
             ChangeEvent::ToolEnabled { tool, .. } => format!("on {tool}"),
-            ChangeEvent::SourceRejected(_) => "source rejected".to_owned(),
+            ChangeEvent::SourceRejected(r) => format!("source rejected {} {}", r.set, r.stage),
         });
         if let Some(reg) = w.upgrade() {
             // Reads work; writes are refused instead of deadlocking.
@@ -404,23 +404,35 @@ fn listeners_receive_every_report_in_order_and_cannot_write() {
     reg.enable("a").unwrap();
     reg.install_manifest("pets", pets(2), InstallOptions::default())
         .unwrap();
+    let generation = reg.snapshot().generation();
+    reg.notify_source_rejected(SourceRejection {
+        set: "pets".to_owned(),
+        source: "file pets.yaml".to_owned(),
+        version_id: None,
+        stage: RejectStage::Load,
+        diagnostics: vec!["error: pets.yaml:3:1: cannot parse".to_owned()],
+    })
+    .unwrap();
+    // A source's refusal is news, not a change.
+    assert_eq!(reg.snapshot().generation(), generation);
     assert_eq!(
         *seen.lock().unwrap(),
         [
             "applied Install",
             "off a maintenance",
             "on a",
-            "applied Replace"
+            "applied Replace",
+            "source rejected pets load"
         ]
     );
     assert!(reentrant.lock().unwrap().iter().all(|r| *r));
-    assert_eq!(rx.try_iter().count(), 4);
+    assert_eq!(rx.try_iter().count(), 5);
     assert_eq!(reg.history("pets").len(), 2);
 
     assert!(reg.remove_listener(id));
     assert!(!reg.remove_listener(id));
     reg.remove("pets").unwrap();
-    assert_eq!(seen.lock().unwrap().len(), 4);
+    assert_eq!(seen.lock().unwrap().len(), 5);
     assert!(matches!(rx.try_recv().unwrap(), ChangeEvent::Applied(_)));
 }
 
