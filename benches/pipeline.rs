@@ -1,8 +1,8 @@
 //! Load + model + render (all five providers) for real specs: wall time and peak RSS.
 //!
 //! `cargo bench --bench pipeline` (release). Each spec runs in a fresh child process so that
-//! peak RSS (VmHWM) belongs to that spec alone. Reads `../shared/specs` when present, else the
-//! bundled fixtures. Set `PIPELINE_BENCH_SPECS` to a space-separated list of paths to choose.
+//! peak RSS (VmHWM) belongs to that spec alone. Reads the shared corpus (`shared/specs`, found by
+//! `openapi_tools_test_support`) when present, else the bundled fixtures. Set `PIPELINE_BENCH_SPECS` to a space-separated list of paths to choose.
 //! Prints one row per spec: size, tools, median and best wall ms over the runs, median on-CPU ms
 //! of the thread (robust to a loaded machine), peak RSS in MB, so the growth of time with the
 //! number of operations can be read off the table.
@@ -11,7 +11,7 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::Instant;
 
-use openapi_tools::render::{self, Provider, RenderOptions, ToolDef};
+use openapi_tools::runtime::render::{self, Provider, RenderOptions, ToolDef};
 use openapi_tools_build::model::ModelOptions;
 use openapi_tools_build::pipeline;
 
@@ -52,13 +52,8 @@ fn specs() -> Vec<PathBuf> {
         return list.split_whitespace().map(PathBuf::from).collect();
     }
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
-    let corpus = root.join("../shared/specs");
-    let dir = if corpus.is_dir() {
-        corpus
-    } else {
-        eprintln!("../shared/specs not found: benchmarking the bundled fixtures");
-        root.join("fixtures/specs")
-    };
+    let dir = openapi_tools_test_support::corpus_or_skip(root, "the corpus in the pipeline bench")
+        .unwrap_or_else(|| root.join("fixtures/specs"));
     let mut files: Vec<(u64, PathBuf)> = std::fs::read_dir(&dir)
         .expect("read spec dir")
         .filter_map(|e| e.ok().map(|e| e.path()))

@@ -1,16 +1,13 @@
 #!/usr/bin/env bash
 # Renders every fixture in fixtures/render/ for all five providers and runs the provider checker
-# (../shared/tools/provider_check.py) on each: default options, then with anthropic_strict on and
-# the checker's --assume-strict. Exits non-zero on any violation. Skips (exit 0) with a message
+# ($SHARED/tools/provider_check.py, found by scripts/shared-dir.sh) on each: default options, then
+# with anthropic_strict on and the checker's --assume-strict. Exits non-zero on any violation. Skips (exit 0) with a message
 # when Python or the checker is missing.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-# ../shared beside the clone (CI); ../../shared from a worktree under /work/wt/<name>.
-shared=${SHARED_DIR:-}
-if [ -z "$shared" ]; then
-  for d in ../shared ../../shared; do [ -d "$d/tools" ] && { shared=$d; break; }; done
-fi
-checker=${shared:-../shared}/tools/provider_check.py
+source scripts/shared-dir.sh
+if [ -z "$SHARED" ]; then shared_skip_line "check-render-fixtures"; exit 0; fi
+checker=$SHARED/tools/provider_check.py
 py=${PROVIDER_CHECK_PYTHON:-/tmp/provider-check/bin/python}
 if [ ! -f "$checker" ]; then echo "skipping: $checker not found"; exit 0; fi
 if [ ! -x "$py" ]; then

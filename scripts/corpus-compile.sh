@@ -7,8 +7,9 @@
 #   (default)  a representative sample: every corpus spec except the biggest ones (BIG below)
 #   --full     every spec in the corpus, including the biggest (GitHub, Stripe, Kubernetes, ...)
 #   SPEC_FILE  just these specs (paths)
-# The corpus is ../shared/specs beside the workspace (or $OPENAPI_TOOLS_CORPUS); when absent the
-# script says so and exits 0. Generation runs the release `gen` example of openapi-tools-build.
+# The corpus is $SHARED/specs (scripts/shared-dir.sh: $OPENAPI_TOOLS_SHARED, else shared/ beside
+# the clone); when absent the script says so and exits 0. Generation runs the release `gen`
+# example of openapi-tools-build.
 # Prints per spec: tools, generated lines, generation ms (load + model + codegen),
 # build seconds, peak RSS of the build, pass/fail; exits 1 when any spec fails.
 set -euo pipefail
@@ -30,24 +31,20 @@ explicit=()
 for arg in "$@"; do
   case "$arg" in
     --full) full=1 ;;
-    -h|--help) sed -n '2,14p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,15p' "$0"; exit 0 ;;
     *) explicit+=("$(cd "$(dirname "$arg")" && pwd)/$(basename "$arg")") ;;
   esac
 done
 
-corpus="${OPENAPI_TOOLS_CORPUS:-}"
-if [[ -z "$corpus" ]]; then
-  for cand in "$ROOT/../shared/specs" "$ROOT/../../shared/specs"; do
-    if [[ -d "$cand" ]]; then corpus="$(cd "$cand" && pwd)"; break; fi
-  done
-fi
+source "$ROOT/scripts/shared-dir.sh"
+corpus="${SHARED:+$SHARED/specs}"
 
 specs=()
 if ((${#explicit[@]})); then
   specs=("${explicit[@]}")
 else
   if [[ -z "$corpus" || ! -d "$corpus" ]]; then
-    echo "skipping: ../shared/specs not found (set OPENAPI_TOOLS_CORPUS to a spec directory)"
+    shared_skip_line "corpus-compile"
     exit 0
   fi
   for f in "$corpus"/*.json "$corpus"/*.yaml "$corpus"/*.yml; do

@@ -1,7 +1,23 @@
 //! openapi-tools: turn any OpenAPI 3.0 / 3.1 document into tools an LLM can call.
 //!
-//! This facade re-exports the runtime ([`runtime`]) and the `openapi_tools!` macro.
+//! The one crate to depend on; capabilities are features:
+//!
+//! | feature  | adds |
+//! |----------|------|
+//! | `macros` (default) | the `openapi_tools!` macro (compile-time generation) |
+//! | `http`   | the runtime's HTTP executor |
+//! | `live`   | run-time loading: files (watched), URLs (polled), text; gates; hot reload ([`live`]) |
+//! | `mcp`    | [`mcp`]: serve a registry over MCP (stdio, Streamable HTTP) with list_changed |
+//!
+//! The runtime (manifests, renderers, validation, requests, registry) is always there, as
+//! [`runtime`]; generated code refers to it by that path (`::openapi_tools::runtime`).
 
+#[cfg(feature = "macros")]
 pub use openapi_tools_macros::openapi_tools;
 pub use openapi_tools_runtime as runtime;
-pub use openapi_tools_runtime::*;
+
+#[cfg(feature = "live")]
+pub use openapi_tools_live as live;
+/// The MCP server (`openapi-tools-mcp`).
+#[cfg(feature = "mcp")]
+pub use openapi_tools_mcp as mcp;

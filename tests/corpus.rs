@@ -1,4 +1,5 @@
-//! The whole front half over the real-world corpus in `../shared/specs` (when present): every
+//! The whole front half over the real-world corpus in `shared/specs` (when present, found
+//! by `openapi_tools_test_support`): every
 //! document loads without errors, every operation yields exactly one tool, every tool and
 //! property name is valid for every provider, every rendered schema is self-contained.
 //!
@@ -8,7 +9,7 @@
 use std::collections::{BTreeMap, HashSet};
 use std::path::{Path, PathBuf};
 
-use openapi_tools::render::{self, Provider, RenderOptions, ToolDef};
+use openapi_tools::runtime::render::{self, Provider, RenderOptions, ToolDef};
 use openapi_tools_build::model::ModelOptions;
 use openapi_tools_build::pipeline;
 use serde_json::Value;
@@ -18,28 +19,7 @@ const METHODS: [&str; 8] = [
 ];
 
 fn corpus_dir() -> Option<PathBuf> {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/specs");
-    if dir.is_dir() {
-        Some(dir)
-    } else {
-        eprintln!("skipping: ../shared/specs not found (corpus tests need the shared spec corpus)");
-        None
-    }
-}
-
-fn corpus_files(dir: &Path) -> Vec<PathBuf> {
-    let mut files: Vec<PathBuf> = std::fs::read_dir(dir)
-        .unwrap()
-        .map(|e| e.unwrap().path())
-        .filter(|p| {
-            matches!(
-                p.extension().and_then(|e| e.to_str()),
-                Some("json" | "yaml" | "yml")
-            )
-        })
-        .collect();
-    files.sort();
-    files
+    openapi_tools_test_support::corpus_or_skip(env!("CARGO_MANIFEST_DIR"), "corpus")
 }
 
 /// Counts (path, method) pairs straight from the raw document, independently of the loader.
@@ -149,7 +129,7 @@ fn check_schema(tool: &str, root: &Value, node: &Value, depth: usize, problems: 
 fn every_corpus_document_loads_and_every_operation_is_a_tool() {
     let Some(dir) = corpus_dir() else { return };
     let mut failures = Vec::new();
-    for path in corpus_files(&dir) {
+    for path in openapi_tools_test_support::spec_files(&dir) {
         let name = path.file_name().unwrap().to_string_lossy().into_owned();
         let out = pipeline::manifest_from_file(&path, &ModelOptions::default());
         let errors: Vec<String> = out

@@ -4,7 +4,7 @@
 
 use std::path::{Path, PathBuf};
 
-use openapi_tools::render::{self, Provider, RenderOptions, ToolDef};
+use openapi_tools::runtime::render::{self, Provider, RenderOptions, ToolDef};
 use openapi_tools_build::model::ModelOptions;
 use openapi_tools_build::pipeline;
 use serde_json::{Map, Value};

@@ -23,9 +23,9 @@ use std::fmt;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
-use crate::diagnostics::{Diagnostic, Diagnostics};
+use crate::diagnostics::{Diagnostic, Diagnostics, Severity};
 use crate::lock::LockReport;
-use crate::settings::{self, MAX_REPORTED, Settings, one_line};
+use crate::settings::{self, ConfigError, MAX_REPORTED, Settings, one_line};
 
 /// Configures and runs code generation from a build script.
 #[derive(Debug, Clone)]
@@ -34,14 +34,14 @@ pub struct Builder {
     out_dir: Option<PathBuf>,
     base_dir: Option<PathBuf>,
     file_name: Option<String>,
-    config_errors: Vec<String>,
+    config_errors: Vec<ConfigError>,
 }
 
 /// Why [`Builder::generate`] failed. Its `Debug` is its `Display` (every error, one per line),
 /// so `.unwrap()` and `fn main() -> Result<(), BuildError>` print something readable.
 pub enum BuildError {
     /// A setting is invalid (runtime path, `OUT_DIR` unset, ...).
-    Config(Vec<String>),
+    Config(Vec<ConfigError>),
     /// The spec (or the lock-file guard) produced errors.
     Spec(Diagnostics),
     /// Writing the output failed.
@@ -274,10 +274,7 @@ impl Builder {
         {
             Some(d) => d,
             None => {
-                return Err(BuildError::Config(vec![
-                    "OUT_DIR is not set: call generate() from a build script, or set out_dir()"
-                        .to_owned(),
-                ]));
+                return Err(BuildError::Config(vec![ConfigError::OutDirUnset]));
             }
         };
         let base_dir = self
@@ -300,7 +297,11 @@ impl Builder {
         for f in &watched {
             let _ = writeln!(cargo, "cargo:rerun-if-changed={}", f.display());
         }
-        let warnings: Vec<&Diagnostic> = out.diagnostics.iter().filter(|d| !d.is_error()).collect();
+        let warnings: Vec<&Diagnostic> = out
+            .diagnostics
+            .iter()
+            .filter(|d| d.severity == Severity::Warning)
+            .collect();
         for d in warnings.iter().take(MAX_REPORTED) {
             let _ = writeln!(cargo, "cargo:warning={}", one_line(d));
         }

@@ -10,17 +10,47 @@ use std::path::PathBuf;
 /// How bad a problem is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Severity {
+    /// Nothing is wrong, but something was adapted and a reader may want to know why (a
+    /// constraint moved into a description for one provider, say).
+    Info,
     /// Something was carried over imperfectly or skipped; the rest of the tool set is usable.
     Warning,
     /// The document (or the part named) cannot be turned into tools.
     Error,
 }
 
+/// What kind of problem a diagnostic reports, for front-ends that act on some kinds (the macro
+/// turns lock-file changes into compiler warnings) without matching message text. Most
+/// diagnostics have no code: the message says it all.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum Code {
+    /// A breaking change against the lock file (see [`crate::lock`]).
+    LockBreakingChange,
+    /// A provider renderer could not send the tool in strict mode; the message says why.
+    StrictModeLost,
+    /// A provider renderer changed the schema (dropped or moved a keyword, renamed nothing).
+    RenderNote,
+}
+
+impl Code {
+    /// A stable kebab-case name (`lock-breaking-change`), for machine-readable output.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Code::LockBreakingChange => "lock-breaking-change",
+            Code::StrictModeLost => "strict-mode-lost",
+            Code::RenderNote => "render-note",
+        }
+    }
+}
+
 /// One problem found in a spec.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Diagnostic {
-    /// Error or warning.
+    /// Error, warning or info.
     pub severity: Severity,
+    /// What kind of problem this is, when a front-end may act on it.
+    pub code: Option<Code>,
     /// A sentence saying what is wrong.
     pub message: String,
     /// The file the problem is in (filled in by the loader's source map when known).
@@ -49,9 +79,15 @@ impl Diagnostic {
         Self::new(Severity::Warning, pointer, message)
     }
 
+    /// An informational note at `pointer`.
+    pub fn info(pointer: impl Into<String>, message: impl Into<String>) -> Self {
+        Self::new(Severity::Info, pointer, message)
+    }
+
     fn new(severity: Severity, pointer: impl Into<String>, message: impl Into<String>) -> Self {
         Diagnostic {
             severity,
+            code: None,
             message: message.into(),
             file: None,
             pointer: pointer.into(),
@@ -65,6 +101,12 @@ impl Diagnostic {
     /// Names the operation the problem concerns.
     pub fn with_operation(mut self, operation: impl Into<String>) -> Self {
         self.operation = Some(operation.into());
+        self
+    }
+
+    /// Sets the kind of problem.
+    pub fn with_code(mut self, code: Code) -> Self {
+        self.code = Some(code);
         self
     }
 
@@ -92,6 +134,7 @@ impl fmt::Display for Diagnostic {
         let sev = match self.severity {
             Severity::Error => "error",
             Severity::Warning => "warning",
+            Severity::Info => "note",
         };
         write!(f, "{sev}: ")?;
         if let Some(file) = &self.file {
@@ -159,7 +202,16 @@ impl Diagnostics {
 
     /// Number of warnings.
     pub fn warning_count(&self) -> usize {
-        self.items.len() - self.error_count()
+        self.count(Severity::Warning)
+    }
+
+    /// Number of informational notes.
+    pub fn info_count(&self) -> usize {
+        self.count(Severity::Info)
+    }
+
+    fn count(&self, severity: Severity) -> usize {
+        self.items.iter().filter(|d| d.severity == severity).count()
     }
 
     /// All problems, in the order they were found.
@@ -193,6 +245,14 @@ impl Diagnostics {
     }
 }
 
+impl FromIterator<Diagnostic> for Diagnostics {
+    fn from_iter<I: IntoIterator<Item = Diagnostic>>(iter: I) -> Self {
+        Diagnostics {
+            items: iter.into_iter().collect(),
+        }
+    }
+}
+
 impl IntoIterator for Diagnostics {
     type Item = Diagnostic;
     type IntoIter = std::vec::IntoIter<Diagnostic>;
@@ -209,15 +269,8 @@ impl<'a> IntoIterator for &'a Diagnostics {
     }
 }
 
-/// Escapes one JSON pointer token (`~` -> `~0`, `/` -> `~1`).
-pub fn escape_pointer_token(token: &str) -> String {
-    token.replace('~', "~0").replace('/', "~1")
-}
-
-/// Appends one token to a JSON pointer.
-pub fn pointer_join(base: &str, token: &str) -> String {
-    format!("{base}/{}", escape_pointer_token(token))
-}
+/// JSON pointer escaping and joining for diagnostics: the runtime's one implementation.
+pub use openapi_tools_runtime::pointer::{escape as escape_pointer_token, join as pointer_join};
 
 #[cfg(test)]
 mod tests {

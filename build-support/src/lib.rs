@@ -8,16 +8,29 @@
 //!                                  +--> Rust tokens (codegen: macro / build.rs / CLI)
 //! ```
 
+//!
+//! The default feature `codegen` adds the code generator (`codegen`, `builder`, `lock`,
+//! `settings`) and with it syn, quote, proc-macro2 and prettyplease. Run-time loading depends on
+//! this crate with `default-features = false` and gets the front half only: [`load`],
+//! [`normalize`], [`model`] and [`pipeline`].
+
+#[cfg(feature = "codegen")]
 pub mod builder;
+#[cfg(feature = "codegen")]
 pub mod codegen;
 pub mod diagnostics;
 pub mod load;
+#[cfg(feature = "codegen")]
 pub mod lock;
 pub mod model;
 pub mod normalize;
 pub mod pipeline;
+pub mod render_notes;
+#[cfg(feature = "codegen")]
 pub mod settings;
 
+#[cfg(feature = "codegen")]
 pub use builder::{BuildError, Builder};
-pub use diagnostics::{Diagnostic, Diagnostics, Severity};
-pub use settings::{GenerateOutput, Settings, generate_from_settings};
+pub use diagnostics::{Code, Diagnostic, Diagnostics, Severity};
+#[cfg(feature = "codegen")]
+pub use settings::{ConfigError, GenerateOutput, Settings, generate_from_settings};

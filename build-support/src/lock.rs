@@ -30,7 +30,7 @@ use std::path::{Path, PathBuf};
 use openapi_tools_runtime::Manifest;
 use openapi_tools_runtime::diff::{self, ChangeReport};
 
-use crate::diagnostics::{Diagnostic, Diagnostics};
+use crate::diagnostics::{Code, Diagnostic, Diagnostics};
 
 /// What happened to the lock file.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -73,10 +73,8 @@ pub struct LockPlan {
 }
 
 /// The lock file content for a manifest: pretty JSON and a final newline.
-pub fn render(manifest: &Manifest) -> Result<String, String> {
-    serde_json::to_string_pretty(manifest)
-        .map(|s| s + "\n")
-        .map_err(|e| format!("cannot serialise the manifest: {e}"))
+pub fn render(manifest: &Manifest) -> Result<String, serde_json::Error> {
+    serde_json::to_string_pretty(manifest).map(|s| s + "\n")
 }
 
 /// Compares the lock file at `path` (shown as `shown` in messages) with `manifest`.
@@ -92,8 +90,10 @@ pub fn check(path: &Path, shown: &Path, manifest: &Manifest, deny_breaking: bool
     let content = match render(manifest) {
         Ok(c) => c,
         Err(e) => {
-            plan.diagnostics
-                .push(Diagnostic::error("", e).with_file(shown));
+            plan.diagnostics.push(
+                Diagnostic::error("", format!("cannot serialise the manifest: {e}"))
+                    .with_file(shown),
+            );
             return plan;
         }
     };
@@ -152,8 +152,11 @@ pub fn check(path: &Path, shown: &Path, manifest: &Manifest, deny_breaking: bool
         } else {
             Diagnostic::warning(pointer, message)
         };
-        plan.diagnostics
-            .push(d.with_file(shown).with_operation(&change.tool));
+        plan.diagnostics.push(
+            d.with_file(shown)
+                .with_operation(&change.tool)
+                .with_code(Code::LockBreakingChange),
+        );
     }
     if breaking > 0 && deny_breaking {
         if let Some(last) = plan.diagnostics.iter_mut().last() {

@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 use openapi_tools_runtime::Manifest;
 
 use crate::diagnostics::Diagnostics;
-use crate::load::{self, LoadedSpec};
+use crate::load::{self, LoadLimits, LoadedSpec};
 use crate::model::{self, ModelOptions};
 
 /// What a spec turned into: the manifest (absent when the document could not be used at all),
@@ -45,6 +45,32 @@ pub fn manifest_from_file(path: &Path, opts: &ModelOptions) -> SpecOutput {
 pub fn manifest_from_str(text: &str, name: &str, opts: &ModelOptions) -> SpecOutput {
     let mut diagnostics = Diagnostics::new();
     let loaded = load::load_str(text, name, &mut diagnostics);
+    finish(loaded, diagnostics, opts, Vec::new())
+}
+
+/// [`manifest_from_file`] within `limits` (where `$ref`s may point, size caps): run-time loading
+/// of specs someone else edits.
+pub fn manifest_from_file_with(
+    path: &Path,
+    opts: &ModelOptions,
+    limits: &LoadLimits,
+) -> SpecOutput {
+    let mut diagnostics = Diagnostics::new();
+    let loaded = load::load_file_with(path, limits, &mut diagnostics);
+    finish(loaded, diagnostics, opts, vec![path.to_path_buf()])
+}
+
+/// Loads a spec from text whose relative `$ref`s resolve against `base_dir`, within `limits`
+/// (a spec fetched from a URL uses [`load::RefRoot::NoFiles`]).
+pub fn manifest_from_text(
+    text: &str,
+    name: &str,
+    base_dir: &Path,
+    opts: &ModelOptions,
+    limits: &LoadLimits,
+) -> SpecOutput {
+    let mut diagnostics = Diagnostics::new();
+    let loaded = load::load_str_with(text, name, base_dir, limits, &mut diagnostics);
     finish(loaded, diagnostics, opts, Vec::new())
 }
 

@@ -68,7 +68,7 @@ impl Settings {
     /// Sets the runtime's path in generated code (`::openapi_tools::runtime`, or
     /// `::openapi_tools_runtime` for a crate depending on the runtime directly), and with it the
     /// paths of serde, serde_json and regex (the runtime re-exports them).
-    pub fn set_runtime_path(&mut self, path: &str) -> Result<(), String> {
+    pub fn set_runtime_path(&mut self, path: &str) -> Result<(), ConfigError> {
         let parsed = parse_path(path)?;
         let keep = std::mem::take(&mut self.codegen);
         self.codegen = CodegenSettings {
@@ -113,13 +113,23 @@ pub fn codegen_for_runtime(runtime: syn::Path) -> CodegenSettings {
     }
 }
 
+/// An invalid setting (of the macro, build.rs or the CLI), found before any spec is read.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum ConfigError {
+    /// A runtime path that is not a plain crate path.
+    #[error("`{0}` is not a crate path (expected something like `::openapi_tools::runtime`)")]
+    NotACratePath(String),
+    /// `OUT_DIR` is unset and no output directory was given.
+    #[error("OUT_DIR is not set: call generate() from a build script, or set out_dir()")]
+    OutDirUnset,
+}
+
 /// Parses a crate path such as `::openapi_tools::runtime` (a plain path: no generics).
-pub fn parse_path(path: &str) -> Result<syn::Path, String> {
+pub fn parse_path(path: &str) -> Result<syn::Path, ConfigError> {
     match syn::parse_str::<syn::Path>(path) {
         Ok(p) if p.segments.iter().all(|s| s.arguments.is_none()) => Ok(p),
-        _ => Err(format!(
-            "`{path}` is not a crate path (expected something like `::openapi_tools::runtime`)"
-        )),
+        _ => Err(ConfigError::NotACratePath(path.to_owned())),
     }
 }
 

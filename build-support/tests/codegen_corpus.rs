@@ -1,4 +1,4 @@
-//! Code generation over the shared corpus (`../shared/specs`, read in place; skipped when
+//! Code generation over the shared corpus (`shared/specs`, read in place; skipped when
 //! absent): every spec that loads and models generates code that parses as Rust, with no
 //! generator errors. Prints per-spec line counts (the size budget) and generation time.
 //!
@@ -6,7 +6,7 @@
 //! mostly the provider renderers) runs with `cargo test -p openapi-tools-build --test
 //! codegen_corpus -- --ignored --nocapture`. Compiling every spec's output is CI's corpus script.
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::time::Instant;
 
 use openapi_tools_build::Diagnostics;
@@ -14,14 +14,9 @@ use openapi_tools_build::codegen::{CodegenSettings, generate, generate_pretty};
 use openapi_tools_build::load::load_file;
 use openapi_tools_build::model::{ModelOptions, build_manifest};
 
-fn corpus_dir() -> PathBuf {
-    let crate_dir = Path::new(env!("CARGO_MANIFEST_DIR"));
-    crate_dir
-        .ancestors()
-        .skip(2)
-        .map(|dir| dir.join("shared/specs"))
-        .find(|dir| dir.is_dir())
-        .unwrap_or_else(|| crate_dir.join("../../shared/specs"))
+/// The corpus directory, or `None` after one skip line.
+fn corpus_dir(what: &str) -> Option<PathBuf> {
+    openapi_tools_test_support::corpus_or_skip(env!("CARGO_MANIFEST_DIR"), what)
 }
 
 /// Small specs covering 3.0, 3.1 and parameter styles.
@@ -36,11 +31,9 @@ const SAMPLE: &[&str] = &[
 
 #[test]
 fn corpus_sample_generates_code() {
-    let dir = corpus_dir();
-    if !dir.is_dir() {
-        println!("skipping: ../shared/specs not found ({})", dir.display());
+    let Some(dir) = corpus_dir("codegen_corpus sample") else {
         return;
-    }
+    };
     run(&SAMPLE
         .iter()
         .map(|f| dir.join(f))
@@ -51,21 +44,10 @@ fn corpus_sample_generates_code() {
 #[test]
 #[ignore = "whole corpus: about 5 minutes in the debug profile"]
 fn corpus_generates_code() {
-    let dir = corpus_dir();
-    if !dir.is_dir() {
-        println!("skipping: ../shared/specs not found ({})", dir.display());
+    let Some(dir) = corpus_dir("codegen_corpus") else {
         return;
-    }
-    let mut files: Vec<PathBuf> = std::fs::read_dir(&dir)
-        .unwrap()
-        .filter_map(|e| e.ok().map(|e| e.path()))
-        .filter(|p| {
-            p.extension()
-                .is_some_and(|e| e == "json" || e == "yaml" || e == "yml")
-        })
-        .collect();
-    files.sort();
-    run(&files);
+    };
+    run(&openapi_tools_test_support::spec_files(dir));
 }
 
 fn run(files: &[PathBuf]) {

@@ -1,22 +1,12 @@
-//! Loads every document of the shared spec corpus (`../shared/specs` beside the workspace):
+//! Loads every document of the shared spec corpus (`shared/specs`, found by
+//! `openapi_tools_test_support`):
 //! each must load without errors (warnings are fine and counted), and the operation counts of a
 //! few must match what the corpus INDEX.md states. Skips with a message when the corpus is absent.
 
-use std::path::{Path, PathBuf};
 use std::time::Instant;
 
 use openapi_tools_build::Diagnostics;
 use openapi_tools_build::load::load_file;
-
-/// `shared/specs` beside the workspace (`<clone>/../shared/specs` in CI); the nearest ancestor
-/// holding one wins, so a worktree nested deeper finds the same corpus.
-fn corpus() -> Option<PathBuf> {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .ancestors()
-        .skip(2)
-        .map(|a| a.join("shared/specs"))
-        .find(|d| d.is_dir())
-}
 
 fn operations(api: &openapiv3::OpenAPI) -> usize {
     api.paths
@@ -28,21 +18,11 @@ fn operations(api: &openapiv3::OpenAPI) -> usize {
 
 #[test]
 fn every_corpus_document_loads_without_errors() {
-    let Some(dir) = corpus() else {
-        println!("skipping: ../shared/specs not found");
+    let crate_dir = env!("CARGO_MANIFEST_DIR");
+    let Some(dir) = openapi_tools_test_support::corpus_or_skip(crate_dir, "load_corpus") else {
         return;
     };
-    let mut entries: Vec<PathBuf> = std::fs::read_dir(&dir)
-        .unwrap()
-        .map(|e| e.unwrap().path())
-        .filter(|p| {
-            matches!(
-                p.extension().and_then(|e| e.to_str()),
-                Some("json" | "yaml" | "yml")
-            )
-        })
-        .collect();
-    entries.sort();
+    let entries = openapi_tools_test_support::spec_files(dir);
     assert!(!entries.is_empty());
     let mut failures = Vec::new();
     for path in &entries {

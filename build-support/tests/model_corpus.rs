@@ -1,4 +1,4 @@
-//! The model over the shared corpus (`../shared/specs`, read in place; skipped when absent).
+//! The model over the shared corpus (`shared/specs`, read in place; skipped when absent).
 //!
 //! Documents are parsed straight into `openapiv3` here (YAML or JSON by content), without the
 //! loader's 3.1 normalisation: a document that does not parse that way is reported and skipped
@@ -6,23 +6,16 @@
 
 mod model_support;
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::time::Instant;
 
 use openapi_tools_build::Diagnostics;
 use openapi_tools_build::model::{ModelOptions, build_manifest};
 use serde_json::Value;
 
-/// `<crate>/../../shared/specs` (a clone with `../shared` beside it), or the nearest
-/// `shared/specs` further up (worktrees nested one level deeper).
-fn corpus_dir() -> PathBuf {
-    let crate_dir = Path::new(env!("CARGO_MANIFEST_DIR"));
-    crate_dir
-        .ancestors()
-        .skip(2)
-        .map(|dir| dir.join("shared/specs"))
-        .find(|dir| dir.is_dir())
-        .unwrap_or_else(|| crate_dir.join("../../shared/specs"))
+/// The corpus directory, or `None` after one skip line.
+fn corpus_dir(what: &str) -> Option<PathBuf> {
+    openapi_tools_test_support::corpus_or_skip(env!("CARGO_MANIFEST_DIR"), what)
 }
 
 fn parse(bytes: &[u8]) -> Result<(Value, openapiv3::OpenAPI), String> {
@@ -37,20 +30,10 @@ fn parse(bytes: &[u8]) -> Result<(Value, openapiv3::OpenAPI), String> {
 }
 
 fn run_corpus() {
-    let dir = corpus_dir();
-    if !dir.is_dir() {
-        println!("skipping: ../shared/specs not found ({})", dir.display());
+    let Some(dir) = corpus_dir("model_corpus") else {
         return;
-    }
-    let mut files: Vec<PathBuf> = std::fs::read_dir(&dir)
-        .unwrap()
-        .filter_map(|e| e.ok().map(|e| e.path()))
-        .filter(|p| {
-            p.extension()
-                .is_some_and(|e| e == "json" || e == "yaml" || e == "yml")
-        })
-        .collect();
-    files.sort();
+    };
+    let mut files = openapi_tools_test_support::spec_files(dir);
     // MODEL_CORPUS_ONLY=<file name part> restricts the run (for profiling one document).
     if let Ok(only) = std::env::var("MODEL_CORPUS_ONLY") {
         files.retain(|f| f.to_string_lossy().contains(&only));

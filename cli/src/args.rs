@@ -71,6 +71,8 @@ pub enum Command {
         #[arg(long, requires = "lock_file")]
         deny_breaking: bool,
     },
+    /// Call one tool against the real API: `call SPEC TOOL --args JSON|@FILE`.
+    Call(crate::call::CallArgs),
     /// Compare two versions of an API from a tool caller's point of view.
     Diff {
         /// The old version: an OpenAPI document or a manifest JSON (`openapi-tools manifest`).
@@ -86,6 +88,11 @@ pub enum Command {
         #[command(flatten)]
         select: Selection,
     },
+    /// Find the tools that fit a task: one ranked list per query (text, or one JSON array per
+    /// query per line).
+    Search(crate::search::SearchArgs),
+    /// Serve the tools over MCP (stdio or Streamable HTTP), telling clients when they change.
+    Serve(crate::serve::ServeArgs),
 }
 
 /// Which operations become tools and how they are named.

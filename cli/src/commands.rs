@@ -1,5 +1,5 @@
-//! What each subcommand does. Every command builds its whole output in memory and prints it only
-//! when nothing failed.
+//! What each subcommand does. Every command prints its output only when nothing failed
+//! (`schemas` streams it tool by tool once the document is modelled).
 
 use std::io::Write;
 use std::path::Path;
@@ -7,6 +7,7 @@ use std::process::ExitCode;
 
 use openapi_tools_build::model::ModelOptions;
 use openapi_tools_build::pipeline::{self, SpecOutput};
+use openapi_tools_build::render_notes;
 use openapi_tools_build::settings::{Settings, generate_pretty_from_settings};
 use openapi_tools_runtime::Manifest;
 use openapi_tools_runtime::diff;
@@ -29,24 +30,37 @@ pub fn run(cli: Cli) -> Result<ExitCode, String> {
             };
             let opts = RenderOptions { anthropic_strict };
             // Whole-set rendering: limits that span a request (Anthropic's strict budget)
-            // are applied across the set, not per tool.
+            // are applied across the set, not per tool. Streamed one tool at a time: a big
+            // document's rendered set is many times its size.
             let defs: Vec<ToolDef> = manifest.tools.iter().map(ToolDef::from).collect();
-            let value = match provider_of(provider) {
-                Some(p) => Value::Array(render::render_set(p, &defs, &opts)),
-                None => Value::Object(render::render_providers(&defs, &opts)),
-            };
-            print_json(&value)
+            let mut stdout = std::io::BufWriter::with_capacity(1 << 16, std::io::stdout().lock());
+            match provider_of(provider) {
+                Some(p) => render::write_set(p, &defs, &opts, &mut stdout),
+                None => render::write_providers(&defs, &opts, &mut stdout),
+            }
+            .and_then(|()| stdout.write_all(b"\n"))
+            .and_then(|()| stdout.flush())
+            .map_err(|e| format!("cannot write to stdout: {e}"))?;
+            Ok(ExitCode::SUCCESS)
         }
         Command::Check { spec, select } => {
-            let out = pipeline::manifest_from_file(&spec, &model_options(&select));
+            let mut out = pipeline::manifest_from_file(&spec, &model_options(&select));
+            // What the provider renderers change (lost strict mode, dropped keywords), beside
+            // the spec's own problems.
+            if let Some(manifest) = &out.manifest {
+                let notes = render_notes::explain(manifest, &RenderOptions::default());
+                out.diagnostics
+                    .extend(notes.into_iter().map(|d| d.with_file(&spec)).collect());
+            }
             report(&out, true);
             let tools = out.manifest.as_ref().map_or(0, |m| m.tools.len());
             eprintln!(
-                "{}: {} tools, {} errors, {} warnings",
+                "{}: {} tools, {} errors, {} warnings, {} notes",
                 spec.display(),
                 tools,
                 out.diagnostics.error_count(),
-                out.diagnostics.warning_count()
+                out.diagnostics.warning_count(),
+                out.diagnostics.info_count()
             );
             Ok(if out.diagnostics.has_errors() || out.manifest.is_none() {
                 ExitCode::FAILURE
@@ -83,13 +97,16 @@ pub fn run(cli: Cli) -> Result<ExitCode, String> {
                     .name_overrides
                     .insert(op.trim().to_owned(), name.trim().to_owned());
             }
-            settings.set_runtime_path(&runtime)?;
+            settings
+                .set_runtime_path(&runtime)
+                .map_err(|e| e.to_string())?;
             settings.codegen.module_name = module;
             settings.codegen.toolset_name = toolset;
             settings.lock_file = lock_file;
             settings.deny_breaking = deny_breaking;
             generate(&settings, output.as_deref())
         }
+        Command::Call(args) => crate::call::run(args, manifest_or_spec),
         Command::Diff {
             old,
             new,
@@ -117,6 +134,8 @@ pub fn run(cli: Cli) -> Result<ExitCode, String> {
                 ExitCode::SUCCESS
             })
         }
+        Command::Search(args) => crate::search::run(args),
+        Command::Serve(args) => crate::serve::run(args),
     }
 }
 
@@ -180,7 +199,12 @@ pub(crate) fn model_options(select: &Selection) -> ModelOptions {
 
 /// Loads and models a spec; prints its problems to stderr. `None` when it has errors.
 fn load_or_report(spec: &Path, select: &Selection) -> Result<Option<Manifest>, String> {
-    let out = pipeline::manifest_from_file(spec, &model_options(select));
+    load_with(spec, &model_options(select))
+}
+
+/// [`load_or_report`] with model options built by the caller.
+pub(crate) fn load_with(spec: &Path, opts: &ModelOptions) -> Result<Option<Manifest>, String> {
+    let out = pipeline::manifest_from_file(spec, opts);
     report(&out, false);
     if out.diagnostics.has_errors() {
         eprintln!(
@@ -195,7 +219,10 @@ fn load_or_report(spec: &Path, select: &Selection) -> Result<Option<Manifest>, S
 
 /// A manifest JSON file (as `openapi-tools manifest` prints) is used as is; anything else is
 /// loaded as an OpenAPI document.
-fn manifest_or_spec(path: &Path, select: &Selection) -> Result<Option<Manifest>, String> {
+pub(crate) fn manifest_or_spec(
+    path: &Path,
+    select: &Selection,
+) -> Result<Option<Manifest>, String> {
     if let Ok(bytes) = std::fs::read(path)
         && let Ok(value) = serde_json::from_slice::<Value>(&bytes)
         && value.get("tools").is_some()
@@ -231,7 +258,7 @@ fn print_json(value: &Value) -> Result<ExitCode, String> {
     Ok(ExitCode::SUCCESS)
 }
 
-fn write_stdout(text: &str) -> Result<(), String> {
+pub(crate) fn write_stdout(text: &str) -> Result<(), String> {
     let mut stdout = std::io::stdout().lock();
     stdout
         .write_all(text.as_bytes())

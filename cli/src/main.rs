@@ -5,7 +5,10 @@
 //! document on stdout; problems go to stderr, one per line, with file, line:column and pointer.
 
 mod args;
+mod call;
 mod commands;
+mod search;
+mod serve;
 
 use std::process::ExitCode;
 

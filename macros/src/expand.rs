@@ -3,7 +3,7 @@
 
 use std::path::PathBuf;
 
-use openapi_tools_build::diagnostics::Diagnostic;
+use openapi_tools_build::diagnostics::{Code, Diagnostic};
 use openapi_tools_build::settings::{MAX_REPORTED, generate_from_settings};
 use proc_macro2::{Span, TokenStream};
 use quote::{quote, quote_spanned};
@@ -104,7 +104,7 @@ fn generate(args: &MacroArgs, base_dir: &std::path::Path) -> TokenStream {
 fn lock_warnings(diags: &openapi_tools_build::Diagnostics, span: Span) -> TokenStream {
     let changes: Vec<&Diagnostic> = diags
         .iter()
-        .filter(|d| !d.is_error() && d.message.starts_with("breaking change since the lock file"))
+        .filter(|d| !d.is_error() && d.code == Some(Code::LockBreakingChange))
         .collect();
     let mut notes: Vec<String> = changes
         .iter()

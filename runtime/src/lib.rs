@@ -8,22 +8,34 @@
 //! - [`toolset`], [`registry`]: tool sets and the registry that swaps them atomically.
 //! - [`diff`]: change and breaking-change reports between two manifests.
 //! - [`calls`]: tool calls in and result messages out, in each provider's format.
+//! - [`discovery`]: search over big tool sets, the `search_tools` / `call_tool` meta-tools and
+//!   per-request selection.
+//! - [`sample`]: valid example arguments from a tool's input schema.
+//! - `exec` (feature `http`): the executor that sends tool calls to the real API.
+//! - [`keywords`], [`pointer`]: the JSON Schema keyword vocabulary (and the canonical-schema
+//!   contract) and JSON Pointer / local `$ref` handling every module above shares.
 //!
 //! This crate never depends on syn/quote: generated code links it.
 
 pub mod calls;
 pub mod diff;
+pub mod discovery;
+#[cfg(feature = "http")]
+pub mod exec;
 pub mod hash;
+pub mod keywords;
 pub mod manifest;
+pub mod pointer;
 pub mod registry;
 pub mod render;
 pub mod request;
+pub mod sample;
 pub mod toolset;
 pub mod validate;
 
 pub use manifest::{
-    BodySpec, HttpMethod, InputParam, Manifest, ParamLocation, ParamStyle, PartEncoding,
-    ToolManifest,
+    ApiKeyLocation, BodySpec, HttpMethod, InputParam, Manifest, ParamLocation, ParamStyle,
+    PartEncoding, SecurityScheme, ServerVariable, ToolManifest,
 };
 
 /// Crates generated code uses, re-exported so a crate using the `openapi_tools!` macro or

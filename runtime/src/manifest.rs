@@ -29,6 +29,15 @@ pub struct Manifest {
     /// Servers declared at the document level, as URL templates.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub servers: Vec<String>,
+    /// Variables of every server URL template the document declares (document, path item and
+    /// operation servers), keyed by the template as it appears in [`Manifest::servers`] and
+    /// [`ToolManifest::servers`]. Templates without variables are absent.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub server_variables: BTreeMap<String, BTreeMap<String, ServerVariable>>,
+    /// The document's security schemes (`components.securitySchemes`), by name: how a
+    /// credential is sent, never the credential itself.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub security_schemes: BTreeMap<String, SecurityScheme>,
     /// One entry per operation, in a stable order (document order of paths, then method order).
     pub tools: Vec<ToolManifest>,
 }
@@ -86,6 +95,11 @@ pub struct ToolManifest {
     /// [`InputParam::wire_name`].
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub wire_names: BTreeMap<String, String>,
+    /// What a success answer's JSON body looks like (MCP `outputSchema`): the first 2xx JSON
+    /// response schema when it is an object, as JSON Schema 2020-12 with the API's own property
+    /// names. Filled only when the model is asked for it (it can be large).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub output_schema: Option<Value>,
 }
 
 impl ToolManifest {
@@ -321,6 +335,70 @@ pub struct PartEncoding {
     /// `explode` for form fields.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub explode: Option<bool>,
+}
+
+/// A server URL template variable (`{region}` in `https://{region}.api.example.com`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ServerVariable {
+    /// The value used when the application supplies none.
+    pub default: String,
+    /// The allowed values, when the document restricts them.
+    #[serde(default, rename = "enum", skip_serializing_if = "Vec::is_empty")]
+    pub values: Vec<String>,
+}
+
+/// How a security scheme sends its credential (OpenAPI `securitySchemes`). Secrets are never
+/// part of a manifest: applications supply them to the executor keyed by scheme name.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "type")]
+pub enum SecurityScheme {
+    /// An API key in a header, query parameter or cookie.
+    #[serde(rename = "apiKey")]
+    ApiKey {
+        /// Where the key goes.
+        #[serde(rename = "in")]
+        location: ApiKeyLocation,
+        /// The header, query parameter or cookie name.
+        name: String,
+    },
+    /// HTTP authentication (`Authorization: <scheme> <credentials>`): `bearer`, `basic`, ...
+    #[serde(rename = "http")]
+    Http {
+        /// The scheme name as declared (compare case-insensitively).
+        scheme: String,
+        /// A hint at the bearer token's format (`JWT`).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        bearer_format: Option<String>,
+    },
+    /// OAuth 2.0: the executor fetches tokens itself for the client-credentials flow, and sends
+    /// a token the application supplies for any flow.
+    #[serde(rename = "oauth2")]
+    OAuth2 {
+        /// `tokenUrl` of the `clientCredentials` flow, when the document declares one.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        token_url: Option<String>,
+        /// The flows the document declares (`clientCredentials`, `authorizationCode`, ...).
+        #[serde(default, skip_serializing_if = "Vec::is_empty")]
+        flows: Vec<String>,
+    },
+    /// OpenID Connect discovery; the application supplies the access token.
+    #[serde(rename = "openIdConnect")]
+    OpenIdConnect {
+        /// The discovery document URL.
+        url: String,
+    },
+}
+
+/// Where an API key goes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ApiKeyLocation {
+    /// A request header.
+    Header,
+    /// A query parameter.
+    Query,
+    /// A cookie.
+    Cookie,
 }
 
 fn is_false(b: &bool) -> bool {

@@ -735,10 +735,7 @@ pub fn __unique<T: ::serde::Serialize>(items: &[T]) -> bool {
         .filter_map(|i| ::serde_json::to_value(i).ok())
         .collect();
     values.len() == items.len()
-        && values
-            .iter()
-            .enumerate()
-            .all(|(i, a)| values.iter().skip(i + 1).all(|b| a != b))
+        && ::openapi_tools_runtime::validate::first_duplicate(&values).is_none()
 }
 #[doc(hidden)]
 pub fn __some<'de, D: ::serde::Deserializer<'de>, T: ::serde::Deserialize<'de>>(
@@ -1048,6 +1045,22 @@ impl Call {
             Self::ReposCreateOrUpdateFileContents(a) => a.request(),
             Self::ChecksCreate(a) => a.request(),
         }
+    }
+}
+impl ::openapi_tools_runtime::toolset::Invocation for Call {
+    fn tool_set(&self) -> &::openapi_tools_runtime::manifest::Manifest {
+        &__MANIFEST
+    }
+    fn tool_name(&self) -> &str {
+        Call::tool(self)
+    }
+    fn to_request(
+        &self,
+    ) -> ::std::result::Result<
+        ::openapi_tools_runtime::request::HttpRequest,
+        ::openapi_tools_runtime::validate::ArgErrors,
+    > {
+        Call::request(self)
     }
 }
 /// The tool set: its manifest, provider schemas rendered at generation time, dispatch.

@@ -18,6 +18,7 @@ use std::collections::{HashMap, HashSet};
 
 use openapi_tools_runtime::hash::schema_hash;
 use openapi_tools_runtime::manifest::Manifest;
+use openapi_tools_runtime::{keywords, pointer};
 use serde_json::{Map, Value};
 
 use super::ir::{
@@ -28,68 +29,6 @@ use crate::diagnostics::{Diagnostic, Diagnostics, pointer_join};
 
 /// Deeper inline nesting than this becomes `serde_json::Value` (validated at run time).
 const MAX_DEPTH: usize = 48;
-
-/// Keywords that never constrain a value.
-const ANNOTATIONS: &[&str] = &[
-    "description",
-    "title",
-    "default",
-    "deprecated",
-    "examples",
-    "contentMediaType",
-    "contentEncoding",
-    "$comment",
-    "$schema",
-    "$id",
-    "$defs",
-    "readOnly",
-    "writeOnly",
-];
-
-/// Keywords the lowering understands (the rest make a schema [`Check::Never`]).
-const UNDERSTOOD: &[&str] = &[
-    "$ref",
-    "type",
-    "properties",
-    "required",
-    "additionalProperties",
-    "items",
-    "enum",
-    "const",
-    "anyOf",
-    "oneOf",
-    "allOf",
-    "not",
-    "format",
-    "pattern",
-    "minLength",
-    "maxLength",
-    "minimum",
-    "maximum",
-    "exclusiveMinimum",
-    "exclusiveMaximum",
-    "multipleOf",
-    "minItems",
-    "maxItems",
-    "uniqueItems",
-    "minProperties",
-    "maxProperties",
-];
-
-/// Keywords that say what shape a value has (a `oneOf` member without any of them only adds
-/// constraints to its parent).
-const SHAPE: &[&str] = &[
-    "$ref",
-    "type",
-    "properties",
-    "items",
-    "enum",
-    "const",
-    "anyOf",
-    "oneOf",
-    "allOf",
-    "additionalProperties",
-];
 
 /// Formats that are annotations only.
 const ANNOTATION_FORMATS: &[&str] = &["binary", "password"];
@@ -225,7 +164,7 @@ fn has_any(obj: &Map<String, Value>, keys: &[&str]) -> bool {
 fn decide(obj: &Map<String, Value>) -> Decided<'_> {
     let mut never = obj
         .keys()
-        .any(|k| !ANNOTATIONS.contains(&k.as_str()) && !UNDERSTOOD.contains(&k.as_str()));
+        .any(|k| !keywords::is_annotation(k) && !keywords::is_canonical(k));
     if obj.contains_key("not") {
         never = true;
     }
@@ -249,7 +188,7 @@ fn decide(obj: &Map<String, Value>) -> Decided<'_> {
     if let Some(Value::String(r)) = obj.get("$ref") {
         let extra = obj
             .keys()
-            .any(|k| k != "$ref" && !ANNOTATIONS.contains(&k.as_str()));
+            .any(|k| k != "$ref" && !keywords::is_annotation(k));
         return done(Decision::Ref(r), false, never || extra);
     }
     if let Some(c) = obj.get("const") {
@@ -282,9 +221,10 @@ fn decide(obj: &Map<String, Value>) -> Decided<'_> {
     };
     if let Some((one_of, members)) = union {
         let shaped: Vec<&Value> = members.iter().filter(|m| !is_null_schema(m)).collect();
-        let constraint_only = shaped
-            .iter()
-            .all(|m| m.as_object().is_some_and(|o| !has_any(o, SHAPE)));
+        let constraint_only = shaped.iter().all(|m| {
+            m.as_object()
+                .is_some_and(|o| !o.keys().any(|k| keywords::is_shape(k)))
+        });
         if constraint_only && (!types.is_empty() || obj.contains_key("properties")) {
             // `{type: object, properties, oneOf: [{required: [a]}, {required: [b]}]}`: the
             // members only constrain the parent; keep the parent's type, let the validator
@@ -319,7 +259,7 @@ fn decide(obj: &Map<String, Value>) -> Decided<'_> {
         [] if obj.contains_key("items") => "array",
         [] if nullable => return done(Decision::Opaque, true, true),
         [] => {
-            let constrained = obj.keys().any(|k| !ANNOTATIONS.contains(&k.as_str()));
+            let constrained = obj.keys().any(|k| !keywords::is_annotation(k));
             return done(Decision::Free, false, never || constrained);
         }
         _ => return done(Decision::Opaque, nullable, true),
@@ -364,11 +304,6 @@ fn doc_of(schema: &Value) -> Option<String> {
 
 fn num(obj: &Map<String, Value>, key: &str) -> Option<u64> {
     obj.get(key).and_then(Value::as_u64)
-}
-
-/// Reverses JSON-pointer token escaping.
-fn unescape(token: &str) -> String {
-    token.replace("~1", "/").replace("~0", "~")
 }
 
 /// The lowering state for one tool set.
@@ -760,10 +695,9 @@ impl<'m> Lowerer<'m> {
     }
 
     fn lower_ref(&mut self, r: &str, cx: &mut Cx<'m>, ptr: &str, depth: usize) -> Val {
-        let Some(name) = r.strip_prefix("#/$defs/") else {
+        let Some(name) = pointer::def_name(r) else {
             return self.dangling(r, cx, ptr);
         };
-        let name = unescape(name);
         let Some(&di) = cx.defs.get(name.as_str()) else {
             return self.dangling(r, cx, ptr);
         };
@@ -881,7 +815,8 @@ impl<'m> Lowerer<'m> {
 
     fn member_label(&self, m: &Value) -> String {
         if let Some(r) = m.get("$ref").and_then(Value::as_str) {
-            return unescape(r.rsplit('/').next().unwrap_or(r));
+            return pointer::def_name(r)
+                .unwrap_or_else(|| pointer::unescape(r.rsplit('/').next().unwrap_or(r)).into());
         }
         if let Some(t) = m.get("title").and_then(Value::as_str) {
             return t.to_string();

@@ -157,8 +157,7 @@ pub fn emit(em: &Emitter<'_>, input: &ToolSetInput<'_>) -> TokenStream {
         pub fn __unique<T: #serde::Serialize>(items: &[T]) -> bool {
             let values: ::std::vec::Vec<#json::Value> =
                 items.iter().filter_map(|i| #json::to_value(i).ok()).collect();
-            values.len() == items.len()
-                && values.iter().enumerate().all(|(i, a)| values.iter().skip(i + 1).all(|b| a != b))
+            values.len() == items.len() && #rt::validate::first_duplicate(&values).is_none()
         }
 
         #[doc(hidden)]
@@ -287,6 +286,18 @@ pub fn emit(em: &Emitter<'_>, input: &ToolSetInput<'_>) -> TokenStream {
             /// The HTTP request this call maps to.
             pub fn request(&self) -> ::std::result::Result<#rt::request::HttpRequest, #rt::validate::ArgErrors> {
                 match #scrutinee { #(#request_arms)* }
+            }
+        }
+
+        impl #rt::toolset::Invocation for Call {
+            fn tool_set(&self) -> &#rt::manifest::Manifest {
+                &__MANIFEST
+            }
+            fn tool_name(&self) -> &str {
+                Call::tool(self)
+            }
+            fn to_request(&self) -> ::std::result::Result<#rt::request::HttpRequest, #rt::validate::ArgErrors> {
+                Call::request(self)
             }
         }
 

@@ -16,10 +16,12 @@ use std::path::{Path, PathBuf};
 
 use serde_json::{Map, Value};
 
+use super::limits::Budget;
 use super::parse::{self, ParseError};
 use super::{Origin, Source};
 use crate::diagnostics::{Diagnostic, Diagnostics, escape_pointer_token};
 use crate::normalize::walk::{Kind, walk};
+use openapi_tools_runtime::pointer;
 
 /// Upper bound on imported nodes, so a pathological set of files cannot run forever.
 const MAX_IMPORTS: usize = 20_000;
@@ -38,6 +40,8 @@ pub(crate) struct Bundler<'a> {
     sources: &'a mut Vec<Source>,
     origins: &'a mut Vec<Origin>,
     diags: &'a mut Diagnostics,
+    /// Where files may be read from and how much is left to read.
+    budget: &'a mut Budget,
     /// Directory relative references of the main document resolve against.
     main_dir: PathBuf,
     /// Parsed external files by index in `sources` (index 0, the main document, is not here).
@@ -54,6 +58,7 @@ impl<'a> Bundler<'a> {
         sources: &'a mut Vec<Source>,
         origins: &'a mut Vec<Origin>,
         diags: &'a mut Diagnostics,
+        budget: &'a mut Budget,
         main_dir: PathBuf,
         main_canonical: Option<PathBuf>,
     ) -> Self {
@@ -65,6 +70,7 @@ impl<'a> Bundler<'a> {
             sources,
             origins,
             diags,
+            budget,
             main_dir,
             values: HashMap::new(),
             by_path,
@@ -190,7 +196,7 @@ impl<'a> Bundler<'a> {
 
     /// Reads and parses the file `path` (relative to the file of `site`), once.
     fn open(&mut self, path: &str, site: &Site) -> Option<usize> {
-        let path = percent_decode(path.strip_prefix("file://").unwrap_or(path));
+        let path = pointer::percent_decode(path.strip_prefix("file://").unwrap_or(path));
         let base = if site.file == 0 {
             self.main_dir.clone()
         } else {
@@ -200,7 +206,7 @@ impl<'a> Bundler<'a> {
                 .map(Path::to_path_buf)
                 .unwrap_or_default()
         };
-        let joined = base.join(&path);
+        let joined = base.join(&*path);
         let canonical = match joined.canonicalize() {
             Ok(c) => c,
             Err(e) => {
@@ -218,7 +224,15 @@ impl<'a> Bundler<'a> {
         if let Some(known) = self.by_path.get(&canonical) {
             return *known;
         }
-        let loaded = match std::fs::read_to_string(&canonical) {
+        if let Err(why) = self.budget.allows(&canonical) {
+            self.diags.push(
+                Diagnostic::error(&site.ptr, format!("reference `{}`: {why}", site.reference))
+                    .with_hint("refer only to files in the spec's directory tree, or widen the load's root"),
+            );
+            self.by_path.insert(canonical, None);
+            return None;
+        }
+        let loaded = match self.budget.read(&canonical) {
             Ok(text) => {
                 let format = parse::detect(&text);
                 match parse::parse(&text, format) {
@@ -374,23 +388,18 @@ fn component_of(fragment: &str) -> Option<(&str, String)> {
     if name.contains('/') || Kind::from_section(section).is_none() {
         return None;
     }
-    Some((section, unescape_token(name)))
+    Some((section, pointer::unescape(name).into_owned()))
 }
 
 fn last_token(fragment: &str) -> Option<String> {
     let t = fragment.rsplit('/').next()?;
-    (!t.is_empty()).then(|| unescape_token(t))
-}
-
-/// Undoes JSON pointer escaping of one token.
-pub(crate) fn unescape_token(t: &str) -> String {
-    t.replace("~1", "/").replace("~0", "~")
+    (!t.is_empty()).then(|| pointer::unescape(t).into_owned())
 }
 
 /// Splits a reference into its file part and its (percent-decoded) JSON pointer fragment.
 pub(crate) fn split_ref(reference: &str) -> (&str, String) {
     match reference.split_once('#') {
-        Some((file, fragment)) => (file, percent_decode(fragment)),
+        Some((file, fragment)) => (file, pointer::percent_decode(fragment).into_owned()),
         None => (reference, String::new()),
     }
 }
@@ -398,30 +407,6 @@ pub(crate) fn split_ref(reference: &str) -> (&str, String) {
 /// Whether a reference's file part names a network resource.
 pub(crate) fn is_remote(file_part: &str) -> bool {
     file_part.contains("://") && !file_part.starts_with("file://")
-}
-
-/// Decodes `%XX` escapes (URI fragments encode `{`, `}`, spaces...). Invalid escapes stay as-is.
-pub(crate) fn percent_decode(s: &str) -> String {
-    if !s.contains('%') {
-        return s.to_owned();
-    }
-    let bytes = s.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while let Some(&b) = bytes.get(i) {
-        let hex = |j: usize| bytes.get(j).and_then(|c| (*c as char).to_digit(16));
-        match (b, hex(i + 1), hex(i + 2)) {
-            (b'%', Some(h), Some(l)) => {
-                out.push((h * 16 + l) as u8);
-                i += 3;
-            }
-            _ => {
-                out.push(b);
-                i += 1;
-            }
-        }
-    }
-    String::from_utf8(out).unwrap_or_else(|_| s.to_owned())
 }
 
 #[cfg(test)]
@@ -441,7 +426,6 @@ mod tests {
         );
         assert!(is_remote("https://example.com/x.yaml"));
         assert!(!is_remote("./x.yaml"));
-        assert_eq!(percent_decode("%zz%41"), "%zzA");
     }
 
     #[test]

@@ -20,12 +20,14 @@ use crate::normalize::{self, walk::METHODS};
 
 mod bundle;
 mod fast;
+mod limits;
 mod parse;
 mod refcheck;
 mod source_map;
 mod typed;
 
-pub(crate) use bundle::{percent_decode, sanitize as sanitize_name};
+pub(crate) use bundle::sanitize as sanitize_name;
+pub use limits::{DEFAULT_MAX_FILE_BYTES, DEFAULT_MAX_TOTAL_BYTES, LoadLimits, RefRoot};
 use parse::Format;
 
 /// A loaded, bundled and normalised OpenAPI document.
@@ -139,7 +141,7 @@ pub(crate) fn operation_label(doc: &Value, path: &str, method: &str) -> String {
 /// The operation a pointer into the bundled document falls under, if any.
 fn operation_of(doc: Option<&Value>, ptr: &str) -> Option<String> {
     let mut tokens = ptr.strip_prefix("/paths/")?.split('/');
-    let path = bundle::unescape_token(tokens.next()?);
+    let path = openapi_tools_runtime::pointer::unescape(tokens.next()?);
     let method = tokens.next()?;
     if !METHODS.contains(&method) {
         return None;
@@ -166,36 +168,43 @@ impl LoadedSpec {
 }
 
 /// Loads the OpenAPI document at `path` (JSON or YAML, by content), following references to
-/// other files relative to it.
+/// other files relative to it, within the default [`LoadLimits`] (references inside the spec's
+/// directory tree, size caps).
 ///
 /// Returns `None` only when the document as a whole cannot be used (unreadable, unparsable,
 /// Swagger 2.0, not an object); every problem, located, goes into `diags`.
 pub fn load_file(path: &Path, diags: &mut Diagnostics) -> Option<LoadedSpec> {
-    let text = match std::fs::read(path) {
-        Ok(bytes) => match String::from_utf8(bytes) {
-            Ok(text) => text,
-            Err(e) => {
-                diags.push(
-                    Diagnostic::error("", format!("not UTF-8 text: {}", e.utf8_error()))
-                        .with_file(path),
-                );
-                return None;
-            }
-        },
+    load_file_with(path, &LoadLimits::default(), diags)
+}
+
+/// [`load_file`] within `limits`: what run-time loading of specs other people edit uses.
+pub fn load_file_with(
+    path: &Path,
+    limits: &LoadLimits,
+    diags: &mut Diagnostics,
+) -> Option<LoadedSpec> {
+    let dir = match path.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
+        _ => PathBuf::from("."),
+    };
+    let mut budget = limits::Budget::new(limits, &dir);
+    let text = match limits::read_capped(path, limits.max_file_bytes) {
+        Ok(text) => text,
         Err(e) => {
             diags.push(Diagnostic::error("", format!("cannot read the file: {e}")).with_file(path));
             return None;
         }
     };
-    let dir = match path.parent() {
-        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
-        _ => PathBuf::from("."),
-    };
+    if let Err(e) = budget.charge(text.len() as u64) {
+        diags.push(Diagnostic::error("", format!("cannot read the file: {e}")).with_file(path));
+        return None;
+    }
     load_text(
         text,
         path.to_path_buf(),
         dir,
         path.canonicalize().ok(),
+        &mut budget,
         diags,
     )
 }
@@ -214,7 +223,31 @@ pub fn load_file(path: &Path, diags: &mut Diagnostics) -> Option<LoadedSpec> {
 /// ```
 pub fn load_str(text: &str, name: &str, diags: &mut Diagnostics) -> Option<LoadedSpec> {
     let dir = std::env::current_dir().unwrap_or_else(|_| PathBuf::from("."));
-    load_text(text.to_owned(), PathBuf::from(name), dir, None, diags)
+    load_str_with(text, name, &dir, &LoadLimits::default(), diags)
+}
+
+/// Loads an OpenAPI document from text whose relative references resolve against `base_dir`
+/// (also the root for [`RefRoot::SpecDir`]), within `limits`; the text counts against the caps.
+pub fn load_str_with(
+    text: &str,
+    name: &str,
+    base_dir: &Path,
+    limits: &LoadLimits,
+    diags: &mut Diagnostics,
+) -> Option<LoadedSpec> {
+    let mut budget = limits::Budget::new(limits, base_dir);
+    if let Err(e) = budget.charge(text.len() as u64) {
+        diags.push(Diagnostic::error("", format!("spec text too large: {e}")).with_file(name));
+        return None;
+    }
+    load_text(
+        text.to_owned(),
+        PathBuf::from(name),
+        base_dir.to_path_buf(),
+        None,
+        &mut budget,
+        diags,
+    )
 }
 
 fn load_text(
@@ -222,6 +255,7 @@ fn load_text(
     path: PathBuf,
     dir: PathBuf,
     canonical: Option<PathBuf>,
+    budget: &mut limits::Budget,
     diags: &mut Diagnostics,
 ) -> Option<LoadedSpec> {
     let format = parse::detect(&text);
@@ -259,6 +293,7 @@ fn load_text(
         &mut sources.files,
         &mut sources.origins,
         &mut local,
+        budget,
         dir,
         canonical,
     )

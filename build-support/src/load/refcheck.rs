@@ -2,14 +2,19 @@
 //! kind of object expected where the reference sits, and a chain of references (a reference to a
 //! reference ...) ends in a definition. A schema that refers to itself through properties or items
 //! is a legal recursive schema; only a loop made of nothing but references is an error.
+//!
+//! A broken reference where tools do not need the target is salvaged, not an error: a schema
+//! reference accepts any value, a response reference becomes a response without content, and
+//! anything under `callbacks` is ignored. Each says so in a warning naming its pointer.
 
 use std::collections::{BTreeSet, HashSet};
 
 use serde_json::Value;
 
-use super::bundle::{percent_decode, split_ref};
+use super::bundle::split_ref;
 use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::normalize::walk::{Kind, walk};
+use openapi_tools_runtime::pointer;
 
 /// Longest reference chain followed before giving up.
 const MAX_CHAIN: usize = 64;
@@ -25,6 +30,7 @@ pub(crate) fn check(doc: &mut Value, diags: &mut Diagnostics) {
     });
     let mut reported_cycles: HashSet<BTreeSet<String>> = HashSet::new();
     let mut decoded = Vec::new();
+    let mut salvaged: Vec<(String, Value)> = Vec::new();
     for (ptr, kind, reference) in &sites {
         let (file, fragment) = split_ref(reference);
         if !file.is_empty() {
@@ -35,26 +41,34 @@ pub(crate) fn check(doc: &mut Value, diags: &mut Diagnostics) {
             decoded.push((ptr.clone(), format!("#{fragment}")));
         }
         let Some(target) = doc.pointer(&fragment) else {
-            diags.push(
-                Diagnostic::error(
-                    ptr,
-                    format!("reference target `#{fragment}` does not exist"),
-                )
-                .with_hint("check the spelling of the component name and its section"),
-            );
+            let problem = format!("reference target `#{fragment}` does not exist");
+            match salvage(ptr, *kind) {
+                Some((replacement, what)) => {
+                    diags.warning(ptr, format!("{problem}; {what}"));
+                    salvaged.extend(replacement.map(|r| (ptr.clone(), r)));
+                }
+                None => diags.push(
+                    Diagnostic::error(ptr, problem)
+                        .with_hint("check the spelling of the component name and its section"),
+                ),
+            }
             continue;
         };
         if let Some(expected) = section_kind(&fragment)
             && expected != *kind
         {
-            diags.error(
-                ptr,
-                format!(
-                    "`$ref` to `#{fragment}` names a {} where a {} is expected",
-                    expected.noun(),
-                    kind.noun()
-                ),
+            let problem = format!(
+                "`$ref` to `#{fragment}` names a {} where a {} is expected",
+                expected.noun(),
+                kind.noun()
             );
+            match salvage(ptr, *kind) {
+                Some((replacement, what)) => {
+                    diags.warning(ptr, format!("{problem}; {what}"));
+                    salvaged.extend(replacement.map(|r| (ptr.clone(), r)));
+                }
+                None => diags.error(ptr, problem),
+            }
             continue;
         }
         follow_chain(doc, ptr, &fragment, target, diags, &mut reported_cycles);
@@ -63,6 +77,34 @@ pub(crate) fn check(doc: &mut Value, diags: &mut Diagnostics) {
         if let Some(Value::Object(obj)) = doc.pointer_mut(&ptr) {
             obj.insert("$ref".to_owned(), Value::String(r));
         }
+    }
+    for (ptr, replacement) in salvaged {
+        if let Some(node) = doc.pointer_mut(&ptr) {
+            *node = replacement;
+        }
+    }
+}
+
+/// What stands in for a broken reference at `ptr` (where a `kind` is expected) when tools do
+/// not need its target, and how the warning says so; `None` when the reference matters to a tool
+/// (a parameter, a request body, ...) and stays an error. `Some((None, _))`: left as it is.
+fn salvage(ptr: &str, kind: Kind) -> Option<(Option<Value>, &'static str)> {
+    if ptr.contains("/callbacks/") {
+        return Some((None, "callbacks are not used by tools, so this is ignored"));
+    }
+    match kind {
+        Kind::Schema => Some((
+            Some(Value::Object(serde_json::Map::new())),
+            "accepting any value here",
+        )),
+        Kind::Response => Some((
+            Some(serde_json::json!({"description": ""})),
+            "read as a response without content (responses do not shape tools)",
+        )),
+        Kind::Example | Kind::Link | Kind::Header => {
+            Some((None, "ignored (it does not shape tools)"))
+        }
+        _ => None,
     }
 }
 
@@ -95,7 +137,7 @@ fn follow_chain<'d>(
 ) {
     let mut chain = vec![first.to_owned()];
     while let Some(next) = pure_ref(node) {
-        let Some(fragment) = next.strip_prefix('#').map(percent_decode) else {
+        let Some(fragment) = pointer::ref_pointer(next).map(std::borrow::Cow::into_owned) else {
             return;
         };
         if let Some(start) = chain.iter().position(|c| *c == fragment) {

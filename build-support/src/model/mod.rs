@@ -12,8 +12,10 @@ pub mod describe;
 pub mod names;
 mod operations;
 mod options;
+mod output;
 mod params;
 pub(crate) mod schema;
+mod security;
 
 pub use options::ModelOptions;
 
@@ -111,10 +113,12 @@ pub fn build_manifest(
         param_schemas: Default::default(),
         parameters: components.map(|c| &c.parameters),
         bodies: components.map(|c| &c.request_bodies),
+        responses: components.map(|c| &c.responses),
         doc_servers: doc_servers.clone(),
         doc_security: spec.security.as_ref(),
     };
     let mut tools = Vec::new();
+    let mut built = Vec::new();
     for ((path_key, item, method, op), name) in ops.into_iter().zip(tool_names) {
         let selected = opts.selects(&Candidate {
             operation_id: op.operation_id.as_deref(),
@@ -137,6 +141,13 @@ pub fn build_manifest(
             operation: Some(o.label()),
         };
         tools.push(operations::build_tool(&o, &mut shared, &mut cx));
+        built.push(o);
+    }
+    // After every input schema, so shared component schemas report their problems there.
+    if opts.output_schemas {
+        for (tool, o) in tools.iter_mut().zip(&built) {
+            tool.output_schema = output::output_schema(o, &mut shared);
+        }
     }
 
     Manifest {
@@ -150,8 +161,17 @@ pub fn build_manifest(
         source_hash: source_hash.to_owned(),
         namespace,
         servers: doc_servers,
+        server_variables: security::server_variables(spec),
+        security_schemes: security::security_schemes(spec, diags),
         tools,
     }
+}
+
+/// [`build_manifest`] on a JSON document, for unit tests.
+#[cfg(test)]
+pub(crate) fn build_manifest_for_test(spec: &serde_json::Value, opts: &ModelOptions) -> Manifest {
+    let spec: OpenAPI = serde_json::from_value(spec.clone()).expect("a valid test document");
+    build_manifest(&spec, "test", "", opts, &mut Diagnostics::new())
 }
 
 fn operation(item: &openapiv3::PathItem, method: HttpMethod) -> Option<&openapiv3::Operation> {

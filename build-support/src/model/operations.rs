@@ -22,6 +22,7 @@ pub(crate) struct Shared<'a> {
     pub param_schemas: ParamSchemas,
     pub parameters: Option<&'a IndexMap<String, ReferenceOr<Parameter>>>,
     pub bodies: Option<&'a IndexMap<String, ReferenceOr<RequestBody>>>,
+    pub responses: Option<&'a IndexMap<String, ReferenceOr<openapiv3::Response>>>,
     pub doc_servers: Vec<String>,
     pub doc_security: Option<&'a Vec<openapiv3::SecurityRequirement>>,
 }
@@ -241,6 +242,7 @@ pub(crate) fn build_tool<'a>(
         schema_hash: schema_hash(&input_schema),
         input_schema,
         wire_names,
+        output_schema: None,
     }
 }
 

@@ -31,6 +31,9 @@ pub struct ModelOptions {
     /// Tool name per operation, keyed by operationId or `"METHOD /path"`; applied before
     /// clash resolution and the namespace prefix.
     pub name_overrides: BTreeMap<String, String>,
+    /// Fill [`ToolManifest::output_schema`](openapi_tools_runtime::manifest::ToolManifest::output_schema)
+    /// from the success responses (off by default: for big APIs the schemas are large).
+    pub output_schemas: bool,
 }
 
 /// What selection looks at for one operation.

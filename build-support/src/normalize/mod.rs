@@ -188,10 +188,11 @@ fn inline_path_refs(doc: &mut Value, cx: &mut Cx<'_>, moved: &mut Vec<Moved>) {
                 let Some(reference) = reference else {
                     break doc.pointer(&current).cloned().map(|t| (current.clone(), t));
                 };
-                let Some(fragment) = reference.strip_prefix('#') else {
+                let Some(fragment) = openapi_tools_runtime::pointer::ref_pointer(reference)
+                    .map(std::borrow::Cow::into_owned)
+                else {
                     break None;
                 };
-                let fragment = crate::load::percent_decode(fragment);
                 if seen.contains(&fragment) || seen.len() > MAX_CHAIN {
                     cx.error(
                         &ptr,
@@ -301,7 +302,7 @@ fn rewrite_refs(doc: &mut Value, moves: &[&Moved]) {
         let Some(fragment) = r.strip_prefix('#') else {
             continue;
         };
-        let mut f = crate::load::percent_decode(fragment);
+        let mut f = openapi_tools_runtime::pointer::percent_decode(fragment).into_owned();
         let mut changed = false;
         for m in moves {
             if f == m.from || f.starts_with(&format!("{}/", m.from)) {
@@ -314,7 +315,8 @@ fn rewrite_refs(doc: &mut Value, moves: &[&Moved]) {
                 .strip_prefix("/$defs/")
                 .or_else(|| f.strip_prefix("/definitions/"));
             if let Some(name) = short.filter(|n| !n.contains('/')) {
-                let token = escape_pointer_token(&name.replace("~1", "/").replace("~0", "~"));
+                let unescaped = openapi_tools_runtime::pointer::unescape(name);
+                let token = escape_pointer_token(&unescaped);
                 if let Some(m) = moves
                     .iter()
                     .find(|m| m.from.ends_with(&format!("/{token}")))

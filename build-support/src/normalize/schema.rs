@@ -175,11 +175,23 @@ pub(crate) fn schema(node: &mut Value, ptr: &str, cx: &mut Cx<'_>) {
     if has.composed {
         null_members(obj);
     }
+    if has.bounds {
+        enum_types(obj, ptr, cx);
+    }
     if has.bounds && obj.get("type").and_then(Value::as_str) == Some("integer") {
         integer_bounds(obj, ptr, cx);
     }
     if has.counts {
         counts(obj, ptr, cx);
+    }
+    if has.bad_pattern
+        && let Some(p) = obj.remove("pattern")
+    {
+        let shown = p.to_string();
+        cx.warn(
+            format!("{ptr}/pattern"),
+            format!("pattern {shown} is not a string; ignored"),
+        );
     }
 }
 
@@ -202,6 +214,8 @@ struct Present {
     composed: bool,
     bounds: bool,
     counts: bool,
+    /// A `pattern` that is not a string.
+    bad_pattern: bool,
 }
 
 impl Present {
@@ -228,6 +242,7 @@ impl Present {
                 "prefixItems" => p.tuple = true,
                 "items" => p.tuple |= value.is_array(),
                 "patternProperties" => p.pattern_properties = true,
+                "pattern" => p.bad_pattern = !value.is_string(),
                 "anyOf" | "oneOf" => p.composed = true,
                 "minimum" | "maximum" | "multipleOf" | "enum" => p.bounds = true,
                 k if COUNTS.contains(&k) => p.counts = true,
@@ -642,6 +657,100 @@ fn integer_bounds(obj: &mut Map<String, Value>, ptr: &str, cx: &mut Cx<'_>) {
                 *v = json!(f as i64);
             }
         }
+    }
+}
+
+/// Enum values of another JSON type than the declared `type` can never validate (`type: string,
+/// enum: [43, 169, "nonstandard"]`). Each is converted to the declared type when that loses
+/// nothing (43 -> "43", "2" -> 2, "true" -> true); when one cannot be, `type` is dropped so the
+/// listed values themselves decide. Either way a warning names the schema.
+fn enum_types(obj: &mut Map<String, Value>, ptr: &str, cx: &mut Cx<'_>) {
+    let Some(t) = obj.get("type").and_then(Value::as_str).map(str::to_owned) else {
+        return;
+    };
+    let Some(Value::Array(values)) = obj.get("enum") else {
+        return;
+    };
+    let fits = |v: &Value| v.is_null() || has_type(v, &t);
+    if values.iter().all(fits) {
+        return;
+    }
+    let shown: Vec<String> = values
+        .iter()
+        .filter(|v| !fits(v))
+        .take(5)
+        .map(Value::to_string)
+        .collect();
+    let converted: Option<Vec<Value>> = values
+        .iter()
+        .map(|v| {
+            if fits(v) {
+                Some(v.clone())
+            } else {
+                coerce(v, &t)
+            }
+        })
+        .collect();
+    let at = format!("{ptr}/enum");
+    match converted {
+        Some(values) => {
+            obj.insert("enum".to_owned(), Value::Array(values));
+            cx.warn(
+                at,
+                format!(
+                    "enum values {} are not of the declared type `{t}`; converted to `{t}`",
+                    shown.join(", ")
+                ),
+            );
+        }
+        None => {
+            obj.remove("type");
+            cx.warn(
+                at,
+                format!(
+                    "enum values {} are not of the declared type `{t}` and cannot be converted; \
+                     the type is widened to the listed values",
+                    shown.join(", ")
+                ),
+            );
+        }
+    }
+}
+
+/// Whether `v` is an instance of the JSON Schema type `t` (a whole float counts as integer).
+fn has_type(v: &Value, t: &str) -> bool {
+    match t {
+        "string" => v.is_string(),
+        "integer" => v.is_i64() || v.is_u64() || v.as_f64().is_some_and(|f| f.fract() == 0.0),
+        "number" => v.is_number(),
+        "boolean" => v.is_boolean(),
+        "object" => v.is_object(),
+        "array" => v.is_array(),
+        _ => true,
+    }
+}
+
+/// `v` as type `t` when nothing is lost: numbers and booleans as their text, text that is a
+/// number or a boolean as that value.
+fn coerce(v: &Value, t: &str) -> Option<Value> {
+    match (t, v) {
+        ("string", Value::Number(_) | Value::Bool(_)) => Some(Value::String(v.to_string())),
+        ("integer", Value::String(s)) => s.trim().parse::<i64>().ok().map(Value::from),
+        ("number", Value::String(s)) => match s.trim().parse::<i64>() {
+            Ok(i) => Some(Value::from(i)),
+            Err(_) => s
+                .trim()
+                .parse::<f64>()
+                .ok()
+                .and_then(serde_json::Number::from_f64)
+                .map(Value::Number),
+        },
+        ("boolean", Value::String(s)) => match s.trim() {
+            "true" => Some(Value::Bool(true)),
+            "false" => Some(Value::Bool(false)),
+            _ => None,
+        },
+        _ => None,
     }
 }
 

@@ -9,44 +9,6 @@ use openapi_tools_runtime::hash::schema_hash;
 use openapi_tools_runtime::manifest::Manifest;
 use serde_json::Value;
 
-/// Keywords the canonical input schema may use (the contract in the brief).
-const ALLOWED: &[&str] = &[
-    "type",
-    "properties",
-    "required",
-    "additionalProperties",
-    "items",
-    "enum",
-    "const",
-    "anyOf",
-    "oneOf",
-    "allOf",
-    "not",
-    "format",
-    "pattern",
-    "minLength",
-    "maxLength",
-    "minimum",
-    "maximum",
-    "exclusiveMinimum",
-    "exclusiveMaximum",
-    "multipleOf",
-    "minItems",
-    "maxItems",
-    "uniqueItems",
-    "minProperties",
-    "maxProperties",
-    "description",
-    "title",
-    "default",
-    "deprecated",
-    "contentEncoding",
-    "contentMediaType",
-    "examples",
-    "$ref",
-    "$defs",
-];
-
 pub fn is_tool_name(s: &str) -> bool {
     let mut c = s.chars();
     c.next()
@@ -76,7 +38,7 @@ fn check_schema(v: &Value, ptr: &str, problems: &mut Vec<String>, refs: &mut BTr
         return;
     };
     for (k, val) in map {
-        if !ALLOWED.contains(&k.as_str()) {
+        if !openapi_tools_runtime::keywords::is_canonical(k) {
             problems.push(format!("{ptr}: keyword `{k}` not allowed"));
         }
         match k.as_str() {

@@ -11,10 +11,10 @@
 
 use std::sync::Arc;
 
-use openapi_tools::calls::{complete, dispatch, parse_tool_calls, result_messages};
-use openapi_tools::registry::{DefaultRegistry, InstallOptions, ToolFilter};
-use openapi_tools::request::{HttpRequest, RequestBody};
-use openapi_tools::toolset::Provider;
+use openapi_tools::runtime::calls::{complete, dispatch, parse_tool_calls, result_messages};
+use openapi_tools::runtime::registry::{DefaultRegistry, InstallOptions, ToolFilter};
+use openapi_tools::runtime::request::{HttpRequest, RequestBody};
+use openapi_tools::runtime::toolset::Provider;
 
 // The generated code: `pub mod clinic { ... }` (the build script sets `.module("clinic")`).
 include!(concat!(env!("OUT_DIR"), "/clinic.rs"));

@@ -6,14 +6,18 @@
 //! 2. read the tool calls out of the model's response (recorded OpenAI and Anthropic responses
 //!    below),
 //! 3. parse each call into typed arguments (every problem listed when they are wrong),
-//! 4. turn valid calls into HTTP requests, and invalid ones into error results the model can
-//!    act on in its next turn.
+//! 4. send valid calls over HTTP with the executor (feature `http`) and turn the responses,
+//!    and the invalid calls, into results the model can act on in its next turn.
 //!
-//! Run it with `cargo run -p example-macro-petstore`.
+//! The API is a small pet shop the example starts on 127.0.0.1 (`shop` below), so every call
+//! makes a real round trip. Run it with `cargo run -p example-macro-petstore`.
 
-use openapi_tools::calls::{ToolCall, ToolResult, parse_tool_calls, result_messages};
-use openapi_tools::request::{HttpRequest, RequestBody};
-use openapi_tools::toolset::{Provider, ToolSet};
+mod shop;
+
+use openapi_tools::runtime::calls::{ToolCall, ToolResult, parse_tool_calls, result_messages};
+use openapi_tools::runtime::exec::Executor;
+use openapi_tools::runtime::request::{HttpRequest, RequestBody};
+use openapi_tools::runtime::toolset::{Provider, ToolSet};
 
 /// The generated tool set: one typed struct per operation, `Call` over all of them, `Tools`.
 mod petstore {
@@ -76,9 +80,19 @@ const ANTHROPIC_RESPONSE: &str = r#"{
   "usage": {"input_tokens": 905, "output_tokens": 118}
 }"#;
 
-const BASE_URL: &str = "https://pets.example.com/v1";
+#[tokio::main(flavor = "current_thread")]
+async fn main() {
+    // The API: the spec says https://pets.example.com/v1; this run points the executor at the
+    // local shop instead (the host never comes from the model's arguments).
+    let base_url = match shop::start().await {
+        Ok(addr) => format!("http://{addr}/v1"),
+        Err(e) => {
+            eprintln!("cannot start the local pet shop: {e}");
+            std::process::exit(1);
+        }
+    };
+    let executor = Executor::builder().base_url(&base_url).build();
 
-fn main() {
     // 1. What the model is offered: rendered at compile time, one JSON array per provider.
     let openai_tools = petstore::Tools::schemas("openai-chat").unwrap_or("[]");
     let manifest = petstore::Tools.manifest();
@@ -110,7 +124,10 @@ fn main() {
                 continue;
             }
         };
-        let results: Vec<ToolResult> = calls.iter().map(handle).collect();
+        let mut results: Vec<ToolResult> = Vec::with_capacity(calls.len());
+        for call in &calls {
+            results.push(handle(&executor, &base_url, call).await);
+        }
         // 4. The next turn's messages, in the provider's shape (errors flagged for the model).
         let messages = result_messages(provider, &results);
         println!(
@@ -127,23 +144,30 @@ fn main() {
     }
 }
 
-/// 3. One call: typed arguments and the HTTP request, or the error the model gets back.
-fn handle(call: &ToolCall) -> ToolResult {
+/// 3. One call: typed arguments sent over HTTP (one line: `executor.send(&typed)`), or the
+/// error the model gets back.
+async fn handle(executor: &Executor, base_url: &str, call: &ToolCall) -> ToolResult {
     let args = match &call.arguments {
         Ok(args) => args,
         Err(bad) => return ToolResult::error(call, bad.message.clone()),
     };
-    let request = Call::from_value(&call.name, args).and_then(|typed| {
+    let typed = Call::from_value(&call.name, args).and_then(|typed| {
         println!("{} -> {typed:?}", call.id);
         typed
             .request()
-            .map_err(openapi_tools::toolset::CallError::InvalidArguments)
+            .map(|request| (typed, request))
+            .map_err(openapi_tools::runtime::toolset::CallError::InvalidArguments)
     });
-    match request {
-        Ok(request) => {
-            print_request(&request);
-            // A real agent sends the request here; the example pretends it succeeded.
-            ToolResult::success(call, serde_json::json!({"status": 200}))
+    match typed {
+        Ok((typed, request)) => {
+            print_request(&request, base_url);
+            let result = executor.send(&typed).await;
+            println!(
+                "  <- HTTP {} {}\n",
+                result.status.map_or("-".to_owned(), |s| s.to_string()),
+                result.body_text()
+            );
+            result.into_tool_result(call)
         }
         Err(e) => {
             println!("{} -> rejected, the model is told:\n{e}\n", call.id);
@@ -152,8 +176,8 @@ fn handle(call: &ToolCall) -> ToolResult {
     }
 }
 
-fn print_request(r: &HttpRequest) {
-    println!("  {} {}", r.method.as_str(), r.url(BASE_URL));
+fn print_request(r: &HttpRequest, base_url: &str) {
+    println!("  {} {}", r.method.as_str(), r.url(base_url));
     for (name, value) in &r.headers {
         println!("  {name}: {value}");
     }

@@ -83,6 +83,7 @@ fn run() -> Result<(), String> {
             println!("  [listener] disabled `{tool}`: {reason}")
         }
         ChangeEvent::ToolEnabled { tool, .. } => println!("  [listener] enabled `{tool}`"),
+        ChangeEvent::SourceRejected(r) => println!("  [listener] source rejected: {r}"),
     });
     let events = registry.subscribe();
 
@@ -206,6 +207,7 @@ fn run() -> Result<(), String> {
             ChangeEvent::Rejected(r) => println!("  rejected {r}"),
             ChangeEvent::ToolDisabled { tool, .. } => println!("  disabled {tool}"),
             ChangeEvent::ToolEnabled { tool, .. } => println!("  enabled  {tool}"),
+            ChangeEvent::SourceRejected(r) => println!("  source rejected {r}"),
         }
     }
     Ok(())

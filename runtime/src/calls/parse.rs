@@ -169,7 +169,7 @@ impl Shape {
                     text(b.get("id")),
                     i,
                     text(b.get("name")),
-                    Ok(value_arguments(b.get("input"))),
+                    value_arguments_capped(b.get("input")),
                 )
             })
             .collect())
@@ -204,7 +204,7 @@ impl Shape {
                     text(fc.get("id")),
                     i,
                     text(fc.get("name")),
-                    Ok(value_arguments(fc.get("args"))),
+                    value_arguments_capped(fc.get("args")),
                 )
             })
             .collect())
@@ -237,7 +237,7 @@ impl Shape {
                 }),
                 out.len(),
                 text(params.and_then(|p| p.get("name"))),
-                Ok(value_arguments(params.and_then(|p| p.get("arguments")))),
+                value_arguments_capped(params.and_then(|p| p.get("arguments"))),
             );
             c.rpc_id = rpc_id;
             out.push(c);
@@ -269,6 +269,46 @@ fn call(
     }
 }
 
+/// Largest argument text accepted from any provider (the validator's
+/// [`Limits::max_args_bytes`](crate::validate::Limits::max_args_bytes), 32 MiB).
+const MAX_ARGS_BYTES: usize = 32 << 20;
+
+fn too_large(len: usize) -> BadArguments {
+    BadArguments {
+        raw: String::new(),
+        message: format!(
+            "the arguments are {len} bytes of text; at most {MAX_ARGS_BYTES} bytes are accepted"
+        ),
+    }
+}
+
+/// Counts serialised bytes, stopping (with an error) past the cap.
+struct Budget(usize);
+
+impl std::io::Write for Budget {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.0 += buf.len();
+        if self.0 > MAX_ARGS_BYTES {
+            return Err(std::io::Error::other("too large"));
+        }
+        Ok(buf.len())
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+/// Arguments given as a value, held to the same size cap as argument text.
+fn value_arguments_capped(v: Option<&Value>) -> Result<Value, BadArguments> {
+    if let Some(v) = v {
+        let mut budget = Budget(0);
+        if serde_json::to_writer(&mut budget, v).is_err() {
+            return Err(too_large(budget.0));
+        }
+    }
+    Ok(value_arguments(v))
+}
+
 /// Arguments given as an object (absent means none: `{}`).
 fn value_arguments(v: Option<&Value>) -> Value {
     match v {
@@ -282,10 +322,11 @@ fn value_arguments(v: Option<&Value>) -> Value {
 fn json_text_arguments(v: Option<&Value>) -> Result<Value, BadArguments> {
     match v {
         Some(Value::String(s)) if s.trim().is_empty() => Ok(Value::Object(Map::new())),
+        Some(Value::String(s)) if s.len() > MAX_ARGS_BYTES => Err(too_large(s.len())),
         Some(Value::String(s)) => serde_json::from_str(s).map_err(|e| BadArguments {
             raw: s.clone(),
             message: e.to_string(),
         }),
-        other => Ok(value_arguments(other)),
+        other => value_arguments_capped(other),
     }
 }

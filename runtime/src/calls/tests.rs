@@ -385,3 +385,33 @@ fn mcp_success_with_an_object_also_carries_structured_content() {
     assert!(text[0]["result"].get("structuredContent").is_none());
     assert_eq!(text[0]["result"]["content"][0]["text"], "plain");
 }
+
+#[test]
+fn oversized_arguments_are_refused_on_every_provider_path() {
+    let big = "x".repeat(33 << 20);
+    let text_args = serde_json::to_string(&json!({"q": big})).unwrap();
+    let chat = json!({"tool_calls": [{"id": "c1", "type": "function",
+        "function": {"name": "list_pets", "arguments": text_args}}]});
+    let calls = parse_tool_calls(Provider::OpenAiChat, &chat).unwrap();
+    let err = calls[0].arguments.as_ref().unwrap_err();
+    assert!(
+        err.message.contains("at most 33554432 bytes"),
+        "{}",
+        err.message
+    );
+    assert!(
+        err.raw.is_empty(),
+        "the oversized text is not copied into the error"
+    );
+    let anthropic = json!({"content": [{"type": "tool_use", "id": "t1", "name": "list_pets",
+        "input": {"q": big}}]});
+    let calls = parse_tool_calls(Provider::Anthropic, &anthropic).unwrap();
+    assert!(calls[0].arguments.is_err());
+    let small = json!({"content": [{"type": "tool_use", "id": "t1", "name": "list_pets",
+        "input": {"q": "cats"}}]});
+    assert!(
+        parse_tool_calls(Provider::Anthropic, &small).unwrap()[0]
+            .arguments
+            .is_ok()
+    );
+}

@@ -60,6 +60,7 @@ pub fn with_schema(name: &str, method: HttpMethod, path: &str, schema: Value) ->
         input_schema: schema,
         schema_hash: String::new(),
         wire_names: Default::default(),
+        output_schema: None,
     };
     t.rehash();
     t
@@ -92,6 +93,7 @@ pub fn manifest(version: &str, tools: Vec<ToolManifest>) -> Manifest {
         namespace: None,
         servers: Vec::new(),
         tools,
+        ..Default::default()
     }
 }
 

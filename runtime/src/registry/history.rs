@@ -149,6 +149,7 @@ fn same_tool(a: &ToolManifest, b: &ToolManifest) -> bool {
         input_schema: _,
         schema_hash,
         wire_names,
+        output_schema,
     } = a;
     *schema_hash == b.schema_hash
         && *name == b.name
@@ -164,6 +165,7 @@ fn same_tool(a: &ToolManifest, b: &ToolManifest) -> bool {
         && *params == b.params
         && *body == b.body
         && *wire_names == b.wire_names
+        && *output_schema == b.output_schema
 }
 
 fn manifest_header(m: &Manifest) -> Manifest {
@@ -174,6 +176,8 @@ fn manifest_header(m: &Manifest) -> Manifest {
         source_hash: m.source_hash.clone(),
         namespace: m.namespace.clone(),
         servers: m.servers.clone(),
+        server_variables: m.server_variables.clone(),
+        security_schemes: m.security_schemes.clone(),
         tools: Vec::new(),
     }
 }

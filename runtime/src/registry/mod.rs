@@ -37,7 +37,9 @@ pub use error::RegistryError;
 pub use history::HistoryEntry;
 pub use listeners::ListenerId;
 pub use names::{MAX_NAMESPACE, MAX_TOOL_NAME, exported_name};
-pub use report::{Action, ChangeEvent, Differ, InstallReport, VersionRef};
+pub use report::{
+    Action, ChangeEvent, Differ, InstallReport, RejectStage, SourceRejection, VersionRef,
+};
 pub use snapshot::{LiveSet, Routed, Snapshot, ToolEntry, ToolFilter};
 
 pub use diff_seam::{CrateDiffer, DefaultRegistry};
@@ -213,6 +215,17 @@ impl<D: Differ> Registry<D> {
     /// A channel receiving every change event from now on. Dropping the receiver unsubscribes.
     pub fn subscribe(&self) -> mpsc::Receiver<ChangeEvent<D::Report>> {
         self.listeners.add_channel()
+    }
+
+    /// Tells every listener that a live source offered a version and it was refused before the
+    /// install (see [`ChangeEvent::SourceRejected`]). Delivered in order with the other events;
+    /// changes nothing.
+    pub fn notify_source_rejected(&self, rejection: SourceRejection) -> Result<(), D> {
+        listeners::check_not_in_listener()?;
+        let _w = self.lock();
+        self.listeners
+            .notify(&ChangeEvent::SourceRejected(Arc::new(rejection)));
+        Ok(())
     }
 
     /// Removes a callback; `false` if it was not registered.
@@ -713,6 +726,7 @@ fn empty_manifest() -> Manifest {
         namespace: None,
         servers: Vec::new(),
         tools: Vec::new(),
+        ..Default::default()
     }
 }
 

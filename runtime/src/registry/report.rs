@@ -132,6 +132,67 @@ pub enum ChangeEvent<R> {
         /// The exported tool name.
         tool: String,
     },
+    /// A new version offered by a live source (file, URL, text) was refused before it reached
+    /// the install: it did not load, or a gate refused it. Nothing changed; the previous version
+    /// keeps serving. (A refusal by the breaking-change policy is [`ChangeEvent::Rejected`].)
+    SourceRejected(Arc<SourceRejection>),
+}
+
+/// Why a version offered by a live source was refused (see [`ChangeEvent::SourceRejected`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SourceRejection {
+    /// The tool set the source feeds.
+    pub set: String,
+    /// Where the version came from (`file /srv/api.yaml`, `url https://...`, `text`).
+    pub source: String,
+    /// The content-derived version id of what was offered, when it got that far.
+    pub version_id: Option<String>,
+    /// The step that refused it.
+    pub stage: RejectStage,
+    /// What was wrong, one line each (located: file, JSON pointer, line:column where known).
+    pub diagnostics: Vec<String>,
+}
+
+/// The step of a live reload that refused a version.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RejectStage {
+    /// The source could not be read (I/O, HTTP status, size cap, timeout).
+    Fetch,
+    /// The document did not load without errors.
+    Load,
+    /// An application gate refused it.
+    Gate,
+    /// The registry refused it (names, rendering for providers).
+    Install,
+}
+
+impl fmt::Display for RejectStage {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            RejectStage::Fetch => "fetch",
+            RejectStage::Load => "load",
+            RejectStage::Gate => "gate",
+            RejectStage::Install => "install",
+        })
+    }
+}
+
+impl fmt::Display for SourceRejection {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "`{}` from {} refused at {} ({} problem{})",
+            self.set,
+            self.source,
+            self.stage,
+            self.diagnostics.len(),
+            if self.diagnostics.len() == 1 { "" } else { "s" }
+        )?;
+        if let Some(first) = self.diagnostics.first() {
+            write!(f, ": {first}")?;
+        }
+        Ok(())
+    }
 }
 
 // Manual impl: the derive would require `R: Clone`, but reports are shared through `Arc`.
@@ -149,6 +210,7 @@ impl<R> Clone for ChangeEvent<R> {
                 set: set.clone(),
                 tool: tool.clone(),
             },
+            ChangeEvent::SourceRejected(r) => ChangeEvent::SourceRejected(Arc::clone(r)),
         }
     }
 }

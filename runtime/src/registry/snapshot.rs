@@ -136,6 +136,8 @@ pub struct ToolEntry<'a> {
     pub tool: &'a ToolManifest,
     /// Why it is disabled, if it is.
     pub disabled: Option<&'a str>,
+    /// Its pre-rendered declarations (what [`Snapshot::export`] serves for it).
+    pub rendered: &'a Arc<RenderedTool>,
 }
 
 /// A call prepared on a specific version of its tool set.
@@ -242,6 +244,7 @@ impl Snapshot {
                             disabled: disabled
                                 .and_then(|d| d.get(&t.exported))
                                 .map(String::as_str),
+                            rendered: &t.rendered,
                         })
                 })
             })

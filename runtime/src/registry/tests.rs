@@ -384,6 +384,7 @@ fn listeners_receive_every_report_in_order_and_cannot_write() {
             ChangeEvent::Rejected(r) => format!("rejected {:?}", r.action),
             ChangeEvent::ToolDisabled { tool, reason, .. } => format!("off {tool} {reason}"),
             ChangeEvent::ToolEnabled { tool, .. } => format!("on {tool}"),
+            ChangeEvent::SourceRejected(_) => "source rejected".to_owned(),
         });
         if let Some(reg) = w.upgrade() {
             // Reads work; writes are refused instead of deadlocking.

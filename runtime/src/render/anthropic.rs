@@ -141,19 +141,35 @@ fn cost_walk(v: &Value, c: &mut Cost, depth: usize) {
 /// Applies the per-request strict budget over a tool set in order: a strict tool that would
 /// exceed it is re-rendered non-strict (`render(tool, false)`) with a note saying why.
 pub(crate) fn budget_strict(tools: &[ToolDef], rendered: &mut [Rendered]) {
-    let (mut n, mut optional, mut unions) = (0usize, 0usize, 0usize);
+    let mut budget = StrictBudget::default();
     for (tool, r) in tools.iter().zip(rendered.iter_mut()) {
+        budget.apply(tool, r);
+    }
+}
+
+/// What the strict tools seen so far spent of the per-request budget (so a tool set can be
+/// budgeted one tool at a time, in order).
+#[derive(Debug, Default)]
+pub(crate) struct StrictBudget {
+    tools: usize,
+    optional: usize,
+    unions: usize,
+}
+
+impl StrictBudget {
+    /// Admits a strict rendering within the budget, or replaces it by the non-strict one.
+    pub(crate) fn apply(&mut self, tool: &ToolDef, r: &mut Rendered) {
         if !r.strict {
-            continue;
+            return;
         }
         let c = r.tool.get("input_schema").map(cost).unwrap_or_default();
-        let fits = n < MAX_STRICT_TOOLS
-            && optional + c.optional <= MAX_OPTIONAL
-            && unions + c.unions <= MAX_UNIONS;
+        let fits = self.tools < MAX_STRICT_TOOLS
+            && self.optional + c.optional <= MAX_OPTIONAL
+            && self.unions + c.unions <= MAX_UNIONS;
         if fits {
-            n += 1;
-            optional += c.optional;
-            unions += c.unions;
+            self.tools += 1;
+            self.optional += c.optional;
+            self.unions += c.unions;
         } else {
             let mut plain = render(tool, false);
             plain.notes.push(format!(

@@ -9,8 +9,12 @@
 //!   a type array becomes one type plus `nullable: true`, or `anyOf` of one branch per type;
 //!   `anyOf`/`oneOf` branches that are only `null` become `nullable: true` on the node;
 //! - `$ref` is inlined. A definition may appear at most [`MAX_REF_REPEATS`] times on one path and
-//!   a declaration at most [`MAX_NODES`] nodes; past that the reference is cut to an `OBJECT`
-//!   without properties (or "any value") with a description saying it was not expanded;
+//!   a declaration at most [`node_budget`] nodes (twice the canonical schema's, at least
+//!   [`MIN_NODES`], at most [`MAX_NODES`]); past that the reference is cut to an `OBJECT`
+//!   without properties (or "any value") with a description saying it was not expanded. The
+//!   budget follows the canonical schema so that inlining a shared, cyclic component graph costs
+//!   in proportion to the document: a fixed 20,000 nodes per tool made Microsoft Graph's Gemini
+//!   declarations 3.3 GB (20 times its canonical schemas);
 //! - `enum` holds strings only, with `type: STRING` (Gemini allows enums on STRING only); enums of
 //!   other values are dropped and listed in the description ("one of: 1, 2, 3"), as is `const`;
 //! - no `additionalProperties`: an open map becomes an `OBJECT` without `properties` (a free-form
@@ -36,8 +40,39 @@ use super::{Rendered, ToolDef};
 
 /// Times one definition may be expanded along a single path (so a tree shows two levels).
 pub(crate) const MAX_REF_REPEATS: usize = 2;
-/// Schema nodes emitted per declaration before further references are cut.
+/// Schema nodes emitted per declaration before further references are cut, at most.
 pub(crate) const MAX_NODES: usize = 20_000;
+/// Schema nodes a declaration may always have, however small its canonical schema.
+pub(crate) const MIN_NODES: usize = 2_000;
+
+/// Nodes a declaration may emit before references are cut: twice the schema nodes of the
+/// canonical input schema (with its `$defs`), within [`MIN_NODES`]..=[`MAX_NODES`].
+pub(crate) fn node_budget(input_schema: &Value) -> usize {
+    let mut n = 0;
+    count_nodes(input_schema, 0, &mut n);
+    n.saturating_mul(2).clamp(MIN_NODES, MAX_NODES)
+}
+
+/// Counts schema nodes (stops counting past [`MAX_NODES`]: the budget is capped there).
+fn count_nodes(v: &Value, depth: usize, n: &mut usize) {
+    let Value::Object(m) = v else { return };
+    *n += 1;
+    if depth > MAX_DEPTH || *n > MAX_NODES {
+        return;
+    }
+    for (k, sub) in m {
+        match (k.as_str(), sub) {
+            ("properties" | "$defs", Value::Object(ps)) => {
+                ps.values().for_each(|s| count_nodes(s, depth + 1, n));
+            }
+            ("items" | "additionalProperties" | "not", s) => count_nodes(s, depth + 1, n),
+            ("anyOf" | "oneOf" | "allOf", Value::Array(a)) => {
+                a.iter().for_each(|s| count_nodes(s, depth + 1, n));
+            }
+            _ => {}
+        }
+    }
+}
 
 /// Renders one tool as a FunctionDeclaration.
 pub(crate) fn render(tool: &ToolDef) -> Rendered {
@@ -46,6 +81,7 @@ pub(crate) fn render(tool: &ToolDef) -> Rendered {
         notes: Vec::new(),
         cuts: BTreeMap::new(),
         nodes: 0,
+        budget: node_budget(tool.input_schema),
         stack: Vec::new(),
     };
     let mut decl = Map::new();
@@ -110,6 +146,8 @@ struct Walker<'a> {
     /// Cut references: message -> (first pointer, count), reported once each.
     cuts: BTreeMap<String, (String, usize)>,
     nodes: usize,
+    /// Nodes this declaration may emit before references are cut ([`node_budget`]).
+    budget: usize,
     stack: Vec<&'a str>,
 }
 
@@ -208,6 +246,7 @@ impl<'a> Walker<'a> {
             notes: Vec::new(),
             cuts: std::mem::take(&mut self.cuts),
             nodes: self.nodes,
+            budget: self.budget,
             stack: self.stack.clone(),
         };
         let out = sub.node(&v, ptr, depth + 1);
@@ -231,7 +270,7 @@ impl<'a> Walker<'a> {
             return any_value(sibling_desc.map(str::to_string));
         };
         let repeats = self.stack.iter().filter(|s| **s == r).count();
-        if repeats >= MAX_REF_REPEATS || self.nodes >= MAX_NODES {
+        if repeats >= MAX_REF_REPEATS || self.nodes >= self.budget {
             let name = r.rsplit('/').next().unwrap_or(r);
             let why = if repeats >= MAX_REF_REPEATS {
                 "recursive"
@@ -749,5 +788,49 @@ mod tests {
             json!({"type": "OBJECT", "properties": {"a": {"type": "STRING"}, "b": {"type": "STRING"}},
                    "required": ["a", "b"]})
         );
+    }
+
+    /// Counts the nodes of a declaration's `parameters`.
+    fn emitted(v: &Value) -> usize {
+        let mut n = 0;
+        count_nodes(v, 0, &mut n);
+        n
+    }
+
+    #[test]
+    fn inlining_a_shared_cyclic_graph_stays_within_twice_the_canonical_size() {
+        // Sixty definitions, each referring to the next two (cyclic): expanding every reference
+        // twice per path would be exponential; the declaration is cut at the budget.
+        let defs: Map<String, Value> = (0..60)
+            .map(|i| {
+                let prop = |j: usize| json!({"$ref": format!("#/$defs/D{}", (i + j) % 60)});
+                let d = json!({"type": "object", "properties": {"a": prop(1), "b": prop(2),
+                    "s": {"type": "string"}}});
+                (format!("D{i}"), d)
+            })
+            .collect();
+        let s = json!({"type": "object", "properties": {"root": {"$ref": "#/$defs/D0"}},
+            "$defs": defs});
+        let budget = node_budget(&s);
+        assert_eq!(budget, MIN_NODES, "a small canonical schema gets the floor");
+        let r = params(s);
+        let n = emitted(&r.tool["parameters"]);
+        assert!(n <= budget + 64, "{n} nodes emitted, budget {budget}");
+        assert!(n >= budget / 2, "{n} nodes emitted, budget {budget}");
+        assert!(
+            r.notes.iter().any(|n| n.contains("size limit")),
+            "{:?}",
+            r.notes
+        );
+        // A large canonical schema gets twice its node count, capped.
+        let big: Map<String, Value> = (0..4000)
+            .map(|i| (format!("p{i}"), json!({"type": "string"})))
+            .collect();
+        let big = json!({"type": "object", "properties": big});
+        assert_eq!(node_budget(&big), 8002);
+        let huge: Map<String, Value> = (0..30_000)
+            .map(|i| (format!("p{i}"), json!({"type": "string"})))
+            .collect();
+        assert_eq!(node_budget(&json!({"properties": huge})), MAX_NODES);
     }
 }

@@ -63,7 +63,10 @@ mod mcp;
 mod openai;
 mod root;
 mod schema;
+mod stream;
 mod strict;
+
+pub use stream::{write_providers, write_set};
 
 use std::fmt;
 use std::str::FromStr;

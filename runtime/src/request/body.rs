@@ -14,7 +14,8 @@
 use serde_json::{Map, Value};
 
 use crate::manifest::{BodySpec, ParamLocation, ParamStyle, ToolManifest};
-use crate::validate::{ArgProblem, escape_pointer_token, formats, messages};
+use crate::pointer;
+use crate::validate::{ArgProblem, formats, messages};
 
 use super::RequestBody;
 use super::encode::{self, COMPONENT, is_json_media, scalar_text};
@@ -30,6 +31,34 @@ struct Field {
     /// Schema pointer inside the input schema.
     schema_ptr: Option<String>,
     value: Value,
+}
+
+/// Largest file one base64 argument may carry, decoded (16 MiB).
+pub const MAX_FILE_BYTES: usize = 16 << 20;
+/// Largest multipart body, all parts together (32 MiB).
+pub const MAX_MULTIPART_BYTES: usize = 32 << 20;
+
+/// A base64 file argument decoded, or a problem at `arg_ptr`: not base64, or larger than
+/// [`MAX_FILE_BYTES`] (checked on the text's length before decoding anything).
+fn decode_file(s: &str, arg_ptr: &str, problems: &mut Vec<ArgProblem>) -> Option<Vec<u8>> {
+    let approx = s.len() / 4 * 3;
+    if approx > MAX_FILE_BYTES {
+        problems.push(ArgProblem::new(
+            arg_ptr,
+            format!(
+                "the file is about {approx} bytes; at most {MAX_FILE_BYTES} bytes are accepted"
+            ),
+        ));
+        return None;
+    }
+    let data = formats::decode_base64(s);
+    if data.is_none() {
+        problems.push(ArgProblem::new(
+            arg_ptr,
+            messages::format_mismatch("base64", &Value::String(s.to_owned())),
+        ));
+    }
+    data
 }
 
 /// The body and its `Content-Type` header value, or `None` when no body is sent.
@@ -54,8 +83,8 @@ pub(crate) fn build(
                 }
                 return None;
             };
-            let ptr = format!("/properties/{}", escape_pointer_token(&p.name));
-            let arg_ptr = format!("/{}", escape_pointer_token(&p.name));
+            let ptr = format!("/properties/{}", pointer::escape(&p.name));
+            let arg_ptr = format!("/{}", pointer::escape(&p.name));
             let fields = match raw {
                 Value::Object(map) if !is_json_media(&media) => {
                     Some(object_fields(map, &ptr, &arg_ptr, wire))
@@ -95,6 +124,16 @@ pub(crate) fn build(
         };
         if media.starts_with("multipart/") {
             let parts = multipart_parts(fields, spec, wire, problems);
+            let total: usize = parts.iter().map(|p| p.data.len()).sum();
+            if total > MAX_MULTIPART_BYTES {
+                problems.push(ArgProblem::new(
+                    "/",
+                    format!(
+                        "the multipart body would be {total} bytes; at most {MAX_MULTIPART_BYTES} bytes are sent"
+                    ),
+                ));
+                return None;
+            }
             let header = format!("{media}; boundary={}", choose_boundary(&parts));
             return Some((RequestBody::Multipart(parts), header));
         }
@@ -120,22 +159,15 @@ pub(crate) fn build(
         .as_deref()
         .is_some_and(|p| has_keyword(wire, p, "contentEncoding", "base64"));
     match raw {
-        Value::String(s) if base64 => match formats::decode_base64(&s) {
-            Some(data) => Some((
+        Value::String(s) if base64 => decode_file(&s, &arg_ptr, problems).map(|data| {
+            (
                 RequestBody::Bytes {
                     content_type: content_type.clone(),
                     data,
                 },
                 content_type,
-            )),
-            None => {
-                problems.push(ArgProblem::new(
-                    arg_ptr,
-                    messages::format_mismatch("base64", &Value::String(s)),
-                ));
-                None
-            }
-        },
+            )
+        }),
         Value::String(s) if textual => Some((
             RequestBody::Text {
                 content_type: content_type.clone(),
@@ -189,7 +221,7 @@ fn flattened_fields(tool: &ToolManifest, args: &Map<String, Value>, wire: &Wire<
         .filter(|p| p.location == ParamLocation::BodyProperty)
     {
         let Some(v) = args.get(&p.name) else { continue };
-        let token = escape_pointer_token(&p.name);
+        let token = pointer::escape(&p.name);
         let ptr = format!("/properties/{token}");
         if v.is_null() && !p.required && !wire.allows_null(&ptr) {
             continue;
@@ -231,7 +263,7 @@ fn object_fields(
         };
         out.push(Field {
             wire_name,
-            arg_ptr: format!("{arg_ptr}/{}", escape_pointer_token(key)),
+            arg_ptr: format!("{arg_ptr}/{}", pointer::escape(key)),
             schema_ptr,
             value,
         });
@@ -308,8 +340,8 @@ fn multipart_parts(
                 continue;
             }
             if binary && let Value::String(s) = &v {
-                match formats::decode_base64(s) {
-                    Some(data) => parts.push(Part {
+                if let Some(data) = decode_file(s, &arg_ptr, problems) {
+                    parts.push(Part {
                         name: f.wire_name.clone(),
                         filename: Some(f.wire_name.clone()),
                         content_type: Some(
@@ -319,11 +351,7 @@ fn multipart_parts(
                                 .unwrap_or_else(|| "application/octet-stream".to_owned()),
                         ),
                         data,
-                    }),
-                    None => problems.push(ArgProblem::new(
-                        arg_ptr,
-                        messages::format_mismatch("base64", &v),
-                    )),
+                    });
                 }
                 continue;
             }

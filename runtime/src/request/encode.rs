@@ -138,7 +138,7 @@ pub(crate) fn join(parts: impl Iterator<Item = String>, sep: &str) -> String {
 
 /// Whether a media type is JSON (`application/json`, `application/vnd.api+json`,
 /// `application/json; charset=utf-8`).
-pub(crate) fn is_json_media(media: &str) -> bool {
+pub fn is_json_media(media: &str) -> bool {
     let essence = essence(media);
     essence == "application/json" || essence.ends_with("+json") || essence == "text/json"
 }

@@ -35,6 +35,30 @@ pub(crate) fn is_token(name: &str) -> bool {
         })
 }
 
+/// Header names a tool argument may never set: the client owns framing and routing (`Host`,
+/// `Content-Length`, `Transfer-Encoding`, `Connection`, `Upgrade`, `TE`, `Trailer`,
+/// `Keep-Alive`, `Proxy-*`) and credentials (`Authorization`, `Cookie`). OpenAPI forbids
+/// `Authorization` and `Content-Type`/`Accept` header parameters too; the model drops them when
+/// it can, and this check holds at run time for manifests from anywhere.
+pub fn forbidden_header(name: &str) -> bool {
+    const NAMES: &[&str] = &[
+        "host",
+        "content-length",
+        "transfer-encoding",
+        "connection",
+        "upgrade",
+        "te",
+        "trailer",
+        "keep-alive",
+        "authorization",
+        "cookie",
+    ];
+    NAMES.iter().any(|n| n.eq_ignore_ascii_case(name))
+        || name
+            .get(..6)
+            .is_some_and(|p| p.eq_ignore_ascii_case("proxy-"))
+}
+
 /// The first character that may not appear in a header value, if any.
 pub(crate) fn forbidden_char(value: &str) -> Option<char> {
     value

@@ -40,6 +40,7 @@
 //!                  param("ref", ParamLocation::Query)],
 //!     body: None, input_schema: json!({"type": "object"}), schema_hash: String::new(),
 //!     wire_names: Default::default(),
+//!     output_schema: None,
 //! };
 //! let args = json!({"owner": "me", "path": "../admin", "ref": "a b&c"});
 //! let req = build_request(&tool, args.as_object().unwrap()).unwrap();
@@ -59,11 +60,15 @@ mod wire;
 use serde_json::{Map, Value};
 
 use crate::manifest::{HttpMethod, InputParam, ParamLocation, ToolManifest};
-use crate::validate::{ArgProblem, escape_pointer_token, messages};
+use crate::pointer;
+use crate::validate::{ArgProblem, messages};
 
+pub use body::{MAX_FILE_BYTES, MAX_MULTIPART_BYTES};
+pub use headers::forbidden_header;
+pub use encode::is_json_media;
 pub use multipart::{Part, choose_boundary, encode_multipart};
 
-use encode::{COMPONENT, PATH_LITERAL, QUERY_RESERVED, enc, is_json_media, scalar_text};
+use encode::{COMPONENT, PATH_LITERAL, QUERY_RESERVED, enc, scalar_text};
 
 /// A request ready to send.
 #[derive(Debug, Clone, PartialEq)]
@@ -219,6 +224,7 @@ pub fn build_request(
                 } else {
                     COMPONENT
                 };
+                let before = query_pairs.len();
                 query::pairs(
                     p.effective_style(),
                     p.effective_explode(),
@@ -227,6 +233,29 @@ pub fn build_request(
                     set,
                     &mut query_pairs,
                 );
+                // An exploded form object spreads its keys into the query: none may pose as
+                // another declared parameter.
+                if v.is_object() {
+                    let own = enc(&p.wire_name, set);
+                    for (k, _) in query_pairs.get(before..).unwrap_or_default() {
+                        let other = tool.params.iter().find(|o| {
+                            o.location == ParamLocation::Query
+                                && o.name != p.name
+                                && enc(&o.wire_name, COMPONENT) == *k
+                        });
+                        if let Some(o) = other.filter(|_| *k != own) {
+                            problems.push(ArgProblem::new(
+                                pointer(p),
+                                format!(
+                                    "key {} of this object would be sent as the query parameter {}, which belongs to `{}`; rename the key or use that argument",
+                                    messages::quote(k),
+                                    messages::quote(&o.wire_name),
+                                    o.name
+                                ),
+                            ));
+                        }
+                    }
+                }
             }
             ParamLocation::Header => {
                 if tool.body.is_some() && p.wire_name.eq_ignore_ascii_case("content-type") {
@@ -237,6 +266,16 @@ pub fn build_request(
                         pointer(p),
                         format!(
                             "header name {} is not a valid HTTP header name",
+                            messages::quote(&p.wire_name)
+                        ),
+                    ));
+                    continue;
+                }
+                if headers::forbidden_header(&p.wire_name) {
+                    problems.push(ArgProblem::new(
+                        pointer(p),
+                        format!(
+                            "the header {} is set by the HTTP client, not by tool arguments; leave this argument out",
                             messages::quote(&p.wire_name)
                         ),
                     ));
@@ -302,17 +341,14 @@ pub fn build_request(
 
 /// Tool-facing pointer of a parameter (`/owner`).
 fn pointer(p: &InputParam) -> String {
-    format!("/{}", escape_pointer_token(&p.name))
+    format!("/{}", pointer::escape(&p.name))
 }
 
 /// The wire form of a parameter value: nested renames applied, and a `content`-typed parameter
 /// turned into its serialised text.
 fn param_value(p: &InputParam, raw: &Value, wire: &wire::Wire<'_>) -> Value {
     let v = if raw.is_object() || raw.is_array() {
-        wire.value(
-            raw,
-            &format!("/properties/{}", escape_pointer_token(&p.name)),
-        )
+        wire.value(raw, &format!("/properties/{}", pointer::escape(&p.name)))
     } else {
         raw.clone()
     };
@@ -380,14 +416,21 @@ fn build_path(
                     ));
                     continue;
                 }
+                let start = out.len();
                 out.push_str(&text);
+                if let Some(why) = path::unsafe_segments(&out, start, *greedy) {
+                    problems.push(ArgProblem::new(
+                        pointer(p),
+                        format!("{why}, got {}", messages::quote(&scalar_text(raw))),
+                    ));
+                }
             }
         }
     }
     if !out.starts_with('/') {
         out.insert(0, '/');
     }
-    path::neutralise_dot_segments(&out)
+    out
 }
 
 /// Literal query text from a template (`?uploads`, `?date_from={date_from}`). Pairs naming a

@@ -138,19 +138,29 @@ pub(crate) fn literal(text: &str) -> String {
     enc(text, PATH_LITERAL)
 }
 
-/// Rewrites whole `.` / `..` segments so a substituted value cannot traverse.
-pub(crate) fn neutralise_dot_segments(path: &str) -> String {
-    if !path.contains('.') {
-        return path.to_owned();
+/// Why the path segments a value wrote (from byte `start` of `path` on) are unsafe, if they
+/// are: a whole `.`/`..` segment (URL parsers and servers resolve those, `%2E` forms included,
+/// so the request would reach another resource), or, for greedy `{name+}` values, an empty
+/// segment (`//host` would turn the rest into an authority for a relative reference).
+pub(crate) fn unsafe_segments(path: &str, start: usize, greedy: bool) -> Option<&'static str> {
+    let before = path.get(..start)?;
+    let seg_start = before.rfind('/').map_or(0, |i| i + 1);
+    if greedy && path.get(seg_start.saturating_sub(1)..)?.contains("//") {
+        return Some("expected a path without empty segments (`//`)");
     }
-    encode::join(
-        path.split('/').map(|seg| match seg {
-            "." => "%2E".to_owned(),
-            ".." => "%2E%2E".to_owned(),
-            other => other.to_owned(),
-        }),
-        "/",
-    )
+    if path.get(seg_start..)?.split('/').any(is_dot_segment) {
+        return Some(
+            "expected a value that is not `.` or `..` (they would move the request to another resource)",
+        );
+    }
+    None
+}
+
+/// `.`, `..` and their percent-encoded forms (`%2e`, `.%2E`, `%2e%2e`, ...).
+fn is_dot_segment(seg: &str) -> bool {
+    let lower = seg.to_ascii_lowercase();
+    let decoded = lower.replace("%2e", ".");
+    decoded == "." || decoded == ".."
 }
 
 #[cfg(test)]
@@ -190,10 +200,15 @@ mod tests {
     }
 
     #[test]
-    fn dot_segments() {
-        assert_eq!(
-            neutralise_dot_segments("/a/../b/./c.d/..."),
-            "/a/%2E%2E/b/%2E/c.d/..."
-        );
+    fn dot_and_empty_segments() {
+        assert!(unsafe_segments("/files/..", 7, false).is_some());
+        assert!(unsafe_segments("/files/%2e%2E", 7, false).is_some());
+        assert!(unsafe_segments("/files/.%2e", 7, false).is_some());
+        assert!(unsafe_segments("/files/v..", 7, false).is_none());
+        assert!(unsafe_segments("/f/a/../b", 3, true).is_some());
+        assert!(unsafe_segments("/f//evil.com/x", 3, true).is_some());
+        assert!(unsafe_segments("/f/a//b", 3, true).is_some());
+        assert!(unsafe_segments("/f/a/b/", 3, true).is_none());
+        assert!(unsafe_segments("/f/a%2F%2Fb", 3, false).is_none());
     }
 }

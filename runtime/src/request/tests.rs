@@ -47,6 +47,7 @@ fn tool(path: &str, params: Vec<InputParam>) -> ToolManifest {
         input_schema: json!({"type": "object"}),
         schema_hash: String::new(),
         wire_names: BTreeMap::new(),
+        output_schema: None,
     }
 }
 
@@ -142,9 +143,12 @@ fn empty_values_in_path_styles() {
             false,
         )],
     );
-    // The table's `.` for an empty label value would be a dot segment that URL normalisation
-    // removes; it is sent as `%2E` like any other whole-dot segment.
-    assert_eq!(build(&t, json!({"color": ""})).unwrap().path, "/x/%2E");
+    // The table's `.` for an empty label value would be a dot segment that URL parsers resolve
+    // away (`%2E` too), so the request would reach `/x`: refused like any other dot segment.
+    assert!(
+        build(&t, json!({"color": ""})).unwrap_err()[0]
+            .starts_with("/color: expected a value that is not `.` or `..`")
+    );
     let t = tool("/x/{color}", vec![param("color", ParamLocation::Path)]);
     assert_eq!(
         build(&t, json!({"color": ""})).unwrap_err(),
@@ -238,16 +242,24 @@ fn hostile_path_values_cannot_change_the_path() {
     let path = |v: &str| build(&t, json!({"name": v})).unwrap().path;
     assert_eq!(path("../admin"), "/files/..%2Fadmin/meta");
     assert_eq!(path("a/b?c#d"), "/files/a%2Fb%3Fc%23d/meta");
-    assert_eq!(path(".."), "/files/%2E%2E/meta");
-    assert_eq!(path("."), "/files/%2E/meta");
-    assert_eq!(path("%2e%2e"), "/files/%252e%252e/meta");
+    let refused = |v: &str| build(&t, json!({"name": v})).unwrap_err();
+    for dots in ["..", "."] {
+        let err = refused(dots);
+        assert_eq!(err.len(), 1, "{dots}: {err:?}");
+        assert!(
+            err[0].starts_with("/name: expected a value that is not `.` or `..`"),
+            "{err:?}"
+        );
+    }
+    assert_eq!(path("%2e%2e/x"), "/files/%252e%252e%2Fx/meta");
     assert_eq!(path("é ✓"), "/files/%C3%A9%20%E2%9C%93/meta");
     assert_eq!(path("a;b=c,d"), "/files/a%3Bb%3Dc%2Cd/meta");
     let label = tool(
         "/f/{n}",
         vec![styled("n", ParamLocation::Path, ParamStyle::Label, false)],
     );
-    assert_eq!(build(&label, json!({"n": "."})).unwrap().path, "/f/%2E%2E");
+    assert!(build(&label, json!({"n": "."})).is_err());
+    assert_eq!(build(&label, json!({"n": "x"})).unwrap().path, "/f/.x");
 }
 
 #[test]
@@ -258,8 +270,17 @@ fn greedy_aws_keys_keep_slashes() {
         "/{Bucket}/{Key+}?uploads",
         vec![param("Bucket", ParamLocation::Path), key],
     );
-    let r = build(&t, json!({"Bucket": "b", "Key": "dir/a b/../x"})).unwrap();
-    assert_eq!(r.path_and_query(), "/b/dir/a%20b/%2E%2E/x?uploads=");
+    let r = build(&t, json!({"Bucket": "b", "Key": "dir/a b/x.txt"})).unwrap();
+    assert_eq!(r.path_and_query(), "/b/dir/a%20b/x.txt?uploads=");
+    // A greedy value may not traverse, start a `//host` or smuggle a scheme.
+    for hostile in ["dir/../x", "/evil.com/x", "a//b", "../../etc/passwd"] {
+        let err = build(&t, json!({"Bucket": "b", "Key": hostile})).unwrap_err();
+        assert!(err[0].starts_with("/Key: expected"), "{hostile}: {err:?}");
+    }
+    let r = build(&t, json!({"Bucket": "b", "Key": "http://evil.com/x"}));
+    assert!(r.is_err(), "{r:?}");
+    let r = build(&t, json!({"Bucket": "b", "Key": "https:/evil.com"})).unwrap();
+    assert_eq!(r.path, "/b/https%3A/evil.com");
 }
 
 #[test]
@@ -664,4 +685,108 @@ fn nested_query_renames() {
     );
     let r = build(&t, json!({"filter": {"created_gte": "2024"}})).unwrap();
     assert_eq!(r.path_and_query(), "/s?filter[created.gte]=2024");
+}
+
+#[test]
+fn client_owned_headers_are_refused_at_run_time() {
+    for name in [
+        "Host",
+        "authorization",
+        "Cookie",
+        "Content-Length",
+        "Transfer-Encoding",
+        "Connection",
+        "Proxy-Authorization",
+    ] {
+        let t = tool("/x", vec![param(name, ParamLocation::Header)]);
+        let err = build(&t, json!({name: "v"})).unwrap_err();
+        assert_eq!(err.len(), 1, "{name}");
+        assert!(err[0].contains("set by the HTTP client"), "{name}: {err:?}");
+    }
+    let t = tool("/x", vec![param("X-Trace", ParamLocation::Header)]);
+    assert_eq!(
+        build(&t, json!({"X-Trace": "1"})).unwrap().headers,
+        [("X-Trace".to_owned(), "1".to_owned())]
+    );
+}
+
+#[test]
+fn exploded_object_keys_cannot_pose_as_declared_parameters() {
+    let t = tool(
+        "/x",
+        vec![
+            param("filter", ParamLocation::Query),
+            param("limit", ParamLocation::Query),
+        ],
+    );
+    let err = build(&t, json!({"filter": {"limit": 1000, "q": "a"}, "limit": 5})).unwrap_err();
+    assert_eq!(err.len(), 1, "{err:?}");
+    assert!(err[0].starts_with("/filter: key \"limit\""), "{err:?}");
+    let ok = build(&t, json!({"filter": {"q": "a"}, "limit": 5})).unwrap();
+    assert_eq!(ok.path_and_query(), "/x?q=a&limit=5");
+    // deepObject keys are namespaced: no collision possible.
+    let deep = tool(
+        "/x",
+        vec![
+            styled("filter", ParamLocation::Query, ParamStyle::DeepObject, true),
+            param("limit", ParamLocation::Query),
+        ],
+    );
+    assert!(build(&deep, json!({"filter": {"limit": 1}, "limit": 5})).is_ok());
+}
+
+#[test]
+fn file_arguments_and_multipart_bodies_are_capped() {
+    let mut t = tool("/upload", vec![param("body", ParamLocation::Body)]);
+    t.input_schema = json!({"type": "object", "properties": {
+        "body": {"type": "string", "contentEncoding": "base64"}}});
+    t.body = Some(BodySpec {
+        media_type: "application/octet-stream".into(),
+        required: true,
+        flattened: false,
+        encoding: BTreeMap::new(),
+    });
+    let err = build(&t, json!({"body": "QUFB".repeat(6 << 20)})).unwrap_err();
+    assert_eq!(err.len(), 1);
+    assert!(
+        err[0].starts_with(
+            "/body: the file is about 18874368 bytes; at most 16777216 bytes are accepted"
+        ),
+        "{err:?}"
+    );
+    let ok = build(&t, json!({"body": "QUFB"})).unwrap();
+    assert_eq!(ok.body_bytes().unwrap(), b"AAA");
+
+    let mut m = tool(
+        "/m",
+        ["a", "b", "c"]
+            .map(|n| param(n, ParamLocation::BodyProperty))
+            .to_vec(),
+    );
+    m.input_schema = json!({"type": "object", "properties": {
+        "a": {"type": "string"}, "b": {"type": "string"}, "c": {"type": "string"}}});
+    m.body = Some(BodySpec {
+        media_type: "multipart/form-data".into(),
+        required: true,
+        flattened: true,
+        encoding: ["a", "b", "c"]
+            .map(|n| {
+                let enc = PartEncoding {
+                    content_type: None,
+                    binary: true,
+                    style: None,
+                    explode: None,
+                };
+                (n.to_owned(), enc)
+            })
+            .into_iter()
+            .collect(),
+    });
+    let big = "QUFB".repeat(4 << 20); // 12 MiB decoded each, 24 MiB together: under both caps
+    assert!(build(&m, json!({"a": big, "b": big})).is_ok());
+    let bigger = "QUFB".repeat(5 << 20 | 1 << 19); // ~16.5 MiB each is over the file cap
+    assert!(build(&m, json!({"a": bigger})).unwrap_err()[0].contains("at most 16777216 bytes"));
+    // Three files of 12 MiB: each under the file cap, 36 MiB together over the body cap.
+    let err = build(&m, json!({"a": big, "b": big, "c": big})).unwrap_err();
+    assert!(err[0].contains("the multipart body would be"), "{err:?}");
 }

@@ -11,7 +11,7 @@ use std::collections::BTreeMap;
 
 use serde_json::{Map, Value};
 
-use crate::validate::escape_pointer_token;
+use crate::pointer;
 
 /// Deepest value nesting walked; deeper values are copied unchanged.
 const MAX_DEPTH: usize = 64;
@@ -105,7 +105,7 @@ impl Wire<'_> {
     /// Pointer of property `key` in the first candidate that declares it, and whether that
     /// candidate requires it.
     pub fn property(&self, cands: &[String], key: &str) -> Option<(String, bool)> {
-        let token = escape_pointer_token(key);
+        let token = pointer::escape(key);
         cands.iter().find_map(|c| {
             let s = self.root.pointer(c)?;
             s.get("properties")?.get(key)?;
@@ -139,9 +139,9 @@ impl Wire<'_> {
             };
             let mut next = Vec::new();
             if let Some(r) = s.get("$ref").and_then(Value::as_str)
-                && let Some(frag) = r.strip_prefix('#')
+                && let Some(target) = pointer::ref_pointer(r)
             {
-                next.push(frag.to_owned());
+                next.push(target.into_owned());
             }
             for key in ["allOf", "anyOf", "oneOf"] {
                 if let Some(Value::Array(bs)) = s.get(key) {

@@ -35,6 +35,17 @@ pub trait ToolSet: Send + Sync + 'static {
     fn prepare(&self, tool: &str, args: &Value) -> Result<PreparedCall, CallError>;
 }
 
+/// A typed call of generated code (its `Call` enum), as the executor sends it: the tool set's
+/// manifest, the tool name and the request the typed arguments map to.
+pub trait Invocation {
+    /// The manifest of the tool set the call belongs to (servers, security schemes).
+    fn tool_set(&self) -> &Manifest;
+    /// The tool's name in that manifest.
+    fn tool_name(&self) -> &str;
+    /// The HTTP request the arguments map to, or every problem that prevents it.
+    fn to_request(&self) -> Result<HttpRequest, ArgErrors>;
+}
+
 /// A checked call, ready to send.
 pub struct PreparedCall {
     /// Tool name (as the tool set knows it, without any registry namespace).

@@ -161,6 +161,7 @@ pub fn tool(name: &str, marker: &str, props: &[&str], required: &[&str]) -> Tool
         input_schema,
         schema_hash: String::new(),
         wire_names: Default::default(),
+        output_schema: None,
     };
     t.rehash();
     t
@@ -176,5 +177,6 @@ pub fn manifest(version: &str, tools: Vec<ToolManifest>) -> Manifest {
         namespace: None,
         servers: Vec::new(),
         tools,
+        ..Default::default()
     }
 }

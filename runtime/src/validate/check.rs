@@ -6,12 +6,13 @@
 //! (stops at the first problem, builds nothing); only when every branch fails is the closest
 //! branch walked again for its full list.
 
+use std::cell::Cell;
 use std::collections::HashMap;
 use std::fmt::Write as _;
 
 use serde_json::{Map, Number, Value};
 
-use super::compile::{Additional, Compiled, Node, NodeId, escape, ty};
+use super::compile::{Additional, Compiled, Node, NodeId, ty};
 use super::formats;
 use super::messages;
 use super::{ArgProblem, Limits};
@@ -36,8 +37,7 @@ fn render(path: &[Seg<'_>]) -> String {
     for seg in path {
         match seg {
             Seg::Key(k) => {
-                out.push('/');
-                out.push_str(&escape(k));
+                crate::pointer::push(&mut out, k);
             }
             Seg::Index(i) => {
                 let _ = write!(out, "/{i}");
@@ -56,7 +56,8 @@ pub(crate) struct Sink {
     probe: bool,
     /// Something was pushed (kept, dropped or, in probe mode, just noted).
     failed: bool,
-    depth_reported: bool,
+    pub(crate) depth_reported: bool,
+    budget_reported: bool,
 }
 
 impl Sink {
@@ -68,6 +69,7 @@ impl Sink {
             probe: false,
             failed: false,
             depth_reported: false,
+            budget_reported: false,
         }
     }
 
@@ -92,7 +94,7 @@ impl Sink {
         self.problems.len() + self.dropped
     }
 
-    fn push(&mut self, path: &[Seg<'_>], message: impl FnOnce() -> String) {
+    pub(crate) fn push(&mut self, path: &[Seg<'_>], message: impl FnOnce() -> String) {
         self.failed = true;
         if self.probe {
             return;
@@ -129,9 +131,46 @@ impl Sink {
 pub(crate) struct Walker<'a> {
     pub c: &'a Compiled,
     pub limits: &'a Limits,
+    /// Union trials under way (checks inside them are union work).
+    trials: Cell<usize>,
+    /// Checks made inside union trials.
+    union_work: Cell<usize>,
+    /// Checks made outside union trials (the size of the value walked so far).
+    plain_work: Cell<usize>,
+    /// The budget ran out: every union fails from here on, reported once.
+    exhausted: Cell<bool>,
 }
 
-impl Walker<'_> {
+impl<'a> Walker<'a> {
+    pub fn new(c: &'a Compiled, limits: &'a Limits) -> Self {
+        Walker {
+            c,
+            limits,
+            trials: Cell::new(0),
+            union_work: Cell::new(0),
+            plain_work: Cell::new(0),
+            exhausted: Cell::new(false),
+        }
+    }
+
+    /// Whether union trials may continue: the union work so far is within
+    /// `max_union_work + union_work_per_value * plain_work`.
+    fn budget_left(&self) -> bool {
+        if self.exhausted.get() {
+            return false;
+        }
+        let allowed = self.limits.max_union_work.saturating_add(
+            self.limits
+                .union_work_per_value
+                .saturating_mul(self.plain_work.get()),
+        );
+        if self.union_work.get() > allowed {
+            self.exhausted.set(true);
+            return false;
+        }
+        true
+    }
+
     fn node(&self, id: NodeId) -> Option<&Node> {
         self.c.nodes.get(id)
     }
@@ -145,6 +184,12 @@ impl Walker<'_> {
         out: &mut Sink,
     ) {
         let Some(n) = self.node(id) else { return };
+        let work = if self.trials.get() > 0 {
+            &self.union_work
+        } else {
+            &self.plain_work
+        };
+        work.set(work.get().saturating_add(1));
         if depth > self.limits.max_depth {
             if !out.depth_reported {
                 out.depth_reported = true;
@@ -213,10 +258,35 @@ impl Walker<'_> {
 
     fn is_valid<'v>(&self, id: NodeId, v: &'v Value, ptr: &mut Path<'v>, depth: usize) -> bool {
         let mut probe = Sink::probe();
-        let len = ptr.len();
-        self.check(id, v, ptr, depth + 1, &mut probe);
-        ptr.truncate(len);
+        self.trial(id, v, ptr, depth, &mut probe);
         !probe.failed
+    }
+
+    /// Checks one union branch (counted as union work).
+    fn trial<'v>(
+        &self,
+        id: NodeId,
+        v: &'v Value,
+        ptr: &mut Path<'v>,
+        depth: usize,
+        out: &mut Sink,
+    ) {
+        let len = ptr.len();
+        self.trials.set(self.trials.get() + 1);
+        self.check(id, v, ptr, depth + 1, out);
+        self.trials.set(self.trials.get().saturating_sub(1));
+        ptr.truncate(len);
+    }
+
+    /// Reports an exhausted union budget: once at the outermost level, as a plain failure
+    /// inside trials (the outer union then fails too and reports it).
+    fn over_budget(&self, ptr: &Path<'_>, out: &mut Sink) {
+        if self.trials.get() > 0 || out.probe {
+            out.push(ptr, String::new);
+        } else if !out.budget_reported {
+            out.budget_reported = true;
+            out.push(ptr, messages::union_budget_exceeded);
+        }
     }
 
     #[allow(clippy::too_many_arguments)]
@@ -231,12 +301,18 @@ impl Walker<'_> {
     ) {
         let mut matching = Vec::new();
         for (i, b) in branches.iter().enumerate() {
+            if !self.budget_left() {
+                return self.over_budget(ptr, out);
+            }
             if self.is_valid(*b, v, ptr, depth) {
                 if !exactly_one {
                     return;
                 }
                 matching.push(i);
             }
+        }
+        if !self.budget_left() {
+            return self.over_budget(ptr, out);
         }
         // `oneOf: [{required: [id]}, {required: [owner, repo, number]}]`: say which sets of
         // properties would do, not what one alternative misses.
@@ -275,9 +351,10 @@ impl Walker<'_> {
                 continue;
             }
             let mut trial = Sink::new(out.cap);
-            let len = ptr.len();
-            self.check(*b, v, ptr, depth + 1, &mut trial);
-            ptr.truncate(len);
+            self.trial(*b, v, ptr, depth, &mut trial);
+            if !self.budget_left() {
+                return self.over_budget(ptr, out);
+            }
             if best.as_ref().is_none_or(|s| trial.count() < s.count()) {
                 best = Some(trial);
             }
@@ -628,7 +705,7 @@ pub(crate) fn json_eq(a: &Value, b: &Value, depth: usize) -> bool {
 
 /// First pair of equal items, by a canonical key (sorted object keys, normalised numbers), so
 /// uniqueness is linear rather than quadratic on long arrays.
-fn first_duplicate(items: &[Value]) -> Option<(usize, usize)> {
+pub(crate) fn first_duplicate(items: &[Value]) -> Option<(usize, usize)> {
     if items.len() <= 16 {
         // Short arrays: pairwise comparison allocates nothing.
         for (j, b) in items.iter().enumerate() {

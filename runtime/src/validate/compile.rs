@@ -13,6 +13,7 @@ use regex::{Regex, RegexBuilder};
 use serde_json::{Map, Value};
 
 use super::messages::NumBounds;
+use crate::pointer;
 
 /// Index of a node in [`Compiled::nodes`].
 pub(crate) type NodeId = usize;
@@ -293,7 +294,11 @@ impl<'a> Compiler<'a> {
                 .iter()
                 .map(|(name, s)| Prop {
                     name: name.clone(),
-                    node: self.node(s, &format!("{ptr}/properties/{}", escape(name)), depth + 1),
+                    node: self.node(
+                        s,
+                        &format!("{ptr}/properties/{}", pointer::escape(name)),
+                        depth + 1,
+                    ),
                     required: required.iter().any(|r| r == name),
                 })
                 .collect();
@@ -342,13 +347,12 @@ impl<'a> Compiler<'a> {
 
     /// Resolves a local `$ref` (`#`, `#/$defs/X`, any JSON pointer into the root).
     fn reference(&mut self, r: &str, ptr: &str, depth: usize) -> Option<NodeId> {
-        let Some(fragment) = r.strip_prefix('#') else {
+        let Some(target_ptr) = pointer::ref_pointer(r).map(std::borrow::Cow::into_owned) else {
             self.notes.push(format!(
                 "{ptr}/$ref: non-local reference {r:?}; not checked"
             ));
             return None;
         };
-        let target_ptr = percent_decode(fragment);
         if let Some(id) = self.refs.get(&target_ptr) {
             return Some(*id);
         }
@@ -388,21 +392,6 @@ fn uint(obj: &Map<String, Value>, key: &str) -> Option<u64> {
 
 fn num(obj: &Map<String, Value>, key: &str) -> Option<f64> {
     obj.get(key)?.as_f64()
-}
-
-/// Escapes a JSON pointer token (`~` -> `~0`, `/` -> `~1`).
-pub(crate) fn escape(token: &str) -> std::borrow::Cow<'_, str> {
-    if token.bytes().any(|b| b == b'~' || b == b'/') {
-        token.replace('~', "~0").replace('/', "~1").into()
-    } else {
-        token.into()
-    }
-}
-
-fn percent_decode(s: &str) -> String {
-    percent_encoding::percent_decode_str(s)
-        .decode_utf8_lossy()
-        .into_owned()
 }
 
 #[cfg(test)]

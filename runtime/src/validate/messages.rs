@@ -355,6 +355,13 @@ pub fn nothing_allowed() -> String {
     "no value is allowed here".to_owned()
 }
 
+/// `too many anyOf/oneOf alternatives to check ...`: the union work budget ran out.
+pub fn union_budget_exceeded() -> String {
+    "too many anyOf/oneOf alternatives to check (nested unions exceed the work budget); \
+     send simpler arguments"
+        .to_owned()
+}
+
 /// `nesting deeper than 64 levels is not accepted`.
 pub fn too_deep(limit: usize) -> String {
     format!("nesting deeper than {limit} levels is not accepted")

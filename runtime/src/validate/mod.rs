@@ -58,8 +58,6 @@ use std::fmt;
 
 use serde_json::Value;
 
-pub(crate) use compile::escape as escape_pointer_token;
-
 /// One problem with a tool call's arguments.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 pub struct ArgProblem {
@@ -150,6 +148,14 @@ pub struct Limits {
     pub max_string_bytes: usize,
     /// Largest argument text [`parse_args_with`] accepts, in bytes (32 MiB).
     pub max_args_bytes: usize,
+    /// Work budget of `anyOf`/`oneOf` branch trials: at most this many schema checks plus
+    /// [`Limits::union_work_per_value`] per value checked outside a trial (so long arrays of
+    /// unions stay valid). Nested unions multiply (each level re-checks the levels below for
+    /// every branch); past the budget the arguments are rejected with one problem instead of
+    /// taking exponential time (100 000).
+    pub max_union_work: usize,
+    /// Union work allowed per value checked outside a union trial (64).
+    pub union_work_per_value: usize,
 }
 
 impl Default for Limits {
@@ -159,6 +165,8 @@ impl Default for Limits {
             max_problems: 100,
             max_string_bytes: 8 << 20,
             max_args_bytes: 32 << 20,
+            max_union_work: 100_000,
+            union_work_per_value: 64,
         }
     }
 }
@@ -192,13 +200,15 @@ impl Validator {
 
     /// Every problem with `args`; empty when they are valid.
     pub fn validate(&self, args: &Value) -> Vec<ArgProblem> {
-        let walker = check::Walker {
-            c: &self.compiled,
-            limits: &self.limits,
-        };
+        let walker = check::Walker::new(&self.compiled, &self.limits);
         let mut sink = check::Sink::new(self.limits.max_problems);
         let mut path = Vec::new();
         walker.check(self.compiled.root, args, &mut path, 0, &mut sink);
+        // Parts of a value the schema leaves open (`{}`, free-form objects) are not walked
+        // above; their nesting is bounded all the same.
+        if !sink.depth_reported && nested_deeper(args, self.limits.max_depth) {
+            sink.push(&[], || messages::too_deep(self.limits.max_depth));
+        }
         let mut problems = sink.problems;
         if sink.dropped > 0 {
             problems.push(ArgProblem::new("/", messages::more_problems(sink.dropped)));
@@ -208,14 +218,27 @@ impl Validator {
 
     /// Whether `args` are valid (stops at the first problem).
     pub fn is_valid(&self, args: &Value) -> bool {
-        let walker = check::Walker {
-            c: &self.compiled,
-            limits: &self.limits,
-        };
+        let walker = check::Walker::new(&self.compiled, &self.limits);
         let mut sink = check::Sink::probe();
         walker.check(self.compiled.root, args, &mut Vec::new(), 0, &mut sink);
         !sink.failed()
     }
+}
+
+/// The first pair of equal items (JSON Schema equality: `1` equals `1.0`, object key order does
+/// not matter), found in linear time; `None` when all items are distinct. Generated
+/// `uniqueItems` checks call this too, so the typed fast path and the validator agree and
+/// neither is quadratic on long arrays.
+///
+/// ```
+/// use openapi_tools_runtime::validate::first_duplicate;
+/// use serde_json::json;
+/// assert_eq!(first_duplicate(&[json!(1), json!("a"), json!(1.0)]), Some((0, 2)));
+/// assert_eq!(first_duplicate(&[json!({"a": 1, "b": 2}), json!({"b": 2, "a": 1})]), Some((0, 1)));
+/// assert_eq!(first_duplicate(&[json!([1]), json!([2])]), None);
+/// ```
+pub fn first_duplicate(items: &[Value]) -> Option<(usize, usize)> {
+    check::first_duplicate(items)
 }
 
 /// Parses a model's argument text into a value, with default [`Limits`].
@@ -232,6 +255,23 @@ impl Validator {
 /// ```
 pub fn parse_args(text: &str) -> Result<Value, ArgProblem> {
     parse_args_with(text, &Limits::default())
+}
+
+/// Whether `v` nests arrays and objects more than `max` levels deep (iterative, stops early).
+fn nested_deeper(v: &Value, max: usize) -> bool {
+    let mut stack = vec![(v, 0usize)];
+    while let Some((v, depth)) = stack.pop() {
+        let children: Box<dyn Iterator<Item = &Value>> = match v {
+            Value::Array(items) => Box::new(items.iter()),
+            Value::Object(map) => Box::new(map.values()),
+            _ => continue,
+        };
+        if depth >= max {
+            return true;
+        }
+        stack.extend(children.map(|c| (c, depth + 1)));
+    }
+    false
 }
 
 /// [`parse_args`] with explicit limits.

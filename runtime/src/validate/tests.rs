@@ -517,6 +517,61 @@ fn fixture_invalid_calls_list_every_problem() {
     insta::assert_snapshot!(out);
 }
 
+/// A recursive union whose every level has two object branches: without a budget, a value
+/// failing at depth 40 costs 2^40 branch checks.
+fn nested_union_schema() -> Value {
+    json!({
+        "$defs": {"N": {"anyOf": [
+            {"type": "object", "properties": {"a": {"$ref": "#/$defs/N"}}, "required": ["a"],
+             "additionalProperties": false},
+            {"type": "object", "properties": {"a": {"$ref": "#/$defs/N"}}, "required": ["a"]},
+            {"type": "integer"}
+        ]}},
+        "$ref": "#/$defs/N"
+    })
+}
+
+fn nested_value(depth: usize, leaf: Value) -> Value {
+    (0..depth).fold(leaf, |inner, _| json!({ "a": inner }))
+}
+
+#[test]
+fn nested_unions_stop_at_the_work_budget() {
+    let v = Validator::new(&nested_union_schema());
+    let bad = nested_value(40, json!("x"));
+    assert_eq!(
+        v.validate(&bad),
+        [ArgProblem::new("/", messages::union_budget_exceeded())]
+    );
+    assert!(!v.is_valid(&bad));
+    // A valid value takes the first branch at every level: linear, within budget (each value
+    // level is three schema levels: union, property, reference; 15 stays under max_depth).
+    assert!(v.validate(&nested_value(15, json!(1))).is_empty());
+    // Shallow failures are still explained branch by branch.
+    let shallow = v.validate(&nested_value(3, json!("x")));
+    assert!(
+        shallow
+            .iter()
+            .all(|p| p.message != messages::union_budget_exceeded()),
+        "{shallow:?}"
+    );
+    assert!(!shallow.is_empty());
+}
+
+#[test]
+fn long_arrays_of_unions_stay_within_the_budget() {
+    let s = json!({"type": "array", "items": {"anyOf": [
+        {"type": "string"}, {"type": "object", "properties": {"k": {"type": "integer"}}}, {"type": "integer"}
+    ]}});
+    let items: Vec<Value> = (0..20_000).map(|i| json!({ "k": i })).collect();
+    let limits = Limits {
+        max_union_work: 10,
+        ..Limits::default()
+    };
+    let v = Validator::with_limits(&s, limits);
+    assert!(v.validate(&Value::Array(items)).is_empty());
+}
+
 #[test]
 fn required_only_alternatives_name_every_set() {
     // A flattened body with `oneOf: [{required: [id]}, {required: [owner, repo, number]}]`

@@ -39,28 +39,8 @@ impl<'a> From<&'a ReferenceOr<Box<Schema>>> for Node<'a> {
 
 /// Decodes one JSON pointer token of a URI fragment: percent-escapes, then `~1` and `~0`.
 pub(crate) fn decode_token(token: &str) -> String {
-    let bytes = token.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while let Some(&b) = bytes.get(i) {
-        let hex = bytes
-            .get(i + 1..i + 3)
-            .and_then(|h| std::str::from_utf8(h).ok())
-            .and_then(|h| u8::from_str_radix(h, 16).ok());
-        match (b, hex) {
-            (b'%', Some(decoded)) => {
-                out.push(decoded);
-                i += 3;
-            }
-            _ => {
-                out.push(b);
-                i += 1;
-            }
-        }
-    }
-    String::from_utf8_lossy(&out)
-        .replace("~1", "/")
-        .replace("~0", "~")
+    use openapi_tools_runtime::pointer;
+    pointer::unescape(&pointer::percent_decode(token)).into_owned()
 }
 
 /// Component schemas of one document, with `$ref` resolution.

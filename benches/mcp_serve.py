@@ -1,0 +1,205 @@
+"""MCP serving benchmark: `openapi-tools serve` and FastMCP (`FastMCP.from_openapi`) on the same
+spec, side by side, in one run, both driven by the official MCP Python SDK over stdio.
+
+    .tools/mcp-venv/bin/python benches/mcp_serve.py [--spec SPEC] [--bin target/release/openapi-tools]
+                                                   [--lists 10] [--calls 30]
+
+Measured per server:
+- start: spawn -> initialize -> every tools/list page answered (the goal for openapi-tools on
+  GitHub's spec is <= 0.5 s);
+- peak RSS of the server process (VmHWM from /proc, read just before the client leaves);
+- tools/list: median time of a full listing (all pages), after the first;
+- tools/call overhead: median time of a tools/call of a GET operation against a local HTTP
+  server on 127.0.0.1, minus the median time of the same GET sent directly with httpx2 (when
+  the server executes calls; otherwise "n/a").
+
+Nothing leaves the machine: the spec's servers are replaced by the local server's URL.
+"""
+
+import argparse
+import json
+import os
+import statistics
+import sys
+import tempfile
+import threading
+import time
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+
+import anyio
+import httpx2
+from mcp import ClientSession
+from mcp.client.stdio import StdioServerParameters, stdio_client
+from mcp.types import PaginatedRequestParams
+
+ROOT = Path(__file__).resolve().parent.parent
+FASTMCP_SERVER = """
+import json, sys, httpx2
+from fastmcp import FastMCP
+spec = json.load(open(sys.argv[1]))
+client = httpx2.AsyncClient(base_url=sys.argv[2])
+FastMCP.from_openapi(openapi_spec=spec, client=client, name="fastmcp").run(show_banner=False)
+"""
+
+
+class Api(BaseHTTPRequestHandler):
+    """Answers every GET with a small JSON object (what GitHub's `meta/root` returns, shortened)."""
+
+    body = json.dumps({"current_user_url": "http://127.0.0.1/user", "hub_url": "x"}).encode()
+
+    def do_GET(self):  # noqa: N802 (http.server naming)
+        self.send_response(200)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(self.body)))
+        self.end_headers()
+        self.wfile.write(self.body)
+
+    def log_message(self, *args):
+        pass
+
+
+def children_of(pid):
+    out = []
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry}/stat") as f:
+                fields = f.read().rsplit(")", 1)[1].split()
+            if int(fields[1]) == pid:
+                out.append(int(entry))
+        except OSError:
+            pass
+    return out
+
+
+def peak_rss_mib(pids):
+    best = 0
+    for pid in pids:
+        try:
+            with open(f"/proc/{pid}/status") as f:
+                for line in f:
+                    if line.startswith("VmHWM:"):
+                        best = max(best, int(line.split()[1]))
+        except OSError:
+            pass
+    return best / 1024
+
+
+async def list_all(session):
+    cursor, names = None, []
+    while True:
+        params = PaginatedRequestParams(cursor=cursor) if cursor else None
+        page = await session.list_tools(params=params)
+        names.extend(t.name for t in page.tools)
+        cursor = page.next_cursor
+        if not cursor:
+            return names
+
+
+async def measure(name, command, args, call_tool, call_args, n_lists, n_calls):
+    before = set(children_of(os.getpid()))
+    t0 = time.perf_counter()
+    params = StdioServerParameters(command=command, args=args, env=dict(os.environ, RUST_LOG="warn"))
+    async with stdio_client(params) as (read, write):
+        async with ClientSession(read, write) as session:
+            await session.initialize()
+            names = await list_all(session)
+            # Each server names GitHub's `meta/root` its own way.
+            call_tool = next((n for n in names if n in call_tool), call_tool[0])
+            start = time.perf_counter() - t0
+            lists = []
+            for _ in range(n_lists):
+                t = time.perf_counter()
+                await list_all(session)
+                lists.append(time.perf_counter() - t)
+            calls, call_note = [], ""
+            for _ in range(n_calls):
+                t = time.perf_counter()
+                result = await session.call_tool(call_tool, call_args)
+                calls.append(time.perf_counter() - t)
+                if result.isError if hasattr(result, "isError") else result.is_error:
+                    call_note = result.content[0].text[:120]
+                    calls = []
+                    break
+            pids = [p for p in children_of(os.getpid()) if p not in before]
+            rss = peak_rss_mib(pids + [c for p in pids for c in children_of(p)])
+    return {
+        "server": name,
+        "tools": len(names),
+        "start_s": start,
+        "rss_mib": rss,
+        "list_ms": statistics.median(lists) * 1000 if lists else None,
+        "call_ms": statistics.median(calls) * 1000 if calls else None,
+        "call_note": call_note,
+    }
+
+
+async def direct_ms(url, n):
+    async with httpx2.AsyncClient() as client:
+        times = []
+        for _ in range(n):
+            t = time.perf_counter()
+            r = await client.get(url)
+            r.read()
+            times.append(time.perf_counter() - t)
+    return statistics.median(times) * 1000
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--spec", default=None)
+    ap.add_argument("--bin", default=str(ROOT / "target/release/openapi-tools"))
+    ap.add_argument("--lists", type=int, default=10)
+    ap.add_argument("--calls", type=int, default=30)
+    a = ap.parse_args()
+    spec_path = a.spec
+    if spec_path is None:
+        # The project's rule (scripts/shared-dir.sh): $OPENAPI_TOOLS_SHARED, else the nearest
+        # ancestor with shared/specs.
+        shared = os.environ.get("OPENAPI_TOOLS_SHARED")
+        if not shared:
+            shared = next((str(d / "shared") for d in ROOT.parents if (d / "shared" / "specs").is_dir()), "")
+        spec_path = os.path.join(shared, "specs", "github__api.github.com.json")
+    if not os.path.exists(spec_path):
+        print(f"skipped: no spec at {spec_path}")
+        return
+    if not os.path.exists(a.bin):
+        sys.exit(f"build it first: cargo build --release -p openapi-tools-cli ({a.bin})")
+
+    httpd = ThreadingHTTPServer(("127.0.0.1", 0), Api)
+    threading.Thread(target=httpd.serve_forever, daemon=True).start()
+    base = f"http://127.0.0.1:{httpd.server_address[1]}"
+    spec = json.load(open(spec_path))
+    spec["servers"] = [{"url": base}]
+    tmp = Path(tempfile.mkdtemp(prefix="mcp-bench-"))
+    local_spec = tmp / "spec.json"
+    local_spec.write_text(json.dumps(spec))
+    fast = tmp / "fastmcp_server.py"
+    fast.write_text(FASTMCP_SERVER)
+
+    # GitHub's `meta/root` (GET /) takes no arguments: a pure overhead probe.
+    call_names = ["meta_root", "meta/root", "meta-root"]
+    rows = []
+    rows.append(anyio.run(measure, "openapi-tools serve", a.bin, ["serve", str(local_spec)],
+                          call_names, {}, a.lists, a.calls))
+    rows.append(anyio.run(measure, "FastMCP.from_openapi", sys.executable, [str(fast), str(local_spec), base],
+                          call_names, {}, a.lists, a.calls))
+    direct = anyio.run(direct_ms, base + "/", a.calls)
+    httpd.shutdown()
+
+    print(f"spec: {spec_path} ({os.path.getsize(spec_path):,} bytes); local API {base}; "
+          f"direct GET median {direct:.2f} ms")
+    print(f"{'server':24} {'tools':>6} {'start->list':>12} {'peak RSS':>10} {'tools/list':>11} {'call overhead':>14}")
+    for r in rows:
+        call = "n/a" if r["call_ms"] is None else f"{r['call_ms'] - direct:.2f} ms"
+        lst = "n/a" if r["list_ms"] is None else f"{r['list_ms']:.1f} ms"
+        print(f"{r['server']:24} {r['tools']:>6} {r['start_s']:>10.3f} s {r['rss_mib']:>7.0f} MiB "
+              f"{lst:>11} {call:>14}")
+        if r["call_note"]:
+            print(f"  {r['server']}: call not measured: {r['call_note']}")
+
+
+if __name__ == "__main__":
+    main()

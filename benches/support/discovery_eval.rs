@@ -1,0 +1,146 @@
+//! The labelled discovery task set (`fixtures/discovery/tasks.json`) and its measures, shared by
+//! the `discovery_quality` test and bench.
+//!
+//! A task counts as found at rank r when the r-th hit's own operationId is one of the task's
+//! acceptable operations (variants listed under a hit do not count), so the numbers are those a
+//! model reading only the hit names would get. recall@k is the share of tasks found within the
+//! first k hits, MRR the mean of 1/rank (0 when not in the top 10).
+
+#![allow(dead_code)]
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use openapi_tools::runtime::Manifest;
+use openapi_tools::runtime::discovery::ToolIndex;
+use serde::Deserialize;
+
+/// Hits looked at per task for MRR.
+pub const DEPTH: usize = 10;
+
+/// The fixture file.
+#[derive(Debug, Deserialize)]
+pub struct TaskSet {
+    /// Spec key -> path relative to the shared corpus directory.
+    pub specs: BTreeMap<String, String>,
+    /// The tasks.
+    pub tasks: Vec<Task>,
+}
+
+/// One labelled task.
+#[derive(Debug, Clone, Deserialize)]
+pub struct Task {
+    /// Key into [`TaskSet::specs`].
+    pub spec: String,
+    /// What a user would type.
+    pub query: String,
+    /// operationIds that fulfil it.
+    pub accept: Vec<String>,
+}
+
+/// Measures over a list of tasks.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Score {
+    pub tasks: usize,
+    pub at1: usize,
+    pub at5: usize,
+    pub reciprocal: f64,
+}
+
+impl Score {
+    pub fn add(&mut self, rank: Option<usize>) {
+        self.tasks += 1;
+        if let Some(r) = rank {
+            self.at1 += usize::from(r == 1);
+            self.at5 += usize::from(r <= 5);
+            self.reciprocal += 1.0 / r as f64;
+        }
+    }
+    pub fn recall1(&self) -> f64 {
+        self.at1 as f64 / self.tasks.max(1) as f64
+    }
+    pub fn recall5(&self) -> f64 {
+        self.at5 as f64 / self.tasks.max(1) as f64
+    }
+    pub fn mrr(&self) -> f64 {
+        self.reciprocal / self.tasks.max(1) as f64
+    }
+    pub fn merge(&mut self, other: &Score) {
+        self.tasks += other.tasks;
+        self.at1 += other.at1;
+        self.at5 += other.at5;
+        self.reciprocal += other.reciprocal;
+    }
+}
+
+/// The task set, from the repository.
+pub fn task_set() -> TaskSet {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/discovery/tasks.json");
+    let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    serde_json::from_str(&text).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
+}
+
+/// The shared corpus directory: `OPENAPI_TOOLS_SHARED`, else the nearest ancestor of the crate
+/// directory with `shared/specs` beside it.
+pub fn shared_dir() -> Option<PathBuf> {
+    if let Some(dir) = std::env::var_os("OPENAPI_TOOLS_SHARED") {
+        let dir = PathBuf::from(dir);
+        return dir.join("specs").is_dir().then_some(dir);
+    }
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .ancestors()
+        .map(|a| a.join("shared"))
+        .find(|s| s.join("specs").is_dir())
+}
+
+/// Loads one spec of the set through the normal pipeline.
+pub fn load(shared: &Path, rel: &str) -> Result<Manifest, String> {
+    let path = shared.join(rel);
+    if !path.is_file() {
+        return Err(format!("{} not found", path.display()));
+    }
+    let out = openapi_tools_build::pipeline::manifest_from_file(
+        &path,
+        &openapi_tools_build::model::ModelOptions::default(),
+    );
+    out.manifest.ok_or_else(|| {
+        format!(
+            "{}: {} errors",
+            path.display(),
+            out.diagnostics.error_count()
+        )
+    })
+}
+
+/// Rank (1-based) of the first acceptable hit within [`DEPTH`], if any.
+pub fn rank_of(index: &ToolIndex, task: &Task) -> Option<usize> {
+    index
+        .search(&task.query, DEPTH)
+        .iter()
+        .position(|h| {
+            h.operation_id
+                .as_ref()
+                .is_some_and(|id| task.accept.contains(id))
+        })
+        .map(|p| p + 1)
+}
+
+/// One table row.
+pub fn row(name: &str, s: &Score) -> String {
+    format!(
+        "{:<12} {:>5} {:>9.3} {:>9.3} {:>7.3}",
+        name,
+        s.tasks,
+        s.recall1(),
+        s.recall5(),
+        s.mrr()
+    )
+}
+
+/// The table header matching [`row`].
+pub fn header() -> String {
+    format!(
+        "{:<12} {:>5} {:>9} {:>9} {:>7}",
+        "spec", "tasks", "recall@1", "recall@5", "MRR"
+    )
+}

@@ -1,0 +1,298 @@
+//! `openapi-tools serve` and the MCP library driven by real MCP clients: the official Python
+//! SDK (`mcp` on PyPI) over stdio and Streamable HTTP, and the MCP Inspector CLI (npm).
+//!
+//! The Python client is `tests/mcp_client.py`, driven one JSON command per line. The
+//! interpreter is `$OPENAPI_TOOLS_MCP_PYTHON`, else `<workspace>/.tools/mcp-venv/bin/python`
+//! (what `scripts/ci-tools.sh` installs); tests print one skip line when neither has `mcp`.
+
+mod support;
+
+use std::process::{Command, Stdio};
+use std::sync::Arc;
+use std::time::Duration;
+
+use openapi_tools_mcp::{HttpOptions, McpServer};
+use openapi_tools_runtime::registry::{DefaultRegistry, InstallOptions, InstallPolicy};
+use serde_json::{Value, json};
+
+use support::{Client, Server, inspector, manifest, petstore_spec, python};
+
+const BIN: &str = env!("CARGO_BIN_EXE_openapi-tools");
+
+#[test]
+fn stdio_initialize_pages_and_bad_arguments() {
+    let Some(py) = python() else { return };
+    let dir = support::temp_dir("stdio");
+    let spec = petstore_spec(&dir, "http://127.0.0.1:9");
+    let mut c = Client::stdio(
+        &py,
+        BIN,
+        &["serve", spec.to_str().unwrap(), "--page-size", "2"],
+    );
+
+    let init = c.send(json!({"op": "init"}));
+    assert_eq!(init["result"]["capabilities"]["tools"]["listChanged"], true);
+    assert_eq!(init["result"]["serverInfo"]["name"], "openapi-tools");
+
+    let list = c.send(json!({"op": "list"}));
+    let pages = list["pages"].as_array().unwrap();
+    let sizes: Vec<usize> = pages
+        .iter()
+        .map(|p| p["names"].as_array().unwrap().len())
+        .collect();
+    assert_eq!(sizes, [2, 2], "{list}");
+    assert!(pages[1]["next"].is_null());
+    let tools = list["tools"].as_array().unwrap();
+    let names: Vec<&str> = tools.iter().map(|t| t["name"].as_str().unwrap()).collect();
+    assert_eq!(names, ["list_pets", "create_pet", "get_pet", "delete_pet"]);
+    let delete = &tools[3];
+    assert_eq!(delete["annotations"]["destructiveHint"], true);
+    assert_eq!(delete["inputSchema"]["required"], json!(["petId"]));
+    assert_eq!(tools[0]["annotations"]["readOnlyHint"], true);
+    // outputSchema from the 2xx JSON object response; none for the array and the 204.
+    assert_eq!(
+        tools[2]["outputSchema"]["properties"]["name"],
+        json!({"type": "string"})
+    );
+    assert_eq!(tools[2]["outputSchema"]["required"], json!(["id", "name"]));
+    assert!(tools[0].get("outputSchema").is_none());
+    assert!(delete.get("outputSchema").is_none());
+
+    // Every problem at once, each with its pointer.
+    let bad = c.send(json!({"op": "call", "name": "list_pets",
+                            "args": {"limit": "ten", "unknown": 1}}));
+    assert_eq!(bad["result"]["isError"], true, "{bad}");
+    let text = bad["result"]["texts"][0].as_str().unwrap();
+    assert!(text.contains("2 problems"), "{text}");
+    assert!(text.contains("/limit"), "{text}");
+    assert!(text.contains("unknown"), "{text}");
+
+    let unknown = c.send(json!({"op": "call", "name": "no_such_tool", "args": {}}));
+    assert_eq!(unknown["ok"], false);
+    assert!(
+        unknown["error"].as_str().unwrap().contains("unknown tool"),
+        "{unknown}"
+    );
+
+    let bogus = c.send(json!({"op": "list_cursor", "cursor": "not-a-cursor"}));
+    assert_eq!(bogus["ok"], false, "{bogus}");
+    c.close();
+}
+
+/// A client that closes stdin ends the server with status 0, and nothing but MCP reaches
+/// stdout.
+#[test]
+fn stdio_server_exits_cleanly_when_stdin_closes() {
+    let dir = support::temp_dir("eof");
+    let spec = petstore_spec(&dir, "http://127.0.0.1:9");
+    let mut child = Command::new(BIN)
+        .args(["serve", spec.to_str().unwrap()])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let init = json!({"jsonrpc": "2.0", "id": 1, "method": "initialize", "params": {
+        "protocolVersion": "2025-06-18", "capabilities": {},
+        "clientInfo": {"name": "eof-test", "version": "1"}}});
+    {
+        use std::io::Write;
+        let mut stdin = child.stdin.take().unwrap();
+        writeln!(stdin, "{init}").unwrap();
+        // Dropping stdin closes it.
+    }
+    let out = support::wait_output(child, Duration::from_secs(20));
+    assert!(out.status.success(), "{out:?}");
+    let stdout = String::from_utf8(out.stdout).unwrap();
+    for line in stdout.lines() {
+        let msg: Value = serde_json::from_str(line).unwrap();
+        assert_eq!(msg["jsonrpc"], "2.0", "{line}");
+    }
+    assert!(stdout.contains("\"protocolVersion\""), "{stdout}");
+    let stderr = String::from_utf8(out.stderr).unwrap();
+    assert!(stderr.contains("install `petstore`"), "{stderr}");
+}
+
+#[test]
+fn http_two_clients_token_and_origin() {
+    let Some(py) = python() else { return };
+    let dir = support::temp_dir("http");
+    let spec = petstore_spec(&dir, "http://127.0.0.1:9");
+    let server = Server::start(
+        BIN,
+        &[
+            "serve",
+            spec.to_str().unwrap(),
+            "--transport",
+            "http",
+            "--listen",
+            "127.0.0.1:0",
+            "--bearer-token-env",
+            "MCP_TEST_TOKEN",
+        ],
+        &[("MCP_TEST_TOKEN", "s3cret")],
+    );
+    let url = server.url();
+
+    // Two clients at once, each with its own session.
+    let mut a = Client::http(&py, &url, Some("s3cret"));
+    let mut b = Client::http(&py, &url, Some("s3cret"));
+    for c in [&mut a, &mut b] {
+        let init = c.send(json!({"op": "init"}));
+        assert_eq!(init["result"]["capabilities"]["tools"]["listChanged"], true);
+    }
+    let la = a.send(json!({"op": "list"}));
+    let lb = b.send(json!({"op": "list"}));
+    assert_eq!(la["tools"], lb["tools"]);
+    assert_eq!(la["tools"].as_array().unwrap().len(), 4);
+    let bad = b.send(json!({"op": "call", "name": "get_pet", "args": {}}));
+    assert_eq!(bad["result"]["isError"], true, "{bad}");
+    a.close();
+    b.close();
+
+    // Without the token, or with a foreign Origin: refused before MCP sees the request.
+    let body = r#"{"jsonrpc":"2.0","id":1,"method":"ping"}"#;
+    let (status, resp) = support::raw_post(server.addr(), "/mcp", &[], body);
+    assert_eq!(status, 401, "{resp}");
+    assert!(!resp.contains("s3cret"));
+    let (status, _) = support::raw_post(
+        server.addr(),
+        "/mcp",
+        &[
+            ("Authorization", "Bearer s3cret"),
+            ("Origin", "http://attacker.example"),
+        ],
+        body,
+    );
+    assert_eq!(status, 403);
+    let (status, _) = support::raw_post(
+        server.addr(),
+        "/mcp",
+        &[
+            ("Authorization", "Bearer s3cret"),
+            ("Host", "attacker.example"),
+        ],
+        body,
+    );
+    assert_eq!(status, 403);
+    let log = server.stop();
+    assert!(!log.contains("s3cret"), "the token reached the log");
+}
+
+/// Installs, disables and rejected installs on a served registry, seen by a real client over
+/// HTTP: a notification for each change of the offered tools, none for a rejected install.
+#[test]
+fn list_changed_follows_the_registry() {
+    let Some(py) = python() else { return };
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    let registry = Arc::new(DefaultRegistry::new());
+    registry
+        .install_manifest(
+            "pets",
+            manifest(&support::petstore_text("http://127.0.0.1:9")),
+            InstallOptions::default(),
+        )
+        .unwrap();
+    let server = McpServer::builder(Arc::clone(&registry)).build();
+    let options = HttpOptions {
+        listen: "127.0.0.1:0".parse().unwrap(),
+        ..HttpOptions::default()
+    };
+    let shutdown = options.shutdown.clone();
+    let (tx, rx) = std::sync::mpsc::channel();
+    runtime.spawn(openapi_tools_mcp::http::serve(
+        server,
+        options,
+        std::future::pending(),
+        move |addr| tx.send(addr).unwrap(),
+    ));
+    let addr = rx.recv_timeout(Duration::from_secs(10)).unwrap();
+    let mut c = Client::http(&py, &format!("http://{addr}/mcp"), None);
+    c.send(json!({"op": "init"}));
+    assert_eq!(
+        c.send(json!({"op": "list"}))["tools"]
+            .as_array()
+            .unwrap()
+            .len(),
+        4
+    );
+
+    // A new version with one more operation.
+    let v2 = support::petstore_text("http://127.0.0.1:9").replace(
+        "paths:\n",
+        "paths:\n  /health:\n    get:\n      operationId: health\n      responses:\n        '204': {description: up}\n",
+    );
+    registry
+        .install_manifest("pets", manifest(&v2), InstallOptions::default())
+        .unwrap();
+    let seen = c.send(json!({"op": "wait_changed", "count": 1, "timeout": 10}));
+    assert_eq!(seen["changes"], 1);
+    let list = c.send(json!({"op": "list"}));
+    assert_eq!(list["tools"].as_array().unwrap().len(), 5);
+
+    // A breaking version under a policy that rejects it: nothing changes, nothing is sent.
+    let breaking = v2.replace("operationId: deletePet", "operationId: removePet");
+    let rejected = registry.install_manifest(
+        "pets",
+        manifest(&breaking),
+        InstallOptions::default().policy(InstallPolicy::RejectBreaking),
+    );
+    assert!(rejected.is_err());
+    let seen = c.send(json!({"op": "wait_changed", "count": 2, "timeout": 1.5}));
+    assert_eq!(seen["changes"], 1);
+    assert_eq!(c.send(json!({"op": "list"}))["tools"], list["tools"]);
+
+    // Disabling a tool takes it off the list.
+    registry.disable("delete_pet", "maintenance").unwrap();
+    let seen = c.send(json!({"op": "wait_changed", "count": 2, "timeout": 10}));
+    assert_eq!(seen["changes"], 2);
+    let names: Vec<String> = c.send(json!({"op": "list"}))["tools"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|t| t["name"].as_str().unwrap().to_owned())
+        .collect();
+    assert!(!names.iter().any(|n| n == "delete_pet"), "{names:?}");
+    let disabled = c.send(json!({"op": "call", "name": "delete_pet", "args": {"petId": 1}}));
+    assert_eq!(disabled["result"]["isError"], true, "{disabled}");
+
+    // Rolling back to the first version is one more change.
+    registry.rollback("pets", 1, None).unwrap();
+    let seen = c.send(json!({"op": "wait_changed", "count": 3, "timeout": 10}));
+    assert_eq!(seen["changes"], 3);
+    c.close();
+    shutdown.cancel();
+}
+
+/// The MCP Inspector CLI lists the tools over stdio and calls one with bad arguments.
+#[test]
+fn inspector_cli_lists_and_reports_bad_arguments() {
+    let Some(inspector) = inspector() else { return };
+    let dir = support::temp_dir("inspector");
+    let spec = petstore_spec(&dir, "http://127.0.0.1:9");
+    let run = |method: &[&str]| {
+        let mut args = vec![BIN, "serve", spec.to_str().unwrap(), "--method"];
+        args.extend_from_slice(method);
+        support::run_inspector(&inspector, &args)
+    };
+    let list = run(&["tools/list"]);
+    let names: Vec<&str> = list["tools"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|t| t["name"].as_str().unwrap())
+        .collect();
+    assert_eq!(names, ["list_pets", "create_pet", "get_pet", "delete_pet"]);
+    let call = run(&[
+        "tools/call",
+        "--tool-name",
+        "get_pet",
+        "--tool-arg",
+        "petId=abc",
+    ]);
+    assert_eq!(call["isError"], true, "{call}");
+    assert!(call.to_string().contains("/petId"), "{call}");
+}

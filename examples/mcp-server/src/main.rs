@@ -1,0 +1,43 @@
+//! Serving a registry over MCP from an application, in a few lines.
+//!
+//! ```sh
+//! cargo run -p example-mcp-server -- [SPEC]     # default: fixtures/registry/petstore-v1.yaml
+//! ```
+//!
+//! Point any MCP client at the command (stdio). The server offers the spec's operations as
+//! tools; anything the application installs, removes, rolls back, disables or enables later
+//! reaches connected clients as `notifications/tools/list_changed`. With stdin closed (as in
+//! CI) it answers nothing and exits 0.
+
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use openapi_tools_build::model::ModelOptions;
+use openapi_tools_build::pipeline;
+use openapi_tools_mcp::McpServer;
+use openapi_tools_runtime::registry::{DefaultRegistry, InstallOptions};
+
+fn main() -> Result<(), Box<dyn std::error::Error>> {
+    let spec = std::env::args_os().nth(1).map_or_else(
+        || {
+            PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+                .join("../../fixtures/registry/petstore-v1.yaml")
+        },
+        PathBuf::from,
+    );
+    // Spec -> manifest (the one pipeline), problems on stderr.
+    let out = pipeline::manifest_from_file(&spec, &ModelOptions::default());
+    for d in out.diagnostics.iter().filter(|d| d.is_error()) {
+        eprintln!("{d}");
+    }
+    let manifest = out.manifest.ok_or("the spec has errors")?;
+
+    // Registry -> MCP server -> stdio.
+    let registry = Arc::new(DefaultRegistry::new());
+    let report = registry.install_manifest("petstore", manifest, InstallOptions::default())?;
+    eprintln!("{report}");
+    let server = McpServer::builder(Arc::clone(&registry)).build();
+    tokio::runtime::Runtime::new()?.block_on(openapi_tools_mcp::serve_stdio(server))?;
+    eprintln!("client closed the connection");
+    Ok(())
+}

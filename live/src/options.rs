@@ -1,0 +1,87 @@
+//! What every live source shares: install policy and namespace, gates, load limits, model
+//! options, and the debounce of file events.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use openapi_tools_build::load::LoadLimits;
+use openapi_tools_build::model::ModelOptions;
+use openapi_tools_runtime::registry::{InstallOptions, InstallPolicy};
+
+use crate::gates::{Gate, GateInput};
+
+/// How a source turns a new version into an install. Cheap to clone (gates are shared).
+#[derive(Clone, Default)]
+pub struct LiveOptions {
+    /// Breaking-change policy (`None`: the registry's default).
+    pub policy: Option<InstallPolicy>,
+    /// Namespace to export the tools under (`None`: keep the set's current one).
+    pub namespace: Option<String>,
+    /// Application gates, run in order on every version that loaded without errors.
+    pub gates: Vec<Gate>,
+    /// Where `$ref`s may point and how much may be read.
+    pub limits: LoadLimits,
+    /// Which operations become tools and how.
+    pub model: ModelOptions,
+    /// Quiet time after the last file event before a reload (default 100 ms), so an editor's
+    /// write-temp-then-rename or a `git checkout` of several files becomes one reload.
+    pub debounce: Option<Duration>,
+}
+
+impl std::fmt::Debug for LiveOptions {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("LiveOptions")
+            .field("policy", &self.policy)
+            .field("namespace", &self.namespace)
+            .field("gates", &self.gates.len())
+            .field("limits", &self.limits)
+            .field("debounce", &self.debounce)
+            .finish_non_exhaustive()
+    }
+}
+
+/// Debounce when none is set.
+pub(crate) const DEFAULT_DEBOUNCE: Duration = Duration::from_millis(100);
+
+impl LiveOptions {
+    /// Sets the breaking-change policy.
+    pub fn policy(mut self, policy: InstallPolicy) -> Self {
+        self.policy = Some(policy);
+        self
+    }
+    /// Sets the namespace.
+    pub fn namespace(mut self, namespace: impl Into<String>) -> Self {
+        self.namespace = Some(namespace.into());
+        self
+    }
+    /// Adds a gate: `Err(reason)` refuses the version.
+    pub fn gate<F>(mut self, gate: F) -> Self
+    where
+        F: Fn(&GateInput<'_>) -> Result<(), String> + Send + Sync + 'static,
+    {
+        self.gates.push(Arc::new(gate));
+        self
+    }
+    /// Sets the load limits.
+    pub fn limits(mut self, limits: LoadLimits) -> Self {
+        self.limits = limits;
+        self
+    }
+    /// Sets the model options.
+    pub fn model(mut self, model: ModelOptions) -> Self {
+        self.model = model;
+        self
+    }
+    /// Sets the debounce of file events.
+    pub fn debounce(mut self, quiet: Duration) -> Self {
+        self.debounce = Some(quiet);
+        self
+    }
+
+    pub(crate) fn install_options(&self) -> InstallOptions {
+        InstallOptions {
+            policy: self.policy,
+            namespace: self.namespace.clone(),
+        }
+    }
+}

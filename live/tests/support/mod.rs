@@ -1,0 +1,69 @@
+//! Shared by the live tests: spec texts and waiting on registry events (no sleeps).
+
+#![allow(dead_code)]
+
+use std::sync::mpsc::Receiver;
+use std::time::{Duration, Instant};
+
+use openapi_tools_runtime::registry::ChangeEvent;
+use serde_json::{Value, json};
+
+/// Generous: a loaded CI machine may take seconds to deliver a file event.
+pub const WAIT: Duration = Duration::from_secs(30);
+
+/// A spec with `info.version = version` and one GET tool per name in `tools`, each at
+/// `/{version}/{tool}/{id}` (so a prepared request shows which version built it).
+pub fn spec(version: &str, tools: &[&str]) -> String {
+    let mut paths = serde_json::Map::new();
+    for t in tools {
+        paths.insert(
+            format!("/{version}/{t}/{{id}}"),
+            json!({"get": {
+                "operationId": t,
+                "parameters": [{"name": "id", "in": "path", "required": true,
+                                "schema": {"type": "string"}}],
+                "responses": {"200": {"description": "ok"}}
+            }}),
+        );
+    }
+    let doc = json!({
+        "openapi": "3.1.0",
+        "info": {"title": "Live", "version": version},
+        "paths": Value::Object(paths),
+    });
+    serde_json::to_string_pretty(&doc).unwrap()
+}
+
+/// Receives events until one satisfies `want`; panics with every event seen after [`WAIT`].
+pub fn wait_for<R: std::fmt::Debug>(
+    rx: &Receiver<ChangeEvent<R>>,
+    what: &str,
+    want: impl Fn(&ChangeEvent<R>) -> bool,
+) -> ChangeEvent<R> {
+    let deadline = Instant::now() + WAIT;
+    let mut seen = Vec::new();
+    loop {
+        let left = deadline.saturating_duration_since(Instant::now());
+        match rx.recv_timeout(left) {
+            Ok(e) if want(&e) => return e,
+            Ok(e) => seen.push(format!("{e:?}")),
+            Err(_) => panic!("no {what} within {WAIT:?}; events seen: {seen:#?}"),
+        }
+    }
+}
+
+/// Waits for the install of `version`.
+pub fn applied<R: std::fmt::Debug>(rx: &Receiver<ChangeEvent<R>>, version: &str) {
+    wait_for(
+        rx,
+        &format!("install of {version}"),
+        |e| matches!(e, ChangeEvent::Applied(r) if r.to.as_ref().is_some_and(|t| t.version == version)),
+    );
+}
+
+/// Writes `text` to `path` the way careful editors do: a temporary file renamed over it.
+pub fn write_renaming(path: &std::path::Path, text: &str) {
+    let tmp = path.with_extension("tmp~");
+    std::fs::write(&tmp, text).unwrap();
+    std::fs::rename(&tmp, path).unwrap();
+}

@@ -1,0 +1,244 @@
+//! The offered tools: what `tools/list` pages through and what `tools/call` may reach.
+//!
+//! A [`Catalog`] is built from one registry snapshot: the enabled tools the server's
+//! [`Offer`] admits, as rmcp [`Tool`]s parsed from the registry's pre-rendered MCP declarations.
+//! Catalogs are cached per snapshot generation, and a rebuild re-parses only the declarations
+//! that changed (an unchanged tool keeps the same pre-rendered allocation across installs).
+//!
+//! The catalog's `epoch` counts changes of the *offered* list. It moves only when the list a
+//! client would see differs (a tool added, removed, re-described, disabled or enabled), not on
+//! every registry change: a rejected reload, a change to another set outside the filter, or a
+//! re-install of identical content leave it alone. `notifications/tools/list_changed` and
+//! cursor staleness both follow the epoch.
+
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex, PoisonError};
+
+use openapi_tools_runtime::registry::{Snapshot, ToolFilter};
+use openapi_tools_runtime::render::Provider;
+use rmcp::model::Tool;
+use serde_json::value::RawValue;
+use serde_json::{Map, Value};
+
+/// Which registry tools the server offers.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Offer {
+    /// Sets, tags and names to offer (empty lists do not restrict).
+    pub filter: ToolFilter,
+    /// Offer only tools whose HTTP method is safe (GET, HEAD, OPTIONS, TRACE).
+    pub read_only: bool,
+}
+
+/// The offered tools of one snapshot.
+#[derive(Debug)]
+pub(crate) struct Catalog {
+    /// The snapshot generation this catalog was built from.
+    pub generation: u64,
+    /// Counts changes of the offered list (see the module docs).
+    pub epoch: u64,
+    /// The declarations, in registry order.
+    pub tools: Vec<Tool>,
+    /// The pre-rendered piece each tool was parsed from (same order): compared by pointer, then
+    /// by text (and the output schemas by value), to tell whether the next snapshot offers the
+    /// same list.
+    pieces: Vec<Arc<RawValue>>,
+    /// Exported name -> position in `tools`.
+    index: HashMap<String, usize>,
+}
+
+impl Catalog {
+    /// The offered tool named `name`.
+    pub fn get(&self, name: &str) -> Option<&Tool> {
+        self.index.get(name).and_then(|&i| self.tools.get(i))
+    }
+}
+
+/// Problems building a catalog: a pre-rendered declaration that is not a valid MCP tool.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("tool `{tool}`: its MCP declaration is not a valid MCP tool: {message}")]
+pub struct CatalogError {
+    /// The exported tool name.
+    pub tool: String,
+    /// The parser's message.
+    pub message: String,
+}
+
+/// Catalogs cached by snapshot generation.
+#[derive(Debug, Default)]
+pub(crate) struct CatalogCache {
+    current: Mutex<Option<Arc<Catalog>>>,
+}
+
+impl CatalogCache {
+    /// The catalog of `snapshot`, built (reusing unchanged tools) when the cached one is for
+    /// another generation. A tool whose declaration cannot be parsed is left out and logged,
+    /// the rest are offered.
+    pub fn get(&self, snapshot: &Snapshot, offer: &Offer) -> Arc<Catalog> {
+        let mut slot = self.current.lock().unwrap_or_else(PoisonError::into_inner);
+        if let Some(c) = slot.as_ref()
+            && c.generation == snapshot.generation()
+        {
+            return Arc::clone(c);
+        }
+        let next = Arc::new(build(snapshot, offer, slot.as_deref()));
+        *slot = Some(Arc::clone(&next));
+        next
+    }
+}
+
+/// One offered tool as the snapshot has it.
+struct Entry<'a> {
+    name: &'a str,
+    piece: &'a Arc<RawValue>,
+    output: Option<&'a Map<String, Value>>,
+}
+
+impl Entry<'_> {
+    /// Whether `tool` (parsed from `piece`) is what this entry offers.
+    fn same(&self, piece: &Arc<RawValue>, tool: &Tool) -> bool {
+        (Arc::ptr_eq(piece, self.piece) || piece.get() == self.piece.get())
+            && tool.output_schema.as_deref() == self.output
+    }
+}
+
+fn build(snapshot: &Snapshot, offer: &Offer, previous: Option<&Catalog>) -> Catalog {
+    let offered: Vec<Entry<'_>> = snapshot
+        .tools(&offer.filter)
+        .filter(|e| e.disabled.is_none())
+        .filter(|e| !offer.read_only || e.tool.method.is_read_only())
+        .filter_map(|e| {
+            Some(Entry {
+                name: e.name,
+                piece: e.rendered.get(Provider::Mcp)?,
+                output: e.tool.output_schema.as_ref().and_then(Value::as_object),
+            })
+        })
+        .collect();
+    if let Some(prev) = previous
+        && prev.pieces.len() == offered.len()
+        && prev
+            .pieces
+            .iter()
+            .zip(&prev.tools)
+            .zip(&offered)
+            .all(|((piece, tool), e)| e.same(piece, tool))
+    {
+        return Catalog {
+            generation: snapshot.generation(),
+            epoch: prev.epoch,
+            tools: prev.tools.clone(),
+            pieces: prev.pieces.clone(),
+            index: prev.index.clone(),
+        };
+    }
+    // Tools whose piece and output schema did not change are cloned, not re-parsed.
+    let reuse: HashMap<*const RawValue, (&Arc<RawValue>, &Tool)> = previous
+        .map(|p| {
+            p.pieces
+                .iter()
+                .zip(&p.tools)
+                .map(|(raw, tool)| (Arc::as_ptr(raw), (raw, tool)))
+                .collect()
+        })
+        .unwrap_or_default();
+    let mut tools = Vec::with_capacity(offered.len());
+    let mut pieces = Vec::with_capacity(offered.len());
+    let mut index = HashMap::with_capacity(offered.len());
+    for e in offered {
+        let kept = reuse
+            .get(&Arc::as_ptr(e.piece))
+            .filter(|(raw, tool)| e.same(raw, tool));
+        let tool = match kept {
+            Some((_, t)) => (*t).clone(),
+            None => match serde_json::from_str::<Tool>(e.piece.get()) {
+                Ok(mut t) => {
+                    t.output_schema = e.output.map(|o| Arc::new(o.clone()));
+                    t
+                }
+                Err(err) => {
+                    let err = CatalogError {
+                        tool: e.name.to_owned(),
+                        message: err.to_string(),
+                    };
+                    tracing::error!("{err}; not offered");
+                    continue;
+                }
+            },
+        };
+        index.insert(e.name.to_owned(), tools.len());
+        tools.push(tool);
+        pieces.push(Arc::clone(e.piece));
+    }
+    Catalog {
+        generation: snapshot.generation(),
+        epoch: previous.map_or(0, |p| p.epoch + 1),
+        tools,
+        pieces,
+        index,
+    }
+}
+
+/// A page of the catalog: the tools from `offset`, at most `size`, and the cursor of the next
+/// page when there is one.
+pub(crate) fn page(catalog: &Catalog, offset: usize, size: usize) -> (Vec<Tool>, Option<String>) {
+    let size = size.max(1);
+    let end = offset.saturating_add(size).min(catalog.tools.len());
+    let tools = catalog
+        .tools
+        .get(offset..end)
+        .map(<[Tool]>::to_vec)
+        .unwrap_or_default();
+    let next = (end < catalog.tools.len()).then_some(Cursor {
+        epoch: catalog.epoch,
+        offset: end,
+    });
+    (tools, next.map(|c| c.encode()))
+}
+
+/// A `tools/list` cursor: which offered list it pages through, and where the next page starts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Cursor {
+    pub epoch: u64,
+    pub offset: usize,
+}
+
+/// Why a cursor was refused (a JSON-RPC invalid-params error for the client).
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub(crate) enum CursorError {
+    #[error("invalid cursor `{0}`: pass back the nextCursor of a tools/list answer unchanged")]
+    Malformed(String),
+    #[error(
+        "stale cursor: the tool list changed since the first page (notifications/tools/list_changed); list again without a cursor"
+    )]
+    Stale,
+}
+
+impl Cursor {
+    /// `e{epoch}.{offset}`: opaque to clients, short, and checkable.
+    fn encode(self) -> String {
+        format!("e{}.{}", self.epoch, self.offset)
+    }
+
+    /// Reads a cursor and checks it belongs to `catalog`'s list.
+    pub fn decode(text: &str, catalog: &Catalog) -> Result<Cursor, CursorError> {
+        let malformed = || CursorError::Malformed(text.chars().take(64).collect());
+        let (epoch, offset) = text
+            .strip_prefix('e')
+            .and_then(|rest| rest.split_once('.'))
+            .ok_or_else(malformed)?;
+        let cursor = Cursor {
+            epoch: epoch.parse().map_err(|_| malformed())?,
+            offset: offset.parse().map_err(|_| malformed())?,
+        };
+        if cursor.epoch != catalog.epoch {
+            return Err(CursorError::Stale);
+        }
+        if cursor.offset > catalog.tools.len() {
+            return Err(malformed());
+        }
+        Ok(cursor)
+    }
+}
+
+#[cfg(test)]
+mod tests;

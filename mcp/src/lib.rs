@@ -1,0 +1,88 @@
+//! Serve the tools of an openapi-tools [`Registry`] over MCP, on rmcp (the official Rust SDK).
+//!
+//! - `tools/list`: every enabled tool of every installed set the [`Offer`] admits (names are
+//!   the registry's exported ones, namespaced when sets have namespaces), paginated with an
+//!   opaque cursor; each tool is the registry's pre-rendered MCP declaration: `inputSchema`
+//!   (the canonical schema), `title`, behaviour `annotations` from the HTTP method, and
+//!   `outputSchema` when the manifest carries one.
+//! - `tools/call`: checked by the registry's dispatch (the same validation and request mapping
+//!   as every other front-end), sent by a [`CallRunner`] (the executor), answered as described
+//!   in [`calls`](crate::calls).
+//! - `notifications/tools/list_changed`: the server declares `tools.listChanged` and notifies
+//!   every connected client whenever the *offered* list changes: an install, a live reload, a
+//!   rollback, a removal, a tool disabled or enabled. A rejected install changes nothing and
+//!   sends nothing.
+//! - Transports: stdio ([`serve_stdio`]) and Streamable HTTP ([`http`]), stateful or stateless.
+//!
+//! Serving a registry from an application:
+//!
+//! ```no_run
+//! use std::sync::Arc;
+//! use openapi_tools_runtime::registry::{DefaultRegistry, InstallOptions};
+//! use openapi_tools_mcp::McpServer;
+//!
+//! # async fn run(manifest: openapi_tools_runtime::Manifest) -> Result<(), Box<dyn std::error::Error>> {
+//! let registry = Arc::new(DefaultRegistry::new());
+//! registry.install_manifest("petstore", manifest, InstallOptions::default())?;
+//! let server = McpServer::builder(Arc::clone(&registry)).build();
+//! // Installs and reloads from now on reach the client as notifications/tools/list_changed.
+//! openapi_tools_mcp::serve_stdio(server).await?;
+//! # Ok(()) }
+//! ```
+//!
+//! The runnable version is `examples/mcp-server` (`cargo run -p example-mcp-server`).
+//!
+//! Logging goes through `tracing`; on stdio, stdout carries only MCP messages.
+
+#![deny(missing_docs)]
+
+pub mod calls;
+mod catalog;
+pub mod http;
+mod server;
+
+pub use calls::{ApiReply, CallRunner, RunFuture};
+pub use catalog::{CatalogError, Offer};
+pub use http::HttpOptions;
+pub use server::{DEFAULT_PAGE_SIZE, McpServer, McpServerBuilder};
+
+use openapi_tools_runtime::registry::Differ;
+use rmcp::ServiceExt;
+
+/// Why serving stopped with an error.
+#[derive(Debug, thiserror::Error)]
+pub enum ServeError {
+    /// The MCP handshake failed (the client sent something else than `initialize`, or left).
+    #[error("MCP handshake failed: {0}")]
+    Handshake(String),
+    /// The connection's task failed.
+    #[error("MCP connection failed: {0}")]
+    Connection(String),
+    /// Binding or serving HTTP failed.
+    #[error("HTTP: {0}")]
+    Io(#[from] std::io::Error),
+}
+
+/// Serves one client over stdin/stdout until it closes stdin (or the connection fails).
+pub async fn serve_stdio<D: Differ>(server: McpServer<D>) -> Result<(), ServeError> {
+    serve_on(server, rmcp::transport::stdio()).await
+}
+
+/// Serves one client over any rmcp transport (a duplex stream, a child process's pipes, ...)
+/// until it closes.
+pub async fn serve_on<D, T, E, A>(server: McpServer<D>, transport: T) -> Result<(), ServeError>
+where
+    D: Differ,
+    T: rmcp::transport::IntoTransport<rmcp::RoleServer, E, A>,
+    E: std::error::Error + Send + Sync + 'static,
+{
+    let running = server
+        .serve(transport)
+        .await
+        .map_err(|e| ServeError::Handshake(e.to_string()))?;
+    running
+        .waiting()
+        .await
+        .map_err(|e| ServeError::Connection(e.to_string()))?;
+    Ok(())
+}

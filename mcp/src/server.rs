@@ -1,0 +1,274 @@
+//! [`McpServer`]: an rmcp [`ServerHandler`] over a [`Registry`].
+//!
+//! One `McpServer` is shared by every connection (it is a cheap `Arc` clone): the stdio
+//! transport has one client, Streamable HTTP one per session (stateful) or per request
+//! (stateless). Each connection reads the registry's current snapshot on every request, so a
+//! reload is visible to the next `tools/list` and `tools/call` without reconnecting.
+
+use std::sync::{Arc, Weak};
+
+use openapi_tools_runtime::registry::{ChangeEvent, Differ, ListenerId, Registry};
+use rmcp::RoleServer;
+use rmcp::handler::server::ServerHandler;
+use rmcp::model::{
+    CallToolRequestParams, CallToolResponse, ErrorData, Implementation, ListToolsResult,
+    PaginatedRequestParams, ServerCapabilities, ServerConfig, Tool,
+};
+use rmcp::service::{NotificationContext, RequestContext};
+use tokio::sync::watch;
+use tokio_util::sync::CancellationToken;
+
+use crate::calls::{self, CallRunner};
+use crate::catalog::{self, Catalog, CatalogCache, Cursor, Offer};
+
+/// Tools per `tools/list` page unless set otherwise.
+pub const DEFAULT_PAGE_SIZE: usize = 500;
+
+/// What the builder collects.
+struct Settings<D: Differ> {
+    registry: Arc<Registry<D>>,
+    offer: Offer,
+    page_size: usize,
+    info: Implementation,
+    instructions: Option<String>,
+    runner: Option<Arc<dyn CallRunner>>,
+}
+
+/// Everything connections share.
+struct Shared<D: Differ> {
+    settings: Settings<D>,
+    cache: CatalogCache,
+    /// Bumped by the registry listener on every applied change (not on rejected ones);
+    /// connections then check whether the offered list actually changed.
+    changes: watch::Receiver<u64>,
+    listener: ListenerId,
+}
+
+impl<D: Differ> Drop for Shared<D> {
+    fn drop(&mut self) {
+        self.settings.registry.remove_listener(self.listener);
+    }
+}
+
+impl<D: Differ> Shared<D> {
+    fn catalog(&self) -> Arc<Catalog> {
+        self.cache
+            .get(&self.settings.registry.snapshot(), &self.settings.offer)
+    }
+}
+
+/// Serves a registry's tools over MCP. See the crate docs for an example.
+pub struct McpServer<D: Differ> {
+    shared: Arc<Shared<D>>,
+    /// Cancelled when this connection's handler is dropped (its session ended), which stops its
+    /// list_changed forwarder.
+    connection: Arc<ConnectionGuard>,
+}
+
+impl<D: Differ> std::fmt::Debug for McpServer<D> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("McpServer")
+            .field("offer", &self.shared.settings.offer)
+            .field("page_size", &self.shared.settings.page_size)
+            .field("info", &self.shared.settings.info)
+            .field("executes_calls", &self.shared.settings.runner.is_some())
+            .finish_non_exhaustive()
+    }
+}
+
+#[derive(Debug, Default)]
+struct ConnectionGuard(CancellationToken);
+
+impl Drop for ConnectionGuard {
+    fn drop(&mut self) {
+        self.0.cancel();
+    }
+}
+
+impl<D: Differ> McpServer<D> {
+    /// Starts building a server for `registry`.
+    pub fn builder(registry: Arc<Registry<D>>) -> McpServerBuilder<D> {
+        McpServerBuilder {
+            settings: Settings {
+                registry,
+                offer: Offer::default(),
+                page_size: DEFAULT_PAGE_SIZE,
+                info: Implementation::new("openapi-tools", env!("CARGO_PKG_VERSION")),
+                instructions: None,
+                runner: None,
+            },
+        }
+    }
+
+    /// A handler for one more connection, sharing the registry view and the catalog cache.
+    /// Streamable HTTP calls this once per session (stateful) or request (stateless).
+    pub fn connection(&self) -> Self {
+        McpServer {
+            shared: Arc::clone(&self.shared),
+            connection: Arc::new(ConnectionGuard::default()),
+        }
+    }
+
+    /// The registry served.
+    pub fn registry(&self) -> &Arc<Registry<D>> {
+        &self.shared.settings.registry
+    }
+
+    /// The tools offered right now, in `tools/list` order (all pages).
+    pub fn offered_tools(&self) -> Vec<Tool> {
+        self.shared.catalog().tools.clone()
+    }
+
+    /// Forwards offered-list changes to this connection's client until the connection ends.
+    fn forward_changes(&self, peer: rmcp::Peer<RoleServer>) {
+        let shared = Arc::downgrade(&self.shared);
+        let mut changes = self.shared.changes.clone();
+        let done = self.connection.0.clone();
+        let mut seen = self.shared.catalog().epoch;
+        changes.mark_unchanged();
+        tokio::spawn(async move {
+            loop {
+                tokio::select! {
+                    () = done.cancelled() => return,
+                    changed = changes.changed() => if changed.is_err() { return },
+                }
+                let Some(shared) = Weak::upgrade(&shared) else {
+                    return;
+                };
+                let epoch = shared.catalog().epoch;
+                drop(shared);
+                if epoch == seen {
+                    continue;
+                }
+                seen = epoch;
+                if let Err(e) = peer.notify_tool_list_changed().await {
+                    tracing::debug!("client gone, no more list_changed: {e}");
+                    return;
+                }
+                tracing::info!("sent notifications/tools/list_changed");
+            }
+        });
+    }
+}
+
+/// Builds an [`McpServer`].
+pub struct McpServerBuilder<D: Differ> {
+    settings: Settings<D>,
+}
+
+impl<D: Differ> McpServerBuilder<D> {
+    /// Which tools to offer (default: every enabled tool of every set).
+    pub fn offer(mut self, offer: Offer) -> Self {
+        self.settings.offer = offer;
+        self
+    }
+
+    /// Tools per `tools/list` page (default [`DEFAULT_PAGE_SIZE`]; at least 1).
+    pub fn page_size(mut self, size: usize) -> Self {
+        self.settings.page_size = size.max(1);
+        self
+    }
+
+    /// The name and version announced in `initialize`.
+    pub fn server_info(mut self, name: impl Into<String>, version: impl Into<String>) -> Self {
+        self.settings.info = Implementation::new(name, version);
+        self
+    }
+
+    /// Instructions announced in `initialize`.
+    pub fn instructions(mut self, text: impl Into<String>) -> Self {
+        self.settings.instructions = Some(text.into());
+        self
+    }
+
+    /// What sends the HTTP requests of `tools/call`. Without one, calls are checked and then
+    /// answered with an error saying that this server does not execute calls.
+    pub fn runner(mut self, runner: Arc<dyn CallRunner>) -> Self {
+        self.settings.runner = Some(runner);
+        self
+    }
+
+    /// The server. Subscribes to the registry's changes for list_changed notifications.
+    pub fn build(self) -> McpServer<D> {
+        let (tx, rx) = watch::channel(0u64);
+        let listener = self.settings.registry.on_change(move |event| {
+            if !matches!(event, ChangeEvent::Rejected(_)) {
+                tx.send_modify(|n| *n = n.wrapping_add(1));
+            }
+        });
+        let shared = Arc::new(Shared {
+            settings: self.settings,
+            cache: CatalogCache::default(),
+            changes: rx,
+            listener,
+        });
+        McpServer {
+            shared,
+            connection: Arc::new(ConnectionGuard::default()),
+        }
+    }
+}
+
+impl<D: Differ> ServerHandler for McpServer<D> {
+    fn get_info(&self) -> ServerConfig {
+        let capabilities = ServerCapabilities::builder()
+            .enable_tools()
+            .enable_tool_list_changed()
+            .build();
+        let mut info =
+            ServerConfig::new(capabilities).with_server_info(self.shared.settings.info.clone());
+        if let Some(text) = &self.shared.settings.instructions {
+            info = info.with_instructions(text.clone());
+        }
+        info
+    }
+
+    async fn on_initialized(&self, context: NotificationContext<RoleServer>) {
+        self.forward_changes(context.peer);
+    }
+
+    async fn list_tools(
+        &self,
+        request: Option<PaginatedRequestParams>,
+        _context: RequestContext<RoleServer>,
+    ) -> Result<ListToolsResult, ErrorData> {
+        let catalog = self.shared.catalog();
+        let offset = match request.and_then(|r| r.cursor) {
+            Some(text) => {
+                Cursor::decode(&text, &catalog)
+                    .map_err(|e| ErrorData::invalid_params(e.to_string(), None))?
+                    .offset
+            }
+            None => 0,
+        };
+        let (tools, next) = catalog::page(&catalog, offset, self.shared.settings.page_size);
+        let mut result = ListToolsResult::with_all_items(tools);
+        result.next_cursor = next;
+        Ok(result)
+    }
+
+    fn get_tool(&self, name: &str) -> Option<Tool> {
+        self.shared.catalog().get(name).cloned()
+    }
+
+    async fn call_tool(
+        &self,
+        request: CallToolRequestParams,
+        context: RequestContext<RoleServer>,
+    ) -> Result<CallToolResponse, ErrorData> {
+        let snapshot = self.shared.settings.registry.snapshot();
+        let catalog = self
+            .shared
+            .cache
+            .get(&snapshot, &self.shared.settings.offer);
+        let result = calls::call(
+            &snapshot,
+            &catalog,
+            request,
+            self.shared.settings.runner.as_deref(),
+            context.ct,
+        )
+        .await?;
+        Ok(result.into())
+    }
+}

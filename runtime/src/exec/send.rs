@@ -1,0 +1,634 @@
+//! One call on the wire: checks, server, credentials, confirmation, attempts with retries,
+//! and the response shaped into an [`ExecResult`].
+
+use std::time::{Duration, Instant, SystemTime};
+
+use reqwest::Url;
+use tracing::Instrument as _;
+
+use super::auth::{self, Placement};
+use super::policy::{self, Policy};
+use super::redact::scrub;
+use super::result::{ErrorKind, ExecResult, ResultBody, shape_body};
+use super::servers;
+use super::{Confirmation, Inner, Target};
+use crate::request::{HttpRequest, forbidden_header};
+
+/// The request that would be sent (`--dry-run`): credentials shown as `***`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RequestPreview {
+    /// The method.
+    pub method: crate::manifest::HttpMethod,
+    /// The URL, credential query parameters as `***`.
+    pub url: String,
+    /// Headers, credential values as `***`.
+    pub headers: Vec<(String, String)>,
+    /// The body as text (binary bodies summarised).
+    pub body: Option<String>,
+}
+
+impl std::fmt::Display for RequestPreview {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        writeln!(f, "{} {}", self.method, self.url)?;
+        for (k, v) in &self.headers {
+            writeln!(f, "{k}: {v}")?;
+        }
+        if let Some(b) = &self.body {
+            writeln!(f)?;
+            writeln!(f, "{b}")?;
+        }
+        Ok(())
+    }
+}
+
+/// Redirects are followed (at most 10) only while they stay on the same origin; any other
+/// redirect is returned as the response, so credentials never follow it.
+pub(crate) fn same_origin_redirects() -> reqwest::redirect::Policy {
+    reqwest::redirect::Policy::custom(|attempt| {
+        let same = attempt
+            .previous()
+            .first()
+            .is_some_and(|first| first.origin() == attempt.url().origin());
+        if !same || attempt.previous().len() > 10 {
+            attempt.stop()
+        } else {
+            attempt.follow()
+        }
+    })
+}
+
+/// A reqwest error as text without its URL (which may carry a credential).
+pub(crate) fn describe_reqwest(e: &reqwest::Error) -> String {
+    use std::error::Error as _;
+    let mut text = if e.is_timeout() {
+        "timed out".to_owned()
+    } else if e.is_connect() {
+        "could not connect".to_owned()
+    } else {
+        "the connection failed".to_owned()
+    };
+    // The cause chain (the reqwest error's own text names the URL, so it is skipped).
+    let mut source = e.source();
+    let mut depth = 0;
+    while let Some(s) = source
+        && depth < 3
+    {
+        text.push_str(": ");
+        text.push_str(&s.to_string());
+        source = s.source();
+        depth += 1;
+    }
+    text
+}
+
+/// Everything decided before the first byte is sent.
+struct Ready {
+    url: Url,
+    headers: Vec<(String, String)>,
+    /// Header names whose values are credentials (shown `***` in previews).
+    secret_headers: Vec<String>,
+    /// Query keys whose values are credentials.
+    secret_query: Vec<String>,
+    body: Option<Vec<u8>>,
+    /// Every secret value this call carries, to scrub from what comes back.
+    secrets: Vec<String>,
+}
+
+fn refused(kind: ErrorKind, message: impl Into<String>, started: Instant) -> ExecResult {
+    let mut r = ExecResult::refused(kind, message);
+    r.elapsed = started.elapsed();
+    r
+}
+
+/// Checks, server and credentials; `dry_run` fetches no token.
+async fn prepare(
+    inner: &Inner,
+    target: &Target<'_>,
+    request: &HttpRequest,
+    client: &reqwest::Client,
+    dry_run: bool,
+    started: Instant,
+) -> Result<Ready, ExecResult> {
+    if let Some(why) = inner.config.access.refusal(target.name, target.tool) {
+        return Err(refused(ErrorKind::Denied, why, started));
+    }
+    for (name, _) in &request.headers {
+        if forbidden_header(name) && !name.eq_ignore_ascii_case("cookie") {
+            return Err(refused(
+                ErrorKind::Arguments,
+                format!(
+                    "tool `{}`: the request would set the header `{name}`, which only the client may set; nothing was sent",
+                    target.name
+                ),
+                started,
+            ));
+        }
+    }
+    let base = servers::base_url(inner.servers(target.set), target.manifest, target.tool).map_err(
+        |e| {
+            refused(
+                ErrorKind::Server,
+                format!("tool `{}`: {e}", target.name),
+                started,
+            )
+        },
+    )?;
+    let path_and_query = request.path_and_query();
+    let expected_path = format!("{}{}", base.path().trim_end_matches('/'), request.path);
+    let mut url = servers::join(&base, &path_and_query)
+        .filter(|u| u.path() == expected_path)
+        .ok_or_else(|| {
+            refused(
+                ErrorKind::Arguments,
+                format!(
+                    "tool `{}`: the request path `{}` would not stay where the tool points (a `.` or `..` segment or a host in a path value); nothing was sent",
+                    target.name, request.path
+                ),
+                started,
+            )
+        })?;
+
+    let creds = inner.credentials(target.set);
+    let chosen = match auth::choose(target.manifest, target.tool, creds) {
+        Ok(c) => c,
+        Err(_) if inner.config.anonymous_fallback => Vec::new(),
+        Err(why) => return Err(refused(ErrorKind::Credentials, why, started)),
+    };
+    let mut secrets: Vec<String> = creds.secrets().map(str::to_owned).collect();
+    let placements = auth::place(&chosen, &inner.tokens, client, dry_run, &mut secrets)
+        .await
+        .map_err(|why| refused(ErrorKind::Credentials, why, started))?;
+
+    let mut headers = request.headers.clone();
+    let mut secret_headers = Vec::new();
+    let mut secret_query = Vec::new();
+    let mut cookies = Vec::new();
+    for p in &placements {
+        match p {
+            Placement::Header(name, value) => {
+                if request.header(name).is_some() {
+                    return Err(collision(target, "header", name, started));
+                }
+                headers.push((name.clone(), value.expose().to_owned()));
+                secret_headers.push(name.to_ascii_lowercase());
+            }
+            Placement::Query(name, value) => {
+                let taken = request.query.iter().any(|(k, _)| {
+                    percent_encoding::percent_decode_str(k).decode_utf8_lossy() == name.as_str()
+                });
+                if taken {
+                    return Err(collision(target, "query parameter", name, started));
+                }
+                url.query_pairs_mut().append_pair(name, value.expose());
+                secret_query.push(name.clone());
+            }
+            Placement::Cookie(name, value) => {
+                cookies.push(format!("{name}={}", value.expose()));
+                secret_headers.push("cookie".to_owned());
+            }
+        }
+    }
+    if !cookies.is_empty() {
+        match headers
+            .iter_mut()
+            .find(|(k, _)| k.eq_ignore_ascii_case("cookie"))
+        {
+            Some((_, v)) => {
+                v.push_str("; ");
+                v.push_str(&cookies.join("; "));
+            }
+            None => headers.push(("Cookie".to_owned(), cookies.join("; "))),
+        }
+    }
+    Ok(Ready {
+        url,
+        headers,
+        secret_headers,
+        secret_query,
+        body: request.body_bytes(),
+        secrets,
+    })
+}
+
+fn collision(target: &Target<'_>, what: &str, name: &str, started: Instant) -> ExecResult {
+    refused(
+        ErrorKind::Arguments,
+        format!(
+            "tool `{}`: an argument sets the {what} `{name}`, which carries the credential; leave it out; nothing was sent",
+            target.name
+        ),
+        started,
+    )
+}
+
+/// The preview of what [`execute`] would send.
+pub(crate) async fn preview(
+    inner: &Inner,
+    target: &Target<'_>,
+    request: &HttpRequest,
+) -> Result<RequestPreview, ExecResult> {
+    let started = Instant::now();
+    let policy = inner.policy(target);
+    let client = inner
+        .client(policy.connect_timeout)
+        .map_err(|e| refused(ErrorKind::Network, e, started))?;
+    let ready = prepare(inner, target, request, &client, true, started).await?;
+    let mut url = ready.url.clone();
+    if !ready.secret_query.is_empty() {
+        let pairs: Vec<(String, String)> = url
+            .query_pairs()
+            .map(|(k, v)| {
+                let hidden = ready.secret_query.iter().any(|s| *s == k);
+                (
+                    k.into_owned(),
+                    if hidden {
+                        "***".to_owned()
+                    } else {
+                        v.into_owned()
+                    },
+                )
+            })
+            .collect();
+        url.query_pairs_mut().clear().extend_pairs(pairs);
+    }
+    let headers = ready
+        .headers
+        .iter()
+        .map(|(k, v)| {
+            let hidden = ready.secret_headers.contains(&k.to_ascii_lowercase());
+            let shown = if hidden && k.eq_ignore_ascii_case("cookie") {
+                request
+                    .header("cookie")
+                    .map_or("***".to_owned(), |own| format!("{own}; ***"))
+            } else if hidden {
+                "***".to_owned()
+            } else {
+                v.clone()
+            };
+            (k.clone(), shown)
+        })
+        .collect();
+    let body = ready.body.as_ref().map(|b| match std::str::from_utf8(b) {
+        Ok(t) => t.to_owned(),
+        Err(_) => format!("<{} bytes of binary data>", b.len()),
+    });
+    Ok(RequestPreview {
+        method: request.method,
+        url: url.to_string(),
+        headers,
+        body,
+    })
+}
+
+/// Sends `request` for `target` under the executor's rules. Never panics; every outcome is an
+/// [`ExecResult`].
+pub(crate) async fn execute(
+    inner: &Inner,
+    target: &Target<'_>,
+    request: &HttpRequest,
+) -> ExecResult {
+    let span = tracing::info_span!(
+        "tool_call",
+        tool = target.name,
+        method = request.method.as_str(),
+        host = tracing::field::Empty,
+        status = tracing::field::Empty,
+        attempts = tracing::field::Empty,
+        bytes = tracing::field::Empty,
+        duration_ms = tracing::field::Empty,
+    );
+    let result = execute_inner(inner, target, request, &span)
+        .instrument(span.clone())
+        .await;
+    if let Some(s) = result.status {
+        span.record("status", s);
+    }
+    span.record("attempts", result.attempts);
+    span.record("duration_ms", result.elapsed.as_millis() as u64);
+    if let Some(kind) = result.error {
+        tracing::debug!(parent: &span, kind = kind.as_str(), "tool call failed");
+    }
+    result
+}
+
+async fn execute_inner(
+    inner: &Inner,
+    target: &Target<'_>,
+    request: &HttpRequest,
+    span: &tracing::Span,
+) -> ExecResult {
+    let started = Instant::now();
+    let policy = inner.policy(target).clone();
+    let client = match inner.client(policy.connect_timeout) {
+        Ok(c) => c,
+        Err(e) => return refused(ErrorKind::Network, e, started),
+    };
+    let ready = match prepare(inner, target, request, &client, false, started).await {
+        Ok(r) => r,
+        Err(r) => return r,
+    };
+    let host = ready.url.host_str().unwrap_or_default().to_owned();
+    span.record("host", host.as_str());
+
+    if inner.needs_confirmation(request.method)
+        && let Some(hook) = &inner.config.confirm
+    {
+        let mut shown = ready.url.clone();
+        shown.set_query(None);
+        let body = ready.body.as_ref().map(|b| {
+            let mut t = String::from_utf8_lossy(b).into_owned();
+            super::result::cut(&mut t, 2048, b.len());
+            t
+        });
+        let c = Confirmation {
+            tool: target.name.to_owned(),
+            method: request.method,
+            url: shown.to_string(),
+            body,
+        };
+        if !hook.confirm(&c).await {
+            return refused(
+                ErrorKind::Denied,
+                format!(
+                    "the call of tool `{}` was not confirmed by the user; it was not sent",
+                    target.name
+                ),
+                started,
+            );
+        }
+    }
+
+    let permits = inner.host_permits(&format!(
+        "{}:{}",
+        host,
+        ready.url.port_or_known_default().unwrap_or(0)
+    ));
+    let _permit = permits.acquire_owned().await.ok();
+
+    let repeatable = policy::safe_to_repeat(target.tool, request);
+    let mut attempts = 0u32;
+    loop {
+        attempts += 1;
+        let outcome = attempt(&client, request, &ready, &policy).await;
+        let retry_wait = match &outcome {
+            Attempt::Response(r) if repeatable && policy::retryable_status(r.status) => {
+                let asked = r
+                    .retry_after
+                    .as_deref()
+                    .and_then(|v| policy::parse_retry_after(v, SystemTime::now()));
+                match asked {
+                    Some(w) if w > policy.max_retry_after => None,
+                    Some(w) => Some(w),
+                    None => Some(policy.backoff_wait(attempts)),
+                }
+            }
+            Attempt::Failed { connect: true, .. } if repeatable => {
+                Some(policy.backoff_wait(attempts))
+            }
+            _ => None,
+        };
+        match retry_wait {
+            Some(wait) if attempts <= policy.max_retries => {
+                tracing::debug!(
+                    attempt = attempts,
+                    wait_ms = wait.as_millis() as u64,
+                    "retrying"
+                );
+                tokio::time::sleep(wait).await;
+            }
+            _ => {
+                let mut result = finish(inner, target, request, outcome, &policy, &ready.secrets);
+                result.attempts = attempts;
+                result.elapsed = started.elapsed();
+                if let Some(bytes) = result
+                    .header("content-length")
+                    .and_then(|b| b.parse::<u64>().ok())
+                {
+                    span.record("bytes", bytes);
+                }
+                return result;
+            }
+        }
+    }
+}
+
+/// What one attempt produced.
+enum Attempt {
+    Response(Box<Received>),
+    Failed {
+        connect: bool,
+        timeout: bool,
+        message: String,
+    },
+}
+
+struct Received {
+    status: u16,
+    reason: Option<&'static str>,
+    headers: Vec<(String, String)>,
+    retry_after: Option<String>,
+    location: Option<String>,
+    final_url: Url,
+    media: String,
+    bytes: Vec<u8>,
+    complete: bool,
+    announced: Option<usize>,
+}
+
+async fn attempt(
+    client: &reqwest::Client,
+    request: &HttpRequest,
+    ready: &Ready,
+    policy: &Policy,
+) -> Attempt {
+    let method = reqwest::Method::from_bytes(request.method.as_str().as_bytes())
+        .unwrap_or(reqwest::Method::GET);
+    let mut builder = client.request(method, ready.url.clone());
+    for (k, v) in &ready.headers {
+        builder = builder.header(k.as_str(), v.as_str());
+    }
+    if let Some(b) = &ready.body {
+        builder = builder.body(b.clone());
+    }
+    let run = async {
+        let mut response = builder.send().await?;
+        let status = response.status();
+        let headers: Vec<(String, String)> = response
+            .headers()
+            .iter()
+            .map(|(k, v)| {
+                (
+                    k.as_str().to_owned(),
+                    String::from_utf8_lossy(v.as_bytes()).into_owned(),
+                )
+            })
+            .collect();
+        let find = |name: &str| {
+            headers
+                .iter()
+                .find(|(k, _)| k.eq_ignore_ascii_case(name))
+                .map(|(_, v)| v.clone())
+        };
+        let announced = response
+            .content_length()
+            .and_then(|n| usize::try_from(n).ok());
+        let mut bytes = Vec::new();
+        let mut complete = true;
+        while let Some(chunk) = response.chunk().await? {
+            let room = policy.max_response_bytes.saturating_sub(bytes.len());
+            if chunk.len() > room {
+                bytes.extend_from_slice(&chunk[..room]);
+                complete = false;
+                break;
+            }
+            bytes.extend_from_slice(&chunk);
+        }
+        Ok::<_, reqwest::Error>(Received {
+            status: status.as_u16(),
+            reason: status.canonical_reason(),
+            retry_after: find("retry-after"),
+            location: find("location"),
+            media: find("content-type").unwrap_or_default(),
+            final_url: response.url().clone(),
+            headers,
+            bytes,
+            complete,
+            announced,
+        })
+    };
+    match tokio::time::timeout(policy.timeout, run).await {
+        Ok(Ok(r)) => Attempt::Response(Box::new(r)),
+        Ok(Err(e)) => Attempt::Failed {
+            connect: e.is_connect(),
+            timeout: e.is_timeout(),
+            message: describe_reqwest(&e),
+        },
+        Err(_) => Attempt::Failed {
+            connect: false,
+            timeout: true,
+            message: format!("no complete response within {}", human(policy.timeout)),
+        },
+    }
+}
+
+fn human(d: Duration) -> String {
+    if d.as_millis() < 1000 {
+        format!("{} ms", d.as_millis())
+    } else {
+        format!("{:.1} s", d.as_secs_f64())
+    }
+}
+
+/// The attempt's outcome as the model gets it, secrets scrubbed.
+fn finish(
+    inner: &Inner,
+    target: &Target<'_>,
+    request: &HttpRequest,
+    outcome: Attempt,
+    policy: &Policy,
+    secrets: &[String],
+) -> ExecResult {
+    let what = format!("{} {}", request.method, request.path);
+    let r = match outcome {
+        Attempt::Failed {
+            timeout, message, ..
+        } => {
+            let kind = if timeout {
+                ErrorKind::Timeout
+            } else {
+                ErrorKind::Network
+            };
+            let text = format!("tool `{}`: {what} failed: {message}", target.name);
+            return ExecResult::refused(kind, scrub(&text, secrets).into_owned());
+        }
+        Attempt::Response(r) => r,
+    };
+    let (body, truncated) = shape_body(
+        &r.media,
+        &r.bytes,
+        r.complete,
+        r.announced,
+        policy.max_result_text,
+        policy.max_inline_binary,
+    );
+    let body = scrub_body(body, secrets);
+    let headers = r
+        .headers
+        .iter()
+        .filter(|(k, _)| inner.keeps_header(k))
+        .map(|(k, v)| (k.to_ascii_lowercase(), scrub(v, secrets).into_owned()))
+        .collect();
+    let status_text = format!(
+        "HTTP {}{}",
+        r.status,
+        r.reason.map(|s| format!(" {s}")).unwrap_or_default()
+    );
+    let (error, message) = if (300..400).contains(&r.status) && r.location.is_some() {
+        let elsewhere = r
+            .location
+            .as_deref()
+            .and_then(|l| r.final_url.join(l).ok())
+            .filter(|u| u.origin() != r.final_url.origin());
+        match elsewhere {
+            Some(u) => (
+                Some(ErrorKind::Redirect),
+                Some(format!(
+                    "tool `{}`: {what} answered {status_text}, a redirect to another origin ({}); it was not followed, so credentials stay with the configured server",
+                    target.name,
+                    u.origin().ascii_serialization()
+                )),
+            ),
+            None => (None, None),
+        }
+    } else if r.status >= 400 {
+        (
+            Some(ErrorKind::Status),
+            Some(format!(
+                "tool `{}`: {what} answered {status_text}",
+                target.name
+            )),
+        )
+    } else {
+        (None, None)
+    };
+    ExecResult {
+        status: Some(r.status),
+        headers,
+        body,
+        truncated,
+        error,
+        message: message.map(|m| scrub(&m, secrets).into_owned()),
+        attempts: 0,
+        elapsed: Duration::ZERO,
+    }
+}
+
+fn scrub_body(body: ResultBody, secrets: &[String]) -> ResultBody {
+    match body {
+        ResultBody::Text(t) => ResultBody::Text(scrub(&t, secrets).into_owned()),
+        ResultBody::Json(v) => ResultBody::Json(scrub_json(v, secrets, 0)),
+        other => other,
+    }
+}
+
+fn scrub_json(v: serde_json::Value, secrets: &[String], depth: usize) -> serde_json::Value {
+    use serde_json::Value;
+    if depth > 128 {
+        return v;
+    }
+    match v {
+        Value::String(s) => Value::String(scrub(&s, secrets).into_owned()),
+        Value::Array(items) => Value::Array(
+            items
+                .into_iter()
+                .map(|i| scrub_json(i, secrets, depth + 1))
+                .collect(),
+        ),
+        Value::Object(map) => Value::Object(
+            map.into_iter()
+                .map(|(k, v)| (k, scrub_json(v, secrets, depth + 1)))
+                .collect(),
+        ),
+        other => other,
+    }
+}

@@ -1,0 +1,258 @@
+//! Rendering straight into a writer, one tool at a time.
+//!
+//! A big document's rendered tool set is far larger than the document (every tool carries the
+//! `$defs` it reaches: Microsoft Graph's is gigabytes), so building it as one [`Value`] and then
+//! one string costs several times its size in memory. These functions write the same bytes as
+//! `serde_json::to_string_pretty` of [`super::render_set`] / [`super::render_providers`] would,
+//! while holding only one rendered tool at a time.
+
+use std::io::{self, Write};
+
+use super::anthropic::StrictBudget;
+use super::{Provider, RenderOptions, ToolDef, openai, render};
+
+/// Writes `[tool, ...]` for one provider, pretty-printed (two-space indent, no trailing
+/// newline): byte for byte `serde_json::to_string_pretty(&Value::Array(render_set(..)))`.
+///
+/// ```
+/// use openapi_tools_runtime::render::{Provider, RenderOptions, ToolDef, render_set, write_set};
+/// let schema = serde_json::json!({"type": "object", "properties": {}});
+/// let tools = [ToolDef { name: "ping", title: None, description: "Ping.", input_schema: &schema,
+///     method: None, deprecated: false }];
+/// let mut out = Vec::new();
+/// write_set(Provider::Mcp, &tools, &RenderOptions::default(), &mut out).unwrap();
+/// let whole = serde_json::Value::Array(render_set(Provider::Mcp, &tools, &Default::default()));
+/// assert_eq!(String::from_utf8(out).unwrap(), serde_json::to_string_pretty(&whole).unwrap());
+/// ```
+pub fn write_set<W: Write>(
+    provider: Provider,
+    tools: &[ToolDef],
+    opts: &RenderOptions,
+    out: &mut W,
+) -> io::Result<()> {
+    write_array(provider, tools, opts, 1, out)
+}
+
+/// Writes `{"openai_chat": [...], ..., "mcp": [...]}` pretty-printed (no trailing newline): byte
+/// for byte `serde_json::to_string_pretty(&Value::Object(render_providers(..)))`.
+pub fn write_providers<W: Write>(
+    tools: &[ToolDef],
+    opts: &RenderOptions,
+    out: &mut W,
+) -> io::Result<()> {
+    write_providers_spilling(tools, opts, SPILL_LIMIT, out)
+}
+
+fn write_providers_spilling<W: Write>(
+    tools: &[ToolDef],
+    opts: &RenderOptions,
+    spill_limit: usize,
+    out: &mut W,
+) -> io::Result<()> {
+    out.write_all(b"{\n")?;
+    // The two OpenAI shapes share one lowering: the Responses tools are written aside while the
+    // Chat ones are rendered (up to SPILL_LIMIT bytes; past it the rest is lowered again).
+    let mut spill = Spill {
+        limit: spill_limit,
+        ..Spill::default()
+    };
+    for (i, p) in Provider::ALL.into_iter().enumerate() {
+        if i > 0 {
+            out.write_all(b",\n")?;
+        }
+        out.write_all(b"  ")?;
+        serde_json::to_writer(&mut *out, p.key())?;
+        out.write_all(b": ")?;
+        match p {
+            Provider::OpenAiChat => write_openai(tools, &mut spill, out)?,
+            Provider::OpenAiResponses => write_responses(tools, &spill, out)?,
+            _ => write_array(p, tools, opts, 2, out)?,
+        }
+    }
+    out.write_all(b"\n}")
+}
+
+/// Most bytes of OpenAI Responses tools kept aside while the Chat tools are written.
+const SPILL_LIMIT: usize = 256 << 20;
+
+/// OpenAI Responses tools already rendered (as the text of their array elements).
+#[derive(Default)]
+struct Spill {
+    text: Vec<u8>,
+    /// How many tools `text` holds (a prefix of the set).
+    tools: usize,
+    /// No more tools are kept once `text` is this long.
+    limit: usize,
+}
+
+/// The Chat array; the Responses form of each tool goes to `spill` while it has room.
+fn write_openai<W: Write>(tools: &[ToolDef], spill: &mut Spill, out: &mut W) -> io::Result<()> {
+    if tools.is_empty() {
+        return out.write_all(b"[]");
+    }
+    let mut buf = Vec::new();
+    out.write_all(b"[\n")?;
+    for (i, tool) in tools.iter().enumerate() {
+        let params = openai::parameters(tool.input_schema);
+        if spill.tools == i && spill.text.len() < spill.limit {
+            if i > 0 {
+                spill.text.extend_from_slice(b",\n");
+            }
+            buf.clear();
+            serde_json::to_writer_pretty(&mut buf, &openai::responses(tool, params.clone()).tool)?;
+            write_indented(&buf, 2, &mut spill.text)?;
+            spill.tools += 1;
+        }
+        if i > 0 {
+            out.write_all(b",\n")?;
+        }
+        buf.clear();
+        serde_json::to_writer_pretty(&mut buf, &openai::chat(tool, params).tool)?;
+        write_indented(&buf, 2, out)?;
+    }
+    out.write_all(b"\n  ]")
+}
+
+/// The Responses array: the spilled tools, then the rest rendered again.
+fn write_responses<W: Write>(tools: &[ToolDef], spill: &Spill, out: &mut W) -> io::Result<()> {
+    if tools.is_empty() {
+        return out.write_all(b"[]");
+    }
+    out.write_all(b"[\n")?;
+    out.write_all(&spill.text)?;
+    let mut buf = Vec::new();
+    for (i, tool) in tools.iter().enumerate().skip(spill.tools) {
+        if i > 0 {
+            out.write_all(b",\n")?;
+        }
+        let params = openai::parameters(tool.input_schema);
+        buf.clear();
+        serde_json::to_writer_pretty(&mut buf, &openai::responses(tool, params).tool)?;
+        write_indented(&buf, 2, out)?;
+    }
+    out.write_all(b"\n  ]")
+}
+
+/// One pretty-printed array of rendered tools whose `[` sits at nesting `level`.
+fn write_array<W: Write>(
+    provider: Provider,
+    tools: &[ToolDef],
+    opts: &RenderOptions,
+    level: usize,
+    out: &mut W,
+) -> io::Result<()> {
+    if tools.is_empty() {
+        return out.write_all(b"[]");
+    }
+    let strict_budget = provider == Provider::Anthropic && opts.anthropic_strict;
+    let mut budget = StrictBudget::default();
+    let mut buf = Vec::new();
+    out.write_all(b"[\n")?;
+    for (i, tool) in tools.iter().enumerate() {
+        let mut r = render(provider, tool, opts);
+        if strict_budget {
+            budget.apply(tool, &mut r);
+        }
+        if i > 0 {
+            out.write_all(b",\n")?;
+        }
+        buf.clear();
+        serde_json::to_writer_pretty(&mut buf, &r.tool)?;
+        write_indented(&buf, level, out)?;
+    }
+    out.write_all(b"\n")?;
+    write_indent(level - 1, out)?;
+    out.write_all(b"]")
+}
+
+/// Copies pretty JSON text, indenting every line by `level` steps. Raw newlines occur only
+/// between tokens (strings escape them), so this is exactly the nested pretty form.
+fn write_indented<W: Write>(text: &[u8], level: usize, out: &mut W) -> io::Result<()> {
+    let mut lines = text.split(|&b| b == b'\n');
+    if let Some(first) = lines.next() {
+        write_indent(level, out)?;
+        out.write_all(first)?;
+    }
+    for line in lines {
+        out.write_all(b"\n")?;
+        write_indent(level, out)?;
+        out.write_all(line)?;
+    }
+    Ok(())
+}
+
+fn write_indent<W: Write>(level: usize, out: &mut W) -> io::Result<()> {
+    for _ in 0..level {
+        out.write_all(b"  ")?;
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::manifest::HttpMethod;
+    use crate::render::{render_providers, render_set};
+    use serde_json::{Value, json};
+
+    fn schemas() -> Vec<Value> {
+        vec![
+            json!({"type": "object", "properties": {}, "additionalProperties": false}),
+            json!({"type": "object", "properties": {"q": {"type": "string",
+                "description": "line one\nline two"}, "n": {"type": "integer", "minimum": 1}},
+                "required": ["q"], "additionalProperties": false}),
+            json!({"type": "object", "properties": {"p": {"$ref": "#/$defs/P"},
+                "o": {"anyOf": [{"type": "string"}, {"type": "integer"}]}},
+                "$defs": {"P": {"type": "object", "properties": {"kids": {"type": "array",
+                "items": {"$ref": "#/$defs/P"}}}}}}),
+        ]
+    }
+
+    fn defs(schemas: &[Value]) -> Vec<ToolDef<'_>> {
+        schemas
+            .iter()
+            .enumerate()
+            .map(|(i, s)| ToolDef {
+                name: ["a", "b", "c"][i % 3],
+                title: Some("T"),
+                description: "D",
+                input_schema: s,
+                method: Some(HttpMethod::Post),
+                deprecated: i == 1,
+            })
+            .collect()
+    }
+
+    #[test]
+    fn providers_match_the_whole_value_form() {
+        let s = schemas();
+        // Enough tools that the Anthropic strict budget runs out part way.
+        let many: Vec<Value> = (0..30).flat_map(|_| s.clone()).collect();
+        for set in [Vec::new(), s.clone(), many] {
+            let tools = defs(&set);
+            for strict in [false, true] {
+                let opts = RenderOptions {
+                    anthropic_strict: strict,
+                };
+                let whole = Value::Object(render_providers(&tools, &opts));
+                let whole = serde_json::to_string_pretty(&whole).unwrap();
+                // Responses tools kept aside: all of them, one, none.
+                for limit in [SPILL_LIMIT, 1, 0] {
+                    let mut out = Vec::new();
+                    write_providers_spilling(&tools, &opts, limit, &mut out).unwrap();
+                    assert_eq!(String::from_utf8(out).unwrap(), whole, "spill limit {limit}");
+                }
+                for p in Provider::ALL {
+                    let mut out = Vec::new();
+                    write_set(p, &tools, &opts, &mut out).unwrap();
+                    let whole = Value::Array(render_set(p, &tools, &opts));
+                    assert_eq!(
+                        String::from_utf8(out).unwrap(),
+                        serde_json::to_string_pretty(&whole).unwrap(),
+                        "{p}"
+                    );
+                }
+            }
+        }
+    }
+}

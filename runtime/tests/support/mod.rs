@@ -1,0 +1,2 @@
+//! Shared parts of the executor tests.
+pub mod server;
