@@ -11,6 +11,12 @@
 //! alternative (how the canonical schema spells a nullable `$ref`) is folded into a
 //! nullability flag; remaining alternatives are paired first by semantic equality, then by
 //! type, and unpaired ones are reported as lost (breaking) or gained (widening).
+//!
+//! A node is its own keywords AND one of its alternatives. When keywords beside the union
+//! restrict values (`{type: object, properties, anyOf: [{required: [a]}, ...]}`, also as an
+//! alternative of another union), they are compared as one node and the alternatives as a set.
+//! Alternatives that only list required properties are compared as sets of names: an old one
+//! is still accepted when some new one asks for a subset of what it guaranteed.
 
 use std::cell::Cell;
 use std::collections::{BTreeSet, HashSet};
