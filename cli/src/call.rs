@@ -11,7 +11,7 @@ use std::process::ExitCode;
 use clap::{Args, ValueEnum};
 use openapi_tools_runtime::Manifest;
 use openapi_tools_runtime::exec::{
-    Credential, Credentials, ErrorKind, ExecResult, Executor, Target, env_var_name,
+    Credential, Credentials, ErrorKind, ExecResult, Executor, Target,
 };
 use openapi_tools_runtime::toolset::{DynamicToolSet, ToolSet};
 use serde_json::Value;
@@ -251,7 +251,7 @@ mod tests {
         let err = credentials(&m, &["nope=x".into()], env).unwrap_err();
         assert!(err.contains("no security scheme `nope`") && err.contains("api_key, basic"));
         assert_eq!(
-            env_var_name("petstore-auth.v2"),
+            openapi_tools_runtime::exec::env_var_name("petstore-auth.v2"),
             "OPENAPI_TOOLS_AUTH_PETSTORE_AUTH_V2"
         );
     }

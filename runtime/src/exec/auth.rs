@@ -62,8 +62,8 @@ pub(crate) fn choose<'a>(
         .security
         .iter()
         .map(|alt| {
-            alt.iter()
-                .map(|(name, _)| {
+            alt.keys()
+                .map(|name| {
                     let kind = manifest
                         .security_schemes
                         .get(name)

@@ -246,7 +246,7 @@ impl Inner {
     fn keeps_header(&self, name: &str) -> bool {
         let n = name.to_ascii_lowercase();
         n != "set-cookie"
-            && (self.config.result_headers.iter().any(|h| *h == n)
+            && (self.config.result_headers.contains(&n)
                 || n.starts_with("x-ratelimit-")
                 || n.starts_with("ratelimit"))
     }

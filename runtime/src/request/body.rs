@@ -340,8 +340,8 @@ fn multipart_parts(
                 continue;
             }
             if binary && let Value::String(s) = &v {
-                match decode_file(s, &arg_ptr, problems) {
-                    Some(data) => parts.push(Part {
+                if let Some(data) = decode_file(s, &arg_ptr, problems) {
+                    parts.push(Part {
                         name: f.wire_name.clone(),
                         filename: Some(f.wire_name.clone()),
                         content_type: Some(
@@ -351,8 +351,7 @@ fn multipart_parts(
                                 .unwrap_or_else(|| "application/octet-stream".to_owned()),
                         ),
                         data,
-                    }),
-                    None => {}
+                    });
                 }
                 continue;
             }
