@@ -12,7 +12,7 @@
 //! The default feature `codegen` adds the code generator (`codegen`, `builder`, `lock`,
 //! `settings`) and with it syn, quote, proc-macro2 and prettyplease. Run-time loading depends on
 //! this crate with `default-features = false` and gets the front half only: [`load`],
-//! [`normalize`], [`model`] and [`pipeline`].
+//! `normalize`, [`model`] and [`pipeline`].
 
 #[cfg(feature = "codegen")]
 pub mod builder;
@@ -23,6 +23,8 @@ pub mod load;
 #[cfg(feature = "codegen")]
 pub mod lock;
 pub mod model;
+/// The 3.1 -> 3.0 normalisation the loader runs; not an API of its own (use [`load`]).
+#[doc(hidden)]
 pub mod normalize;
 pub mod pipeline;
 pub mod render_notes;

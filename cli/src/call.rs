@@ -252,7 +252,7 @@ mod tests {
         let err = credentials(&m, &["nope=x".into()], env).unwrap_err();
         assert!(err.contains("no security scheme `nope`") && err.contains("api_key, basic"));
         assert_eq!(
-            env_var_name("petstore-auth.v2"),
+            openapi_tools_runtime::exec::env_var_name("petstore-auth.v2"),
             "OPENAPI_TOOLS_AUTH_PETSTORE_AUTH_V2"
         );
     }

@@ -6,6 +6,9 @@
 //! against `OPENAPI_TOOLS_MACRO_BASE_DIR`, set here, because trybuild builds its crates under
 //! `target/`.
 
+// `std::env::set_var` is `unsafe` (edition 2024); it runs before any other thread starts.
+#![allow(unsafe_code)]
+
 #[test]
 fn macro_cases() {
     // SAFETY: set before any thread of this test process reads the environment.

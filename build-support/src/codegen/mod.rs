@@ -45,12 +45,22 @@
 //! The paths in [`CodegenSettings`]: the runtime, `serde`, `serde_json` and (only when a schema
 //! has a `pattern`) `regex`.
 
+// The generator's stages: public only for this crate's tests and benches, not an API (hidden
+// from the docs, may change in any release). The API is `generate`, `generate_pretty`,
+// `CodegenSettings`, `Generated` and the renderer hook re-exported below.
+#[doc(hidden)]
 pub mod checks;
+#[doc(hidden)]
 pub mod emit;
+#[doc(hidden)]
 pub mod ir;
+#[doc(hidden)]
 pub mod lower;
+#[doc(hidden)]
 pub mod names;
+#[doc(hidden)]
 pub mod schemas;
+#[doc(hidden)]
 pub mod toolset;
 
 use std::collections::HashSet;

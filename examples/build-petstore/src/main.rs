@@ -17,7 +17,12 @@ use openapi_tools::runtime::request::{HttpRequest, RequestBody};
 use openapi_tools::runtime::toolset::Provider;
 
 // The generated code: `pub mod clinic { ... }` (the build script sets `.module("clinic")`).
-include!(concat!(env!("OUT_DIR"), "/clinic.rs"));
+// Generated items carry the spec's descriptions where it has them; not every field does.
+#[allow(missing_docs)]
+mod generated {
+    include!(concat!(env!("OUT_DIR"), "/clinic.rs"));
+}
+use generated::clinic;
 
 /// A recorded OpenAI Responses API response: two `function_call` items. The second one carries
 /// a pet name that is also a path traversal attempt; it stays one path segment.

@@ -6,94 +6,15 @@
 
 use serde_json::{Map, Value};
 
+use crate::keywords::{self, KEYWORDS, rank};
+pub(crate) use crate::pointer::{join as push_ptr, resolve as resolve_ref};
+
 /// Deepest schema nesting any walk follows. Canonical schemas from real specs stay far below it
 /// (GitHub's deepest input is ~12); anything deeper is cut with a note, never a stack overflow.
 pub(crate) const MAX_DEPTH: usize = 64;
 
-/// Declares the keyword table: [`KEY_ORDER`] (the order keywords are emitted in) and [`rank`]
-/// (a keyword's position, by `match`, so classifying a key costs no hashing).
-macro_rules! keywords {
-    ($($k:literal),* $(,)?) => {
-        /// The order keywords are emitted in. Object key order is free in JSON Schema, so we fix
-        /// one: identity and prose first (what a model reads first), then the value space, then
-        /// structure, then definitions. Keywords not listed follow in sorted order.
-        const KEY_ORDER: &[&str] = &[$($k),*];
-
-        /// Position of a keyword in [`KEY_ORDER`] (unknown keywords after all known ones).
-        fn rank(k: &str) -> usize {
-            let mut i = 0usize;
-            $(
-                if k == $k {
-                    return i;
-                }
-                i += 1;
-            )*
-            i
-        }
-    };
-}
-
-keywords![
-    "$schema",
-    "$id",
-    "$ref",
-    "type",
-    "title",
-    "description",
-    "nullable",
-    "enum",
-    "const",
-    "format",
-    "pattern",
-    "minLength",
-    "maxLength",
-    "minimum",
-    "exclusiveMinimum",
-    "maximum",
-    "exclusiveMaximum",
-    "multipleOf",
-    "contentEncoding",
-    "contentMediaType",
-    "properties",
-    "required",
-    "additionalProperties",
-    "minProperties",
-    "maxProperties",
-    "items",
-    "minItems",
-    "maxItems",
-    "uniqueItems",
-    "anyOf",
-    "oneOf",
-    "allOf",
-    "not",
-    "default",
-    "examples",
-    "deprecated",
-    "readOnly",
-    "writeOnly",
-    "$comment",
-    "if",
-    "then",
-    "else",
-    "dependentSchemas",
-    "dependentRequired",
-    "patternProperties",
-    "propertyNames",
-    "prefixItems",
-    "contains",
-    "minContains",
-    "maxContains",
-    "unevaluatedProperties",
-    "unevaluatedItems",
-    "$dynamicRef",
-    "$recursiveRef",
-    "definitions",
-    "$defs",
-];
-
 /// Number of known keywords.
-const KNOWN: usize = KEY_ORDER.len();
+const KNOWN: usize = KEYWORDS.len();
 
 /// A schema object with its known keywords pre-sorted into slots: the walks ask a node for ~30
 /// keywords, and one pass over its few keys is far cheaper than ~30 hashed lookups.
@@ -142,7 +63,7 @@ impl<'a> View<'a> {
     }
 }
 
-/// Re-emits `map` with its keys in [`KEY_ORDER`] (unknown keys sorted, after the known ones).
+/// Re-emits `map` with its keys in [`KEYWORDS`] order (unknown keys sorted, after the known ones).
 pub(crate) fn ordered(map: Map<String, Value>) -> Map<String, Value> {
     from_entries(map.into_iter().collect())
 }
@@ -210,31 +131,10 @@ pub(crate) fn type_names(m: &Map<String, Value>) -> Vec<&str> {
     }
 }
 
-/// Keywords that only constrain one JSON type; used to split a multi-type node into one branch
-/// per type without leaking, say, `minLength` into the integer branch.
-fn keyword_type(k: &str) -> Option<&'static str> {
-    Some(match k {
-        "minLength" | "maxLength" | "pattern" | "format" | "contentEncoding"
-        | "contentMediaType" => "string",
-        "minimum" | "maximum" | "exclusiveMinimum" | "exclusiveMaximum" | "multipleOf" => "number",
-        "items" | "minItems" | "maxItems" | "uniqueItems" | "prefixItems" | "contains" => "array",
-        "properties"
-        | "required"
-        | "additionalProperties"
-        | "minProperties"
-        | "maxProperties"
-        | "patternProperties"
-        | "propertyNames" => "object",
-        _ => return None,
-    })
-}
-
-/// Keywords that describe the whole node (kept on the wrapper when a node is split).
+/// Keywords that describe the whole node whatever its type (kept on the wrapper when a node is
+/// split); every other keyword goes to the branches of the types it applies to.
 fn is_annotation(k: &str) -> bool {
-    matches!(
-        k,
-        "title" | "description" | "default" | "deprecated" | "examples" | "$comment"
-    )
+    keywords::is_annotation(k) && keywords::applies_to(k).is_none()
 }
 
 /// Splits a node whose `type` is an array into `anyOf` branches, one per type, each carrying the
@@ -273,7 +173,7 @@ pub(crate) fn split_type_array(m: &Map<String, Value>) -> Option<Map<String, Val
                 }
                 continue;
             }
-            let applies = match keyword_type(k) {
+            let applies = match keywords::applies_to(k) {
                 Some("number") => t == "number" || t == "integer",
                 Some(kt) => kt == t,
                 None => true,
@@ -306,44 +206,6 @@ pub(crate) fn json_type_matches(v: &Value, t: &str) -> bool {
         "object" => v.is_object(),
         _ => false,
     }
-}
-
-/// Appends one JSON Pointer segment (RFC 6901 escaping).
-pub(crate) fn push_ptr(ptr: &str, seg: &str) -> String {
-    let mut s = String::with_capacity(ptr.len() + seg.len() + 1);
-    s.push_str(ptr);
-    s.push('/');
-    for c in seg.chars() {
-        match c {
-            '~' => s.push_str("~0"),
-            '/' => s.push_str("~1"),
-            c => s.push(c),
-        }
-    }
-    s
-}
-
-/// Resolves a local `$ref` (`#/$defs/Name` or any `#/...` pointer) against the schema root.
-pub(crate) fn resolve_ref<'a>(root: &'a Value, r: &str) -> Option<&'a Value> {
-    let frag = r.strip_prefix('#')?;
-    if frag.is_empty() {
-        return Some(root);
-    }
-    root.pointer(frag).or_else(|| {
-        // `pointer` needs unescaped `~0`/`~1` handling identical to ours; it does that, but a
-        // percent-encoded fragment (`%24defs`) needs decoding first.
-        percent_decode(frag).and_then(|d| root.pointer(&d))
-    })
-}
-
-fn percent_decode(s: &str) -> Option<String> {
-    if !s.contains('%') {
-        return None;
-    }
-    percent_encoding::percent_decode_str(s)
-        .decode_utf8()
-        .ok()
-        .map(|c| c.into_owned())
 }
 
 /// Short JSON text of a value for prose (`"open"`, `10`, `["a","b"]`), capped so one huge default

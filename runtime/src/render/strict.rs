@@ -604,11 +604,7 @@ fn collect_refs<'a>(v: &'a Value, out: &mut Vec<&'a str>, depth: usize) {
 pub(crate) fn ref_cycle(root: &Value) -> Option<String> {
     let defs = root.get("$defs").and_then(Value::as_object);
     // Graph nodes: "" (root) and def names; edges from each to the defs its subtree references.
-    let target = |r: &str| -> Option<String> {
-        let rest = r.strip_prefix("#/$defs/")?;
-        let name = rest.split('/').next()?;
-        Some(name.replace("~1", "/").replace("~0", "~"))
-    };
+    let target = crate::pointer::def_of;
     let mut adj: BTreeMap<String, Vec<String>> = BTreeMap::new();
     let mut refs = Vec::new();
     collect_refs(root, &mut refs, 0);
@@ -662,6 +658,21 @@ pub(crate) fn ref_cycle(root: &Value) -> Option<String> {
 
 #[cfg(test)]
 mod tests {
+    /// The strict-mode policy lists name keywords of the one vocabulary (a typo or a keyword
+    /// the rest of the crate does not know would silently never match).
+    #[test]
+    fn policy_lists_use_known_keywords() {
+        for k in BLOCKING.iter().chain(SOFT).chain(STRUCTURAL) {
+            assert!(crate::keywords::lookup(k).is_some(), "{k}");
+        }
+        for k in BLOCKING {
+            assert!(
+                !crate::keywords::is_annotation(k),
+                "{k} blocks but is an annotation"
+            );
+        }
+    }
+
     use super::*;
 
     const OPENAI: Profile = Profile {
