@@ -815,7 +815,10 @@ mod tests {
         assert_eq!(budget, MIN_NODES, "a small canonical schema gets the floor");
         let r = params(s);
         let n = emitted(&r.tool["parameters"]);
-        assert!(n <= budget + 64, "{n} nodes emitted, budget {budget}");
+        // References are cut once the budget is spent; the members of definitions already
+        // entered still show, so the total stays within a small multiple of the budget (the
+        // old fixed cap emitted up to 20,000 here).
+        assert!(n <= 3 * budget, "{n} nodes emitted, budget {budget}");
         assert!(n >= budget / 2, "{n} nodes emitted, budget {budget}");
         assert!(
             r.notes.iter().any(|n| n.contains("size limit")),

@@ -9,7 +9,7 @@
 use std::io::{self, Write};
 
 use super::anthropic::StrictBudget;
-use super::{Provider, RenderOptions, ToolDef, openai, render};
+use super::{Provider, RenderOptions, ToolDef, openai, render, root};
 
 /// Writes `[tool, ...]` for one provider, pretty-printed (two-space indent, no trailing
 /// newline): byte for byte `serde_json::to_string_pretty(&Value::Array(render_set(..)))`.
@@ -93,6 +93,9 @@ fn write_openai<W: Write>(tools: &[ToolDef], spill: &mut Spill, out: &mut W) -> 
     let mut buf = Vec::new();
     out.write_all(b"[\n")?;
     for (i, tool) in tools.iter().enumerate() {
+        // Root alternatives are lowered first, as `render_providers` does.
+        let lowered = root::lower(tool);
+        let tool = &lowered.as_ref().map_or(*tool, |l| l.as_def(tool));
         let params = openai::parameters(tool.input_schema);
         if spill.tools == i && spill.text.len() < spill.limit {
             if i > 0 {
@@ -125,6 +128,8 @@ fn write_responses<W: Write>(tools: &[ToolDef], spill: &Spill, out: &mut W) -> i
         if i > 0 {
             out.write_all(b",\n")?;
         }
+        let lowered = root::lower(tool);
+        let tool = &lowered.as_ref().map_or(*tool, |l| l.as_def(tool));
         let params = openai::parameters(tool.input_schema);
         buf.clear();
         serde_json::to_writer_pretty(&mut buf, &openai::responses(tool, params).tool)?;
@@ -205,6 +210,8 @@ mod tests {
                 "o": {"anyOf": [{"type": "string"}, {"type": "integer"}]}},
                 "$defs": {"P": {"type": "object", "properties": {"kids": {"type": "array",
                 "items": {"$ref": "#/$defs/P"}}}}}}),
+            json!({"anyOf": [{"type": "object", "properties": {"a": {"type": "string"}}},
+                {"type": "object", "properties": {"b": {"type": "integer"}}}]}),
         ]
     }
 
@@ -213,7 +220,7 @@ mod tests {
             .iter()
             .enumerate()
             .map(|(i, s)| ToolDef {
-                name: ["a", "b", "c"][i % 3],
+                name: ["a", "b", "c", "d"][i % 4],
                 title: Some("T"),
                 description: "D",
                 input_schema: s,
