@@ -144,7 +144,7 @@ async fn main() {
     }
 }
 
-/// Step 3. One call: typed arguments sent over HTTP (one line: `executor.send(&typed)`), or
+/// Step 3, one call: typed arguments sent over HTTP (one line: `executor.send(&typed)`), or
 /// the error the model gets back.
 async fn handle(executor: &Executor, base_url: &str, call: &ToolCall) -> ToolResult {
     let args = match &call.arguments {
