@@ -31,7 +31,10 @@ fn rss_mib() -> f64 {
     pages * 4096.0 / (1024.0 * 1024.0)
 }
 
-fn wait_applied<R: std::fmt::Debug>(rx: &Receiver<ChangeEvent<R>>, version: &str) -> Arc<InstallReport<R>> {
+fn wait_applied<R: std::fmt::Debug>(
+    rx: &Receiver<ChangeEvent<R>>,
+    version: &str,
+) -> Arc<InstallReport<R>> {
     loop {
         match rx.recv_timeout(Duration::from_secs(120)) {
             Ok(ChangeEvent::Applied(r)) if r.to.as_ref().is_some_and(|t| t.version == version) => {
@@ -53,7 +56,10 @@ fn main() {
     };
     let spec = specs.join("github__api.github.com.json");
     let text = std::fs::read_to_string(&spec).expect("read GitHub's spec");
-    assert!(text.contains(LABEL), "GitHub's info.version changed: update LABEL");
+    assert!(
+        text.contains(LABEL),
+        "GitHub's info.version changed: update LABEL"
+    );
     let dir = tempfile::tempdir().expect("temp dir");
     let path = dir.path().join("github.json");
     std::fs::write(&path, &text).expect("copy");
@@ -82,7 +88,13 @@ fn main() {
     latencies.sort();
     let ms = |d: Duration| d.as_secs_f64() * 1000.0;
     let median = latencies[latencies.len() / 2];
-    println!("GitHub spec, {} tools, watched file, {ROUNDS} edits:", registry.snapshot().set("github").map_or(0, |s| s.tool_names().count()));
+    println!(
+        "GitHub spec, {} tools, watched file, {ROUNDS} edits:",
+        registry
+            .snapshot()
+            .set("github")
+            .map_or(0, |s| s.tool_names().count())
+    );
     println!("  first load + install        {:>8.0} ms", ms(first));
     println!(
         "  edit-to-swap  median {:>6.0} ms   min {:>6.0} ms   max {:>6.0} ms   (goal <= 1000 ms; includes 100 ms debounce)",

@@ -59,9 +59,11 @@ fn edits_rename_over_and_delete_recreate_swap_versions_and_broken_edits_keep_the
 
     // A broken edit: refused with located diagnostics; version 3 keeps serving.
     std::fs::write(&path, "{\n  \"openapi\": \"3.1.0\",\n  \"info\": [oops\n").unwrap();
-    let e = wait_for(&events, "rejection of the broken edit", |e| {
-        matches!(e, ChangeEvent::SourceRejected(r) if r.diagnostics.iter().any(|d| d.contains("api.json:3:")))
-    });
+    let e = wait_for(
+        &events,
+        "rejection of the broken edit",
+        |e| matches!(e, ChangeEvent::SourceRejected(r) if r.diagnostics.iter().any(|d| d.contains("api.json:3:"))),
+    );
     let ChangeEvent::SourceRejected(why) = e else {
         unreachable!()
     };
@@ -77,9 +79,11 @@ fn edits_rename_over_and_delete_recreate_swap_versions_and_broken_edits_keep_the
 
     // Deleted: refused (cannot read), still serving; recreated: installed.
     std::fs::remove_file(&path).unwrap();
-    let e = wait_for(&events, "rejection of the deleted file", |e| {
-        matches!(e, ChangeEvent::SourceRejected(r) if r.diagnostics.iter().any(|d| d.contains("cannot read")))
-    });
+    let e = wait_for(
+        &events,
+        "rejection of the deleted file",
+        |e| matches!(e, ChangeEvent::SourceRejected(r) if r.diagnostics.iter().any(|d| d.contains("cannot read"))),
+    );
     let ChangeEvent::SourceRejected(why) = e else {
         unreachable!()
     };

@@ -162,17 +162,41 @@ fn demo() -> Result<(), String> {
     println!("   tools now: {}", tools(&registry));
 
     let result = (|| {
-        step(&registry, &events, &path, "edit: add getPet", V2,
-            |e| matches!(e, ChangeEvent::Applied(_)), "[list_pets, get_pet]")?;
-        step(&registry, &events, &path, "broken edit", BROKEN,
-            |e| matches!(e, ChangeEvent::SourceRejected(_)), "[list_pets, get_pet]")?;
-        step(&registry, &events, &path, "breaking edit: drop listPets", BREAKING,
-            |e| matches!(e, ChangeEvent::Rejected(_)), "[list_pets, get_pet]")?;
+        step(
+            &registry,
+            &events,
+            &path,
+            "edit: add getPet",
+            V2,
+            |e| matches!(e, ChangeEvent::Applied(_)),
+            "[list_pets, get_pet]",
+        )?;
+        step(
+            &registry,
+            &events,
+            &path,
+            "broken edit",
+            BROKEN,
+            |e| matches!(e, ChangeEvent::SourceRejected(_)),
+            "[list_pets, get_pet]",
+        )?;
+        step(
+            &registry,
+            &events,
+            &path,
+            "breaking edit: drop listPets",
+            BREAKING,
+            |e| matches!(e, ChangeEvent::Rejected(_)),
+            "[list_pets, get_pet]",
+        )?;
         // The previous tools still serve calls.
         let routed = registry
             .prepare("get_pet", &serde_json::json!({"id": 7}))
             .map_err(|e| e.to_string())?;
-        println!("\n-- a call on the kept version: GET {}", routed.call.request.path);
+        println!(
+            "\n-- a call on the kept version: GET {}",
+            routed.call.request.path
+        );
         let mcp = registry.export(Provider::Mcp, &ToolFilter::all());
         println!("   MCP tool list: {} bytes", mcp.len());
         Ok(())
@@ -181,4 +205,3 @@ fn demo() -> Result<(), String> {
     let _ = std::fs::remove_dir_all(&dir);
     result
 }
-

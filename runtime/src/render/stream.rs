@@ -240,7 +240,11 @@ mod tests {
                 for limit in [SPILL_LIMIT, 1, 0] {
                     let mut out = Vec::new();
                     write_providers_spilling(&tools, &opts, limit, &mut out).unwrap();
-                    assert_eq!(String::from_utf8(out).unwrap(), whole, "spill limit {limit}");
+                    assert_eq!(
+                        String::from_utf8(out).unwrap(),
+                        whole,
+                        "spill limit {limit}"
+                    );
                 }
                 for p in Provider::ALL {
                     let mut out = Vec::new();

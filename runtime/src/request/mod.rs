@@ -64,8 +64,8 @@ use crate::pointer;
 use crate::validate::{ArgProblem, messages};
 
 pub use body::{MAX_FILE_BYTES, MAX_MULTIPART_BYTES};
-pub use headers::forbidden_header;
 pub use encode::is_json_media;
+pub use headers::forbidden_header;
 pub use multipart::{Part, choose_boundary, encode_multipart};
 
 use encode::{COMPONENT, PATH_LITERAL, QUERY_RESERVED, enc, scalar_text};
