@@ -27,6 +27,7 @@ use serde_json::{Map, Value};
 
 use super::{Change, ChangeKind, ChangeSeverity, constraints};
 use crate::manifest::ToolManifest;
+use crate::pointer;
 
 /// Deepest nesting (properties, items, `$ref` hops, union alternatives) the walk follows.
 pub const MAX_DEPTH: usize = 64;
@@ -279,9 +280,10 @@ pub fn type_list(types: &BTreeSet<&str>) -> String {
     types.iter().copied().collect::<Vec<_>>().join(" | ")
 }
 
-/// Escapes a property name for use in a JSON pointer (RFC 6901).
+/// Escapes a property name for use in a JSON pointer (RFC 6901): the shared
+/// [`crate::pointer::escape`].
 pub fn escape(name: &str) -> String {
-    name.replace('~', "~0").replace('/', "~1")
+    pointer::escape(name).into_owned()
 }
 
 /// Follows `$ref`s (local, `#/...` pointers into `root`) from `value` located at `ptr`.
@@ -298,16 +300,17 @@ pub fn resolve<'a>(root: &'a Value, value: &'a Value, ptr: &str) -> Node<'a> {
     for _ in 0..MAX_REF_HOPS {
         match current {
             Value::Object(map) => {
-                let target = map
-                    .get("$ref")
-                    .and_then(Value::as_str)
-                    .and_then(|r| r.strip_prefix('#').map(|p| (p, root.pointer(p))));
+                let target = map.get("$ref").and_then(Value::as_str).and_then(|r| {
+                    let p = pointer::ref_pointer(r)?;
+                    let t = root.pointer(&p);
+                    Some((p.into_owned(), t))
+                });
                 match target {
                     Some((p, Some(t))) => {
                         if map.len() > 1 {
                             node.outer.push(map);
                         }
-                        node.ptr = p.to_owned();
+                        node.ptr = p;
                         node.via_ref = true;
                         current = t;
                     }
