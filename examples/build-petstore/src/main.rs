@@ -19,7 +19,7 @@ use openapi_tools::runtime::toolset::Provider;
 // The generated code: `pub mod clinic { ... }` (the build script sets `.module("clinic")`).
 // Generated items carry the spec's descriptions where it has them; not every field does.
 #[allow(missing_docs)]
-mod generated {
+pub mod generated {
     include!(concat!(env!("OUT_DIR"), "/clinic.rs"));
 }
 use generated::clinic;
