@@ -212,7 +212,6 @@ pub(crate) fn credentials(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use openapi_tools_runtime::exec::env_var_name;
     use openapi_tools_runtime::manifest::{ApiKeyLocation, SecurityScheme};
 
     #[test]
