@@ -105,6 +105,7 @@ paths:
               properties:
                 tag: {type: string, not: {const: forbidden}}
                 size: {type: [integer, string]}
+                code: {type: string, anyOf: [{minLength: 2}, {pattern: "^x"}]}
 "#;
         let out = pipeline::manifest_from_str(spec, "t.yaml", &ModelOptions::default());
         let manifest = out.manifest.expect("manifest");
@@ -113,8 +114,12 @@ paths:
             .iter()
             .filter(|d| d.code == Some(Code::StrictModeLost))
             .collect();
-        assert_eq!(lost.len(), 1, "{notes:#?}");
-        let d = lost[0];
+        // One diagnostic per reason strict mode is lost (`not`, and the typed `anyOf` of `code`).
+        assert_eq!(lost.len(), 4, "{notes:#?}");
+        let d = lost
+            .iter()
+            .find(|d| d.message.contains("/properties/tag"))
+            .expect("the `not` of `tag` is explained");
         assert!(
             d.message.starts_with("openai: strict mode not possible: "),
             "{d}"
