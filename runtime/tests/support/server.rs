@@ -31,6 +31,10 @@ pub struct Seen {
     pub revoked_up_to: AtomicUsize,
     /// Requests waiting at `/gate`.
     gate: AtomicUsize,
+    /// `/token` issues tokens valid for 10 s instead of an hour.
+    pub short_tokens: std::sync::atomic::AtomicBool,
+    /// `/hang` handlers dropped before answering (the client went away).
+    pub cancelled: Arc<AtomicUsize>,
 }
 
 impl Seen {
@@ -129,7 +133,12 @@ async fn respond(seen: &Seen, req: Request) -> Response {
             if !ok {
                 return (StatusCode::UNAUTHORIZED, "bad client").into_response();
             }
-            axum::Json(json!({"access_token": format!("tok-{n}"), "token_type": "Bearer", "expires_in": 3600}))
+            let lifetime = if seen.short_tokens.load(Ordering::SeqCst) {
+                10
+            } else {
+                3600
+            };
+            axum::Json(json!({"access_token": format!("tok-{n}"), "token_type": "Bearer", "expires_in": lifetime}))
                 .into_response()
         }
         "/strict" => {
@@ -142,6 +151,21 @@ async fn respond(seen: &Seen, req: Request) -> Response {
                 }
                 _ => (StatusCode::UNAUTHORIZED, "token revoked").into_response(),
             }
+        }
+        "/hang" => {
+            /// Counts the handler as cancelled when it is dropped before it answers.
+            struct Guard(Arc<AtomicUsize>, bool);
+            impl Drop for Guard {
+                fn drop(&mut self) {
+                    if !self.1 {
+                        self.0.fetch_add(1, Ordering::SeqCst);
+                    }
+                }
+            }
+            let mut guard = Guard(Arc::clone(&seen.cancelled), false);
+            tokio::time::sleep(Duration::from_secs(10)).await;
+            guard.1 = true;
+            axum::Json(json!({"late": true})).into_response()
         }
         "/gate" => {
             // Answers once two requests wait here at once (across every server sharing this
