@@ -314,7 +314,7 @@ fn prism_accepts_every_generated_call() {
     names.retain(|n| shared.join("specs").join(n).exists());
     let mut total = Tally::default();
     for name in &names {
-        match run_spec(&prism, &shared.join("specs").join(name), &rt, 3) {
+        match run_spec(&prism, &shared.join("specs").join(name), &rt, 20) {
             Ok(t) => {
                 println!(
                     "prism corpus {name}: {}/{} accepted ({} samples not generated, prism crashed on {})",
