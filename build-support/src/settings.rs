@@ -12,7 +12,7 @@ use openapi_tools_runtime::Manifest;
 use proc_macro2::TokenStream;
 
 use crate::codegen::{self, CodegenSettings};
-use crate::diagnostics::{Diagnostic, Diagnostics};
+use crate::diagnostics::{Code, Diagnostic, Diagnostics};
 use crate::lock::{self, LockReport};
 use crate::model::ModelOptions;
 use crate::pipeline;
@@ -123,6 +123,13 @@ pub enum ConfigError {
     /// `OUT_DIR` is unset and no output directory was given.
     #[error("OUT_DIR is not set: call generate() from a build script, or set out_dir()")]
     OutDirUnset,
+}
+
+impl From<ConfigError> for Diagnostic {
+    /// An error with [`Code::Config`]: settings problems travel in the same bag as the spec's.
+    fn from(e: ConfigError) -> Self {
+        Diagnostic::error("", e.to_string()).with_code(Code::Config)
+    }
 }
 
 /// Parses a crate path such as `::openapi_tools::runtime` (a plain path: no generics).

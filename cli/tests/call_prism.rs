@@ -25,6 +25,7 @@ use openapi_tools_runtime::manifest::{Manifest, ParamLocation, SecurityScheme, T
 use openapi_tools_runtime::sample::sample_args;
 use openapi_tools_runtime::toolset::{DynamicToolSet, ToolSet};
 use openapi_tools_runtime::validate::Validator;
+use openapi_tools_test_support::skip;
 
 fn repo() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("..")
@@ -44,17 +45,7 @@ fn prism() -> Option<PathBuf> {
 }
 
 fn shared() -> Option<PathBuf> {
-    if let Some(d) = std::env::var_os("OPENAPI_TOOLS_SHARED") {
-        return Some(PathBuf::from(d));
-    }
-    let mut dir = Some(repo().canonicalize().ok()?);
-    while let Some(d) = dir {
-        if d.join("shared/specs").is_dir() {
-            return Some(d.join("shared"));
-        }
-        dir = d.parent().map(Path::to_path_buf);
-    }
-    None
+    openapi_tools_test_support::shared_dir(env!("CARGO_MANIFEST_DIR"))
 }
 
 /// A Prism mock server for one document, killed on drop.
@@ -309,11 +300,11 @@ fn run_spec(
 
 fn tools_or_skip() -> Option<PathBuf> {
     let Some(prism) = prism() else {
-        println!("skipping: Prism not found (run scripts/ci-tools.sh or set PRISM)");
+        skip("skipping: Prism not found (run scripts/ci-tools.sh or set PRISM)");
         return None;
     };
     if Command::new("node").arg("--version").output().is_err() {
-        println!("skipping: node not found (Prism needs it)");
+        skip("skipping: node not found (Prism needs it)");
         return None;
     }
     Some(prism)
@@ -350,7 +341,9 @@ fn prism_accepts_every_generated_call() {
     );
 
     let Some(shared) = shared() else {
-        println!("skipping the corpus part: ../shared/specs not found (set OPENAPI_TOOLS_SHARED)");
+        skip(&openapi_tools_test_support::skip_line(
+            "the corpus part of the Prism test",
+        ));
         return;
     };
     let sample = [

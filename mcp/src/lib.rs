@@ -12,6 +12,8 @@
 //!   every connected client whenever the *offered* list changes: an install, a live reload, a
 //!   rollback, a removal, a tool disabled or enabled. A rejected install changes nothing and
 //!   sends nothing.
+//! - Discovery: above a threshold (or always), `tools/list` offers `search_tools` and
+//!   `call_tool` instead of thousands of tools ([`MetaMode`], [`discovery`]).
 //! - Transports: stdio ([`serve_stdio`]) and Streamable HTTP ([`http`]), stateful or stateless.
 //!
 //! Serving a registry from an application:
@@ -41,11 +43,13 @@
 
 pub mod calls;
 mod catalog;
+pub mod discovery;
 pub mod http;
 mod server;
 
 pub use calls::{CallRunner, RunFuture};
 pub use catalog::{CatalogError, Offer};
+pub use discovery::{DEFAULT_META_THRESHOLD, MetaMode};
 pub use http::HttpOptions;
 pub use server::{DEFAULT_PAGE_SIZE, McpServer, McpServerBuilder};
 
