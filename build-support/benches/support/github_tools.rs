@@ -76,28 +76,40 @@ impl __ToJson for ::serde_json::Map<::std::string::String, ::serde_json::Value> 
 }
 impl<T: __FromJson> __FromJson for ::std::vec::Vec<T> {
     fn __from_json(v: &::serde_json::Value) -> ::std::option::Option<Self> {
-        v.as_array()?.iter().map(T::__from_json).collect()
+        let items = v.as_array()?;
+        let mut out = ::std::vec::Vec::with_capacity(items.len());
+        for item in items {
+            out.push(T::__from_json(item)?);
+        }
+        ::std::option::Option::Some(out)
     }
 }
 impl<T: __ToJson> __ToJson for ::std::vec::Vec<T> {
     fn __to_json(&self) -> ::serde_json::Value {
-        ::serde_json::Value::Array(self.iter().map(T::__to_json).collect())
+        let mut out = ::std::vec::Vec::with_capacity(self.len());
+        for item in self {
+            out.push(item.__to_json());
+        }
+        ::serde_json::Value::Array(out)
     }
 }
 impl<T: __FromJson> __FromJson
 for ::std::collections::BTreeMap<::std::string::String, T> {
     fn __from_json(v: &::serde_json::Value) -> ::std::option::Option<Self> {
-        v.as_object()?
-            .iter()
-            .map(|(k, v)| ::std::option::Option::Some((k.clone(), T::__from_json(v)?)))
-            .collect()
+        let mut out = ::std::collections::BTreeMap::new();
+        for (k, item) in v.as_object()? {
+            out.insert(k.clone(), T::__from_json(item)?);
+        }
+        ::std::option::Option::Some(out)
     }
 }
 impl<T: __ToJson> __ToJson for ::std::collections::BTreeMap<::std::string::String, T> {
     fn __to_json(&self) -> ::serde_json::Value {
-        ::serde_json::Value::Object(
-            self.iter().map(|(k, v)| (k.clone(), v.__to_json())).collect(),
-        )
+        let mut out = ::serde_json::Map::new();
+        for (k, item) in self {
+            out.insert(k.clone(), item.__to_json());
+        }
+        ::serde_json::Value::Object(out)
     }
 }
 impl<T: __FromJson> __FromJson for ::std::option::Option<T> {
