@@ -130,6 +130,13 @@ pub enum ConfigError {
     OutDirUnset,
 }
 
+impl From<ConfigError> for Diagnostic {
+    /// An error with [`Code::Config`]: settings problems travel in the same bag as the spec's.
+    fn from(e: ConfigError) -> Self {
+        Diagnostic::error("", e.to_string()).with_code(Code::Config)
+    }
+}
+
 /// Parses a crate path such as `::openapi_tools::runtime` (a plain path: no generics).
 pub fn parse_path(path: &str) -> Result<syn::Path, ConfigError> {
     match syn::parse_str::<syn::Path>(path) {

@@ -47,25 +47,21 @@
 //! The paths in [`CodegenSettings`]: the runtime, `serde`, `serde_json` and (only when a schema
 //! has a `pattern`) `regex`.
 
-// The generator's stages: public only for this crate's tests and benches, not an API (hidden
-// from the docs, may change in any release). The API is `generate`, `generate_pretty`,
-// `CodegenSettings`, `Generated` and the renderer hook re-exported below.
-#[doc(hidden)]
-pub mod checks;
-#[doc(hidden)]
-pub mod emit;
+// The generator's stages are internal. The API is `generate`, `generate_pretty`,
+// `CodegenSettings`, `Generated` and the renderer hook re-exported below. `ir` and `lower` stay
+// reachable (hidden from the docs, not an API, may change in any release) for one reason: the
+// integration test `tests/body_alternatives.rs` asserts on the lowered checks of a body.
+pub(crate) mod checks;
+pub(crate) mod emit;
 #[doc(hidden)]
 pub mod ir;
 #[doc(hidden)]
 pub mod json;
 #[doc(hidden)]
 pub mod lower;
-#[doc(hidden)]
-pub mod names;
-#[doc(hidden)]
-pub mod schemas;
-#[doc(hidden)]
-pub mod toolset;
+pub(crate) mod names;
+pub(crate) mod schemas;
+pub(crate) mod toolset;
 
 use std::collections::HashSet;
 
