@@ -9,6 +9,8 @@ Measured per server:
   GitHub's spec is <= 0.5 s);
 - peak RSS of the server process (VmHWM from /proc, read just before the client leaves);
 - tools/list: median time of a full listing (all pages), after the first;
+- with `--meta-tools` (the default above 200 tools) the same, where tools/list answers the two
+  meta-tools and the call goes through `call_tool`;
 - tools/call overhead: median time of a tools/call of a GET operation against a local HTTP
   server on 127.0.0.1, minus the median time of the same GET sent directly with httpx2 (when
   the server executes calls; otherwise "n/a").
@@ -106,8 +108,13 @@ async def measure(name, command, args, call_tool, call_args, n_lists, n_calls):
         async with ClientSession(read, write) as session:
             await session.initialize()
             names = await list_all(session)
-            # Each server names GitHub's `meta/root` its own way.
-            call_tool = next((n for n in names if n in call_tool), call_tool[0])
+            # Each server names GitHub's `meta/root` its own way; with meta-tools, the call goes
+            # through call_tool.
+            if names == ["search_tools", "call_tool"]:
+                call_args = {"name": call_tool[0], "arguments": call_args}
+                call_tool = "call_tool"
+            else:
+                call_tool = next((n for n in names if n in call_tool), call_tool[0])
             start = time.perf_counter() - t0
             lists = []
             for _ in range(n_lists):
@@ -182,7 +189,11 @@ def main():
     # GitHub's `meta/root` (GET /) takes no arguments: a pure overhead probe.
     call_names = ["meta_root", "meta/root", "meta-root"]
     rows = []
-    rows.append(anyio.run(measure, "openapi-tools serve", a.bin, ["serve", str(local_spec)],
+    rows.append(anyio.run(measure, "openapi-tools serve", a.bin,
+                          ["serve", str(local_spec), "--meta-tools", "never"],
+                          call_names, {}, a.lists, a.calls))
+    rows.append(anyio.run(measure, "  same, --meta-tools", a.bin,
+                          ["serve", str(local_spec), "--meta-tools"],
                           call_names, {}, a.lists, a.calls))
     rows.append(anyio.run(measure, "FastMCP.from_openapi", sys.executable, [str(fast), str(local_spec), base],
                           call_names, {}, a.lists, a.calls))

@@ -225,6 +225,13 @@ impl Builder {
         self
     }
 
+    /// Fails the build on any warning about the spec (salvaged parts, approximated schemas,
+    /// skipped tools) instead of printing it: see [`Settings::strict`].
+    pub fn strict(mut self, strict: bool) -> Self {
+        self.settings.strict = strict;
+        self
+    }
+
     /// Writes into `dir` instead of `$OUT_DIR`.
     pub fn out_dir(mut self, dir: impl Into<PathBuf>) -> Self {
         self.out_dir = Some(dir.into());

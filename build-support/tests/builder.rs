@@ -283,3 +283,45 @@ fn bad_settings_are_reported() {
             .any(|d| d.message.contains("not a Rust identifier"))
     );
 }
+
+#[test]
+fn strict_turns_salvage_warnings_into_errors() {
+    let dir = Dir::new("strict");
+    // An enum value of the wrong JSON type: salvaged (converted) with a warning.
+    dir.edit(
+        "specs/pets.yaml",
+        "schema: {type: integer, minimum: 1, maximum: 100}",
+        "schema: {type: string, enum: [43, big]}",
+    );
+    let (r, lines) = dir.run(dir.builder());
+    let out = r.expect("salvaged without strict");
+    assert_eq!(out.warnings.warning_count(), 1, "{:?}", out.warnings);
+    assert!(dir.path("out/pets.rs").exists());
+    let warning = lines
+        .iter()
+        .find(|l| l.starts_with("cargo:warning="))
+        .expect("a cargo warning");
+    assert!(
+        warning.contains("/paths/~1pets/get/parameters/0/schema/enum"),
+        "{warning}"
+    );
+
+    std::fs::remove_file(dir.path("out/pets.rs")).unwrap();
+    std::fs::remove_file(dir.path("tools.lock.json")).unwrap();
+    let (r, _) = dir.run(dir.builder().strict(true));
+    let Err(BuildError::Diagnostics(d)) = r else {
+        panic!("strict accepted a salvaged spec")
+    };
+    let errors: Vec<_> = d.iter().filter(|d| d.is_error()).collect();
+    assert_eq!(errors.len(), 1, "{d:?}");
+    assert_eq!(
+        errors[0].pointer,
+        "/paths/~1pets/get/parameters/0/schema/enum"
+    );
+    assert_eq!(
+        errors[0].hint.as_deref(),
+        Some(openapi_tools_build::settings::STRICT_HINT)
+    );
+    assert!(!dir.path("out/pets.rs").exists());
+    assert!(!dir.path("tools.lock.json").exists());
+}

@@ -1,6 +1,7 @@
 //! Discovery over MCP: `search_tools` and `call_tool` offered instead of a list too big to send.
 //!
-//! GitHub's 1,223 tools are ~1.5 MB of `tools/list`; few clients (or models) cope with that.
+//! GitHub's 1,223 tools are ~2 MB of `tools/list` input schemas alone; few clients (or models) cope
+//! with that.
 //! With [`MetaMode::Always`], or [`MetaMode::Above`] a threshold the offered list exceeds,
 //! `tools/list` answers the runtime's two meta-tools
 //! ([`MetaTools`](openapi_tools_runtime::discovery::MetaTools)) over the *offered* tools (the
@@ -44,7 +45,8 @@ pub enum MetaMode {
 
 /// Offered tools above which `openapi-tools serve` switches to the meta-tools by default: a
 /// few hundred tool schemas already crowd a model's context (GitHub's first 200 tools are
-/// ~250 KB of `tools/list`), and OpenAI accepts at most 128 tools per request.
+/// ~290 KB of `tools/list` without output schemas), and OpenAI accepts at most 128 tools per
+/// request.
 pub const DEFAULT_META_THRESHOLD: usize = 200;
 
 impl MetaMode {

@@ -70,7 +70,8 @@ pub enum ServeError {
     Io(#[from] std::io::Error),
 }
 
-/// Serves one client over stdin/stdout until it closes stdin (or the connection fails).
+/// Serves one client over stdin/stdout until it closes stdin (or the connection fails). A
+/// client that closes stdin, even before `initialize`, ends it with `Ok`.
 pub async fn serve_stdio<D: Differ>(server: McpServer<D>) -> Result<(), ServeError> {
     serve_on(server, rmcp::transport::stdio()).await
 }
@@ -83,10 +84,16 @@ where
     T: rmcp::transport::IntoTransport<rmcp::RoleServer, E, A>,
     E: std::error::Error + Send + Sync + 'static,
 {
-    let running = server
-        .serve(transport)
-        .await
-        .map_err(|e| ServeError::Handshake(e.to_string()))?;
+    let running = match server.serve(transport).await {
+        Ok(running) => running,
+        // The client left before initializing (a desktop client probing the command, a
+        // script closing stdin): nothing was served, nothing failed.
+        Err(rmcp::service::ServerInitializeError::ConnectionClosed(why)) => {
+            tracing::info!("the client closed the connection before initializing ({why})");
+            return Ok(());
+        }
+        Err(e) => return Err(ServeError::Handshake(e.to_string())),
+    };
     running
         .waiting()
         .await
