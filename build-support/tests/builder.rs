@@ -309,7 +309,7 @@ fn strict_turns_salvage_warnings_into_errors() {
     std::fs::remove_file(dir.path("out/pets.rs")).unwrap();
     std::fs::remove_file(dir.path("tools.lock.json")).unwrap();
     let (r, _) = dir.run(dir.builder().strict(true));
-    let Err(BuildError::Spec(d)) = r else {
+    let Err(BuildError::Diagnostics(d)) = r else {
         panic!("strict accepted a salvaged spec")
     };
     let errors: Vec<_> = d.iter().filter(|d| d.is_error()).collect();

@@ -55,8 +55,7 @@ pub(crate) mod checks;
 pub(crate) mod emit;
 #[doc(hidden)]
 pub mod ir;
-#[doc(hidden)]
-pub mod json;
+pub(crate) mod json;
 #[doc(hidden)]
 pub mod lower;
 pub(crate) mod names;
