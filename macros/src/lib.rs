@@ -31,7 +31,9 @@
 //! and every file it references, so cargo recompiles the crate when any changes. (Not the lock
 //! file: the expansion itself writes it, and watching it would compile the crate twice.)
 //!
-//! Set `OPENAPI_TOOLS_MACRO_TIMINGS=1` to have each expansion print its duration to stderr.
+//! Set `OPENAPI_TOOLS_MACRO_TIMINGS=1` to have each expansion print its duration to stderr, and
+//! `OPENAPI_TOOLS_MACRO_DUMP=/tmp/out.rs` to have it write the generated items there, formatted
+//! (`benches/macro-build.sh` uses both).
 //!
 //! # Errors and warnings
 //! Every error (up to 50, then a count) becomes a `compile_error!` at the spec literal naming

@@ -40,8 +40,8 @@ pub fn python() -> Option<PathBuf> {
             return Some(py);
         }
     }
-    eprintln!(
-        "skipped: no Python with the MCP SDK (run scripts/ci-tools.sh or set OPENAPI_TOOLS_MCP_PYTHON)"
+    openapi_tools_test_support::skip(
+        "skipped: no Python with the MCP SDK (run scripts/ci-tools.sh or set OPENAPI_TOOLS_MCP_PYTHON)",
     );
     None
 }
@@ -58,7 +58,9 @@ pub fn inspector() -> Option<PathBuf> {
     if node && js.exists() {
         return Some(js);
     }
-    eprintln!("skipped: MCP Inspector CLI not installed (run scripts/ci-tools.sh; needs node)");
+    openapi_tools_test_support::skip(
+        "skipped: MCP Inspector CLI not installed (run scripts/ci-tools.sh; needs node)",
+    );
     None
 }
 

@@ -43,6 +43,7 @@
 mod access;
 mod auth;
 mod credentials;
+mod json_cut;
 mod oauth;
 mod policy;
 mod redact;
