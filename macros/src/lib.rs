@@ -22,6 +22,7 @@
 //!         toolset = "GitHub",              // the tool-set struct (default `Tools`)
 //!         lock_file = "github.lock.json",  // breaking-change guard, see below
 //!         deny_breaking = true,
+//!         strict = true,                   // warnings about the spec are errors
 //!     );
 //! }
 //! ```
@@ -40,7 +41,8 @@
 //! file, line:column, JSON pointer and operation. Stable Rust gives proc-macros no way to emit
 //! warnings: spec warnings (skipped operations, approximated schemas) are listed by
 //! `openapi-tools check SPEC`; breaking changes against the lock file are the exception and
-//! appear as `deprecated` warnings at the spec literal.
+//! appear as `deprecated` warnings at the spec literal. With `strict = true` every warning about
+//! the spec (a part salvaged, a schema approximated, a tool skipped) is an error instead.
 //!
 //! # Lock file
 //! With `lock_file`, the expansion compares the new manifest with the one in the lock file and

@@ -8,8 +8,8 @@
 //! - Per tool an args struct (`ListPetsArgs`) whose fields carry the **tool-facing** names (what
 //!   the model sends); wire names are applied by `build_request` from the embedded manifest.
 //!   Types convert from and to `serde_json::Value` with generated plain functions rather than
-//!   serde derives (see [`json`]: derives dominated the compile time of big specs); they still
-//!   implement `Deserialize` and `Serialize`.
+//!   serde derives (see `codegen/json.rs`: derives dominated the compile time of big specs);
+//!   they still implement `Deserialize` and `Serialize`.
 //! - One shared type per component schema (`$defs` entry) across the tool set; nested types for
 //!   inline object schemas, string enums and unions (identical inline types of different tools
 //!   are shared too). See [`lower`] for the schema rules and [`names`] for identifiers.
@@ -55,8 +55,7 @@ pub(crate) mod checks;
 pub(crate) mod emit;
 #[doc(hidden)]
 pub mod ir;
-#[doc(hidden)]
-pub mod json;
+pub(crate) mod json;
 #[doc(hidden)]
 pub mod lower;
 pub(crate) mod names;
