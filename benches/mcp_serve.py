@@ -9,6 +9,8 @@ Measured per server:
   GitHub's spec is <= 0.5 s);
 - peak RSS of the server process (VmHWM from /proc, read just before the client leaves);
 - tools/list: median time of a full listing (all pages), after the first;
+- with `--meta-tools` (the default above 200 tools) the same, where tools/list answers the two
+  meta-tools and the call goes through `call_tool`;
 - tools/call overhead: median time of a tools/call of a GET operation against a local HTTP
   server on 127.0.0.1, minus the median time of the same GET sent directly with httpx2 (when
   the server executes calls; otherwise "n/a").
@@ -44,9 +46,11 @@ FastMCP.from_openapi(openapi_spec=spec, client=client, name="fastmcp").run(show_
 
 
 class Api(BaseHTTPRequestHandler):
-    """Answers every GET with a small JSON object (what GitHub's `meta/root` returns, shortened)."""
+    """Answers every GET with one JSON object: by default a `meta/root` answer with every property
+    GitHub's schema requires (both servers declare that schema as `outputSchema`, and the Python
+    SDK rejects a structured answer that does not conform to it)."""
 
-    body = json.dumps({"current_user_url": "http://127.0.0.1/user", "hub_url": "x"}).encode()
+    body = b"{}"
 
     def do_GET(self):  # noqa: N802 (http.server naming)
         self.send_response(200)
@@ -106,8 +110,13 @@ async def measure(name, command, args, call_tool, call_args, n_lists, n_calls):
         async with ClientSession(read, write) as session:
             await session.initialize()
             names = await list_all(session)
-            # Each server names GitHub's `meta/root` its own way.
-            call_tool = next((n for n in names if n in call_tool), call_tool[0])
+            # Each server names GitHub's `meta/root` its own way; with meta-tools, the call goes
+            # through call_tool.
+            if names == ["search_tools", "call_tool"]:
+                call_args = {"name": call_tool[0], "arguments": call_args}
+                call_tool = "call_tool"
+            else:
+                call_tool = next((n for n in names if n in call_tool), call_tool[0])
             start = time.perf_counter() - t0
             lists = []
             for _ in range(n_lists):
@@ -173,6 +182,8 @@ def main():
     base = f"http://127.0.0.1:{httpd.server_address[1]}"
     spec = json.load(open(spec_path))
     spec["servers"] = [{"url": base}]
+    root = spec.get("components", {}).get("schemas", {}).get("root", {})
+    Api.body = json.dumps({k: f"{base}/{k}" for k in root.get("required", [])}).encode()
     tmp = Path(tempfile.mkdtemp(prefix="mcp-bench-"))
     local_spec = tmp / "spec.json"
     local_spec.write_text(json.dumps(spec))
@@ -180,9 +191,13 @@ def main():
     fast.write_text(FASTMCP_SERVER)
 
     # GitHub's `meta/root` (GET /) takes no arguments: a pure overhead probe.
-    call_names = ["meta_root", "meta/root", "meta-root"]
+    call_names = ["meta_root", "meta/root", "meta-root", "metaroot"]
     rows = []
-    rows.append(anyio.run(measure, "openapi-tools serve", a.bin, ["serve", str(local_spec)],
+    rows.append(anyio.run(measure, "openapi-tools serve", a.bin,
+                          ["serve", str(local_spec), "--meta-tools", "never"],
+                          call_names, {}, a.lists, a.calls))
+    rows.append(anyio.run(measure, "  same, --meta-tools", a.bin,
+                          ["serve", str(local_spec), "--meta-tools"],
                           call_names, {}, a.lists, a.calls))
     rows.append(anyio.run(measure, "FastMCP.from_openapi", sys.executable, [str(fast), str(local_spec), base],
                           call_names, {}, a.lists, a.calls))

@@ -4,7 +4,11 @@
 #   calls     provider response JSON -> tool calls, for all five provider formats
 #   validate  argument text -> validator (fixture schemas, and {"schema","args"} inputs)
 #   request   argument text -> request builder, for every tool of the fixture specs
-# Usage: scripts/fuzz.sh [SECONDS] [TARGET...]
+# Usage: scripts/fuzz.sh [--dev] [SECONDS] [TARGET...]
+#   --dev  an unoptimised build (CI's short smoke run): the instrumented dependency build takes a
+#          fraction of the release build's time (release uses one codegen unit per crate at
+#          opt-level 3), at the cost of fewer executions per second; long runs use the default
+#          release build.
 #
 # cargo-fuzz (libFuzzer) on the stable toolchain: its flags (-Zsanitizer, sancov passes) are
 # unstable, so RUSTC_BOOTSTRAP=1 unlocks them; no sanitizer (the code forbids `unsafe`), with
@@ -12,6 +16,8 @@
 # growing corpus stays in fuzz/corpus/, crashes are written to fuzz/artifacts/ and fail the run.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+profile=()
+if [ "${1:-}" = --dev ]; then profile=(--dev); shift; fi
 secs=${1:-10}
 shift || true
 targets=("$@")
@@ -34,7 +40,7 @@ seeds() { # target -> seed directories
 
 log=$(mktemp)
 trap 'rm -f "$log"' EXIT
-if ! (cd fuzz && cargo fuzz build -s none --debug-assertions) >"$log" 2>&1; then
+if ! (cd fuzz && cargo fuzz build "${profile[@]}" -s none --debug-assertions) >"$log" 2>&1; then
   grep -v '^\s*Compiling' "$log" | tail -30
   exit 1
 fi
@@ -44,7 +50,7 @@ for t in "${targets[@]}"; do
   dirs=()
   for d in $(seeds "$t"); do [ -d "$d" ] && dirs+=("$PWD/$d"); done
   echo "== fuzz $t (${secs}s)"
-  if (cd fuzz && cargo fuzz run -s none --debug-assertions "$t" "corpus/$t" "${dirs[@]}" -- \
+  if (cd fuzz && cargo fuzz run "${profile[@]}" -s none --debug-assertions "$t" "corpus/$t" "${dirs[@]}" -- \
         -max_total_time="$secs" -timeout=10 -rss_limit_mb=2048 -max_len=65536 \
         -print_final_stats=1) >"$log" 2>&1; then
     grep -E '^(#[0-9]+ +DONE|stat::number_of_executed_units|stat::peak_rss_mb)' "$log" || true

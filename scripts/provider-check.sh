@@ -22,8 +22,10 @@ if [ ! -x "$venv/bin/python" ] || ! "$venv/bin/python" -c 'import jsonschema, py
   "$venv/bin/pip" install -q -r "$shared/tools/requirements.txt"
 fi
 
-cargo build -q -p openapi-tools-cli
-cli=target/debug/openapi-tools
+# `--workspace --bins --examples`, not `-p openapi-tools-cli`: the features the test build
+# resolved, so CI rebuilds nothing (see .ci/run).
+cargo build -q --workspace --bins --examples
+cli=${CARGO_TARGET_DIR:-target}/debug/openapi-tools
 
 specs=(fixtures/specs/*)
 if [ -d "$shared/specs" ]; then

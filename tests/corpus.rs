@@ -10,6 +10,7 @@ use std::collections::{BTreeMap, HashSet};
 use std::path::{Path, PathBuf};
 
 use openapi_tools::runtime::render::{self, Provider, RenderOptions, ToolDef};
+use openapi_tools::runtime::{keywords, pointer};
 use openapi_tools_build::model::ModelOptions;
 use openapi_tools_build::pipeline;
 use serde_json::Value;
@@ -84,20 +85,13 @@ fn check_schema(tool: &str, root: &Value, node: &Value, depth: usize, problems: 
         return;
     }
     let Value::Object(map) = node else { return };
-    for key in [
-        "nullable",
-        "discriminator",
-        "example",
-        "xml",
-        "readOnly",
-        "writeOnly",
-    ] {
-        if map.contains_key(key) {
-            problems.push(format!("{tool}: OpenAPI keyword {key} left in schema"));
-        }
+    for key in map.keys().filter(|k| !keywords::is_canonical(k)) {
+        problems.push(format!(
+            "{tool}: keyword {key} outside the canonical schema"
+        ));
     }
     if let Some(Value::String(r)) = map.get("$ref")
-        && r.strip_prefix('#').and_then(|p| root.pointer(p)).is_none()
+        && pointer::resolve(root, r).is_none()
     {
         problems.push(format!("{tool}: dangling $ref {r}"));
     }

@@ -12,6 +12,7 @@ mod eval;
 use std::collections::{BTreeMap, BTreeSet};
 
 use openapi_tools::runtime::discovery::ToolIndex;
+use openapi_tools_test_support::skip;
 
 /// recall@5 every spec must reach. Measured with the final ranking (see the README's
 /// discovery section): GitHub, Stripe and Kubernetes are all above it.
@@ -32,7 +33,9 @@ fn task_set_is_big_enough_and_spread_over_three_specs() {
 #[test]
 fn recall_on_the_labelled_tasks() {
     let Some(shared) = eval::shared_dir() else {
-        println!("skipping: shared corpus not found (set OPENAPI_TOOLS_SHARED)");
+        skip(&openapi_tools_test_support::skip_line(
+            "the discovery quality test",
+        ));
         return;
     };
     let set = eval::task_set();
@@ -41,13 +44,13 @@ fn recall_on_the_labelled_tasks() {
     let mut total = eval::Score::default();
     for (key, rel) in &set.specs {
         if key == "graph" && !with_graph {
-            println!("skipping graph: set OPENAPI_TOOLS_DISCOVERY_GRAPH=1 (slow in debug builds)");
+            skip("skipping graph: set OPENAPI_TOOLS_DISCOVERY_GRAPH=1 (slow in debug builds)");
             continue;
         }
         let manifest = match eval::load(&shared, rel) {
             Ok(m) => m,
             Err(e) => {
-                println!("skipping {key}: {e}");
+                skip(&format!("skipping {key}: {e}"));
                 continue;
             }
         };

@@ -97,14 +97,7 @@ pub fn task_set() -> TaskSet {
 /// The shared corpus directory: `OPENAPI_TOOLS_SHARED`, else the nearest ancestor of the crate
 /// directory with `shared/specs` beside it.
 pub fn shared_dir() -> Option<PathBuf> {
-    if let Some(dir) = std::env::var_os("OPENAPI_TOOLS_SHARED") {
-        let dir = PathBuf::from(dir);
-        return dir.join("specs").is_dir().then_some(dir);
-    }
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .ancestors()
-        .map(|a| a.join("shared"))
-        .find(|s| s.join("specs").is_dir())
+    openapi_tools_test_support::shared_dir(env!("CARGO_MANIFEST_DIR"))
 }
 
 /// Loads one spec of the set through the normal pipeline.

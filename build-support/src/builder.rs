@@ -40,10 +40,10 @@ pub struct Builder {
 /// Why [`Builder::generate`] failed. Its `Debug` is its `Display` (every error, one per line),
 /// so `.unwrap()` and `fn main() -> Result<(), BuildError>` print something readable.
 pub enum BuildError {
-    /// A setting is invalid (runtime path, `OUT_DIR` unset, ...).
-    Config(Vec<ConfigError>),
-    /// The spec (or the lock-file guard) produced errors.
-    Spec(Diagnostics),
+    /// The settings, the spec or the lock-file guard produced errors, all in the one
+    /// diagnostics type; an invalid setting (runtime path, `OUT_DIR` unset, ...) carries
+    /// [`Code::Config`](crate::Code::Config).
+    Diagnostics(Diagnostics),
     /// Writing the output failed.
     Io {
         /// The file that could not be written.
@@ -56,14 +56,7 @@ pub enum BuildError {
 impl fmt::Display for BuildError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            BuildError::Config(errors) => {
-                write!(f, "openapi-tools: invalid settings")?;
-                for e in errors {
-                    write!(f, "\n  {e}")?;
-                }
-                Ok(())
-            }
-            BuildError::Spec(diags) => {
+            BuildError::Diagnostics(diags) => {
                 let n = diags.error_count();
                 let s = if n == 1 { "" } else { "s" };
                 write!(f, "openapi-tools: {n} error{s} while generating tools")?;
@@ -232,6 +225,13 @@ impl Builder {
         self
     }
 
+    /// Fails the build on any warning about the spec (salvaged parts, approximated schemas,
+    /// skipped tools) instead of printing it: see [`Settings::strict`].
+    pub fn strict(mut self, strict: bool) -> Self {
+        self.settings.strict = strict;
+        self
+    }
+
     /// Writes into `dir` instead of `$OUT_DIR`.
     pub fn out_dir(mut self, dir: impl Into<PathBuf>) -> Self {
         self.out_dir = Some(dir.into());
@@ -265,17 +265,19 @@ impl Builder {
 
     /// [`Builder::generate`], writing the `cargo:` lines to `cargo` (tests capture them).
     pub fn generate_to(self, cargo: &mut dyn Write) -> Result<BuildOutput, BuildError> {
-        if !self.config_errors.is_empty() {
-            return Err(BuildError::Config(self.config_errors));
-        }
-        let out_dir = match self
+        let mut config_errors = self.config_errors;
+        let out_dir = self
             .out_dir
-            .or_else(|| std::env::var_os("OUT_DIR").map(PathBuf::from))
-        {
-            Some(d) => d,
-            None => {
-                return Err(BuildError::Config(vec![ConfigError::OutDirUnset]));
+            .or_else(|| std::env::var_os("OUT_DIR").map(PathBuf::from));
+        if out_dir.is_none() {
+            config_errors.push(ConfigError::OutDirUnset);
+        }
+        let Some(out_dir) = out_dir.filter(|_| config_errors.is_empty()) else {
+            let mut diags = Diagnostics::new();
+            for e in config_errors {
+                diags.push(e.into());
             }
+            return Err(BuildError::Diagnostics(diags));
         };
         let base_dir = self
             .base_dir
@@ -314,7 +316,7 @@ impl Builder {
             );
         }
         let Some(text) = text.filter(|_| !out.diagnostics.has_errors()) else {
-            return Err(BuildError::Spec(out.diagnostics));
+            return Err(BuildError::Diagnostics(out.diagnostics));
         };
         let path = out_dir.join(file_name);
         write_if_changed(&path, &text).map_err(|error| BuildError::Io {

@@ -31,6 +31,9 @@ pub enum Code {
     StrictModeLost,
     /// A provider renderer changed the schema (dropped or moved a keyword, renamed nothing).
     RenderNote,
+    /// A setting of the macro, build.rs or the CLI is invalid (see
+    /// [`ConfigError`](crate::ConfigError)); found before any spec is read.
+    Config,
 }
 
 impl Code {
@@ -40,6 +43,7 @@ impl Code {
             Code::LockBreakingChange => "lock-breaking-change",
             Code::StrictModeLost => "strict-mode-lost",
             Code::RenderNote => "render-note",
+            Code::Config => "config",
         }
     }
 }

@@ -24,8 +24,7 @@ pub mod load;
 pub mod lock;
 pub mod model;
 /// The 3.1 -> 3.0 normalisation the loader runs; not an API of its own (use [`load`]).
-#[doc(hidden)]
-pub mod normalize;
+pub(crate) mod normalize;
 pub mod pipeline;
 pub mod render_notes;
 #[cfg(feature = "codegen")]

@@ -12,7 +12,7 @@ use openapi_tools_runtime::Manifest;
 use proc_macro2::TokenStream;
 
 use crate::codegen::{self, CodegenSettings};
-use crate::diagnostics::{Diagnostic, Diagnostics};
+use crate::diagnostics::{Code, Diagnostic, Diagnostics, Severity};
 use crate::lock::{self, LockReport};
 use crate::model::ModelOptions;
 use crate::pipeline;
@@ -48,6 +48,10 @@ pub struct Settings {
     /// Fail generation when the lock file's manifest and the new one differ in a way that
     /// breaks callers (the lock file is then left as it was).
     pub deny_breaking: bool,
+    /// Turn every warning about the spec (a part salvaged, a schema approximated, a tool
+    /// skipped) into an error, so a spec that needed salvaging fails the build. Breaking
+    /// changes against the lock file are governed by `deny_breaking` instead.
+    pub strict: bool,
 }
 
 impl Settings {
@@ -62,6 +66,7 @@ impl Settings {
             codegen: codegen_for_runtime(runtime),
             lock_file: None,
             deny_breaking: false,
+            strict: false,
         }
     }
 
@@ -125,6 +130,13 @@ pub enum ConfigError {
     OutDirUnset,
 }
 
+impl From<ConfigError> for Diagnostic {
+    /// An error with [`Code::Config`]: settings problems travel in the same bag as the spec's.
+    fn from(e: ConfigError) -> Self {
+        Diagnostic::error("", e.to_string()).with_code(Code::Config)
+    }
+}
+
 /// Parses a crate path such as `::openapi_tools::runtime` (a plain path: no generics).
 pub fn parse_path(path: &str) -> Result<syn::Path, ConfigError> {
     match syn::parse_str::<syn::Path>(path) {
@@ -182,6 +194,9 @@ pub fn generate_from_settings(settings: &Settings, base_dir: &Path) -> GenerateO
         diagnostics: spec.diagnostics,
         lock: None,
     };
+    if settings.strict {
+        make_strict(&mut out.diagnostics);
+    }
     let Some(manifest) = spec.manifest else {
         ensure_error(&mut out.diagnostics, "the document could not be read");
         relativize(&mut out.diagnostics, base_dir);
@@ -202,9 +217,14 @@ pub fn generate_from_settings(settings: &Settings, base_dir: &Path) -> GenerateO
     }
     if !out.diagnostics.has_errors() {
         match codegen::generate(&manifest, &settings.codegen) {
-            Ok(generated) => {
+            Ok(mut generated) => {
+                if settings.strict {
+                    make_strict(&mut generated.warnings);
+                }
+                if !generated.warnings.has_errors() {
+                    out.tokens = Some(generated.tokens);
+                }
                 out.diagnostics.extend(generated.warnings);
-                out.tokens = Some(generated.tokens);
             }
             Err(diags) => out.diagnostics.extend(diags),
         }
@@ -251,6 +271,23 @@ pub fn generate_pretty_from_settings(
 
 /// Guarantees a failed load carries at least one error (the loader always adds one; this keeps
 /// front-ends from printing nothing should it ever not).
+/// [`Settings::strict`]: warnings become errors (lock-file changes excepted), with a hint saying
+/// why a warning stops the build.
+fn make_strict(diags: &mut Diagnostics) {
+    for d in diags.iter_mut() {
+        if d.severity == Severity::Warning && d.code != Some(Code::LockBreakingChange) {
+            d.severity = Severity::Error;
+            if d.hint.is_none() {
+                d.hint = Some(STRICT_HINT.to_owned());
+            }
+        }
+    }
+}
+
+/// The hint on a warning that strict mode made an error.
+pub const STRICT_HINT: &str =
+    "strict mode turns warnings into errors; without `strict` this part is salvaged";
+
 fn ensure_error(diags: &mut Diagnostics, message: &str) {
     if !diags.has_errors() {
         diags.push(Diagnostic::error("", message));

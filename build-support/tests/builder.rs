@@ -5,7 +5,7 @@
 use std::path::{Path, PathBuf};
 
 use openapi_tools_build::lock::LockStatus;
-use openapi_tools_build::{BuildError, Builder};
+use openapi_tools_build::{BuildError, Builder, Code, Diagnostic};
 
 const SPEC: &str = r#"openapi: 3.0.3
 info: {title: Pets, version: '1'}
@@ -167,7 +167,7 @@ fn lock_file_flow() {
     dir.edit("specs/pets.yaml", "maximum: 100", "maximum: 50");
     std::fs::remove_file(dir.path("out/pets.rs")).unwrap();
     let (r, _) = dir.run(dir.builder().deny_breaking(true));
-    let Err(BuildError::Spec(diags)) = r else {
+    let Err(BuildError::Diagnostics(diags)) = r else {
         panic!("expected the breaking change to fail the build");
     };
     let errors: Vec<String> = diags
@@ -237,18 +237,91 @@ fn spec_errors_fail_without_touching_output_or_lock() {
 fn bad_settings_are_reported() {
     let dir = Dir::new("settings");
     let (r, _) = dir.run(dir.builder().runtime("not a path"));
-    assert!(matches!(r, Err(BuildError::Config(_))));
+    let Err(e) = r else {
+        panic!("expected an error")
+    };
+    // One channel: the setting is a diagnostic with a code, printed like the spec's errors.
+    assert!(
+        e.to_string()
+            .starts_with("openapi-tools: 1 error while generating tools\nerror: /: `not a path`"),
+        "{e}"
+    );
+    let BuildError::Diagnostics(d) = e else {
+        panic!("expected diagnostics: {e}")
+    };
+    let config: Vec<&Diagnostic> = d.iter().filter(|d| d.code == Some(Code::Config)).collect();
+    assert_eq!(config.len(), 1, "{d:?}");
+    assert!(config[0].is_error() && config[0].message.contains("is not a crate path"));
+    // Every settings problem is reported at once: here no OUT_DIR as well (a test is not a
+    // build script, so cargo sets none).
+    let (r, _) = dir.run(
+        Builder::new("specs/pets.yaml")
+            .base_dir(&dir.0)
+            .runtime("not a path"),
+    );
+    let Err(BuildError::Diagnostics(d)) = r else {
+        panic!("expected an error")
+    };
+    let messages: Vec<&str> = d.iter().map(|d| d.message.as_str()).collect();
+    assert_eq!(messages.len(), 2, "{messages:?}");
+    assert!(d.iter().all(|d| d.code == Some(Code::Config)), "{d:?}");
+    assert!(
+        messages[1].starts_with("OUT_DIR is not set"),
+        "{messages:?}"
+    );
     let (r, _) = dir.run(
         Builder::new("specs/pets.yaml")
             .base_dir(&dir.0)
             .out_dir(dir.path("out"))
             .module("not a module"),
     );
-    let Err(BuildError::Spec(d)) = r else {
+    let Err(BuildError::Diagnostics(d)) = r else {
         panic!("expected an error")
     };
     assert!(
         d.iter()
             .any(|d| d.message.contains("not a Rust identifier"))
     );
+}
+
+#[test]
+fn strict_turns_salvage_warnings_into_errors() {
+    let dir = Dir::new("strict");
+    // An enum value of the wrong JSON type: salvaged (converted) with a warning.
+    dir.edit(
+        "specs/pets.yaml",
+        "schema: {type: integer, minimum: 1, maximum: 100}",
+        "schema: {type: string, enum: [43, big]}",
+    );
+    let (r, lines) = dir.run(dir.builder());
+    let out = r.expect("salvaged without strict");
+    assert_eq!(out.warnings.warning_count(), 1, "{:?}", out.warnings);
+    assert!(dir.path("out/pets.rs").exists());
+    let warning = lines
+        .iter()
+        .find(|l| l.starts_with("cargo:warning="))
+        .expect("a cargo warning");
+    assert!(
+        warning.contains("/paths/~1pets/get/parameters/0/schema/enum"),
+        "{warning}"
+    );
+
+    std::fs::remove_file(dir.path("out/pets.rs")).unwrap();
+    std::fs::remove_file(dir.path("tools.lock.json")).unwrap();
+    let (r, _) = dir.run(dir.builder().strict(true));
+    let Err(BuildError::Diagnostics(d)) = r else {
+        panic!("strict accepted a salvaged spec")
+    };
+    let errors: Vec<_> = d.iter().filter(|d| d.is_error()).collect();
+    assert_eq!(errors.len(), 1, "{d:?}");
+    assert_eq!(
+        errors[0].pointer,
+        "/paths/~1pets/get/parameters/0/schema/enum"
+    );
+    assert_eq!(
+        errors[0].hint.as_deref(),
+        Some(openapi_tools_build::settings::STRICT_HINT)
+    );
+    assert!(!dir.path("out/pets.rs").exists());
+    assert!(!dir.path("tools.lock.json").exists());
 }

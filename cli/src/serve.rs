@@ -12,7 +12,7 @@ use std::sync::Arc;
 
 use clap::{Args, ValueEnum};
 use openapi_tools_live::{LiveOptions, Outcome};
-use openapi_tools_mcp::{HttpOptions, McpServer, Offer};
+use openapi_tools_mcp::{HttpOptions, McpServer, MetaMode, Offer};
 use openapi_tools_runtime::diff::ChangeReport;
 use openapi_tools_runtime::exec::Executor;
 use openapi_tools_runtime::registry::{ChangeEvent, DefaultRegistry, InstallOptions, ToolFilter};
@@ -72,8 +72,38 @@ pub struct ServeArgs {
     /// Tools per tools/list page.
     #[arg(long, value_name = "N", default_value_t = openapi_tools_mcp::DEFAULT_PAGE_SIZE)]
     pub page_size: usize,
+    /// Offer `search_tools` and `call_tool` instead of the full tool list: `auto` above
+    /// `--meta-tools-above` offered tools, `always` (also the value of a bare `--meta-tools`),
+    /// or `never`.
+    #[arg(long, value_enum, value_name = "WHEN", default_value_t = MetaTools::Auto,
+          num_args = 0..=1, default_missing_value = "always")]
+    pub meta_tools: MetaTools,
+    /// With `--meta-tools auto`: offer the meta-tools when more tools than this are offered.
+    #[arg(long, value_name = "N", default_value_t = openapi_tools_mcp::DEFAULT_META_THRESHOLD)]
+    pub meta_tools_above: usize,
     #[command(flatten)]
     pub select: Selection,
+}
+
+/// When `serve` offers the meta-tools.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum MetaTools {
+    /// Above `--meta-tools-above` offered tools.
+    Auto,
+    /// Always.
+    Always,
+    /// Never: always the full list.
+    Never,
+}
+
+impl ServeArgs {
+    fn meta_mode(&self) -> MetaMode {
+        match self.meta_tools {
+            MetaTools::Auto => MetaMode::Above(self.meta_tools_above),
+            MetaTools::Always => MetaMode::Always,
+            MetaTools::Never => MetaMode::Never,
+        }
+    }
 }
 
 /// MCP transports.
@@ -139,6 +169,7 @@ pub fn run(args: ServeArgs) -> Result<ExitCode, String> {
     let server = McpServer::builder(Arc::clone(&registry))
         .offer(offer)
         .page_size(args.page_size)
+        .meta_tools(args.meta_mode())
         .runner(Arc::new(executor.build()))
         .server_info("openapi-tools", env!("CARGO_PKG_VERSION"))
         .build();

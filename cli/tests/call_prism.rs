@@ -21,10 +21,11 @@ use openapi_tools_build::pipeline;
 use openapi_tools_runtime::exec::{
     Credential, Credentials, ErrorKind, ExecResult, Executor, Policy, ResultBody,
 };
-use openapi_tools_runtime::manifest::{Manifest, SecurityScheme};
+use openapi_tools_runtime::manifest::{Manifest, ParamLocation, SecurityScheme, ToolManifest};
 use openapi_tools_runtime::sample::sample_args;
 use openapi_tools_runtime::toolset::{DynamicToolSet, ToolSet};
 use openapi_tools_runtime::validate::Validator;
+use openapi_tools_test_support::skip;
 
 fn repo() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("..")
@@ -44,17 +45,7 @@ fn prism() -> Option<PathBuf> {
 }
 
 fn shared() -> Option<PathBuf> {
-    if let Some(d) = std::env::var_os("OPENAPI_TOOLS_SHARED") {
-        return Some(PathBuf::from(d));
-    }
-    let mut dir = Some(repo().canonicalize().ok()?);
-    while let Some(d) = dir {
-        if d.join("shared/specs").is_dir() {
-            return Some(d.join("shared"));
-        }
-        dir = d.parent().map(Path::to_path_buf);
-    }
-    None
+    openapi_tools_test_support::shared_dir(env!("CARGO_MANIFEST_DIR"))
 }
 
 /// A Prism mock server for one document, killed on drop.
@@ -182,6 +173,62 @@ struct Tally {
     total: usize,
     sample_invalid: usize,
     crashed: usize,
+    /// Refused only because Prism reads every multipart part as a string (see
+    /// [`prism_multipart_json_limit`]); counted in `total`, not in `accepted`.
+    prism_multipart_json: usize,
+}
+
+/// The schema `sample_args` works from: a path parameter fills a path segment, which cannot
+/// be empty, so an object there gets at least one property (the input schema allows `{}`,
+/// which the executor rightly refuses: `{}` serialises to an empty segment, or to `.` in label
+/// style). Arrays are sampled with an item already.
+fn sample_schema(tool: &ToolManifest) -> serde_json::Value {
+    let mut schema = tool.input_schema.clone();
+    for p in tool
+        .params
+        .iter()
+        .filter(|p| p.location == ParamLocation::Path)
+    {
+        if let Some(prop) = schema.pointer_mut(&format!("/properties/{}", p.name))
+            && let Some(obj) = prop.as_object_mut()
+            && obj.get("type").and_then(|t| t.as_str()) == Some("object")
+            && !obj.contains_key("minProperties")
+        {
+            obj.insert("minProperties".into(), 1.into());
+        }
+    }
+    schema
+}
+
+/// Prism 5.16 reads each part of a `multipart/form-data` body as a string
+/// (`parseMultipartFormDataParams` in prism-http's `validators/body.js`) and decodes only
+/// properties with an `encoding` style, so an object or array property sent as an
+/// `application/json` part, as OpenAPI prescribes for multipart, fails its `type` check (and,
+/// under `anyOf`/`oneOf`, that check too). True when that is the only thing Prism reports.
+/// Checked by hand as well: `curl -F 'media={"type":"photo","media":"x"};type=application/json'`
+/// to `prism mock telegram.org.json` gets the same violations.
+fn prism_multipart_json_limit(tool: &ToolManifest, r: &ExecResult) -> bool {
+    let multipart = tool
+        .body
+        .as_ref()
+        .is_some_and(|b| b.media_type.starts_with("multipart/form-data"));
+    let Some(Ok(serde_json::Value::Array(items))) = r
+        .header("sl-violations")
+        .map(serde_json::from_str::<serde_json::Value>)
+    else {
+        return false;
+    };
+    multipart
+        && !items.is_empty()
+        && items.iter().all(|i| {
+            let message = i.get("message").and_then(|m| m.as_str()).unwrap_or("");
+            let code = i.get("code").and_then(|c| c.as_str()).unwrap_or("");
+            i.pointer("/location/1").and_then(|l| l.as_str()) == Some("body")
+                && ((code == "type"
+                    && (message.ends_with("must be object") || message.ends_with("must be array")))
+                    || code == "anyOf"
+                    || code == "oneOf")
+        })
 }
 
 fn run_spec(
@@ -209,7 +256,7 @@ fn run_spec(
     let mut tally = Tally::default();
     let mut shown = 0;
     for tool in &set.manifest().tools {
-        let args = sample_args(&tool.input_schema);
+        let args = sample_args(&sample_schema(tool));
         if !Validator::new(&tool.input_schema)
             .validate(&args)
             .is_empty()
@@ -234,6 +281,13 @@ fn run_spec(
         tally.total += 1;
         match violation(&r) {
             None => tally.accepted += 1,
+            Some(_) if prism_multipart_json_limit(tool, &r) => {
+                tally.prism_multipart_json += 1;
+                eprintln!(
+                    "  refused by Prism's multipart limit (JSON parts read as strings): {} {} ({})",
+                    tool.method, tool.path, tool.name
+                );
+            }
             Some(why) if shown < show => {
                 eprintln!(
                     "  refused {} {} ({}): {why}",
@@ -250,11 +304,11 @@ fn run_spec(
 
 fn tools_or_skip() -> Option<PathBuf> {
     let Some(prism) = prism() else {
-        println!("skipping: Prism not found (run scripts/ci-tools.sh or set PRISM)");
+        skip("skipping: Prism not found (run scripts/ci-tools.sh or set PRISM)");
         return None;
     };
     if Command::new("node").arg("--version").output().is_err() {
-        println!("skipping: node not found (Prism needs it)");
+        skip("skipping: node not found (Prism needs it)");
         return None;
     }
     Some(prism)
@@ -291,7 +345,9 @@ fn prism_accepts_every_generated_call() {
     );
 
     let Some(shared) = shared() else {
-        println!("skipping the corpus part: ../shared/specs not found (set OPENAPI_TOOLS_SHARED)");
+        skip(&openapi_tools_test_support::skip_line(
+            "the corpus part of the Prism test",
+        ));
         return;
     };
     let sample = [
@@ -321,12 +377,13 @@ fn prism_accepts_every_generated_call() {
     names.retain(|n| shared.join("specs").join(n).exists());
     let mut total = Tally::default();
     for name in &names {
-        match run_spec(&prism, &shared.join("specs").join(name), &rt, 3) {
+        match run_spec(&prism, &shared.join("specs").join(name), &rt, 20) {
             Ok(t) => {
                 println!(
-                    "prism corpus {name}: {}/{} accepted ({} samples not generated, prism crashed on {})",
-                    t.accepted, t.total, t.sample_invalid, t.crashed
+                    "prism corpus {name}: {}/{} accepted ({} samples not generated, prism crashed on {}, {} refused for Prism's multipart limit)",
+                    t.accepted, t.total, t.sample_invalid, t.crashed, t.prism_multipart_json
                 );
+                total.prism_multipart_json += t.prism_multipart_json;
                 total.accepted += t.accepted;
                 total.total += t.total;
                 total.sample_invalid += t.sample_invalid;
@@ -336,12 +393,13 @@ fn prism_accepts_every_generated_call() {
         }
     }
     println!(
-        "prism corpus sample: {}/{} calls accepted ({:.1}%), {} samples not generated, prism crashed on {}",
+        "prism corpus sample: {}/{} calls accepted ({:.1}%), {} samples not generated, prism crashed on {}, {} refused only for Prism's multipart limit",
         total.accepted,
         total.total,
         100.0 * total.accepted as f64 / total.total.max(1) as f64,
         total.sample_invalid,
-        total.crashed
+        total.crashed,
+        total.prism_multipart_json
     );
     assert!(total.total > 0, "the corpus sample made calls");
 }
@@ -385,6 +443,27 @@ fn cli_call_against_prism_with_auth() {
     let v: serde_json::Value = serde_json::from_str(&stdout).unwrap();
     assert_eq!(v["status"], 200, "{v}");
     assert!(v.get("headers").is_some() && v.get("body").is_some());
+    // An HTTP error status still prints the result, and exits 1: a base path Prism has no
+    // route under answers 404.
+    let out = Command::new(env!("CARGO_BIN_EXE_openapi-tools"))
+        .arg("call")
+        .arg(&spec)
+        .args([
+            "list_notes",
+            "--args",
+            "{}",
+            "--auth",
+            "api_key=k-secret-42",
+        ])
+        .args(["--base-url", &format!("{}/nowhere", mock.url)])
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(1), "{stdout}");
+    let v: serde_json::Value = serde_json::from_str(&stdout).unwrap();
+    assert_eq!(v["status"], 404, "{v}");
+    assert!(v["body"].is_object(), "{v}");
+    assert!(!stdout.contains("k-secret-42"), "{stdout}");
     // Without credentials: refused before anything is sent, the schemes named (exit 1).
     let out = call(&["list_notes", "--format", "text"], &[]);
     let stderr = String::from_utf8_lossy(&out.stderr);

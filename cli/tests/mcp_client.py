@@ -9,6 +9,8 @@ Then reads one JSON command per line on stdin and answers each with one JSON lin
     {"op": "list", "max_pages": N}          -> every page: tool names per page, cursors, tools
     {"op": "list_cursor", "cursor": C}      -> one page from a given cursor (errors reported)
     {"op": "call", "name": T, "args": {..}} -> isError, texts, structuredContent
+    {"op": "call_nowait", "name": T, "args": {..}} -> starts the call and answers at once
+                                             (the answer is never read: for disconnect tests)
     {"op": "changes"}                        -> how many tools/list_changed notifications so far
     {"op": "wait_changed", "count": N, "timeout": S} -> waits until N were seen (or the timeout)
     {"op": "close"}
@@ -42,7 +44,7 @@ def dump(model):
     return model.model_dump(by_alias=True, mode="json", exclude_none=True)
 
 
-async def handle(session, cmd):
+async def handle(session, tasks, cmd):
     op = cmd["op"]
     if op == "init":
         result = await session.initialize()
@@ -72,6 +74,9 @@ async def handle(session, cmd):
         out = dump(result)
         out["texts"] = [c.text for c in result.content if getattr(c, "type", None) == "text"]
         return {"result": out}
+    if op == "call_nowait":
+        tasks.start_soon(session.call_tool, cmd["name"], cmd.get("args", {}))
+        return {"started": True}
     if op == "changes":
         return {"changes": changes}
     if op == "wait_changed":
@@ -83,8 +88,14 @@ async def handle(session, cmd):
 
 
 async def serve_commands(session):
+    async with anyio.create_task_group() as tasks:
+        await command_loop(session, tasks)
+        tasks.cancel_scope.cancel()
+
+
+async def command_loop(session, tasks):
     while True:
-        line = await anyio.to_thread.run_sync(sys.stdin.readline)
+        line = await anyio.to_thread.run_sync(sys.stdin.readline, abandon_on_cancel=True)
         if not line:
             return
         cmd = json.loads(line)
@@ -92,7 +103,7 @@ async def serve_commands(session):
             print(json.dumps({"ok": True}), flush=True)
             return
         try:
-            answer = await handle(session, cmd)
+            answer = await handle(session, tasks, cmd)
             answer["ok"] = True
         except Exception as e:  # reported to the Rust side, which decides
             answer = {"ok": False, "error": f"{type(e).__name__}: {e}"}

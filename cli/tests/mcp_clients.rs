@@ -15,7 +15,7 @@ use openapi_tools_mcp::{HttpOptions, McpServer};
 use openapi_tools_runtime::registry::{DefaultRegistry, InstallOptions, InstallPolicy};
 use serde_json::{Value, json};
 
-use support::{Client, Server, inspector, manifest, petstore_spec, python};
+use support::{Client, Server, SlowCall, inspector, manifest, petstore_spec, python};
 
 const BIN: &str = env!("CARGO_BIN_EXE_openapi-tools");
 
@@ -49,6 +49,7 @@ fn stdio_initialize_pages_and_bad_arguments() {
     assert_eq!(delete["annotations"]["destructiveHint"], true);
     assert_eq!(delete["inputSchema"]["required"], json!(["petId"]));
     assert_eq!(tools[0]["annotations"]["readOnlyHint"], true);
+    assert_eq!(tools[2]["title"], "Get a pet");
     // outputSchema from the 2xx JSON object response; none for the array and the 204.
     assert_eq!(
         tools[2]["outputSchema"]["properties"]["name"],
@@ -111,6 +112,18 @@ fn stdio_server_exits_cleanly_when_stdin_closes() {
     assert!(stdout.contains("\"protocolVersion\""), "{stdout}");
     let stderr = String::from_utf8(out.stderr).unwrap();
     assert!(stderr.contains("install `petstore`"), "{stderr}");
+
+    // A client that closes stdin before initializing (a launcher probing the command).
+    let child = Command::new(BIN)
+        .args(["serve", spec.to_str().unwrap()])
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let out = support::wait_output(child, Duration::from_secs(20));
+    assert!(out.status.success(), "{out:?}");
+    assert!(out.stdout.is_empty(), "{out:?}");
 }
 
 #[test]
@@ -259,10 +272,23 @@ fn list_changed_follows_the_registry() {
     let disabled = c.send(json!({"op": "call", "name": "delete_pet", "args": {"petId": 1}}));
     assert_eq!(disabled["result"]["isError"], true, "{disabled}");
 
-    // Rolling back to the first version is one more change.
-    registry.rollback("pets", 1, None).unwrap();
+    // Enabling it again puts it back.
+    registry.enable("delete_pet").unwrap();
     let seen = c.send(json!({"op": "wait_changed", "count": 3, "timeout": 10}));
     assert_eq!(seen["changes"], 3);
+    assert_eq!(c.send(json!({"op": "list"}))["tools"], list["tools"]);
+
+    // Rolling back to the first version is one more change.
+    registry.rollback("pets", 1, None).unwrap();
+    let seen = c.send(json!({"op": "wait_changed", "count": 4, "timeout": 10}));
+    assert_eq!(seen["changes"], 4);
+    assert_eq!(
+        c.send(json!({"op": "list"}))["tools"]
+            .as_array()
+            .unwrap()
+            .len(),
+        4
+    );
     c.close();
     shutdown.cancel();
 }
@@ -307,7 +333,7 @@ fn calls_reach_the_api_and_watched_edits_notify() {
         .enable_all()
         .build()
         .unwrap();
-    let api = runtime.block_on(support::pet_api());
+    let (api, _events) = runtime.block_on(support::pet_api());
     let dir = support::temp_dir("watch");
     let spec = petstore_spec(&dir, &format!("http://{api}"));
     let mut c = Client::stdio(&py, BIN, &["serve", spec.to_str().unwrap(), "--watch"]);
@@ -347,4 +373,196 @@ fn calls_reach_the_api_and_watched_edits_notify() {
     let again = c.send(json!({"op": "call", "name": "get_pet", "args": {"petId": 8}}));
     assert_eq!(again["result"]["structuredContent"]["id"], 8, "{again}");
     c.close();
+}
+
+/// A client that goes away in the middle of a slow call (its process killed): the server
+/// abandons the HTTP request it was making for it, stays up, and serves the next client. In
+/// both HTTP modes.
+#[test]
+fn a_client_that_disconnects_mid_call_cancels_it() {
+    let Some(py) = python() else { return };
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    let (api, events) = runtime.block_on(support::pet_api());
+    let dir = support::temp_dir("disconnect");
+    let spec = petstore_spec(&dir, &format!("http://{api}"));
+    for mode in [None, Some("--stateless")] {
+        let mut args = vec![
+            "serve",
+            spec.to_str().unwrap(),
+            "--transport",
+            "http",
+            "--listen",
+            "127.0.0.1:0",
+        ];
+        args.extend(mode);
+        let server = Server::start(BIN, &args, &[]);
+
+        let mut gone = Client::http(&py, &server.url(), None);
+        gone.send(json!({"op": "init"}));
+        let started =
+            gone.send(json!({"op": "call_nowait", "name": "get_pet", "args": {"petId": 999}}));
+        assert_eq!(started["ok"], true, "{started}");
+        assert_eq!(
+            events.recv_timeout(Duration::from_secs(30)),
+            Ok(SlowCall::Started),
+            "{mode:?}"
+        );
+        drop(gone); // kills the client process: its connections close mid-call
+        let left = std::time::Instant::now();
+        // Well below the executor's 30 s timeout, which would also end the request.
+        assert_eq!(
+            events.recv_timeout(Duration::from_secs(10)),
+            Ok(SlowCall::Abandoned),
+            "{mode:?}: the server kept the call of a client that left running"
+        );
+        eprintln!(
+            "{mode:?}: call abandoned {:?} after the client left",
+            left.elapsed()
+        );
+
+        let mut next = Client::http(&py, &server.url(), None);
+        let init = next.send(json!({"op": "init"}));
+        assert_eq!(init["result"]["serverInfo"]["name"], "openapi-tools");
+        assert_eq!(
+            next.send(json!({"op": "list"}))["tools"]
+                .as_array()
+                .unwrap()
+                .len(),
+            4
+        );
+        let ok = next.send(json!({"op": "call", "name": "get_pet", "args": {"petId": 5}}));
+        assert_eq!(
+            ok["result"]["structuredContent"],
+            json!({"id": 5, "name": "Rex"}),
+            "{mode:?}: {ok}"
+        );
+        next.close();
+        server.stop();
+    }
+}
+
+/// `serve --meta-tools` over stdio with the Python SDK: tools/list offers search_tools and
+/// call_tool; a search finds the operation; call_tool reaches the API through the same
+/// executor and checks like a direct call (every problem listed, a wrong name answered with
+/// "did you mean"); an edit of the watched spec still sends list_changed and is searchable.
+#[test]
+fn meta_tools_search_and_call() {
+    let Some(py) = python() else { return };
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    let (api, _events) = runtime.block_on(support::pet_api());
+    let dir = support::temp_dir("meta");
+    let spec = petstore_spec(&dir, &format!("http://{api}"));
+    let mut c = Client::stdio(
+        &py,
+        BIN,
+        &["serve", spec.to_str().unwrap(), "--watch", "--meta-tools"],
+    );
+    c.send(json!({"op": "init"}));
+    let list = c.send(json!({"op": "list"}));
+    let names: Vec<&str> = list["tools"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|t| t["name"].as_str().unwrap())
+        .collect();
+    assert_eq!(names, ["search_tools", "call_tool"], "{list}");
+    assert_eq!(list["tools"][0]["annotations"]["readOnlyHint"], true);
+
+    let found = c.send(json!({"op": "call", "name": "search_tools",
+                              "args": {"query": "fetch one pet by its id", "top_k": 2}}));
+    assert_eq!(found["result"]["isError"], false, "{found}");
+    let hits = &found["result"]["structuredContent"]["tools"];
+    assert_eq!(hits[0]["name"], "get_pet", "{found}");
+    assert_eq!(hits[0]["input_schema"]["required"], json!(["petId"]));
+
+    let ok = c.send(json!({"op": "call", "name": "call_tool",
+                           "args": {"name": "get_pet", "arguments": {"petId": 7}}}));
+    assert_eq!(ok["result"]["isError"], false, "{ok}");
+    assert_eq!(
+        ok["result"]["structuredContent"],
+        json!({"id": 7, "name": "Rex"})
+    );
+    let missing = c.send(json!({"op": "call", "name": "call_tool",
+                                "args": {"name": "get_pet", "arguments": {"petId": 404}}}));
+    assert_eq!(missing["result"]["isError"], true, "{missing}");
+    assert!(
+        missing["result"]["texts"][0]
+            .as_str()
+            .unwrap()
+            .contains("HTTP 404")
+    );
+
+    let bad = c.send(json!({"op": "call", "name": "call_tool",
+                            "args": {"name": "list_pets", "arguments": {"limit": 0, "x": 1}}}));
+    assert_eq!(bad["result"]["isError"], true, "{bad}");
+    let text = bad["result"]["texts"][0].as_str().unwrap();
+    assert!(
+        text.contains("2 problems") && text.contains("/limit"),
+        "{text}"
+    );
+    let wrong = c.send(json!({"op": "call", "name": "call_tool",
+                              "args": {"name": "get_pets", "arguments": {}}}));
+    assert_eq!(wrong["result"]["isError"], true, "{wrong}");
+    let text = wrong["result"]["texts"][0].as_str().unwrap();
+    assert!(
+        text.contains("did you mean") && text.contains("get_pet"),
+        "{text}"
+    );
+    let outer = c.send(json!({"op": "call", "name": "call_tool", "args": {"arguments": {}}}));
+    assert_eq!(outer["result"]["isError"], true, "{outer}");
+    assert!(
+        outer["result"]["texts"][0]
+            .as_str()
+            .unwrap()
+            .contains("name")
+    );
+
+    // A reload still reaches the client, and the new operation is searchable.
+    let v2 = support::petstore_text(&format!("http://{api}")).replace(
+        "paths:\n",
+        "paths:\n  /health:\n    get:\n      operationId: health\n      summary: Check that the service is healthy\n      responses:\n        '204': {description: up}\n",
+    );
+    std::fs::write(&spec, &v2).unwrap();
+    let seen = c.send(json!({"op": "wait_changed", "count": 1, "timeout": 15}));
+    assert_eq!(seen["changes"], 1);
+    let found = c.send(json!({"op": "call", "name": "search_tools",
+                              "args": {"query": "is the service healthy"}}));
+    assert_eq!(
+        found["result"]["structuredContent"]["tools"][0]["name"], "health",
+        "{found}"
+    );
+    c.close();
+}
+
+/// The automatic threshold: a spec with more tools than `--meta-tools-above` gets the
+/// meta-tools, and `--meta-tools never` the full list.
+#[test]
+fn meta_tools_threshold() {
+    let Some(py) = python() else { return };
+    let dir = support::temp_dir("threshold");
+    let spec = petstore_spec(&dir, "http://127.0.0.1:9");
+    for (flags, expected) in [
+        (&["--meta-tools-above", "3"][..], 2),
+        (&["--meta-tools-above", "4"][..], 4),
+        (&["--meta-tools-above", "3", "--meta-tools", "never"][..], 4),
+        (&[][..], 4),
+    ] {
+        let mut args = vec!["serve", spec.to_str().unwrap()];
+        args.extend_from_slice(flags);
+        let mut c = Client::stdio(&py, BIN, &args);
+        c.send(json!({"op": "init"}));
+        let list = c.send(json!({"op": "list"}));
+        assert_eq!(
+            list["tools"].as_array().unwrap().len(),
+            expected,
+            "{flags:?}"
+        );
+        c.close();
+    }
 }

@@ -123,7 +123,7 @@ pub(crate) fn offer<D: Differ>(
         refuse(registry, set, source, id, RejectStage::Gate, refusals);
         return Outcome::Rejected;
     }
-    match registry.install_manifest(set, manifest, options.install_options()) {
+    match registry.install_manifest(set, manifest, options.install.clone()) {
         Ok(report) => Outcome::Installed(report),
         // The registry told its listeners itself.
         Err(RegistryError::Rejected(_)) => Outcome::Rejected,

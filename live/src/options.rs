@@ -13,10 +13,9 @@ use crate::gates::{Gate, GateInput};
 /// How a source turns a new version into an install. Cheap to clone (gates are shared).
 #[derive(Clone, Default)]
 pub struct LiveOptions {
-    /// Breaking-change policy (`None`: the registry's default).
-    pub policy: Option<InstallPolicy>,
-    /// Namespace to export the tools under (`None`: keep the set's current one).
-    pub namespace: Option<String>,
+    /// Breaking-change policy and namespace of every install (`None`s: the registry's default
+    /// policy, the set's current namespace).
+    pub install: InstallOptions,
     /// Application gates, run in order on every version that loaded without errors.
     pub gates: Vec<Gate>,
     /// Where `$ref`s may point and how much may be read.
@@ -31,8 +30,7 @@ pub struct LiveOptions {
 impl std::fmt::Debug for LiveOptions {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("LiveOptions")
-            .field("policy", &self.policy)
-            .field("namespace", &self.namespace)
+            .field("install", &self.install)
             .field("gates", &self.gates.len())
             .field("limits", &self.limits)
             .field("debounce", &self.debounce)
@@ -44,14 +42,14 @@ impl std::fmt::Debug for LiveOptions {
 pub(crate) const DEFAULT_DEBOUNCE: Duration = Duration::from_millis(100);
 
 impl LiveOptions {
-    /// Sets the breaking-change policy.
+    /// Sets the breaking-change policy ([`InstallOptions::policy`]).
     pub fn policy(mut self, policy: InstallPolicy) -> Self {
-        self.policy = Some(policy);
+        self.install = self.install.policy(policy);
         self
     }
-    /// Sets the namespace.
+    /// Sets the namespace ([`InstallOptions::namespace`]).
     pub fn namespace(mut self, namespace: impl Into<String>) -> Self {
-        self.namespace = Some(namespace.into());
+        self.install = self.install.namespace(namespace);
         self
     }
     /// Adds a gate: `Err(reason)` refuses the version.
@@ -76,12 +74,5 @@ impl LiveOptions {
     pub fn debounce(mut self, quiet: Duration) -> Self {
         self.debounce = Some(quiet);
         self
-    }
-
-    pub(crate) fn install_options(&self) -> InstallOptions {
-        InstallOptions {
-            policy: self.policy,
-            namespace: self.namespace.clone(),
-        }
     }
 }

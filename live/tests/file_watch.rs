@@ -8,7 +8,7 @@ use std::sync::Arc;
 use openapi_tools_live::{LiveOptions, Outcome, gates, watch_file};
 use openapi_tools_runtime::registry::{ChangeEvent, DefaultRegistry, InstallPolicy, RejectStage};
 use serde_json::json;
-use support::{applied, spec, wait_for, write_renaming};
+use support::{applied, rejected, source_hash, spec, wait_for, write_renaming};
 
 fn call_path(registry: &DefaultRegistry, tool: &str) -> Option<String> {
     registry
@@ -32,14 +32,7 @@ fn edits_rename_over_and_delete_recreate_swap_versions_and_broken_edits_keep_the
         call_path(&registry, "get_item").as_deref(),
         Some("/1/get_item/7")
     );
-    let id1 = registry
-        .snapshot()
-        .set("api")
-        .unwrap()
-        .toolset()
-        .manifest()
-        .source_hash
-        .clone();
+    let id1 = source_hash(&registry, "api");
 
     // Plain in-place edit.
     std::fs::write(&path, spec("2", &["get_item", "list_items"])).unwrap();
@@ -59,14 +52,9 @@ fn edits_rename_over_and_delete_recreate_swap_versions_and_broken_edits_keep_the
 
     // A broken edit: refused with located diagnostics; version 3 keeps serving.
     std::fs::write(&path, "{\n  \"openapi\": \"3.1.0\",\n  \"info\": [oops\n").unwrap();
-    let e = wait_for(
-        &events,
-        "rejection of the broken edit",
-        |e| matches!(e, ChangeEvent::SourceRejected(r) if r.diagnostics.iter().any(|d| d.contains("api.json:3:"))),
-    );
-    let ChangeEvent::SourceRejected(why) = e else {
-        unreachable!()
-    };
+    let why = rejected(&events, "rejection of the broken edit", |r| {
+        r.diagnostics.iter().any(|d| d.contains("api.json:3:"))
+    });
     assert_eq!(why.stage, RejectStage::Load);
     assert!(
         why.diagnostics.iter().any(|d| d.contains("api.json:3:")),
@@ -79,14 +67,9 @@ fn edits_rename_over_and_delete_recreate_swap_versions_and_broken_edits_keep_the
 
     // Deleted: refused (cannot read), still serving; recreated: installed.
     std::fs::remove_file(&path).unwrap();
-    let e = wait_for(
-        &events,
-        "rejection of the deleted file",
-        |e| matches!(e, ChangeEvent::SourceRejected(r) if r.diagnostics.iter().any(|d| d.contains("cannot read"))),
-    );
-    let ChangeEvent::SourceRejected(why) = e else {
-        unreachable!()
-    };
+    let why = rejected(&events, "rejection of the deleted file", |r| {
+        r.diagnostics.iter().any(|d| d.contains("cannot read"))
+    });
     assert!(
         why.diagnostics.iter().any(|d| d.contains("cannot read")),
         "{why:#?}"
@@ -102,14 +85,7 @@ fn edits_rename_over_and_delete_recreate_swap_versions_and_broken_edits_keep_the
     // Back to version 1's exact bytes: the same content-derived id as the first install.
     std::fs::write(&path, spec("1", &["get_item"])).unwrap();
     applied(&events, "1");
-    let again = registry
-        .snapshot()
-        .set("api")
-        .unwrap()
-        .toolset()
-        .manifest()
-        .source_hash
-        .clone();
+    let again = source_hash(&registry, "api");
     assert_eq!(again, id1);
 
     assert!(watch.is_running());
@@ -147,12 +123,7 @@ fn a_breaking_edit_under_reject_breaking_and_a_gate_refusal_change_nothing() {
         spec("3", &["get_item", "list_items", "delete_item", "put_item"]),
     )
     .unwrap();
-    let e = wait_for(&events, "gate rejection", |e| {
-        matches!(e, ChangeEvent::SourceRejected(_))
-    });
-    let ChangeEvent::SourceRejected(why) = e else {
-        unreachable!()
-    };
+    let why = rejected(&events, "gate rejection", |_| true);
     assert_eq!(why.stage, RejectStage::Gate);
     assert_eq!(why.diagnostics, ["4 tools, more than the allowed 3"]);
     assert!(why.version_id.is_some());
@@ -183,16 +154,7 @@ fn a_change_to_a_referenced_file_reloads_the_spec() {
     let events = registry.subscribe();
     let (first, _watch) = watch_file(&registry, "pets", &path, LiveOptions::default()).unwrap();
     assert!(matches!(first, Outcome::Installed(_)), "{first:?}");
-    let id = |r: &DefaultRegistry| {
-        r.snapshot()
-            .set("pets")
-            .unwrap()
-            .toolset()
-            .manifest()
-            .source_hash
-            .clone()
-    };
-    let before = id(&registry);
+    let before = source_hash(&registry, "pets");
     applied(&events, "1");
 
     write_renaming(
@@ -206,7 +168,7 @@ fn a_change_to_a_referenced_file_reloads_the_spec() {
     );
     drop(e);
     // Same info.version, new content: a new version id.
-    assert_ne!(id(&registry), before);
+    assert_ne!(source_hash(&registry, "pets"), before);
     let schema = registry
         .snapshot()
         .set("pets")

@@ -13,8 +13,8 @@ use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use openapi_tools_live::{LiveOptions, LoadLimits, UrlOptions, watch_url};
-use openapi_tools_runtime::registry::{ChangeEvent, DefaultRegistry, RejectStage};
-use support::{applied, spec, wait_for};
+use openapi_tools_runtime::registry::{DefaultRegistry, RejectStage};
+use support::{applied, rejected, spec};
 
 /// What the server serves and what it saw.
 #[derive(Default)]
@@ -100,12 +100,7 @@ fn polls_with_etags_swaps_on_change_and_recovers_after_failures() {
     // The server fails: each failure is reported, version 2 keeps serving.
     set(&served, "", None);
     watch.check_now();
-    let e = wait_for(&events, "fetch failure", |e| {
-        matches!(e, ChangeEvent::SourceRejected(_))
-    });
-    let ChangeEvent::SourceRejected(why) = e else {
-        unreachable!()
-    };
+    let why = rejected(&events, "fetch failure", |_| true);
     assert_eq!(why.stage, RejectStage::Fetch);
     assert_eq!(why.diagnostics, ["HTTP 503 Service Unavailable"]);
     assert!(
@@ -132,12 +127,7 @@ fn url_specs_obey_the_size_cap_and_reference_no_local_files() {
     let url = format!("{base}/spec.json");
     let small = LiveOptions::default().limits(LoadLimits::default().max_file_bytes(100));
     let watch = watch_url(&registry, "capped", &url, UrlOptions::default(), small).unwrap();
-    let e = wait_for(&events, "size refusal", |e| {
-        matches!(e, ChangeEvent::SourceRejected(_))
-    });
-    let ChangeEvent::SourceRejected(why) = e else {
-        unreachable!()
-    };
+    let why = rejected(&events, "size refusal", |_| true);
     assert!(
         why.diagnostics[0].contains("over the size limit of 100 bytes"),
         "{why:#?}"
@@ -159,14 +149,9 @@ fn url_specs_obey_the_size_cap_and_reference_no_local_files() {
         LiveOptions::default(),
     )
     .unwrap();
-    let e = wait_for(
-        &events,
-        "refusal of the file reference",
-        |e| matches!(e, ChangeEvent::SourceRejected(r) if r.set == "hostile"),
-    );
-    let ChangeEvent::SourceRejected(why) = e else {
-        unreachable!()
-    };
+    let why = rejected(&events, "refusal of the file reference", |r| {
+        r.set == "hostile"
+    });
     assert_eq!(why.stage, RejectStage::Load);
     assert!(
         why.diagnostics

@@ -25,6 +25,7 @@ pub const OPTIONS: &[&str] = &[
     "toolset",
     "lock_file",
     "deny_breaking",
+    "strict",
 ];
 
 /// The parsed arguments.
@@ -214,13 +215,14 @@ pub fn parse(input: proc_macro2::TokenStream) -> syn::Result<MacroArgs> {
             ("toolset", Value::Str(s)) => settings.codegen.toolset_name = s.value(),
             ("lock_file", Value::Str(s)) => settings.lock_file = Some(s.value().into()),
             ("deny_breaking", Value::Bool(b)) => settings.deny_breaking = b.value,
+            ("strict", Value::Bool(b)) => settings.strict = b.value,
             (
                 "tags" | "exclude_tags" | "operations" | "exclude_operations" | "paths"
                 | "exclude_paths",
                 _,
             ) => expect(&mut errors, "a list of strings (`[\"a\", \"b\"]`)"),
             ("rename", _) => expect(&mut errors, "a map (`{ \"listPets\" = \"pets_list\" }`)"),
-            ("deny_breaking", _) => expect(&mut errors, "`true` or `false`"),
+            ("deny_breaking" | "strict", _) => expect(&mut errors, "`true` or `false`"),
             _ => expect(&mut errors, "a string"),
         }
     }
@@ -271,7 +273,7 @@ mod tests {
             exclude_operations = ["b"], paths = ["/pets*"], exclude_paths = ["/x"],
             namespace = "pet", rename = { "listPets" = "pets_list", "GET /x" => "x" },
             runtime = "::openapi_tools_runtime", module = "petstore", toolset = "Pets",
-            lock_file = "tools.lock.json", deny_breaking = true,
+            lock_file = "tools.lock.json", deny_breaking = true, strict = true,
         ))
         .ok()
         .unwrap();
@@ -285,6 +287,7 @@ mod tests {
         assert_eq!(s.runtime_path_string(), "::openapi_tools_runtime");
         assert_eq!(s.codegen.toolset_name, "Pets");
         assert!(s.deny_breaking);
+        assert!(s.strict);
     }
 
     #[test]

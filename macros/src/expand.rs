@@ -17,6 +17,10 @@ const BASE_DIR_OVERRIDE: &str = "OPENAPI_TOOLS_MACRO_BASE_DIR";
 /// When set, each expansion prints its duration to stderr (for measuring big specs).
 const TIMINGS: &str = "OPENAPI_TOOLS_MACRO_TIMINGS";
 
+/// When set to a file path, each expansion writes its generated items there, formatted (for
+/// measuring the size of generated code and reading it; the last expansion wins).
+const DUMP: &str = "OPENAPI_TOOLS_MACRO_DUMP";
+
 /// Expands one macro call.
 pub fn expand(input: TokenStream) -> TokenStream {
     let started = std::time::Instant::now();
@@ -90,10 +94,24 @@ fn generate(args: &MacroArgs, base_dir: &std::path::Path) -> TokenStream {
 
     let lock_warnings = lock_warnings(&out.diagnostics, span);
     let generated = out.tokens.unwrap_or_default();
+    if let Some(path) = std::env::var_os(DUMP).filter(|p| !p.is_empty()) {
+        dump(&generated, PathBuf::from(path).as_path());
+    }
     quote! {
         #includes
         #lock_warnings
         #generated
+    }
+}
+
+/// Writes the formatted items to `path`; problems go to stderr (a measuring aid, never fatal).
+fn dump(tokens: &TokenStream, path: &std::path::Path) {
+    let text = match openapi_tools_build::codegen::format_tokens(tokens.clone()) {
+        Ok(text) => text,
+        Err(e) => format!("// does not parse: {e}\n{tokens}"),
+    };
+    if let Err(e) = std::fs::write(path, text) {
+        eprintln!("openapi_tools!: cannot write {}: {e}", path.display());
     }
 }
 

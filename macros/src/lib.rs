@@ -22,6 +22,7 @@
 //!         toolset = "GitHub",              // the tool-set struct (default `Tools`)
 //!         lock_file = "github.lock.json",  // breaking-change guard, see below
 //!         deny_breaking = true,
+//!         strict = true,                   // warnings about the spec are errors
 //!     );
 //! }
 //! ```
@@ -31,14 +32,17 @@
 //! and every file it references, so cargo recompiles the crate when any changes. (Not the lock
 //! file: the expansion itself writes it, and watching it would compile the crate twice.)
 //!
-//! Set `OPENAPI_TOOLS_MACRO_TIMINGS=1` to have each expansion print its duration to stderr.
+//! Set `OPENAPI_TOOLS_MACRO_TIMINGS=1` to have each expansion print its duration to stderr, and
+//! `OPENAPI_TOOLS_MACRO_DUMP=/tmp/out.rs` to have it write the generated items there, formatted
+//! (`benches/macro-build.sh` uses both).
 //!
 //! # Errors and warnings
 //! Every error (up to 50, then a count) becomes a `compile_error!` at the spec literal naming
 //! file, line:column, JSON pointer and operation. Stable Rust gives proc-macros no way to emit
 //! warnings: spec warnings (skipped operations, approximated schemas) are listed by
 //! `openapi-tools check SPEC`; breaking changes against the lock file are the exception and
-//! appear as `deprecated` warnings at the spec literal.
+//! appear as `deprecated` warnings at the spec literal. With `strict = true` every warning about
+//! the spec (a part salvaged, a schema approximated, a tool skipped) is an error instead.
 //!
 //! # Lock file
 //! With `lock_file`, the expansion compares the new manifest with the one in the lock file and

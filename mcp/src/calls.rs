@@ -9,13 +9,18 @@
 //! | unknown or not offered tool | error -32602 | - |
 //! | disabled tool, unparsable or invalid arguments | result | `isError: true`, every problem with its JSON pointer, one per line |
 //! | API answered 2xx | result | body as text; `structuredContent` when the tool declares an `outputSchema` and the body is a JSON object |
+//! | API answered 2xx, but the tool declares an `outputSchema` and the body is cut or no JSON object | result | `isError: true` saying so, with a body excerpt (clients require `structuredContent` then) |
+//! | `search_tools` (meta-tools mode) | result | the matches as JSON text and `structuredContent` |
+//! | `call_tool` (meta-tools mode) | result | as a direct call of the inner tool; a wrong name lists the closest ones |
 //! | API answered otherwise | result | `isError: true`, `HTTP <status>` and an excerpt of the body |
 //! | refused or failed (access rules, credentials, timeout, network) | result | `isError: true` with the executor's message |
 //! | client cancelled the request | none (rmcp drops the answer) | the HTTP request is abandoned |
 
 use std::future::Future;
 use std::pin::Pin;
+use std::sync::Arc;
 
+use openapi_tools_runtime::discovery::MetaTools;
 use openapi_tools_runtime::exec::{ExecResult, Executor, ResultBody};
 use openapi_tools_runtime::registry::{Routed, Snapshot};
 use openapi_tools_runtime::toolset::CallError;
@@ -24,6 +29,7 @@ use serde_json::Value;
 use tokio_util::sync::CancellationToken;
 
 use crate::catalog::Catalog;
+use crate::discovery::{self, Handled};
 
 /// Longest body excerpt put into an API error result, in bytes.
 pub const ERROR_EXCERPT: usize = 2048;
@@ -48,13 +54,35 @@ impl CallRunner for Executor {
 
 /// Handles one `tools/call` on `snapshot`, whose offered tools are `catalog`.
 pub(crate) async fn call(
-    snapshot: &Snapshot,
-    catalog: &Catalog,
+    snapshot: Arc<Snapshot>,
+    catalog: Arc<Catalog>,
     request: CallToolRequestParams,
     runner: Option<&dyn CallRunner>,
     cancel: CancellationToken,
 ) -> Result<CallToolResult, ErrorData> {
     let name = request.name.as_ref();
+    let args = Value::Object(request.arguments.unwrap_or_default());
+    if let Some(meta) = catalog.meta.clone()
+        && MetaTools::is_meta(name)
+    {
+        return Ok(
+            match discovery::handle(&meta, snapshot, Arc::clone(&catalog), name, &args) {
+                Handled::Search(found) => {
+                    let mut result =
+                        CallToolResult::success(vec![ContentBlock::text(found.to_string())]);
+                    result.structured_content = Some(found);
+                    result
+                }
+                Handled::Refused(e) => error_text(e.to_string()),
+                Handled::Call(routed) => {
+                    let declared = catalog
+                        .get(&routed.name)
+                        .is_some_and(|t| t.output_schema.is_some());
+                    send(routed, runner, declared, cancel).await?
+                }
+            },
+        );
+    }
     let Some(tool) = catalog.get(name) else {
         // A tool the registry has but this server does not offer (filtered, read-only,
         // disabled) is reported like an unknown one, except that disabled tools say why.
@@ -69,8 +97,7 @@ pub(crate) async fn call(
             )),
         };
     };
-    let structured = tool.output_schema.is_some();
-    let args = Value::Object(request.arguments.unwrap_or_default());
+    let declared = tool.output_schema.is_some();
     let routed = match snapshot.prepare(name, &args) {
         Ok(r) => r,
         Err(CallError::UnknownTool { tool }) => {
@@ -81,6 +108,17 @@ pub(crate) async fn call(
         }
         Err(e) => return Ok(error_text(e.to_string())),
     };
+    send(routed, runner, declared, cancel).await
+}
+
+/// Sends a checked call through `runner` (abandoned when `cancel` fires) and shapes the answer.
+async fn send(
+    routed: Routed,
+    runner: Option<&dyn CallRunner>,
+    declared: bool,
+    cancel: CancellationToken,
+) -> Result<CallToolResult, ErrorData> {
+    let name = routed.name.clone();
     let Some(runner) = runner else {
         return Ok(error_text(format!(
             "tool `{name}`: the arguments are valid, but this server was started without an \
@@ -91,11 +129,11 @@ pub(crate) async fn call(
     let reply = tokio::select! {
         reply = runner.run(routed) => reply,
         () = cancel.cancelled() => {
-            tracing::info!(tool = name, "call cancelled by the client; request abandoned");
+            tracing::info!(tool = %name, "call cancelled by the client; request abandoned");
             return Err(ErrorData::internal_error("cancelled by the client", None));
         }
     };
-    Ok(shape(name, reply, structured))
+    Ok(shape(&name, reply, declared))
 }
 
 /// The result for what the executor produced.
@@ -129,6 +167,24 @@ fn shape(name: &str, reply: ExecResult, structured: bool) -> CallToolResult {
         _ => None,
     };
     let mut text = body_text(&reply.body);
+    if structured && structured_value.is_none() {
+        // The tool declared an outputSchema, so clients require structuredContent (the MCP
+        // Python SDK raises without it); a cut or undeclared body cannot be one.
+        let why = match &reply.truncated {
+            Some(note) => format!("the answer was cut ({note}); ask for less, e.g. a smaller page"),
+            None => "the API answered, but not with the JSON object its schema declares".into(),
+        };
+        let status = reply.status.unwrap_or_default();
+        let mut out = format!("tool `{name}`: HTTP {status}: {why}");
+        if !text.is_empty() {
+            out.push_str(": ");
+            out.push_str(excerpt(&text, ERROR_EXCERPT));
+            if text.len() > ERROR_EXCERPT {
+                out.push_str(" [...]");
+            }
+        }
+        return error_text(out);
+    }
     if let Some(note) = &reply.truncated {
         text.push_str("\n[");
         text.push_str(note);
@@ -214,8 +270,8 @@ mod tests {
         assert_eq!(text(&r), r#"{"id":1}"#);
         assert_eq!(shape("t", ok, false).structured_content, None);
         let arr = reply(200, ResultBody::Json(json!([1])));
-        assert_eq!(shape("t", arr, true).structured_content, None);
-        let empty = shape("t", reply(204, ResultBody::Empty), true);
+        assert_eq!(shape("t", arr, false).structured_content, None);
+        let empty = shape("t", reply(204, ResultBody::Empty), false);
         assert_eq!(text(&empty), "HTTP 204 (no body)");
     }
 
@@ -223,8 +279,32 @@ mod tests {
     fn truncated_bodies_say_so_and_are_not_structured() {
         let mut r = reply(200, ResultBody::Text(r#"{"id":"#.into()));
         r.truncated = Some("body cut at 7 bytes".into());
-        let out = shape("t", r, true);
-        assert_eq!(out.structured_content, None);
-        assert!(text(&out).ends_with("[body cut at 7 bytes]"));
+        let plain = shape("t", r.clone(), false);
+        assert_eq!(plain.is_error, Some(false));
+        assert!(text(&plain).ends_with("[body cut at 7 bytes]"));
+        // With an outputSchema declared, a cut body cannot be structuredContent: an error
+        // that says why (clients reject a success without structuredContent).
+        let declared = shape("t", r, true);
+        assert_eq!(declared.is_error, Some(true));
+        assert_eq!(declared.structured_content, None);
+        assert!(
+            text(&declared).contains("cut (body cut at 7 bytes)"),
+            "{}",
+            text(&declared)
+        );
+    }
+
+    #[test]
+    fn undeclared_shapes_are_errors_when_a_schema_is_declared() {
+        let arr = shape("t", reply(200, ResultBody::Json(json!([1]))), true);
+        assert_eq!(arr.is_error, Some(true));
+        assert!(
+            text(&arr).contains("not with the JSON object"),
+            "{}",
+            text(&arr)
+        );
+        assert!(text(&arr).ends_with(": [1]"), "{}", text(&arr));
+        let none = shape("t", reply(204, ResultBody::Empty), true);
+        assert_eq!(none.is_error, Some(true));
     }
 }

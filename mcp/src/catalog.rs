@@ -20,6 +20,8 @@ use rmcp::model::Tool;
 use serde_json::value::RawValue;
 use serde_json::{Map, Value};
 
+use crate::discovery::{self, Meta, MetaMode};
+
 /// Which registry tools the server offers.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Offer {
@@ -44,12 +46,19 @@ pub(crate) struct Catalog {
     pieces: Vec<Arc<RawValue>>,
     /// Exported name -> position in `tools`.
     index: HashMap<String, usize>,
+    /// The meta-tools, when `tools/list` offers them instead of `tools`.
+    pub meta: Option<Arc<Meta>>,
 }
 
 impl Catalog {
     /// The offered tool named `name`.
     pub fn get(&self, name: &str) -> Option<&Tool> {
         self.index.get(name).and_then(|&i| self.tools.get(i))
+    }
+
+    /// What `tools/list` answers: the meta-tools when they are offered, else every tool.
+    pub fn listed(&self) -> &[Tool] {
+        self.meta.as_ref().map_or(&self.tools, |m| &m.listed)
     }
 }
 
@@ -73,14 +82,14 @@ impl CatalogCache {
     /// The catalog of `snapshot`, built (reusing unchanged tools) when the cached one is for
     /// another generation. A tool whose declaration cannot be parsed is left out and logged,
     /// the rest are offered.
-    pub fn get(&self, snapshot: &Snapshot, offer: &Offer) -> Arc<Catalog> {
+    pub fn get(&self, snapshot: &Snapshot, offer: &Offer, mode: MetaMode) -> Arc<Catalog> {
         let mut slot = self.current.lock().unwrap_or_else(PoisonError::into_inner);
         if let Some(c) = slot.as_ref()
             && c.generation == snapshot.generation()
         {
             return Arc::clone(c);
         }
-        let next = Arc::new(build(snapshot, offer, slot.as_deref()));
+        let next = Arc::new(build(snapshot, offer, mode, slot.as_deref()));
         *slot = Some(Arc::clone(&next));
         next
     }
@@ -101,7 +110,12 @@ impl Entry<'_> {
     }
 }
 
-fn build(snapshot: &Snapshot, offer: &Offer, previous: Option<&Catalog>) -> Catalog {
+fn build(
+    snapshot: &Snapshot,
+    offer: &Offer,
+    mode: MetaMode,
+    previous: Option<&Catalog>,
+) -> Catalog {
     let offered: Vec<Entry<'_>> = snapshot
         .tools(&offer.filter)
         .filter(|e| e.disabled.is_none())
@@ -129,6 +143,7 @@ fn build(snapshot: &Snapshot, offer: &Offer, previous: Option<&Catalog>) -> Cata
             tools: prev.tools.clone(),
             pieces: prev.pieces.clone(),
             index: prev.index.clone(),
+            meta: prev.meta.clone(),
         };
     }
     // Tools whose piece and output schema did not change are cloned, not re-parsed.
@@ -169,12 +184,21 @@ fn build(snapshot: &Snapshot, offer: &Offer, previous: Option<&Catalog>) -> Cata
         tools.push(tool);
         pieces.push(Arc::clone(e.piece));
     }
+    let meta = mode
+        .applies(tools.len())
+        .then(|| {
+            let names: Vec<&str> = tools.iter().map(|t| t.name.as_ref()).collect();
+            discovery::build(snapshot, &names)
+        })
+        .flatten()
+        .map(Arc::new);
     Catalog {
         generation: snapshot.generation(),
         epoch: previous.map_or(0, |p| p.epoch + 1),
         tools,
         pieces,
         index,
+        meta,
     }
 }
 
@@ -182,13 +206,13 @@ fn build(snapshot: &Snapshot, offer: &Offer, previous: Option<&Catalog>) -> Cata
 /// page when there is one.
 pub(crate) fn page(catalog: &Catalog, offset: usize, size: usize) -> (Vec<Tool>, Option<String>) {
     let size = size.max(1);
-    let end = offset.saturating_add(size).min(catalog.tools.len());
-    let tools = catalog
-        .tools
+    let listed = catalog.listed();
+    let end = offset.saturating_add(size).min(listed.len());
+    let tools = listed
         .get(offset..end)
         .map(<[Tool]>::to_vec)
         .unwrap_or_default();
-    let next = (end < catalog.tools.len()).then_some(Cursor {
+    let next = (end < listed.len()).then_some(Cursor {
         epoch: catalog.epoch,
         offset: end,
     });
@@ -233,7 +257,7 @@ impl Cursor {
         if cursor.epoch != catalog.epoch {
             return Err(CursorError::Stale);
         }
-        if cursor.offset > catalog.tools.len() {
+        if cursor.offset > catalog.listed().len() {
             return Err(malformed());
         }
         Ok(cursor)

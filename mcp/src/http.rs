@@ -6,7 +6,7 @@
 //! |---|---|---|
 //! | sessions | `Mcp-Session-Id` per client, kept in memory | none: any replica answers any request |
 //! | `notifications/tools/list_changed` | yes, on the session's SSE stream (GET) | no (clients list again; nothing to push to) |
-//! | cancelling a call | `notifications/cancelled` or closing the stream | closing the request |
+//! | cancelling a call | `notifications/cancelled`, or the client leaving (its response stream closes) | the client leaving (the request closes) |
 //! | scaling | one process (sessions live in it) | behind any load balancer; replicas that load the same spec bytes offer the same tools (content-derived version ids) |
 //!
 //! Protection, applied before the request reaches MCP:
@@ -27,12 +27,14 @@ use axum::http::{HeaderValue, StatusCode, header};
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
 use openapi_tools_runtime::registry::Differ;
-use rmcp::transport::streamable_http_server::session::local::LocalSessionManager;
 use rmcp::transport::streamable_http_server::session::never::NeverSessionManager;
 use rmcp::transport::streamable_http_server::{StreamableHttpServerConfig, StreamableHttpService};
 use tokio_util::sync::CancellationToken;
 
 use crate::McpServer;
+
+mod sessions;
+use sessions::CancellingSessions;
 
 /// Where the MCP endpoint is mounted.
 pub const ENDPOINT: &str = "/mcp";
@@ -116,7 +118,7 @@ pub fn router<D: Differ>(server: McpServer<D>, options: &HttpOptions) -> Router 
     let mcp = if options.stateful {
         Router::new().route_service(
             ENDPOINT,
-            StreamableHttpService::new(factory, Arc::new(LocalSessionManager::default()), config),
+            StreamableHttpService::new(factory, Arc::new(CancellingSessions::default()), config),
         )
     } else {
         Router::new().route_service(

@@ -12,6 +12,8 @@
 //!   every connected client whenever the *offered* list changes: an install, a live reload, a
 //!   rollback, a removal, a tool disabled or enabled. A rejected install changes nothing and
 //!   sends nothing.
+//! - Discovery: above a threshold (or always), `tools/list` offers `search_tools` and
+//!   `call_tool` instead of thousands of tools ([`MetaMode`], [`discovery`]).
 //! - Transports: stdio ([`serve_stdio`]) and Streamable HTTP ([`http`]), stateful or stateless.
 //!
 //! Serving a registry from an application:
@@ -41,11 +43,13 @@
 
 pub mod calls;
 mod catalog;
+pub mod discovery;
 pub mod http;
 mod server;
 
 pub use calls::{CallRunner, RunFuture};
 pub use catalog::{CatalogError, Offer};
+pub use discovery::{DEFAULT_META_THRESHOLD, MetaMode};
 pub use http::HttpOptions;
 pub use server::{DEFAULT_PAGE_SIZE, McpServer, McpServerBuilder};
 
@@ -66,7 +70,8 @@ pub enum ServeError {
     Io(#[from] std::io::Error),
 }
 
-/// Serves one client over stdin/stdout until it closes stdin (or the connection fails).
+/// Serves one client over stdin/stdout until it closes stdin (or the connection fails). A
+/// client that closes stdin, even before `initialize`, ends it with `Ok`.
 pub async fn serve_stdio<D: Differ>(server: McpServer<D>) -> Result<(), ServeError> {
     serve_on(server, rmcp::transport::stdio()).await
 }
@@ -79,10 +84,16 @@ where
     T: rmcp::transport::IntoTransport<rmcp::RoleServer, E, A>,
     E: std::error::Error + Send + Sync + 'static,
 {
-    let running = server
-        .serve(transport)
-        .await
-        .map_err(|e| ServeError::Handshake(e.to_string()))?;
+    let running = match server.serve(transport).await {
+        Ok(running) => running,
+        // The client left before initializing (a desktop client probing the command, a
+        // script closing stdin): nothing was served, nothing failed.
+        Err(rmcp::service::ServerInitializeError::ConnectionClosed(why)) => {
+            tracing::info!("the client closed the connection before initializing ({why})");
+            return Ok(());
+        }
+        Err(e) => return Err(ServeError::Handshake(e.to_string())),
+    };
     running
         .waiting()
         .await

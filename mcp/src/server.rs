@@ -7,7 +7,7 @@
 
 use std::sync::{Arc, Weak};
 
-use openapi_tools_runtime::registry::{ChangeEvent, Differ, ListenerId, Registry};
+use openapi_tools_runtime::registry::{ChangeEvent, Differ, ListenerId, Registry, Snapshot};
 use rmcp::RoleServer;
 use rmcp::handler::server::ServerHandler;
 use rmcp::model::{
@@ -20,6 +20,7 @@ use tokio_util::sync::CancellationToken;
 
 use crate::calls::{self, CallRunner};
 use crate::catalog::{self, Catalog, CatalogCache, Cursor, Offer};
+use crate::discovery::MetaMode;
 
 /// Tools per `tools/list` page unless set otherwise.
 pub const DEFAULT_PAGE_SIZE: usize = 500;
@@ -32,6 +33,7 @@ struct Settings<D: Differ> {
     info: Implementation,
     instructions: Option<String>,
     runner: Option<Arc<dyn CallRunner>>,
+    meta: MetaMode,
 }
 
 /// Everything connections share.
@@ -52,8 +54,12 @@ impl<D: Differ> Drop for Shared<D> {
 
 impl<D: Differ> Shared<D> {
     fn catalog(&self) -> Arc<Catalog> {
+        self.catalog_of(&self.settings.registry.snapshot())
+    }
+
+    fn catalog_of(&self, snapshot: &Snapshot) -> Arc<Catalog> {
         self.cache
-            .get(&self.settings.registry.snapshot(), &self.settings.offer)
+            .get(snapshot, &self.settings.offer, self.settings.meta)
     }
 }
 
@@ -72,6 +78,7 @@ impl<D: Differ> std::fmt::Debug for McpServer<D> {
             .field("page_size", &self.shared.settings.page_size)
             .field("info", &self.shared.settings.info)
             .field("executes_calls", &self.shared.settings.runner.is_some())
+            .field("meta_tools", &self.shared.settings.meta)
             .finish_non_exhaustive()
     }
 }
@@ -96,6 +103,7 @@ impl<D: Differ> McpServer<D> {
                 info: Implementation::new("openapi-tools", env!("CARGO_PKG_VERSION")),
                 instructions: None,
                 runner: None,
+                meta: MetaMode::Never,
             },
         }
     }
@@ -114,9 +122,10 @@ impl<D: Differ> McpServer<D> {
         &self.shared.settings.registry
     }
 
-    /// The tools offered right now, in `tools/list` order (all pages).
+    /// What `tools/list` answers right now, in order (all pages): every offered tool, or the
+    /// two meta-tools (see [`MetaMode`]).
     pub fn offered_tools(&self) -> Vec<Tool> {
-        self.shared.catalog().tools.clone()
+        self.shared.catalog().listed().to_vec()
     }
 
     /// Forwards offered-list changes to this connection's client until the connection ends.
@@ -189,6 +198,13 @@ impl<D: Differ> McpServerBuilder<D> {
         self
     }
 
+    /// Whether `tools/list` offers `search_tools` / `call_tool` instead of every tool
+    /// (default [`MetaMode::Never`]; see [`discovery`](crate::discovery)).
+    pub fn meta_tools(mut self, mode: MetaMode) -> Self {
+        self.settings.meta = mode;
+        self
+    }
+
     /// The server. Subscribes to the registry's changes for list_changed notifications.
     pub fn build(self) -> McpServer<D> {
         let (tx, rx) = watch::channel(0u64);
@@ -255,7 +271,9 @@ impl<D: Differ> ServerHandler for McpServer<D> {
     }
 
     fn get_tool(&self, name: &str) -> Option<Tool> {
-        self.shared.catalog().get(name).cloned()
+        let catalog = self.shared.catalog();
+        let listed = catalog.listed().iter().find(|t| t.name == name);
+        listed.or_else(|| catalog.get(name)).cloned()
     }
 
     async fn call_tool(
@@ -264,13 +282,10 @@ impl<D: Differ> ServerHandler for McpServer<D> {
         context: RequestContext<RoleServer>,
     ) -> Result<CallToolResponse, ErrorData> {
         let snapshot = self.shared.settings.registry.snapshot();
-        let catalog = self
-            .shared
-            .cache
-            .get(&snapshot, &self.shared.settings.offer);
+        let catalog = self.shared.catalog_of(&snapshot);
         let result = calls::call(
-            &snapshot,
-            &catalog,
+            snapshot,
+            catalog,
             request,
             self.shared.settings.runner.as_deref(),
             context.ct,

@@ -119,6 +119,7 @@ macro_rules! vocabulary {
 vocabulary! {
     "$schema" => Core, Any, false;
     "$id" => Core, Any, false;
+    "$anchor" => Core, Any, false;
     "$ref" => Reference, Any, true;
     "type" => Constraint, Any, true;
     "title" => Annotation, Any, true;
@@ -152,6 +153,7 @@ vocabulary! {
     "not" => Applicator, Any, true;
     "default" => Annotation, Any, true;
     "examples" => Annotation, Any, true;
+    "example" => Annotation, Any, false;
     "deprecated" => Annotation, Any, true;
     "readOnly" => Annotation, Any, false;
     "writeOnly" => Annotation, Any, false;

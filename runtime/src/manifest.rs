@@ -286,6 +286,31 @@ pub struct InputParam {
 }
 
 impl InputParam {
+    /// An optional parameter at `location`, sent under its own `name`, with the location's
+    /// default style and explode (what a hand-written manifest or a test usually wants; set
+    /// the other fields with struct update syntax).
+    ///
+    /// ```
+    /// use openapi_tools_runtime::{InputParam, ParamLocation};
+    ///
+    /// let id = InputParam { required: true, ..InputParam::new("id", ParamLocation::Path) };
+    /// assert_eq!((id.wire_name.as_str(), id.required), ("id", true));
+    /// ```
+    pub fn new(name: impl Into<String>, location: ParamLocation) -> Self {
+        let name = name.into();
+        InputParam {
+            wire_name: name.clone(),
+            name,
+            location,
+            required: false,
+            deprecated: false,
+            style: None,
+            explode: None,
+            allow_reserved: false,
+            content_type: None,
+        }
+    }
+
     /// The style in effect: the declared one or the location's default.
     pub fn effective_style(&self) -> ParamStyle {
         self.style.unwrap_or(match self.location {

@@ -42,8 +42,7 @@ impl<'a> Gen<'a> {
             match s
                 .get("$ref")
                 .and_then(Value::as_str)
-                .and_then(|r| r.strip_prefix('#'))
-                .and_then(|p| self.root.pointer(p))
+                .and_then(|r| crate::pointer::resolve(self.root, r))
             {
                 Some(target) => s = target,
                 None => break,

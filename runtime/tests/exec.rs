@@ -96,6 +96,8 @@ fn manifest() -> Manifest {
             get("limited_long", "/limited-long"), get("slow", "/slow"),
             get("redirect_out", "/redirect-out"), get("redirect_in", "/redirect-in"),
             get("big", "/big"), get("binary", "/binary"), get("missing", "/missing"),
+            get("big_json", "/big-json"), get("gate", "/gate"), get("hang", "/hang"),
+            tool("strict", "GET", "/strict", &[], json!({}), json!({"security": [{"oauth": ["read"]}]})),
         ]
     });
     let mut m: Manifest = serde_json::from_value(m).unwrap();
@@ -369,6 +371,26 @@ async fn bodies_are_shaped_and_capped_for_the_model() {
         r.to_json()["note"],
         "response cut: 1000 of 1000000 bytes shown"
     );
+    // A JSON body over the cap is cut by element: still JSON, the first items whole.
+    let r = run(&exec, "big_json", json!({})).await;
+    let ResultBody::Json(Value::Array(items)) = &r.body else {
+        panic!("{r:?}")
+    };
+    assert!(!items.is_empty() && items.len() < 5000, "{}", items.len());
+    for (i, item) in items.iter().enumerate() {
+        assert_eq!(item, &json!({"id": i, "name": format!("pet {i}")}));
+    }
+    assert!(r.body.to_json().to_string().len() <= 1000);
+    let note = r.truncated.clone().unwrap();
+    assert!(
+        note.starts_with("response cut: ")
+            && note.contains(&format!(
+                "{} of 5000 items kept at the top level",
+                items.len()
+            )),
+        "{note}"
+    );
+    assert_eq!(r.to_json()["note"], note.as_str());
     let r = run(&exec, "binary", json!({})).await;
     assert_eq!(r.body.to_json()["size"], 300);
     assert_eq!(r.body.to_json()["media_type"], "image/png");
@@ -648,4 +670,313 @@ async fn previews_hide_every_credential() {
         "a preview fetches no token"
     );
     assert!(!format!("{exec:?}").contains("secret"));
+}
+
+#[tokio::test]
+async fn a_refused_client_credentials_token_is_dropped_and_fetched_again_once() {
+    let server = server::start().await;
+    let exec = executor(&server);
+    let r = run(&exec, "strict", json!({})).await;
+    assert_eq!((r.status, r.attempts), (Some(200), 1), "{r:?}");
+    assert_eq!(exec.token_fetches(), 1);
+    // The API revokes tok-1 while it is cached: one 401, a fresh token, the call succeeds.
+    server.seen.revoked_up_to.store(1, Ordering::SeqCst);
+    let r = run(&exec, "strict", json!({})).await;
+    assert_eq!((r.status, r.attempts), (Some(200), 2), "{r:?}");
+    assert_eq!(body(&r)["token"], 2);
+    assert_eq!(exec.token_fetches(), 2);
+    // The fresh token is cached again.
+    let r = run(&exec, "strict", json!({})).await;
+    assert_eq!((r.status, r.attempts), (Some(200), 1), "{r:?}");
+    assert_eq!(exec.token_fetches(), 2);
+    // Every token refused: exactly one new fetch, then the 401 is the result (no loop).
+    server
+        .seen
+        .revoked_up_to
+        .store(usize::MAX, Ordering::SeqCst);
+    let r = run(&exec, "strict", json!({})).await;
+    assert_eq!((r.status, r.error), (Some(401), Some(ErrorKind::Status)));
+    assert_eq!(r.attempts, 2);
+    assert_eq!(exec.token_fetches(), 3);
+    assert!(!format!("{r:?}").contains("tok-"), "{r:?}");
+    // A token that expires within the refresh margin (30 s) is replaced before it is used.
+    server.seen.revoked_up_to.store(0, Ordering::SeqCst);
+    server.seen.short_tokens.store(true, Ordering::SeqCst);
+    let short = executor(&server);
+    for expected in [1, 2] {
+        let r = run(&short, "strict", json!({})).await;
+        assert_eq!((r.status, r.attempts), (Some(200), 1), "{r:?}");
+        assert_eq!(short.token_fetches(), expected);
+    }
+    // A static access token cannot be refreshed: one attempt, the 401 as it is.
+    server
+        .seen
+        .revoked_up_to
+        .store(usize::MAX, Ordering::SeqCst);
+    let fixed = Executor::builder()
+        .base_url(&server.url)
+        .credentials(Credentials::new().with("oauth", Credential::AccessToken("tok-1".into())))
+        .build();
+    let r = run(&fixed, "strict", json!({})).await;
+    assert_eq!((r.status, r.attempts), (Some(401), 1));
+    assert_eq!(fixed.token_fetches(), 0);
+}
+
+/// A registry with the service installed twice, as `a_*` on server `a` and `b_*` on `b`.
+fn two_hosts(a: &Server, b: &Server, per_host: usize) -> (DefaultRegistry, Executor) {
+    let registry = DefaultRegistry::default();
+    for ns in ["a", "b"] {
+        registry
+            .install_manifest(ns, manifest(), InstallOptions::default().namespace(ns))
+            .unwrap();
+    }
+    let base = |s: &Server| openapi_tools_runtime::exec::ServerConfig {
+        base_url: Some(s.url.clone()),
+        ..Default::default()
+    };
+    let exec = Executor::builder()
+        .set_servers("a", base(a))
+        .set_servers("b", base(b))
+        .concurrency(8)
+        .per_host_concurrency(per_host)
+        .policy(fast_policy())
+        .build();
+    (registry, exec)
+}
+
+fn calls(names: &[&str]) -> Vec<ToolCall> {
+    names
+        .iter()
+        .enumerate()
+        .map(|(i, n)| ToolCall {
+            id: format!("c{i}"),
+            id_synthetic: false,
+            name: (*n).to_owned(),
+            arguments: Ok(if n.ends_with("work") {
+                json!({"id": i.to_string()})
+            } else {
+                json!({})
+            }),
+            rpc_id: None,
+        })
+        .collect()
+}
+
+#[tokio::test]
+async fn the_concurrency_limit_is_per_host_and_spans_turns() {
+    // Two hosts, one request at a time each: calls to different hosts still meet at the gate
+    // (both in flight at once), so the limit is not global.
+    let seen = Arc::new(server::Seen::default());
+    let a = server::start_with(Arc::clone(&seen)).await;
+    let b = server::start_with(Arc::clone(&seen)).await;
+    let (registry, exec) = two_hosts(&a, &b, 1);
+    let snapshot = registry.snapshot();
+    let results = exec.run_turn(&snapshot, calls(&["a_gate", "b_gate"])).await;
+    for r in &results {
+        assert_eq!(r.content["body"]["met"], true, "{r:?}");
+    }
+    // Many calls of one turn across both hosts: never more than one per host in flight,
+    // every result in call order.
+    let names: Vec<&str> = (0..12)
+        .map(|i| {
+            if i % 2 == 0 {
+                "a_get_work"
+            } else {
+                "b_get_work"
+            }
+        })
+        .collect();
+    let turn = calls(&names);
+    let results = exec.run_turn(&snapshot, turn.clone()).await;
+    for (c, r) in turn.iter().zip(&results) {
+        assert_eq!(c.id, r.call_id);
+        let id = c.arguments.as_ref().unwrap()["id"].as_str().unwrap();
+        assert_eq!(r.content["body"]["path"], format!("/work/{id}"), "{r:?}");
+    }
+    assert!(seen.max_in_flight.load(Ordering::SeqCst) <= 2);
+
+    // One host, one at a time, two separate turns at once: the second call is held back
+    // until the first is answered, so the first waits at the gate alone (`met: false`).
+    let seen = Arc::new(server::Seen::default());
+    let a = server::start_with(Arc::clone(&seen)).await;
+    let (registry, exec) = two_hosts(&a, &a, 1);
+    let snapshot = registry.snapshot();
+    let (first, second) = tokio::join!(
+        exec.call(&snapshot, calls(&["a_gate"]).remove(0)),
+        exec.call(&snapshot, calls(&["a_gate"]).remove(0)),
+    );
+    let mut met = [&first, &second].map(|r| r.content["body"]["met"].as_bool().unwrap());
+    met.sort();
+    assert_eq!(met, [false, true], "{first:?} {second:?}");
+    assert_eq!(seen.max_in_flight.load(Ordering::SeqCst), 1);
+}
+
+/// Everything written to the captured log.
+#[derive(Clone, Default)]
+struct Captured(Arc<std::sync::Mutex<Vec<u8>>>);
+
+impl std::io::Write for Captured {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.0.lock().unwrap().extend_from_slice(buf);
+        Ok(buf.len())
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+impl<'a> tracing_subscriber::fmt::MakeWriter<'a> for Captured {
+    type Writer = Captured;
+    fn make_writer(&'a self) -> Self::Writer {
+        self.clone()
+    }
+}
+
+#[tokio::test(flavor = "current_thread")]
+async fn no_secret_reaches_debug_output_errors_results_previews_or_logs() {
+    // Every log line of every crate (the executor, reqwest, hyper, the test server), at TRACE,
+    // with span fields on close.
+    let logs = Captured::default();
+    let subscriber = tracing_subscriber::fmt()
+        .with_max_level(tracing::Level::TRACE)
+        .with_span_events(tracing_subscriber::fmt::format::FmtSpan::CLOSE)
+        .with_ansi(false)
+        .with_writer(logs.clone())
+        .finish();
+    let _guard = tracing::subscriber::set_default(subscriber);
+
+    let server = server::start().await;
+    let basic = Credential::Basic {
+        username: "u".into(),
+        password: "pw-secret-5".into(),
+    };
+    let exec = Executor::builder()
+        .base_url(&server.url)
+        .credentials(creds(&server).with("basic", basic.clone()))
+        .policy(fast_policy())
+        .tool_policy("slow", fast_policy().timeout(Duration::from_millis(100)))
+        .build();
+    let mut shown = String::new();
+    let record = |r: ExecResult, shown: &mut String| {
+        let call = ToolCall {
+            id: "c".into(),
+            id_synthetic: false,
+            name: "t".into(),
+            arguments: Ok(json!({})),
+            rpc_id: None,
+        };
+        shown.push_str(&format!("{r:?}\n{}\n{}\n", r.to_json(), r.body_text()));
+        shown.push_str(&r.into_tool_result(&call).text());
+    };
+    for (tool, args) in [
+        ("echo_header", json!({})),
+        ("echo_query", json!({"q": "x"})),
+        ("echo_cookie", json!({"theme": "dark"})),
+        ("echo_either", json!({})),
+        ("me", json!({})),
+        ("missing", json!({})),
+        ("slow", json!({})),
+        ("redirect_out", json!({})),
+        ("get_item", json!({"id": "1", "X-Trace": "t"})),
+    ] {
+        record(run(&exec, tool, args).await, &mut shown);
+    }
+    // A revoked token (401, refetch), a basic-only call, a refused client secret.
+    server.seen.revoked_up_to.store(1, Ordering::SeqCst);
+    record(run(&exec, "strict", json!({})).await, &mut shown);
+    let basic_only = Executor::builder()
+        .base_url(&server.url)
+        .credentials(Credentials::new().with("basic", basic))
+        .build();
+    record(run(&basic_only, "echo_either", json!({})).await, &mut shown);
+    let bad = Executor::builder()
+        .base_url(&server.url)
+        .credentials(Credentials::new().with(
+            "oauth",
+            Credential::ClientCredentials {
+                client_id: "client".into(),
+                client_secret: "wrong-secret-6".into(),
+                scopes: vec![],
+                token_url: Some(format!("{}/token", server.url)),
+            },
+        ))
+        .build();
+    record(run(&bad, "me", json!({})).await, &mut shown);
+    // Previews (`--dry-run`) and Debug of everything holding a secret.
+    let m = manifest();
+    for (tool, args) in [
+        ("echo_query", json!({"q": "x"})),
+        ("echo_either", json!({})),
+    ] {
+        let t = m.tool(tool).unwrap();
+        let req =
+            openapi_tools_runtime::request::build_request(t, args.as_object().unwrap()).unwrap();
+        let p = exec
+            .preview(openapi_tools_runtime::exec::Target::new(&m, t), &req)
+            .await
+            .unwrap();
+        shown.push_str(&format!("{p}\n{p:?}\n"));
+    }
+    shown.push_str(&format!("{exec:?}{bad:?}{:?}", creds(&server)));
+
+    let logs = String::from_utf8(logs.0.lock().unwrap().clone()).unwrap();
+    assert!(
+        logs.contains("tool_call") && logs.contains("tool=\"echo_header\""),
+        "the log was captured: {logs}"
+    );
+    // The echoes prove the secrets went on the wire.
+    assert!(
+        shown.contains("Bearer ***") && shown.contains("api_key=***"),
+        "{shown}"
+    );
+    let basic_b64 = "dTpwdy1zZWNyZXQtNQ=="; // base64("u:pw-secret-5")
+    for secret in [
+        "hk-secret-1",
+        "qk secret&2",
+        "qk+secret%262",
+        "qk%20secret%262",
+        "ck-secret-3",
+        "bearer-secret-4",
+        "s3cret-client",
+        "pw-secret-5",
+        basic_b64,
+        "Y2xpZW50OnMzY3JldC1jbGllbnQ=", // base64("client:s3cret-client")
+        "wrong-secret-6",
+        "tok-1",
+        "tok-2",
+    ] {
+        assert!(!shown.contains(secret), "`{secret}` shown: {shown}");
+        assert!(!logs.contains(secret), "`{secret}` logged: {logs}");
+    }
+}
+
+#[tokio::test]
+async fn dropping_a_call_stops_its_request_and_frees_the_host() {
+    let server = server::start().await;
+    let exec = Executor::builder()
+        .base_url(&server.url)
+        .per_host_concurrency(1)
+        .policy(fast_policy().timeout(Duration::from_secs(30)))
+        .build();
+    let set = DynamicToolSet::new(manifest());
+    let no_args = json!({});
+    let call = exec.call_tool(&set, "hang", &no_args);
+    assert!(
+        tokio::time::timeout(Duration::from_millis(300), call)
+            .await
+            .is_err(),
+        "/hang answers only after 10 s"
+    );
+    // The connection closed with the dropped future: the server's handler was dropped too.
+    let mut waited = Duration::ZERO;
+    while server.seen.cancelled.load(Ordering::SeqCst) == 0 && waited < Duration::from_secs(5) {
+        tokio::time::sleep(Duration::from_millis(10)).await;
+        waited += Duration::from_millis(10);
+    }
+    assert_eq!(server.seen.cancelled.load(Ordering::SeqCst), 1);
+    // Its per-host permit was released: the next call to the host goes straight through.
+    let r = tokio::time::timeout(Duration::from_secs(5), run(&exec, "echo_public", json!({})))
+        .await
+        .expect("the host's only permit was freed");
+    assert!(r.is_success(), "{r:?}");
 }

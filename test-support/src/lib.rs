@@ -9,7 +9,12 @@
 //!    present: `<clone>/../shared` in CI, and the same directory from worktrees nested deeper;
 //! 3. else nothing: the caller prints one skip line ([`corpus_or_skip`]) and passes, so a fresh
 //!    clone without the corpus passes its own test command.
+//!
+//! Skip lines go through [`skip`], which writes to the process's stderr directly: `cargo test`
+//! captures `println!`/`eprintln!` of passing tests, so a skip printed with them would never be
+//! seen, and a newcomer would take a skipped corpus test for a passed one.
 
+use std::io::Write;
 use std::path::{Path, PathBuf};
 
 /// The environment variable naming the `shared/` directory explicitly.
@@ -45,9 +50,18 @@ pub fn corpus_or_skip(crate_dir: impl AsRef<Path>, what: &str) -> Option<PathBuf
         .map(|s| s.join("specs"))
         .filter(|d| d.is_dir());
     if specs.is_none() {
-        println!("{}", skip_line(what));
+        skip(&skip_line(what));
     }
     specs
+}
+
+/// Prints `line` (why a test or part of one is skipped) so that it shows in `cargo test`'s
+/// output even when the test passes: straight to stderr, past the test harness's capture of
+/// `println!`/`eprintln!` (which shows captured output only for failing tests or with
+/// `--nocapture`).
+pub fn skip(line: &str) {
+    // Best effort: a closed stderr must not fail the test that skips.
+    let _ = writeln!(std::io::stderr().lock(), "{line}");
 }
 
 /// The one skip line printed when the corpus is absent.

@@ -13,9 +13,9 @@ use proc_macro2::{Literal, TokenStream};
 use quote::quote;
 
 use super::Paths;
-use super::ir::{Body, FieldMode, Kind, Node, TypeId, Union};
+use super::ir::{Body, Kind, Node, TypeId};
 use super::lower::Lowered;
-use super::names::{to_ident, unraw};
+use super::names::to_ident;
 
 /// Emits the types of a lowered tool set.
 pub struct Emitter<'a> {
@@ -133,7 +133,7 @@ impl<'a> Emitter<'a> {
         }
     }
 
-    fn name(&self, id: TypeId) -> proc_macro2::Ident {
+    pub(crate) fn name(&self, id: TypeId) -> proc_macro2::Ident {
         to_ident(
             self.lowered
                 .types
@@ -183,89 +183,56 @@ impl<'a> Emitter<'a> {
         self.needs.get(id).copied().unwrap_or(false)
     }
 
-    /// All named types, in id order (component schemas, args structs, inline types).
+    /// All named types, in id order (component schemas, args structs, inline types), with
+    /// their JSON conversions and serde impls (see [`super::json`]).
     pub fn types(&self) -> TokenStream {
         let mut out = TokenStream::new();
+        let mut names = Vec::new();
         for id in 0..self.lowered.types.len() {
-            out.extend(self.item(id));
+            if let Some(item) = self.item(id) {
+                out.extend(item);
+                names.push(self.name(id));
+            }
         }
+        out.extend(self.serde_impls(&names));
         out
     }
 
-    fn item(&self, id: TypeId) -> TokenStream {
-        let Some(def) = self.lowered.types.get(id) else {
-            return TokenStream::new();
-        };
+    fn item(&self, id: TypeId) -> Option<TokenStream> {
+        let def = self.lowered.types.get(id)?;
         let name = self.name(id);
         let doc = doc_attr(def.doc.as_deref());
-        let serde = &self.paths.serde;
-        let krate = &self.paths.serde_crate_attr;
         let item = match &def.body {
-            Body::Pending => return TokenStream::new(),
+            Body::Pending => return None,
             Body::Struct(s) => {
-                let deny = s
-                    .deny_unknown
-                    .then(|| quote!(#[serde(deny_unknown_fields)]));
                 let fields = s.fields.iter().map(|f| {
                     let ident = to_ident(&f.ident);
                     let ty = self.ty(&f.declared(), Some(id), true);
-                    let mut args = Vec::new();
-                    if unraw(&f.ident) != f.json {
-                        let json = &f.json;
-                        args.push(quote!(rename = #json));
-                    }
-                    match f.mode {
-                        FieldMode::Required => {}
-                        FieldMode::RequiredNullable => {
-                            let path = self.paths.deserialize_fn.as_str();
-                            args.push(quote!(deserialize_with = #path));
-                        }
-                        FieldMode::Optional => {
-                            args.push(quote!(
-                                skip_serializing_if = "::std::option::Option::is_none"
-                            ));
-                        }
-                        FieldMode::OptionalNullable => args.push(quote!(
-                            default,
-                            deserialize_with = "__some",
-                            skip_serializing_if = "::std::option::Option::is_none"
-                        )),
-                    }
-                    let attr = (!args.is_empty()).then(|| quote!(#[serde(#(#args),*)]));
                     let doc = doc_attr(f.doc.as_deref());
-                    quote!(#doc #attr pub #ident: #ty,)
+                    quote!(#doc pub #ident: #ty,)
                 });
                 let extra = s.extra.as_ref().map(|(ident, node)| {
                     let ident = to_ident(ident);
                     let ty = self.ty(node, Some(id), true);
                     quote!(
                         /// Properties not declared in the schema.
-                        #[serde(flatten)]
                         pub #ident: #ty,
                     )
                 });
                 quote! {
                     #doc
-                    #[derive(Debug, Clone, #serde::Deserialize, #serde::Serialize)]
-                    #krate
-                    #deny
+                    #[derive(Debug, Clone)]
                     pub struct #name { #(#fields)* #extra }
                 }
             }
             Body::Enum(variants) => {
                 let vs = variants.iter().map(|v| {
                     let ident = to_ident(&v.ident);
-                    let value = &v.value;
-                    if v.ident == *value {
-                        quote!(#ident,)
-                    } else {
-                        quote!(#[serde(rename = #value)] #ident,)
-                    }
+                    quote!(#ident,)
                 });
                 quote! {
                     #doc
-                    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, #serde::Deserialize, #serde::Serialize)]
-                    #krate
+                    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
                     pub enum #name { #(#vs)* }
                 }
             }
@@ -275,25 +242,10 @@ impl<'a> Emitter<'a> {
                     let ty = self.ty(node, Some(id), true);
                     quote!(#ident(#ty),)
                 });
-                match self.by_json_type(&name, u, id) {
-                    // Members told apart by the JSON type alone: a visitor picks the member
-                    // from the first token, where `#[serde(untagged)]` would buffer the value
-                    // and try each member in turn (the slowest part of parsing such calls).
-                    Some(deserialize) => quote! {
-                        #doc
-                        #[derive(Debug, Clone, #serde::Serialize)]
-                        #krate
-                        #[serde(untagged)]
-                        pub enum #name { #(#vs)* }
-                        #deserialize
-                    },
-                    None => quote! {
-                        #doc
-                        #[derive(Debug, Clone, #serde::Deserialize, #serde::Serialize)]
-                        #krate
-                        #[serde(untagged)]
-                        pub enum #name { #(#vs)* }
-                    },
+                quote! {
+                    #doc
+                    #[derive(Debug, Clone)]
+                    pub enum #name { #(#vs)* }
                 }
             }
         };
@@ -308,117 +260,8 @@ impl<'a> Emitter<'a> {
                     }
                 }
             });
-        quote!(#item #check)
-    }
-}
-
-/// The JSON type a member of a union accepts, when it accepts exactly one.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum JsonType {
-    String,
-    Integer,
-    Boolean,
-    Object,
-    Array,
-}
-
-impl Emitter<'_> {
-    fn json_type(&self, node: &Node) -> Option<JsonType> {
-        match &node.kind {
-            Kind::Str => Some(JsonType::String),
-            Kind::Int => Some(JsonType::Integer),
-            Kind::Bool => Some(JsonType::Boolean),
-            Kind::JsonMap | Kind::Map(_) => Some(JsonType::Object),
-            Kind::Vec(_) => Some(JsonType::Array),
-            Kind::Named(t) => match self.lowered.types.get(*t).map(|d| &d.body) {
-                Some(Body::Struct(_)) => Some(JsonType::Object),
-                _ => None,
-            },
-            Kind::Num | Kind::Any | Kind::Option(_) => None,
-        }
-    }
-
-    /// A `Deserialize` impl for a union whose members each accept one JSON type, all different
-    /// (`string | integer`, `string | object`, ...): accepts exactly what the untagged derive
-    /// accepts, without buffering. `None` for any other union.
-    fn by_json_type(
-        &self,
-        name: &proc_macro2::Ident,
-        u: &Union,
-        id: TypeId,
-    ) -> Option<TokenStream> {
-        let mut seen = Vec::new();
-        for (_, node) in &u.variants {
-            let t = self.json_type(node)?;
-            if seen.contains(&t) {
-                return None;
-            }
-            seen.push(t);
-        }
-        let serde = &self.paths.serde;
-        let mut methods = Vec::new();
-        for ((ident, node), t) in u.variants.iter().zip(&seen) {
-            let ident = to_ident(ident);
-            let ty = self.ty(node, Some(id), true);
-            methods.push(match t {
-                JsonType::String => quote! {
-                    fn visit_str<E: #serde::de::Error>(self, v: &str) -> ::std::result::Result<#name, E> {
-                        ::std::result::Result::Ok(#name::#ident(::std::string::ToString::to_string(v)))
-                    }
-                    fn visit_string<E: #serde::de::Error>(self, v: ::std::string::String) -> ::std::result::Result<#name, E> {
-                        ::std::result::Result::Ok(#name::#ident(v))
-                    }
-                },
-                JsonType::Integer => quote! {
-                    fn visit_i64<E: #serde::de::Error>(self, v: i64) -> ::std::result::Result<#name, E> {
-                        ::std::result::Result::Ok(#name::#ident(v))
-                    }
-                    fn visit_u64<E: #serde::de::Error>(self, v: u64) -> ::std::result::Result<#name, E> {
-                        match i64::try_from(v) {
-                            ::std::result::Result::Ok(v) => ::std::result::Result::Ok(#name::#ident(v)),
-                            ::std::result::Result::Err(_) => ::std::result::Result::Err(
-                                E::invalid_value(#serde::de::Unexpected::Unsigned(v), &self),
-                            ),
-                        }
-                    }
-                },
-                JsonType::Boolean => quote! {
-                    fn visit_bool<E: #serde::de::Error>(self, v: bool) -> ::std::result::Result<#name, E> {
-                        ::std::result::Result::Ok(#name::#ident(v))
-                    }
-                },
-                JsonType::Object => quote! {
-                    fn visit_map<A: #serde::de::MapAccess<'de>>(self, map: A) -> ::std::result::Result<#name, A::Error> {
-                        <#ty as #serde::Deserialize>::deserialize(
-                            #serde::de::value::MapAccessDeserializer::new(map),
-                        ).map(#name::#ident)
-                    }
-                },
-                JsonType::Array => quote! {
-                    fn visit_seq<A: #serde::de::SeqAccess<'de>>(self, seq: A) -> ::std::result::Result<#name, A::Error> {
-                        <#ty as #serde::Deserialize>::deserialize(
-                            #serde::de::value::SeqAccessDeserializer::new(seq),
-                        ).map(#name::#ident)
-                    }
-                },
-            });
-        }
-        let expecting = format!("a value of `{name}`");
-        Some(quote! {
-            impl<'de> #serde::Deserialize<'de> for #name {
-                fn deserialize<D: #serde::Deserializer<'de>>(d: D) -> ::std::result::Result<Self, D::Error> {
-                    struct __Visitor;
-                    impl<'de> #serde::de::Visitor<'de> for __Visitor {
-                        type Value = #name;
-                        fn expecting(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-                            f.write_str(#expecting)
-                        }
-                        #(#methods)*
-                    }
-                    d.deserialize_any(__Visitor)
-                }
-            }
-        })
+        let json = self.json_impls(id, &name);
+        Some(quote!(#item #json #check))
     }
 }
 

@@ -6,9 +6,10 @@
 //!
 //! # What is generated
 //! - Per tool an args struct (`ListPetsArgs`) whose fields carry the **tool-facing** names (what
-//!   the model sends); wire names are applied by `build_request` from the embedded manifest, not
-//!   by serde. `#[serde(rename)]` appears only where the Rust identifier differs from the JSON
-//!   name.
+//!   the model sends); wire names are applied by `build_request` from the embedded manifest.
+//!   Types convert from and to `serde_json::Value` with generated plain functions rather than
+//!   serde derives (see `codegen/json.rs`: derives dominated the compile time of big specs);
+//!   they still implement `Deserialize` and `Serialize`.
 //! - One shared type per component schema (`$defs` entry) across the tool set; nested types for
 //!   inline object schemas, string enums and unions (identical inline types of different tools
 //!   are shared too). See [`lower`] for the schema rules and [`names`] for identifiers.
@@ -19,17 +20,18 @@
 //!   JSON strings.
 //!
 //! # Parsing: fast path and slow path
-//! Valid arguments are the common case and must cost about as much as plain serde:
-//! 1. **Fast path**: `serde_json::from_str` straight into the args struct, then the generated
-//!    `__check` methods for what serde cannot express (lengths, bounds, `multipleOf`, patterns
-//!    compiled once per tool set, formats via the runtime's `formats::check`, item counts,
-//!    uniqueness). `additionalProperties: false` is `deny_unknown_fields`, `required` is a
-//!    non-`Option` field, string enums are Rust enums: serde itself rejects those violations.
-//! 2. **Slow path**, only when step 1 fails: parse to `serde_json::Value`, run the runtime
-//!    `Validator` compiled from the tool's canonical schema (once, lazily, per tool), and return
-//!    *every* problem with its JSON pointer. The messages are therefore exactly those of
-//!    runtime-loaded tools. If the validator finds nothing (a check was conservative), the value
-//!    is deserialised from the `Value` and returned.
+//! Valid arguments are the common case and cost a parse into `serde_json::Value` plus a
+//! conversion:
+//! 1. **Fast path**: the text is parsed to a `Value` (the runtime's `parse_args`), converted into
+//!    the args struct (`__FromJson`), then the generated `__check` methods test what the types
+//!    cannot express (lengths, bounds, `multipleOf`, patterns compiled once per tool set, formats
+//!    via the runtime's `formats::check`, item counts, uniqueness). `additionalProperties: false`
+//!    rejects unknown keys, `required` is a non-`Option` field, string enums are Rust enums: the
+//!    conversion itself fails on those violations.
+//! 2. **Slow path**, only when step 1 fails: run the runtime `Validator` compiled from the tool's
+//!    canonical schema (once, lazily, per tool) on the same `Value`, and return *every* problem
+//!    with its JSON pointer. The messages are therefore exactly those of runtime-loaded tools.
+//!    If the validator finds nothing (a check was conservative), the converted value is returned.
 //!
 //! The generated checks may say "no" to a valid value (that only costs the slow path) but never
 //! "yes" to an invalid one: constructs the checks do not cover (`not`, unmerged `allOf`,
@@ -45,23 +47,20 @@
 //! The paths in [`CodegenSettings`]: the runtime, `serde`, `serde_json` and (only when a schema
 //! has a `pattern`) `regex`.
 
-// The generator's stages: public only for this crate's tests and benches, not an API (hidden
-// from the docs, may change in any release). The API is `generate`, `generate_pretty`,
-// `CodegenSettings`, `Generated` and the renderer hook re-exported below.
-#[doc(hidden)]
-pub mod checks;
-#[doc(hidden)]
-pub mod emit;
+// The generator's stages are internal. The API is `generate`, `generate_pretty`,
+// `CodegenSettings`, `Generated` and the renderer hook re-exported below. `ir` and `lower` stay
+// reachable (hidden from the docs, not an API, may change in any release) for one reason: the
+// integration test `tests/body_alternatives.rs` asserts on the lowered checks of a body.
+pub(crate) mod checks;
+pub(crate) mod emit;
 #[doc(hidden)]
 pub mod ir;
+pub(crate) mod json;
 #[doc(hidden)]
 pub mod lower;
-#[doc(hidden)]
-pub mod names;
-#[doc(hidden)]
-pub mod schemas;
-#[doc(hidden)]
-pub mod toolset;
+pub(crate) mod names;
+pub(crate) mod schemas;
+pub(crate) mod toolset;
 
 use std::collections::HashSet;
 
@@ -78,7 +77,7 @@ pub use schemas::{RenderFn, render_providers};
 pub struct CodegenSettings {
     /// Path of the runtime crate in generated code (`::openapi_tools::runtime`).
     pub runtime_path: syn::Path,
-    /// Path of `serde` (`::serde`); anything else adds `#[serde(crate = "...")]` to each type.
+    /// Path of `serde` (`::serde`), for the `Deserialize` and `Serialize` impls.
     pub serde_path: syn::Path,
     /// Path of `serde_json` (`::serde_json`).
     pub serde_json_path: syn::Path,
@@ -141,25 +140,15 @@ pub struct Paths {
     pub json: TokenStream,
     /// regex.
     pub regex: TokenStream,
-    /// `#[serde(crate = "...")]` when serde is not at `::serde`.
-    pub serde_crate_attr: Option<TokenStream>,
-    /// `"<serde>::Deserialize::deserialize"` for `deserialize_with` of required nullable fields.
-    pub deserialize_fn: String,
 }
 
 impl Paths {
     fn new(s: &CodegenSettings) -> Self {
-        let serde = s.serde_path.to_token_stream();
-        let serde_str = path_string(&s.serde_path);
-        let serde_crate_attr =
-            (serde_str != "::serde").then(|| quote!(#[serde(crate = #serde_str)]));
         Paths {
             rt: s.runtime_path.to_token_stream(),
-            deserialize_fn: format!("{serde_str}::Deserialize::deserialize"),
-            serde,
+            serde: s.serde_path.to_token_stream(),
             json: s.serde_json_path.to_token_stream(),
             regex: s.regex_path.to_token_stream(),
-            serde_crate_attr,
         }
     }
 }
@@ -318,6 +307,7 @@ pub fn generate(manifest: &Manifest, settings: &CodegenSettings) -> Result<Gener
             Some((tool.name.clone(), args, t.variant.clone()))
         })
         .collect();
+    let shared = json::shared(&paths);
     let types = em.types();
     let set = toolset::emit(
         &em,
@@ -338,16 +328,22 @@ pub fn generate(manifest: &Manifest, settings: &CodegenSettings) -> Result<Gener
         Some(m) => quote! {
             #[doc = #doc]
             pub mod #m {
+                #shared
                 #types
                 #set
             }
         },
-        None => quote!(#types #set),
+        None => quote!(#shared #types #set),
     };
     Ok(Generated {
         tokens,
         warnings: diags,
     })
+}
+
+/// Formats generated items with prettyplease; `Err` when they do not parse (a generator bug).
+pub fn format_tokens(tokens: TokenStream) -> Result<String, syn::Error> {
+    syn::parse2::<syn::File>(tokens).map(|file| prettyplease::unparse(&file))
 }
 
 /// [`generate`], formatted with prettyplease (for build.rs output and the CLI).
@@ -356,8 +352,8 @@ pub fn generate_pretty(
     settings: &CodegenSettings,
 ) -> Result<(String, Diagnostics), Diagnostics> {
     let generated = generate(manifest, settings)?;
-    match syn::parse2::<syn::File>(generated.tokens) {
-        Ok(file) => Ok((prettyplease::unparse(&file), generated.warnings)),
+    match format_tokens(generated.tokens) {
+        Ok(text) => Ok((text, generated.warnings)),
         Err(e) => {
             let mut diags = generated.warnings;
             diags.error(

@@ -165,11 +165,6 @@ impl Scope {
             n += 1;
         }
     }
-
-    /// Whether `name` is taken.
-    pub fn contains(&self, name: &str) -> bool {
-        self.used.contains(unraw(name))
-    }
 }
 
 /// The per-tool-set symbol table: the type scope plus constructors for field and variant

@@ -154,17 +154,9 @@ pub fn emit(em: &Emitter<'_>, input: &ToolSetInput<'_>) -> TokenStream {
         }
 
         #[doc(hidden)]
-        pub fn __unique<T: #serde::Serialize>(items: &[T]) -> bool {
-            let values: ::std::vec::Vec<#json::Value> =
-                items.iter().filter_map(|i| #json::to_value(i).ok()).collect();
-            values.len() == items.len() && #rt::validate::first_duplicate(&values).is_none()
-        }
-
-        #[doc(hidden)]
-        pub fn __some<'de, D: #serde::Deserializer<'de>, T: #serde::Deserialize<'de>>(
-            d: D,
-        ) -> ::std::result::Result<::std::option::Option<T>, D::Error> {
-            T::deserialize(d).map(::std::option::Option::Some)
+        pub fn __unique<T: __ToJson>(items: &[T]) -> bool {
+            let values: ::std::vec::Vec<#json::Value> = items.iter().map(__ToJson::__to_json).collect();
+            #rt::validate::first_duplicate(&values).is_none()
         }
 
         #[doc(hidden)]
@@ -174,44 +166,46 @@ pub fn emit(em: &Emitter<'_>, input: &ToolSetInput<'_>) -> TokenStream {
             Value(&'a #json::Value),
         }
 
-        /// Fast path: straight into the typed struct, then the generated checks. Slow path (only
-        /// when either fails): the runtime validator on the JSON value lists every problem.
+        /// Fast path: the JSON value converted into the typed struct, then the generated checks.
+        /// Slow path (only when either fails): the runtime validator lists every problem.
         #[doc(hidden)]
         pub fn __parse<T: ToolArgs>(input: __Input<'_>) -> ::std::result::Result<T, #rt::validate::ArgErrors> {
-            let input = match input {
-                __Input::Text(s) if s.trim().is_empty() => __Input::Text("{}"),
-                other => other,
+            let parsed;
+            let (value, fast) = match input {
+                __Input::Text(s) => {
+                    let s = if s.trim().is_empty() { "{}" } else { s };
+                    match #rt::validate::parse_args(s) {
+                        ::std::result::Result::Ok(v) => {
+                            parsed = v;
+                            // Text over 8 MiB may hold a string the validator refuses for its
+                            // size: slow path.
+                            (&parsed, s.len() <= 8 << 20)
+                        }
+                        ::std::result::Result::Err(problem) => {
+                            return ::std::result::Result::Err(#rt::validate::ArgErrors::new(T::TOOL, ::std::vec![problem]));
+                        }
+                    }
+                }
+                __Input::Value(v) => (v, true),
             };
-            // Text over 8 MiB may hold a string the validator refuses for its size: slow path.
-            let fast = match input {
-                __Input::Text(s) if s.len() > 8 << 20 => ::std::option::Option::None,
-                __Input::Text(s) => #json::from_str::<T>(s).ok(),
-                __Input::Value(v) => <T as #serde::Deserialize>::deserialize(v).ok(),
-            };
-            match fast {
-                ::std::option::Option::Some(args) if args.__ok() => return ::std::result::Result::Ok(args),
+            let typed = T::__from_json(value);
+            match typed {
+                ::std::option::Option::Some(args) if fast && args.__ok() => return ::std::result::Result::Ok(args),
                 _ => {}
             }
-            let parsed;
-            let value = match input {
-                __Input::Text(s) => match #rt::validate::parse_args(s) {
-                    ::std::result::Result::Ok(v) => {
-                        parsed = v;
-                        &parsed
-                    }
-                    ::std::result::Result::Err(problem) => {
-                        return ::std::result::Result::Err(#rt::validate::ArgErrors::new(T::TOOL, ::std::vec![problem]));
-                    }
-                },
-                __Input::Value(v) => v,
-            };
             if let ::std::option::Option::Some(validator) = __validator(T::INDEX) {
                 let problems = validator.validate(value);
                 if !problems.is_empty() {
                     return ::std::result::Result::Err(#rt::validate::ArgErrors::new(T::TOOL, problems));
                 }
             }
-            <T as #serde::Deserialize>::deserialize(value).map_err(|e| __fail(T::TOOL, e.to_string()))
+            match typed {
+                ::std::option::Option::Some(args) => ::std::result::Result::Ok(args),
+                ::std::option::Option::None => ::std::result::Result::Err(__fail(
+                    T::TOOL,
+                    "the arguments match the schema but not the generated Rust types (a number out of range?)".into(),
+                )),
+            }
         }
 
         #[doc(hidden)]
@@ -219,19 +213,15 @@ pub fn emit(em: &Emitter<'_>, input: &ToolSetInput<'_>) -> TokenStream {
             let ::std::option::Option::Some(tool) = __MANIFEST.tools.get(T::INDEX) else {
                 return ::std::result::Result::Err(__fail(T::TOOL, "the tool is missing from the embedded manifest".into()));
             };
-            let map = match #json::to_value(args) {
-                ::std::result::Result::Ok(#json::Value::Object(map)) => map,
-                ::std::result::Result::Ok(_) => {
-                    return ::std::result::Result::Err(__fail(T::TOOL, "the arguments did not serialise to an object".into()));
-                }
-                ::std::result::Result::Err(e) => return ::std::result::Result::Err(__fail(T::TOOL, e.to_string())),
+            let #json::Value::Object(map) = args.__to_json() else {
+                return ::std::result::Result::Err(__fail(T::TOOL, "the arguments did not serialise to an object".into()));
             };
             #rt::request::build_request(tool, &map).map_err(|problems| #rt::validate::ArgErrors::new(T::TOOL, problems))
         }
 
         /// Implemented by every tool's argument struct: parse (every problem reported), map to
         /// the HTTP request.
-        pub trait ToolArgs: #serde::de::DeserializeOwned + #serde::Serialize + Sized {
+        pub trait ToolArgs: __FromJson + __ToJson + #serde::de::DeserializeOwned + #serde::Serialize + Sized {
             /// The tool name the model calls.
             const TOOL: &'static str;
             #[doc(hidden)]

@@ -40,8 +40,8 @@ pub fn python() -> Option<PathBuf> {
             return Some(py);
         }
     }
-    eprintln!(
-        "skipped: no Python with the MCP SDK (run scripts/ci-tools.sh or set OPENAPI_TOOLS_MCP_PYTHON)"
+    openapi_tools_test_support::skip(
+        "skipped: no Python with the MCP SDK (run scripts/ci-tools.sh or set OPENAPI_TOOLS_MCP_PYTHON)",
     );
     None
 }
@@ -58,7 +58,9 @@ pub fn inspector() -> Option<PathBuf> {
     if node && js.exists() {
         return Some(js);
     }
-    eprintln!("skipped: MCP Inspector CLI not installed (run scripts/ci-tools.sh; needs node)");
+    openapi_tools_test_support::skip(
+        "skipped: MCP Inspector CLI not installed (run scripts/ci-tools.sh; needs node)",
+    );
     None
 }
 
@@ -390,21 +392,55 @@ pub fn raw_post(
     (status, text)
 }
 
+/// What the pet API's slow operation went through.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SlowCall {
+    /// `GET /pets/999` arrived.
+    Started,
+    /// Its handler was dropped before answering: the caller closed the connection.
+    Abandoned,
+}
+
 /// A pet API on 127.0.0.1 (ephemeral port): `GET /pets/{id}` answers `{"id", "name": "Rex"}`,
-/// or 404 with a text body for id 404. Runs on the caller's runtime.
-pub async fn pet_api() -> SocketAddr {
-    use axum::extract::Path as UrlPath;
+/// or 404 with a text body for id 404; for id 999 it answers only after 120 s, reporting on
+/// the receiver when the request arrives and when it is abandoned. Runs on the caller's
+/// runtime.
+pub async fn pet_api() -> (SocketAddr, mpsc::Receiver<SlowCall>) {
+    use axum::extract::{Path as UrlPath, State};
     use axum::http::StatusCode;
     use axum::response::{IntoResponse, Response};
-    async fn get_pet(UrlPath(id): UrlPath<i64>) -> Response {
+
+    /// Reports `Abandoned` when dropped before `done` is set.
+    struct Guard(mpsc::Sender<SlowCall>, bool);
+    impl Drop for Guard {
+        fn drop(&mut self) {
+            if !self.1 {
+                let _ = self.0.send(SlowCall::Abandoned);
+            }
+        }
+    }
+
+    async fn get_pet(
+        State(events): State<mpsc::Sender<SlowCall>>,
+        UrlPath(id): UrlPath<i64>,
+    ) -> Response {
         if id == 404 {
             return (StatusCode::NOT_FOUND, format!("no pet {id}")).into_response();
         }
+        if id == 999 {
+            let _ = events.send(SlowCall::Started);
+            let mut guard = Guard(events, false);
+            tokio::time::sleep(Duration::from_secs(120)).await;
+            guard.1 = true;
+        }
         axum::Json(serde_json::json!({"id": id, "name": "Rex"})).into_response()
     }
-    let app = axum::Router::new().route("/pets/{id}", axum::routing::get(get_pet));
+    let (tx, rx) = mpsc::channel();
+    let app = axum::Router::new()
+        .route("/pets/{id}", axum::routing::get(get_pet))
+        .with_state(tx);
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let addr = listener.local_addr().unwrap();
     tokio::spawn(async move { axum::serve(listener, app).await });
-    addr
+    (addr, rx)
 }

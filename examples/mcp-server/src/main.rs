@@ -27,7 +27,12 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         PathBuf::from,
     );
     // Spec -> manifest (the one pipeline), problems on stderr.
-    let out = pipeline::manifest_from_file(&spec, &ModelOptions::default());
+    // Output schemas on: clients get `outputSchema` and JSON answers as `structuredContent`.
+    let options = ModelOptions {
+        output_schemas: true,
+        ..ModelOptions::default()
+    };
+    let out = pipeline::manifest_from_file(&spec, &options);
     for d in out.diagnostics.iter().filter(|d| d.is_error()) {
         eprintln!("{d}");
     }

@@ -2,10 +2,11 @@
 
 #![allow(dead_code)]
 
+use std::sync::Arc;
 use std::sync::mpsc::Receiver;
 use std::time::{Duration, Instant};
 
-use openapi_tools_runtime::registry::ChangeEvent;
+use openapi_tools_runtime::registry::{ChangeEvent, DefaultRegistry, SourceRejection};
 use serde_json::{Value, json};
 
 /// Generous: a loaded CI machine may take seconds to deliver a file event.
@@ -66,4 +67,32 @@ pub fn write_renaming(path: &std::path::Path, text: &str) {
     let tmp = path.with_extension("tmp~");
     std::fs::write(&tmp, text).unwrap();
     std::fs::rename(&tmp, path).unwrap();
+}
+
+/// Waits for a live source's refusal that satisfies `want` and returns it.
+pub fn rejected<R: std::fmt::Debug>(
+    rx: &Receiver<ChangeEvent<R>>,
+    what: &str,
+    want: impl Fn(&SourceRejection) -> bool,
+) -> Arc<SourceRejection> {
+    match wait_for(
+        rx,
+        what,
+        |e| matches!(e, ChangeEvent::SourceRejected(r) if want(r)),
+    ) {
+        ChangeEvent::SourceRejected(r) => r,
+        other => unreachable!("wait_for returned {other:?}"),
+    }
+}
+
+/// The content-derived version id (`source_hash`) of the set installed as `set`.
+pub fn source_hash(registry: &DefaultRegistry, set: &str) -> String {
+    registry
+        .snapshot()
+        .set(set)
+        .unwrap()
+        .toolset()
+        .manifest()
+        .source_hash
+        .clone()
 }

@@ -175,35 +175,25 @@ fn bound_detail(which: &str, a: Bound, b: Bound, up: bool) -> String {
 }
 
 fn lower_bound(w: &mut Walker<'_>, o: &Node<'_>, n: &Node<'_>, cx: &Cx) {
-    let (kind, detail) = match (lower(o), lower(n)) {
-        (None, Some((v, _, kw))) => (
-            ChangeKind::ConstraintNarrowed,
-            format!("`{kw}` {} added", show(v)),
-        ),
-        (Some((v, _, kw)), None) => (
-            ChangeKind::ConstraintWidened,
-            format!("`{kw}` {} removed", show(v)),
-        ),
-        (Some(a), Some(b)) => {
-            // Higher, or equal but now exclusive, is tighter.
-            let tighter = b.0 > a.0 || (b.0 == a.0 && b.1 && !a.1);
-            let looser = b.0 < a.0 || (b.0 == a.0 && a.1 && !b.1);
-            let detail = bound_detail("lower", a, b, b.0 > a.0);
-            if tighter {
-                (ChangeKind::ConstraintNarrowed, detail)
-            } else if looser {
-                (ChangeKind::ConstraintWidened, detail)
-            } else {
-                return;
-            }
-        }
-        (None, None) => return,
-    };
-    emit(w, n, cx, kind, detail);
+    bound(w, o, n, cx, "lower", lower);
 }
 
 fn upper_bound(w: &mut Walker<'_>, o: &Node<'_>, n: &Node<'_>, cx: &Cx) {
-    let (kind, detail) = match (upper(o), upper(n)) {
+    bound(w, o, n, cx, "upper", upper);
+}
+
+/// Compares the `which` ("lower" or "upper") bound that `get` reads: a bound moved towards
+/// the middle (a higher lower bound, a lower upper bound), or equal but now exclusive, is
+/// tighter.
+fn bound(
+    w: &mut Walker<'_>,
+    o: &Node<'_>,
+    n: &Node<'_>,
+    cx: &Cx,
+    which: &str,
+    get: fn(&Node<'_>) -> Option<Bound>,
+) {
+    let (kind, detail) = match (get(o), get(n)) {
         (None, Some((v, _, kw))) => (
             ChangeKind::ConstraintNarrowed,
             format!("`{kw}` {} added", show(v)),
@@ -213,9 +203,15 @@ fn upper_bound(w: &mut Walker<'_>, o: &Node<'_>, n: &Node<'_>, cx: &Cx) {
             format!("`{kw}` {} removed", show(v)),
         ),
         (Some(a), Some(b)) => {
-            let tighter = b.0 < a.0 || (b.0 == a.0 && b.1 && !a.1);
-            let looser = b.0 > a.0 || (b.0 == a.0 && a.1 && !b.1);
-            let detail = bound_detail("upper", a, b, b.0 > a.0);
+            let inward = if which == "lower" {
+                b.0 > a.0
+            } else {
+                b.0 < a.0
+            };
+            let outward = b.0 != a.0 && !inward;
+            let tighter = inward || (b.0 == a.0 && b.1 && !a.1);
+            let looser = outward || (b.0 == a.0 && a.1 && !b.1);
+            let detail = bound_detail(which, a, b, b.0 > a.0);
             if tighter {
                 (ChangeKind::ConstraintNarrowed, detail)
             } else if looser {

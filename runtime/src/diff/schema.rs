@@ -27,7 +27,7 @@ use serde_json::{Map, Value};
 
 use super::{Change, ChangeKind, ChangeSeverity, constraints};
 use crate::manifest::ToolManifest;
-use crate::pointer;
+use crate::{keywords, pointer};
 
 /// Deepest nesting (properties, items, `$ref` hops, union alternatives) the walk follows.
 pub const MAX_DEPTH: usize = 64;
@@ -49,72 +49,20 @@ static NOTHING: LazyLock<Map<String, Value>> = LazyLock::new(|| {
 /// The union keywords, in the order a node's union is looked up.
 const UNION_KEYS: [&str; 2] = ["anyOf", "oneOf"];
 
-/// Keywords that never change which values a schema accepts.
-const NON_CONSTRAINING: &[&str] = &[
-    "$defs",
-    "definitions",
-    "$schema",
-    "$id",
-    "$comment",
-    "$anchor",
-    "description",
-    "title",
-    "default",
-    "deprecated",
-    "examples",
-    "example",
-    "readOnly",
-    "writeOnly",
-    "nullable",
-];
+/// Whether `key` never changes which values a schema accepts: annotations and core keywords
+/// of the vocabulary (`description`, `$defs`, ...), `x-` extensions, and OpenAPI's `nullable`,
+/// which the walk folds into the node's nullability instead of comparing it as a bound.
+fn non_constraining(key: &str) -> bool {
+    keywords::is_annotation(key) || key == "nullable" || key.starts_with("x-")
+}
 
-/// Keywords the walk understands; any other keyword whose value differs is reported as a
-/// generic constraint change (see [`Walker::other_keywords`]).
-/// `$ref` is not in the list: a resolved node no longer carries it, so one that remains could
-/// not be resolved (a remote reference) and is compared as text.
-const HANDLED: &[&str] = &[
-    "$defs",
-    "definitions",
-    "$schema",
-    "$id",
-    "$comment",
-    "$anchor",
-    "type",
-    "nullable",
-    "properties",
-    "required",
-    "additionalProperties",
-    "items",
-    "enum",
-    "const",
-    "anyOf",
-    "oneOf",
-    "allOf",
-    "format",
-    "pattern",
-    "minLength",
-    "maxLength",
-    "minimum",
-    "maximum",
-    "exclusiveMinimum",
-    "exclusiveMaximum",
-    "multipleOf",
-    "minItems",
-    "maxItems",
-    "uniqueItems",
-    "minProperties",
-    "maxProperties",
-    "description",
-    "title",
-    "default",
-    "deprecated",
-    "contentEncoding",
-    "contentMediaType",
-    "examples",
-    "example",
-    "readOnly",
-    "writeOnly",
-];
+/// Whether the walk compares `key` itself: everything the canonical-schema contract allows
+/// (see [`crate::keywords`]) except `not` (compared as text by [`Walker::other_keywords`])
+/// and `$ref` (a resolved node no longer carries it, so one that remains could not be
+/// resolved, a remote reference, and is compared as text), plus what never constrains.
+fn handled(key: &str) -> bool {
+    non_constraining(key) || (keywords::is_canonical(key) && !matches!(key, "not" | "$ref"))
+}
 
 /// A schema node with its `$ref`s resolved. Keywords written next to a `$ref` (2020-12
 /// allows them) override the target's: `outer` holds those referencing objects, outermost
@@ -195,9 +143,9 @@ impl<'a> Node<'a> {
     /// `true` when the node's own keywords (union keywords aside) restrict values: a type,
     /// properties, an enum, a bound. Annotations and `$defs` restrict nothing.
     fn own_constrains(&self) -> bool {
-        self.keys().iter().any(|k| {
-            !UNION_KEYS.contains(k) && !NON_CONSTRAINING.contains(k) && !k.starts_with("x-")
-        })
+        self.keys()
+            .iter()
+            .any(|k| !UNION_KEYS.contains(k) && !non_constraining(k))
     }
 
     /// `{required: [...]}` and nothing else that restricts: an alternative that only says
@@ -207,14 +155,12 @@ impl<'a> Node<'a> {
             && self
                 .keys()
                 .iter()
-                .all(|k| *k == "required" || NON_CONSTRAINING.contains(k))
+                .all(|k| *k == "required" || non_constraining(k))
     }
 
     /// `true` for `{}` / `true`: accepts anything.
     fn is_unconstrained(&self) -> bool {
-        self.keys()
-            .iter()
-            .all(|k| matches!(*k, "description" | "title" | "examples" | "$comment"))
+        self.keys().iter().all(|k| non_constraining(k))
     }
 
     /// Declared types without `"null"`; `None` when no `type` keyword (any type).
@@ -244,7 +190,7 @@ impl<'a> Node<'a> {
     /// A short name for people: the `$defs` name behind a `$ref`, else the types.
     pub fn describe(&self) -> String {
         if self.via_ref
-            && let Some(name) = self.ptr.rsplit('/').next()
+            && let Some(name) = pointer::tokens(&self.ptr).last()
         {
             return format!("`{name}`");
         }
@@ -395,6 +341,33 @@ fn describe_all(branches: &[Node<'_>]) -> String {
 }
 
 /// `` `a` `` or `` `b`, `c` `` for `required` lists, `; ` between alternatives.
+/// What each alternative guarantees a valid object carries: its `required` names plus the
+/// node's own (`own`); without alternatives, the node's own names alone.
+fn carried<'a>(
+    alts: Option<&[BTreeSet<&'a str>]>,
+    own: &HashSet<&'a str>,
+) -> Vec<BTreeSet<&'a str>> {
+    match alts {
+        Some(alts) => alts
+            .iter()
+            .map(|a| a.iter().chain(own).copied().collect())
+            .collect(),
+        None => vec![own.iter().copied().collect()],
+    }
+}
+
+/// What each alternative asks for beyond the node's own `required` (`own`); without
+/// alternatives, nothing.
+fn asks<'a>(alts: Option<&[BTreeSet<&'a str>]>, own: &HashSet<&'a str>) -> Vec<BTreeSet<&'a str>> {
+    match alts {
+        Some(alts) => alts
+            .iter()
+            .map(|a| a.iter().filter(|p| !own.contains(*p)).copied().collect())
+            .collect(),
+        None => vec![BTreeSet::new()],
+    }
+}
+
 fn required_sets(sets: &[BTreeSet<&str>]) -> String {
     let parts: Vec<String> = sets.iter().map(|s| names(s)).collect();
     parts.join("; ")
@@ -622,26 +595,9 @@ impl<'a> Walker<'a> {
         };
         let (old_alts, new_alts) = (sets(ov), sets(nv));
         // What each old alternative guarantees a valid object carries.
-        let old_carried: Vec<BTreeSet<&str>> = match &old_alts {
-            Some(alts) => alts
-                .iter()
-                .map(|a| a.iter().chain(&own_old).copied().collect())
-                .collect(),
-            None => vec![own_old.iter().copied().collect()],
-        };
+        let old_carried = carried(old_alts.as_deref(), &own_old);
         // What each new alternative asks for beyond the new node's own `required`.
-        let new_asks: Vec<BTreeSet<&str>> = match &new_alts {
-            Some(alts) => alts
-                .iter()
-                .map(|a| {
-                    a.iter()
-                        .filter(|p| !own_new.contains(*p))
-                        .copied()
-                        .collect()
-                })
-                .collect(),
-            None => vec![BTreeSet::new()],
-        };
+        let new_asks = asks(new_alts.as_deref(), &own_new);
         let mut lost = Vec::new();
         for (i, carried) in old_carried.iter().enumerate() {
             if !new_asks.iter().any(|ask| ask.is_subset(carried)) {
@@ -671,25 +627,8 @@ impl<'a> Walker<'a> {
         }
         // Widening: an object carrying exactly what a new alternative asks for (plus the new
         // node's own `required`) that no old alternative accepted.
-        let new_carried: Vec<BTreeSet<&str>> = match &new_alts {
-            Some(alts) => alts
-                .iter()
-                .map(|a| a.iter().chain(&own_new).copied().collect())
-                .collect(),
-            None => vec![own_new.iter().copied().collect()],
-        };
-        let old_asks: Vec<BTreeSet<&str>> = match &old_alts {
-            Some(alts) => alts
-                .iter()
-                .map(|a| {
-                    a.iter()
-                        .filter(|p| !own_old.contains(*p))
-                        .copied()
-                        .collect()
-                })
-                .collect(),
-            None => vec![BTreeSet::new()],
-        };
+        let new_carried = carried(new_alts.as_deref(), &own_new);
+        let old_asks = asks(old_alts.as_deref(), &own_old);
         let gained: Vec<usize> = (0..new_carried.len())
             .filter(|&j| {
                 new_carried
@@ -1246,7 +1185,7 @@ impl<'a> Walker<'a> {
         let mut keys = o.keys();
         keys.extend(n.keys());
         for key in keys {
-            if HANDLED.contains(&key) || key.starts_with("x-") {
+            if handled(key) {
                 continue;
             }
             let (kind, sev, what) = match (o.get(key), n.get(key)) {

@@ -30,17 +30,7 @@ pub fn with_schema(name: &str, method: HttpMethod, path: &str, schema: Value) ->
         .map(|props| {
             props
                 .keys()
-                .map(|k| InputParam {
-                    name: k.clone(),
-                    wire_name: k.clone(),
-                    location: ParamLocation::Query,
-                    required: false,
-                    deprecated: false,
-                    style: None,
-                    explode: None,
-                    allow_reserved: false,
-                    content_type: None,
-                })
+                .map(|k| InputParam::new(k, ParamLocation::Query))
                 .collect()
         })
         .unwrap_or_default();

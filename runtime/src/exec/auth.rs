@@ -110,13 +110,15 @@ fn fits(scheme: &SecurityScheme, credential: &Credential) -> bool {
 /// The placements of the chosen schemes; client-credentials tokens are fetched (or taken
 /// from the cache) through `tokens`. `dry_run` puts `***` for tokens it would fetch.
 /// `derived` receives secrets made here (fetched tokens, encoded basic credentials), so
-/// echoes of them can be scrubbed from the result.
+/// echoes of them can be scrubbed from the result; `fetched` the client-credentials tokens
+/// used, by scheme, so a 401 can drop exactly those from the cache.
 pub(crate) async fn place(
     chosen: &[Chosen<'_>],
     tokens: &TokenCache,
     client: &reqwest::Client,
     dry_run: bool,
     derived: &mut Vec<String>,
+    fetched: &mut Vec<(String, Secret)>,
 ) -> Result<Vec<Placement>, String> {
     let mut out = Vec::with_capacity(chosen.len());
     for c in chosen {
@@ -174,7 +176,9 @@ pub(crate) async fn place(
                         client_secret,
                         scopes,
                     };
-                    tokens.token(client, &req).await?
+                    let token = tokens.token(client, &req).await?;
+                    fetched.push((c.name.to_owned(), token.clone()));
+                    token
                 };
                 derived.push(token.expose().to_owned());
                 Placement::Header(
@@ -297,6 +301,7 @@ mod tests {
             &client,
             false,
             &mut derived,
+            &mut Vec::new(),
         )
         .await
         .unwrap();

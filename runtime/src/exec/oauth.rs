@@ -42,6 +42,16 @@ impl TokenCache {
         self.fetches.load(std::sync::atomic::Ordering::Relaxed)
     }
 
+    /// Drops `used` from the cache of `scheme` (the API refused it), unless another call has
+    /// already replaced it with a fresh one; the next call fetches a new token.
+    pub(crate) async fn invalidate(&self, scheme: &str, used: &Secret) {
+        let slot = self.slot(scheme);
+        let mut guard = slot.lock().await;
+        if guard.as_ref().is_some_and(|t| t.value == *used) {
+            *guard = None;
+        }
+    }
+
     /// A valid token for `req.scheme`, fetched when there is none or it is about to expire.
     pub(crate) async fn token(
         &self,

@@ -7,6 +7,7 @@ use std::time::Duration;
 use base64::Engine as _;
 use serde_json::{Map, Value, json};
 
+use super::json_cut;
 use crate::calls::{ToolCall, ToolResult};
 
 /// Why a call did not produce a successful response.
@@ -51,9 +52,9 @@ impl ErrorKind {
 pub enum ResultBody {
     /// No body (204, HEAD, errors before a response).
     Empty,
-    /// A JSON body, parsed.
+    /// A JSON body, parsed; over the size cap it is cut by element and stays valid JSON.
     Json(Value),
-    /// A text body (or a JSON body too large to keep whole, cut).
+    /// A text body (or a JSON body cut short by the network cap, which cannot be parsed).
     Text(String),
     /// A binary body: media type and size, and the bytes base64-encoded when small enough and
     /// allowed ([`Policy::max_inline_binary`](super::Policy::max_inline_binary)).
@@ -263,11 +264,14 @@ pub(crate) fn shape_body(
     let utf8 = std::str::from_utf8(bytes).ok();
     if textual && let Some(text) = utf8.or_else(|| lossy_ok(bytes)) {
         if complete
-            && text.len() <= max_text
             && (is_json(media) || media.is_empty())
             && let Ok(v) = serde_json::from_str::<Value>(text)
         {
-            return (ResultBody::Json(v), None);
+            if text.len() <= max_text {
+                return (ResultBody::Json(v), None);
+            }
+            let (kept, note) = json_cut::fit(&v, max_text, total);
+            return (ResultBody::Json(kept), Some(note));
         }
         let mut t = text.to_owned();
         let note = cut(&mut t, max_text, total);
@@ -311,6 +315,24 @@ mod tests {
         assert_eq!((b, n), (ResultBody::Json(json!({"a": 1})), None));
         let big = format!("[{}]", vec!["1"; 100].join(","));
         let (b, n) = shape_body("application/json", big.as_bytes(), true, None, 20, 0);
+        // Cut by element: still JSON, the first items kept.
+        assert_eq!(b, ResultBody::Json(json!([1, 1, 1, 1, 1, 1, 1, 1, 1])));
+        assert_eq!(
+            n.unwrap(),
+            format!(
+                "response cut: 19 of {} bytes of JSON shown, cut by element so it stays valid JSON (9 of 100 items kept at the top level)",
+                big.len()
+            )
+        );
+        // JSON cut short by the network cap cannot be parsed: its text is cut instead.
+        let (b, n) = shape_body(
+            "application/json",
+            &big.as_bytes()[..50],
+            false,
+            Some(big.len()),
+            20,
+            0,
+        );
         assert_eq!(b, ResultBody::Text(big[..20].to_owned()));
         assert_eq!(
             n.unwrap(),

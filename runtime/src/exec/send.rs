@@ -7,6 +7,7 @@ use reqwest::Url;
 use tracing::Instrument as _;
 
 use super::auth::{self, Placement};
+use super::credentials::Secret;
 use super::policy::{self, Policy};
 use super::redact::scrub;
 use super::result::{ErrorKind, ExecResult, ResultBody, shape_body};
@@ -92,6 +93,8 @@ struct Ready {
     body: Option<Vec<u8>>,
     /// Every secret value this call carries, to scrub from what comes back.
     secrets: Vec<String>,
+    /// Client-credentials tokens used, by scheme (dropped from the cache on a 401).
+    fetched: Vec<(String, Secret)>,
 }
 
 fn refused(kind: ErrorKind, message: impl Into<String>, started: Instant) -> ExecResult {
@@ -155,9 +158,17 @@ async fn prepare(
         Err(why) => return Err(refused(ErrorKind::Credentials, why, started)),
     };
     let mut secrets: Vec<String> = creds.secrets().map(str::to_owned).collect();
-    let placements = auth::place(&chosen, &inner.tokens, client, dry_run, &mut secrets)
-        .await
-        .map_err(|why| refused(ErrorKind::Credentials, why, started))?;
+    let mut fetched = Vec::new();
+    let placements = auth::place(
+        &chosen,
+        &inner.tokens,
+        client,
+        dry_run,
+        &mut secrets,
+        &mut fetched,
+    )
+    .await
+    .map_err(|why| refused(ErrorKind::Credentials, why, started))?;
 
     let mut headers = request.headers.clone();
     let mut secret_headers = Vec::new();
@@ -207,6 +218,7 @@ async fn prepare(
         secret_query,
         body: request.body_bytes(),
         secrets,
+        fetched,
     })
 }
 
@@ -323,7 +335,7 @@ async fn execute_inner(
         Ok(c) => c,
         Err(e) => return refused(ErrorKind::Network, e, started),
     };
-    let ready = match prepare(inner, target, request, &client, false, started).await {
+    let mut ready = match prepare(inner, target, request, &client, false, started).await {
         Ok(r) => r,
         Err(r) => return r,
     };
@@ -358,18 +370,47 @@ async fn execute_inner(
         }
     }
 
+    // Held for one attempt at a time: a call waiting out a backoff does not keep the host's
+    // other calls waiting.
     let permits = inner.host_permits(&format!(
         "{}:{}",
         host,
         ready.url.port_or_known_default().unwrap_or(0)
     ));
-    let _permit = permits.acquire_owned().await.ok();
 
     let repeatable = policy::safe_to_repeat(target.tool, request);
     let mut attempts = 0u32;
+    let mut reauthorised = false;
     loop {
         attempts += 1;
-        let outcome = attempt(&client, request, &ready, &policy).await;
+        let outcome = {
+            let _permit = permits.acquire().await.ok();
+            attempt(inner, &client, request, &ready, &policy).await
+        };
+        // A 401 with a cached client-credentials token: the token may have been revoked or
+        // expired early. Drop it, fetch a fresh one and send once more (the server refused
+        // the request, so repeating it is safe for any method).
+        if !reauthorised
+            && !ready.fetched.is_empty()
+            && matches!(&outcome, Attempt::Response(r) if r.status == 401)
+        {
+            reauthorised = true;
+            for (scheme, used) in &ready.fetched {
+                inner.tokens.invalidate(scheme, used).await;
+            }
+            tracing::debug!(
+                attempt = attempts,
+                "401 with a cached token; fetching a new one"
+            );
+            ready = match prepare(inner, target, request, &client, false, started).await {
+                Ok(r) => r,
+                Err(mut r) => {
+                    r.attempts = attempts;
+                    return r;
+                }
+            };
+            continue;
+        }
         let retry_wait = match &outcome {
             Attempt::Response(r) if repeatable && policy::retryable_status(r.status) => {
                 let asked = r
@@ -397,7 +438,7 @@ async fn execute_inner(
                 tokio::time::sleep(wait).await;
             }
             _ => {
-                let mut result = finish(inner, target, request, outcome, &policy, &ready.secrets);
+                let mut result = finish(target, request, outcome, &policy, &ready.secrets);
                 result.attempts = attempts;
                 result.elapsed = started.elapsed();
                 if let Some(bytes) = result
@@ -438,6 +479,7 @@ struct Received {
 }
 
 async fn attempt(
+    inner: &Inner,
     client: &reqwest::Client,
     request: &HttpRequest,
     ready: &Ready,
@@ -455,22 +497,21 @@ async fn attempt(
     let run = async {
         let mut response = builder.send().await?;
         let status = response.status();
+        let text =
+            |v: &reqwest::header::HeaderValue| String::from_utf8_lossy(v.as_bytes()).into_owned();
+        // Only the headers the model gets are copied out.
         let headers: Vec<(String, String)> = response
             .headers()
             .iter()
-            .map(|(k, v)| {
-                (
-                    k.as_str().to_owned(),
-                    String::from_utf8_lossy(v.as_bytes()).into_owned(),
-                )
-            })
+            .filter(|(k, _)| inner.keeps_header(k.as_str()))
+            .map(|(k, v)| (k.as_str().to_owned(), text(v)))
             .collect();
-        let find = |name: &str| {
-            headers
-                .iter()
-                .find(|(k, _)| k.eq_ignore_ascii_case(name))
-                .map(|(_, v)| v.clone())
-        };
+        let find = |name: &str| response.headers().get(name).map(text);
+        let (retry_after, location, media) = (
+            find("retry-after"),
+            find("location"),
+            find("content-type").unwrap_or_default(),
+        );
         let announced = response
             .content_length()
             .and_then(|n| usize::try_from(n).ok());
@@ -488,9 +529,9 @@ async fn attempt(
         Ok::<_, reqwest::Error>(Received {
             status: status.as_u16(),
             reason: status.canonical_reason(),
-            retry_after: find("retry-after"),
-            location: find("location"),
-            media: find("content-type").unwrap_or_default(),
+            retry_after,
+            location,
+            media,
             final_url: response.url().clone(),
             headers,
             bytes,
@@ -523,7 +564,6 @@ fn human(d: Duration) -> String {
 
 /// The attempt's outcome as the model gets it, secrets scrubbed.
 fn finish(
-    inner: &Inner,
     target: &Target<'_>,
     request: &HttpRequest,
     outcome: Attempt,
@@ -557,7 +597,6 @@ fn finish(
     let headers = r
         .headers
         .iter()
-        .filter(|(k, _)| inner.keeps_header(k))
         .map(|(k, v)| (k.to_ascii_lowercase(), scrub(v, secrets).into_owned()))
         .collect();
     let status_text = format!(
@@ -606,6 +645,9 @@ fn finish(
 }
 
 fn scrub_body(body: ResultBody, secrets: &[String]) -> ResultBody {
+    if secrets.is_empty() {
+        return body;
+    }
     match body {
         ResultBody::Text(t) => ResultBody::Text(scrub(&t, secrets).into_owned()),
         ResultBody::Json(v) => ResultBody::Json(scrub_json(v, secrets, 0)),

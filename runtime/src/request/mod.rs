@@ -28,10 +28,7 @@
 //! use openapi_tools_runtime::request::build_request;
 //! use serde_json::json;
 //!
-//! let param = |name: &str, location| InputParam {
-//!     name: name.into(), wire_name: name.into(), location, required: true, deprecated: false,
-//!     style: None, explode: None, allow_reserved: false, content_type: None,
-//! };
+//! let param = |name: &str, location| InputParam { required: true, ..InputParam::new(name, location) };
 //! let tool = ToolManifest {
 //!     name: "get_file".into(), operation_id: None, method: HttpMethod::Get,
 //!     path: "/repos/{owner}/contents/{path}".into(), tags: vec![], summary: None,

@@ -9,17 +9,7 @@ use super::*;
 use crate::manifest::{BodySpec, ParamStyle, PartEncoding};
 
 fn param(name: &str, location: ParamLocation) -> InputParam {
-    InputParam {
-        name: name.into(),
-        wire_name: name.into(),
-        location,
-        required: false,
-        deprecated: false,
-        style: None,
-        explode: None,
-        allow_reserved: false,
-        content_type: None,
-    }
+    InputParam::new(name, location)
 }
 
 fn styled(name: &str, location: ParamLocation, style: ParamStyle, explode: bool) -> InputParam {

@@ -118,20 +118,14 @@ pub fn tool(name: &str, marker: &str, props: &[&str], required: &[&str]) -> Tool
     for p in props {
         let ty = if *p == "limit" { "integer" } else { "string" };
         properties.insert((*p).to_owned(), json!({ "type": ty }));
+        let location = if *p == "id" {
+            ParamLocation::Path
+        } else {
+            ParamLocation::Query
+        };
         params.push(InputParam {
-            name: (*p).to_owned(),
-            wire_name: (*p).to_owned(),
-            location: if *p == "id" {
-                ParamLocation::Path
-            } else {
-                ParamLocation::Query
-            },
             required: required.contains(p),
-            deprecated: false,
-            style: None,
-            explode: None,
-            allow_reserved: false,
-            content_type: None,
+            ..InputParam::new(*p, location)
         });
     }
     let input_schema = json!({

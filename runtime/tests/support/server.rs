@@ -27,6 +27,14 @@ pub struct Seen {
     pub max_in_flight: AtomicUsize,
     /// Where `/redirect-out` points.
     pub elsewhere: Mutex<String>,
+    /// `/strict` refuses (401) tokens `tok-N` with N at or below this: revoked tokens.
+    pub revoked_up_to: AtomicUsize,
+    /// Requests waiting at `/gate`.
+    gate: AtomicUsize,
+    /// `/token` issues tokens valid for 10 s instead of an hour.
+    pub short_tokens: std::sync::atomic::AtomicBool,
+    /// `/hang` handlers dropped before answering (the client went away).
+    pub cancelled: Arc<AtomicUsize>,
 }
 
 impl Seen {
@@ -57,7 +65,12 @@ pub struct Server {
 
 /// Starts a server on an ephemeral port; it runs until the test's runtime ends.
 pub async fn start() -> Server {
-    let seen = Arc::new(Seen::default());
+    start_with(Arc::new(Seen::default())).await
+}
+
+/// Starts a server that records into `seen` (shared by several servers: one count of
+/// requests in flight across hosts).
+pub async fn start_with(seen: Arc<Seen>) -> Server {
     let app = axum::Router::new()
         .fallback(handle)
         .with_state(Arc::clone(&seen));
@@ -120,8 +133,53 @@ async fn respond(seen: &Seen, req: Request) -> Response {
             if !ok {
                 return (StatusCode::UNAUTHORIZED, "bad client").into_response();
             }
-            axum::Json(json!({"access_token": format!("tok-{n}"), "token_type": "Bearer", "expires_in": 3600}))
+            let lifetime = if seen.short_tokens.load(Ordering::SeqCst) {
+                10
+            } else {
+                3600
+            };
+            axum::Json(json!({"access_token": format!("tok-{n}"), "token_type": "Bearer", "expires_in": lifetime}))
                 .into_response()
+        }
+        "/strict" => {
+            let n = header_text("authorization")
+                .strip_prefix("Bearer tok-")
+                .and_then(|n| n.parse::<usize>().ok());
+            match n {
+                Some(n) if n > seen.revoked_up_to.load(Ordering::SeqCst) => {
+                    axum::Json(json!({"token": n})).into_response()
+                }
+                _ => (StatusCode::UNAUTHORIZED, "token revoked").into_response(),
+            }
+        }
+        "/hang" => {
+            /// Counts the handler as cancelled when it is dropped before it answers.
+            struct Guard(Arc<AtomicUsize>, bool);
+            impl Drop for Guard {
+                fn drop(&mut self) {
+                    if !self.1 {
+                        self.0.fetch_add(1, Ordering::SeqCst);
+                    }
+                }
+            }
+            let mut guard = Guard(Arc::clone(&seen.cancelled), false);
+            tokio::time::sleep(Duration::from_secs(10)).await;
+            guard.1 = true;
+            axum::Json(json!({"late": true})).into_response()
+        }
+        "/gate" => {
+            // Answers once two requests wait here at once (across every server sharing this
+            // `Seen`), or after 2 s with `met: false`.
+            seen.gate.fetch_add(1, Ordering::SeqCst);
+            let mut met = false;
+            for _ in 0..400 {
+                if seen.gate.load(Ordering::SeqCst) >= 2 {
+                    met = true;
+                    break;
+                }
+                tokio::time::sleep(Duration::from_millis(5)).await;
+            }
+            axum::Json(json!({"met": met})).into_response()
         }
         "/flaky" => {
             if seen.bump(&format!("{method} flaky")) == 1 {
@@ -170,6 +228,12 @@ async fn respond(seen: &Seen, req: Request) -> Response {
             let text = "0123456789".repeat(100_000);
             ([(header::CONTENT_TYPE, "text/plain")], text).into_response()
         }
+        "/big-json" => axum::Json(
+            (0..5000)
+                .map(|i| json!({"id": i, "name": format!("pet {i}")}))
+                .collect::<Vec<_>>(),
+        )
+        .into_response(),
         "/binary" => {
             let bytes: Vec<u8> = (0..=255u8).cycle().take(300).collect();
             ([(header::CONTENT_TYPE, "image/png")], bytes).into_response()
