@@ -46,9 +46,11 @@ FastMCP.from_openapi(openapi_spec=spec, client=client, name="fastmcp").run(show_
 
 
 class Api(BaseHTTPRequestHandler):
-    """Answers every GET with a small JSON object (what GitHub's `meta/root` returns, shortened)."""
+    """Answers every GET with one JSON object: by default a `meta/root` answer with every property
+    GitHub's schema requires (both servers declare that schema as `outputSchema`, and the Python
+    SDK rejects a structured answer that does not conform to it)."""
 
-    body = json.dumps({"current_user_url": "http://127.0.0.1/user", "hub_url": "x"}).encode()
+    body = b"{}"
 
     def do_GET(self):  # noqa: N802 (http.server naming)
         self.send_response(200)
@@ -180,6 +182,8 @@ def main():
     base = f"http://127.0.0.1:{httpd.server_address[1]}"
     spec = json.load(open(spec_path))
     spec["servers"] = [{"url": base}]
+    root = spec.get("components", {}).get("schemas", {}).get("root", {})
+    Api.body = json.dumps({k: f"{base}/{k}" for k in root.get("required", [])}).encode()
     tmp = Path(tempfile.mkdtemp(prefix="mcp-bench-"))
     local_spec = tmp / "spec.json"
     local_spec.write_text(json.dumps(spec))
@@ -187,7 +191,7 @@ def main():
     fast.write_text(FASTMCP_SERVER)
 
     # GitHub's `meta/root` (GET /) takes no arguments: a pure overhead probe.
-    call_names = ["meta_root", "meta/root", "meta-root"]
+    call_names = ["meta_root", "meta/root", "meta-root", "metaroot"]
     rows = []
     rows.append(anyio.run(measure, "openapi-tools serve", a.bin,
                           ["serve", str(local_spec), "--meta-tools", "never"],

@@ -36,6 +36,20 @@ pub struct Task {
     pub query: String,
     /// operationIds that fulfil it.
     pub accept: Vec<String>,
+    /// Written after the first ranking round and never tuned on: reported apart.
+    #[serde(default)]
+    pub held_out: bool,
+}
+
+impl Task {
+    /// The row a task is reported in: its spec, with ` held-out` for held-out tasks.
+    pub fn row_key(&self) -> String {
+        if self.held_out {
+            format!("{} held-out", self.spec)
+        } else {
+            self.spec.clone()
+        }
+    }
 }
 
 /// Measures over a list of tasks.
@@ -118,10 +132,31 @@ pub fn rank_of(index: &ToolIndex, task: &Task) -> Option<usize> {
         .map(|p| p + 1)
 }
 
+/// Prints the task, its rank and the top three hits when `DISCOVERY_MISSES` is set and the
+/// task is not found at rank 1: the list to read when judging a ranking change.
+pub fn explain(index: &ToolIndex, task: &Task, rank: Option<usize>) {
+    if std::env::var_os("DISCOVERY_MISSES").is_none() || rank == Some(1) {
+        return;
+    }
+    let top: Vec<String> = index
+        .search(&task.query, 3)
+        .into_iter()
+        .map(|h| h.operation_id.unwrap_or(h.name))
+        .collect();
+    eprintln!(
+        "  [{}] {:?} rank {:?} want {:?} got {:?}",
+        task.row_key(),
+        task.query,
+        rank,
+        task.accept,
+        top
+    );
+}
+
 /// One table row.
 pub fn row(name: &str, s: &Score) -> String {
     format!(
-        "{:<12} {:>5} {:>9.3} {:>9.3} {:>7.3}",
+        "{:<20} {:>5} {:>9.3} {:>9.3} {:>7.3}",
         name,
         s.tasks,
         s.recall1(),
@@ -133,7 +168,7 @@ pub fn row(name: &str, s: &Score) -> String {
 /// The table header matching [`row`].
 pub fn header() -> String {
     format!(
-        "{:<12} {:>5} {:>9} {:>9} {:>7}",
+        "{:<20} {:>5} {:>9} {:>9} {:>7}",
         "spec", "tasks", "recall@1", "recall@5", "MRR"
     )
 }

@@ -119,6 +119,10 @@ pub struct Selection {
     /// Prefix every tool name with this namespace.
     #[arg(long)]
     pub namespace: Option<String>,
+    /// Most schema nodes one tool's schema may carry; deeper definitions become loose values
+    /// naming their component (default 2000; 0 = no limit).
+    #[arg(long, value_name = "N")]
+    pub max_schema_nodes: Option<usize>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

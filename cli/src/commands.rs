@@ -193,6 +193,9 @@ pub(crate) fn model_options(select: &Selection) -> ModelOptions {
         exclude_operations: select.exclude_operations.clone(),
         include_paths: select.paths.clone(),
         exclude_paths: select.exclude_paths.clone(),
+        max_schema_nodes: select
+            .max_schema_nodes
+            .map(|n| if n == 0 { usize::MAX } else { n }),
         ..ModelOptions::default()
     }
 }

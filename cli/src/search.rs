@@ -48,10 +48,16 @@ pub fn run(args: SearchArgs) -> Result<ExitCode, String> {
         return Ok(ExitCode::FAILURE);
     };
     let index = ToolIndex::from_manifest(&manifest);
+    write_stdout(&results(&index, &args.queries, args.top, args.format))?;
+    Ok(ExitCode::SUCCESS)
+}
+
+/// The output for `queries`: one block (text) or one line (JSON) per query, in order.
+fn results(index: &ToolIndex, queries: &[String], top: usize, format: SearchFormat) -> String {
     let mut out = String::new();
-    for (i, query) in args.queries.iter().enumerate() {
-        let hits = index.search(query, args.top);
-        match args.format {
+    for (i, query) in queries.iter().enumerate() {
+        let hits = index.search(query, top);
+        match format {
             SearchFormat::Json => {
                 let line = Value::Array(hits.iter().map(json_item).collect());
                 let _ = writeln!(out, "{line}");
@@ -64,8 +70,7 @@ pub fn run(args: SearchArgs) -> Result<ExitCode, String> {
             }
         }
     }
-    write_stdout(&out)?;
-    Ok(ExitCode::SUCCESS)
+    out
 }
 
 fn json_item(hit: &Hit) -> Value {
@@ -151,6 +156,27 @@ paths:
         assert_eq!(item["method"], "POST");
         assert_eq!(item["path"], "/pets");
         assert!(item["score"].as_f64().unwrap() > 0.0);
+    }
+
+    #[test]
+    fn json_prints_one_array_per_query_per_line() {
+        let queries = ["add a new pet", "zebra", "remove a pet"].map(String::from);
+        let out = results(&index(), &queries, 2, SearchFormat::Json);
+        let lines: Vec<Value> = out
+            .lines()
+            .map(|l| serde_json::from_str(l).unwrap())
+            .collect();
+        assert_eq!(lines.len(), 3, "{out}");
+        assert_eq!(lines[0][0]["operation_id"], "createPet");
+        assert_eq!(lines[0].as_array().unwrap().len(), 2);
+        assert_eq!(lines[1], json!([]));
+        assert_eq!(lines[2][0]["operation_id"], "deletePet");
+        let text = results(&index(), &queries, 1, SearchFormat::Text);
+        let headers: Vec<&str> = text
+            .lines()
+            .filter(|l| !l.is_empty() && !l.starts_with(' '))
+            .collect();
+        assert_eq!(headers, queries.map(|q| q.clone()), "{text}");
     }
 
     #[test]

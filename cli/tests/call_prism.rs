@@ -184,7 +184,11 @@ struct Tally {
 /// style). Arrays are sampled with an item already.
 fn sample_schema(tool: &ToolManifest) -> serde_json::Value {
     let mut schema = tool.input_schema.clone();
-    for p in tool.params.iter().filter(|p| p.location == ParamLocation::Path) {
+    for p in tool
+        .params
+        .iter()
+        .filter(|p| p.location == ParamLocation::Path)
+    {
         if let Some(prop) = schema.pointer_mut(&format!("/properties/{}", p.name))
             && let Some(obj) = prop.as_object_mut()
             && obj.get("type").and_then(|t| t.as_str()) == Some("object")
@@ -444,7 +448,13 @@ fn cli_call_against_prism_with_auth() {
     let out = Command::new(env!("CARGO_BIN_EXE_openapi-tools"))
         .arg("call")
         .arg(&spec)
-        .args(["list_notes", "--args", "{}", "--auth", "api_key=k-secret-42"])
+        .args([
+            "list_notes",
+            "--args",
+            "{}",
+            "--auth",
+            "api_key=k-secret-42",
+        ])
         .args(["--base-url", &format!("{}/nowhere", mock.url)])
         .output()
         .unwrap();

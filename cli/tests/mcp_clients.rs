@@ -112,6 +112,18 @@ fn stdio_server_exits_cleanly_when_stdin_closes() {
     assert!(stdout.contains("\"protocolVersion\""), "{stdout}");
     let stderr = String::from_utf8(out.stderr).unwrap();
     assert!(stderr.contains("install `petstore`"), "{stderr}");
+
+    // A client that closes stdin before initializing (a launcher probing the command).
+    let child = Command::new(BIN)
+        .args(["serve", spec.to_str().unwrap()])
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let out = support::wait_output(child, Duration::from_secs(20));
+    assert!(out.status.success(), "{out:?}");
+    assert!(out.stdout.is_empty(), "{out:?}");
 }
 
 #[test]

@@ -709,7 +709,10 @@ async fn a_refused_client_credentials_token_is_dropped_and_fetched_again_once() 
         assert_eq!(short.token_fetches(), expected);
     }
     // A static access token cannot be refreshed: one attempt, the 401 as it is.
-    server.seen.revoked_up_to.store(usize::MAX, Ordering::SeqCst);
+    server
+        .seen
+        .revoked_up_to
+        .store(usize::MAX, Ordering::SeqCst);
     let fixed = Executor::builder()
         .base_url(&server.url)
         .credentials(Credentials::new().with("oauth", Credential::AccessToken("tok-1".into())))
@@ -901,7 +904,10 @@ async fn no_secret_reaches_debug_output_errors_results_previews_or_logs() {
     record(run(&bad, "me", json!({})).await, &mut shown);
     // Previews (`--dry-run`) and Debug of everything holding a secret.
     let m = manifest();
-    for (tool, args) in [("echo_query", json!({"q": "x"})), ("echo_either", json!({}))] {
+    for (tool, args) in [
+        ("echo_query", json!({"q": "x"})),
+        ("echo_either", json!({})),
+    ] {
         let t = m.tool(tool).unwrap();
         let req =
             openapi_tools_runtime::request::build_request(t, args.as_object().unwrap()).unwrap();
@@ -919,7 +925,10 @@ async fn no_secret_reaches_debug_output_errors_results_previews_or_logs() {
         "the log was captured: {logs}"
     );
     // The echoes prove the secrets went on the wire.
-    assert!(shown.contains("Bearer ***") && shown.contains("api_key=***"), "{shown}");
+    assert!(
+        shown.contains("Bearer ***") && shown.contains("api_key=***"),
+        "{shown}"
+    );
     let basic_b64 = "dTpwdy1zZWNyZXQtNQ=="; // base64("u:pw-secret-5")
     for secret in [
         "hk-secret-1",

@@ -8,6 +8,8 @@
 //! Everything skipped or approximated is reported in the [`Diagnostics`] bag.
 
 mod body;
+#[cfg(test)]
+mod budget_tests;
 pub mod describe;
 pub mod names;
 mod operations;
@@ -17,7 +19,7 @@ mod params;
 pub(crate) mod schema;
 mod security;
 
-pub use options::ModelOptions;
+pub use options::{DEFAULT_MAX_SCHEMA_NODES, ModelOptions};
 
 use openapi_tools_runtime::manifest::{HttpMethod, Manifest};
 use openapiv3::{OpenAPI, ReferenceOr};
@@ -116,6 +118,7 @@ pub fn build_manifest(
         responses: components.map(|c| &c.responses),
         doc_servers: doc_servers.clone(),
         doc_security: spec.security.as_ref(),
+        schema_budget: opts.schema_budget(),
     };
     let mut tools = Vec::new();
     let mut built = Vec::new();

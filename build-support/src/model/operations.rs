@@ -6,6 +6,7 @@ use std::collections::{BTreeMap, BTreeSet, HashMap};
 use indexmap::IndexMap;
 use openapi_tools_runtime::hash::schema_hash;
 use openapi_tools_runtime::manifest::{HttpMethod, InputParam, ParamLocation, ToolManifest};
+use openapi_tools_runtime::render::schema_nodes;
 use openapiv3::{Operation, Parameter, PathItem, ReferenceOr, RequestBody};
 use serde_json::{Map, Value, json};
 
@@ -13,8 +14,8 @@ use super::body;
 use super::describe::tool_description;
 use super::names::{safe_property_name, short_hash};
 use super::params::{self, ParamIn, ParamSchemas};
-use super::schema::{Cx, Finalized, SchemaSet, finalize};
-use crate::diagnostics::pointer_join;
+use super::schema::{Cx, Def, Finalized, SchemaSet, finalize};
+use crate::diagnostics::{Diagnostic, pointer_join};
 
 /// Everything shared by the tools of one document.
 pub(crate) struct Shared<'a> {
@@ -25,6 +26,8 @@ pub(crate) struct Shared<'a> {
     pub responses: Option<&'a IndexMap<String, ReferenceOr<openapiv3::Response>>>,
     pub doc_servers: Vec<String>,
     pub doc_security: Option<&'a Vec<openapiv3::SecurityRequirement>>,
+    /// Schema nodes one tool's schema may carry ([`super::ModelOptions::schema_budget`]).
+    pub schema_budget: usize,
 }
 
 /// One operation to turn into a tool.
@@ -186,19 +189,32 @@ pub(crate) fn build_tool<'a>(
         top.insert(keyword.into(), members);
     }
     top.insert("additionalProperties".into(), Value::Bool(false));
-    let defs = shared.schemas.closure(&refs, cx.diags);
-    if !defs.is_empty() {
+    let mut input_schema = Value::Object(top);
+    let budget = shared.schema_budget;
+    let used = schema_nodes(&input_schema, budget);
+    let closure = shared.schemas.closure(&refs, used, budget, cx.diags);
+    if !closure.expanded.is_empty() || !closure.cut.is_empty() {
         let mut out = Map::new();
-        for (name, def) in &defs {
+        for (name, def) in &closure.expanded {
             let base = pointer_join("/$defs", name);
             for (ptr, wire) in &def.done.wire_names {
                 wire_names.insert(format!("{base}{ptr}"), wire.clone());
             }
             out.insert(name.clone(), def.done.schema.clone());
         }
-        top.insert("$defs".into(), Value::Object(out));
+        for (name, def) in &closure.cut {
+            out.insert(name.clone(), shared.schemas.stub(name, def, budget));
+        }
+        // Sorted like the expanded ones: stubs sit among them by name.
+        out.sort_keys();
+        if let Value::Object(top) = &mut input_schema {
+            top.insert("$defs".into(), Value::Object(out));
+        }
     }
-    let input_schema = Value::Object(top);
+    if !closure.cut.is_empty() {
+        cx.diags
+            .push(budget_note(&op_ptr, &o.label(), budget, &closure.cut));
+    }
 
     let security =
         o.op.security
@@ -472,4 +488,35 @@ fn synthetic(var: &str, inputs: &[ParamIn<'_>]) -> Option<Prop> {
         },
         schema: json!({"type": "string"}),
     })
+}
+
+/// The note for a tool whose `$defs` were cut at the schema budget: how many definitions, and
+/// the first few by name.
+fn budget_note(
+    op_ptr: &str,
+    label: &str,
+    budget: usize,
+    cut: &BTreeMap<String, std::rc::Rc<Def>>,
+) -> Diagnostic {
+    const SHOWN: usize = 3;
+    let names: Vec<&str> = cut.keys().map(String::as_str).take(SHOWN).collect();
+    let more = cut.len().saturating_sub(SHOWN);
+    let list = if more > 0 {
+        format!("{} (and {more} more)", names.join(", "))
+    } else {
+        names.join(", ")
+    };
+    Diagnostic::info(
+        op_ptr,
+        format!(
+            "input schema reached its size limit of {budget} schema nodes; {} deeper \
+             definition(s) are sent as loose values naming their component: {list}",
+            cut.len()
+        ),
+    )
+    .with_operation(label.to_owned())
+    .with_hint(
+        "raise the schema budget (ModelOptions::max_schema_nodes) to expand them, at the \
+         cost of a larger tool",
+    )
 }

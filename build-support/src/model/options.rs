@@ -34,7 +34,23 @@ pub struct ModelOptions {
     /// Fill [`ToolManifest::output_schema`](openapi_tools_runtime::manifest::ToolManifest::output_schema)
     /// from the success responses (off by default: for big APIs the schemas are large).
     pub output_schemas: bool,
+    /// Most schema nodes one tool's input (or output) schema may carry, counted by
+    /// [`schema_nodes`](openapi_tools_runtime::render::schema_nodes) over its properties and
+    /// `$defs`; `None` means [`DEFAULT_MAX_SCHEMA_NODES`], `Some(usize::MAX)` no limit.
+    ///
+    /// A tool's `$defs` are the component schemas it reaches. Where components reference each
+    /// other densely (Microsoft Graph's entities reach nearly all 4,000 of its schemas) that
+    /// closure is the whole component graph for every tool, so the tool set grows with
+    /// operations times components: gigabytes that no model could read and no provider accepts.
+    /// Within the budget definitions are expanded nearest first; the rest are sent as loose
+    /// values of their type whose description names the component, and an info diagnostic per
+    /// tool lists them.
+    pub max_schema_nodes: Option<usize>,
 }
+
+/// The default per-tool schema budget ([`ModelOptions::max_schema_nodes`]): above the largest
+/// tool of the ordinary big APIs (GitHub, Stripe, ...), which therefore come out unchanged.
+pub const DEFAULT_MAX_SCHEMA_NODES: usize = 2_000;
 
 /// What selection looks at for one operation.
 pub(crate) struct Candidate<'a> {
@@ -45,6 +61,11 @@ pub(crate) struct Candidate<'a> {
 }
 
 impl ModelOptions {
+    /// The per-tool schema budget in force ([`ModelOptions::max_schema_nodes`]).
+    pub fn schema_budget(&self) -> usize {
+        self.max_schema_nodes.unwrap_or(DEFAULT_MAX_SCHEMA_NODES)
+    }
+
     /// Whether the operation becomes a tool.
     pub(crate) fn selects(&self, c: &Candidate<'_>) -> bool {
         let op_matches = |list: &[String]| {

@@ -14,6 +14,7 @@
 //! write into a scratch bag that only decides whether the schema is kept.
 
 use indexmap::IndexMap;
+use openapi_tools_runtime::render::schema_nodes;
 use openapi_tools_runtime::request::is_json_media as is_json;
 use openapiv3::{ReferenceOr, Response, StatusCode};
 use serde_json::{Map, Value};
@@ -68,7 +69,9 @@ pub(crate) fn output_schema<'a>(o: &OpIn<'a>, shared: &mut Shared<'a>) -> Option
         return None;
     }
     let refs = finalize(&top, "").refs;
-    let defs = shared.schemas.closure(&refs, &mut scratch);
+    let budget = shared.schema_budget;
+    let used = schema_nodes(&top, budget);
+    let closure = shared.schemas.closure(&refs, used, budget, &mut scratch);
     if scratch.iter().next().is_some() {
         return None;
     }
@@ -77,11 +80,15 @@ pub(crate) fn output_schema<'a>(o: &OpIn<'a>, shared: &mut Shared<'a>) -> Option
         _ => return None,
     };
     out.insert("type".into(), Value::String("object".into()));
-    if !defs.is_empty() {
+    if !closure.expanded.is_empty() || !closure.cut.is_empty() {
         let mut d = Map::new();
-        for (name, def) in &defs {
+        for (name, def) in &closure.expanded {
             d.insert(name.clone(), def.wire_form.clone());
         }
+        for (name, def) in &closure.cut {
+            d.insert(name.clone(), shared.schemas.stub(name, def, budget));
+        }
+        d.sort_keys();
         out.insert("$defs".into(), Value::Object(d));
     }
     Some(Value::Object(out))

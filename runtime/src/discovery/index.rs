@@ -228,7 +228,16 @@ fn target(path: &str) -> &str {
         .rev()
         .find(|s| !s.is_empty() && !s.starts_with('{') && !s.starts_with('$'))
         .unwrap_or("");
-    segment.rsplit('.').next().unwrap_or(segment)
+    unqualified(segment)
+}
+
+/// A literal path segment without OData's namespace and argument list:
+/// `microsoft.graph.getSchedule` -> `getSchedule`,
+/// `microsoft.graph.delta()` -> `delta`, `microsoft.graph.search(q='{q}')` -> `search`: the
+/// name of the action the target is.
+fn unqualified(segment: &str) -> &str {
+    let name = segment.split('(').next().unwrap_or(segment);
+    name.rsplit('.').next().unwrap_or(name)
 }
 
 fn literal_depth(path: &str) -> u8 {
@@ -254,7 +263,8 @@ fn fields_of(tool: &ToolManifest, interner: &mut Interner, out: &mut Vec<(u32, F
     }
     for seg in tool.path.split('/') {
         if !seg.starts_with('{') {
-            interner.add(seg, Field::Path, out);
+            // OData function arguments (`search(q='{q}')`) are parameters, not words.
+            interner.add(seg.split('(').next().unwrap_or(seg), Field::Path, out);
         }
     }
     interner.add(target(&tool.path), Field::Target, out);
@@ -316,6 +326,11 @@ mod tests {
         assert_eq!(target("/me/microsoft.graph.sendMail"), "sendMail");
         assert_eq!(target("/pets/{petId}"), "pets");
         assert_eq!(target("/"), "");
+        assert_eq!(
+            target("/drives/{drive-id}/microsoft.graph.search(q='{q}')"),
+            "search"
+        );
+        assert_eq!(unqualified("microsoft.graph.delta()"), "delta");
         assert_eq!(literal_depth("/me/calendars/{id}/events"), 3);
     }
 

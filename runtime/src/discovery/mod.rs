@@ -58,7 +58,7 @@ use serde::Serialize;
 use crate::manifest::{HttpMethod, Manifest, ToolManifest};
 
 pub use meta::{CALL_TOOL, MetaCall, MetaTools, SEARCH_TOOLS};
-pub use select::select_rendered;
+pub use select::{OPENAI_MAX_TOOLS, select_rendered};
 
 /// A search index over one tool set. Build it once per tool set version
 /// ([`ToolIndex::build`]); searching is read-only and can run from many threads at once.

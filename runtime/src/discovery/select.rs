@@ -36,7 +36,11 @@ impl ToolIndex {
     }
 }
 
-/// [`ToolIndex::select`], rendered for `provider`: what goes into the request's `tools`.
+/// Most tools OpenAI accepts in one request (Chat Completions and Responses alike).
+pub const OPENAI_MAX_TOOLS: usize = 128;
+
+/// [`ToolIndex::select`], rendered for `provider`: what goes into the request's `tools`. For
+/// the OpenAI providers `k` is capped at [`OPENAI_MAX_TOOLS`], so the request is accepted.
 ///
 /// ```
 /// use openapi_tools_runtime::discovery::{ToolIndex, select_rendered};
@@ -66,6 +70,10 @@ pub fn select_rendered(
     provider: Provider,
     opts: &RenderOptions,
 ) -> Vec<Value> {
+    let k = match provider {
+        Provider::OpenAiChat | Provider::OpenAiResponses => k.min(OPENAI_MAX_TOOLS),
+        _ => k,
+    };
     let defs: Vec<ToolDef> = index
         .select(tools, message, k)
         .into_iter()

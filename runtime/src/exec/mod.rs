@@ -244,12 +244,21 @@ impl Inner {
         )
     }
 
+    /// Whether a response header goes back to the model (names compared case-insensitively;
+    /// the configured list is lower-case).
     fn keeps_header(&self, name: &str) -> bool {
-        let n = name.to_ascii_lowercase();
-        n != "set-cookie"
-            && (self.config.result_headers.contains(&n)
-                || n.starts_with("x-ratelimit-")
-                || n.starts_with("ratelimit"))
+        let starts = |prefix: &str| {
+            name.get(..prefix.len())
+                .is_some_and(|p| p.eq_ignore_ascii_case(prefix))
+        };
+        !name.eq_ignore_ascii_case("set-cookie")
+            && (self
+                .config
+                .result_headers
+                .iter()
+                .any(|h| h.eq_ignore_ascii_case(name))
+                || starts("x-ratelimit-")
+                || starts("ratelimit"))
     }
 
     fn needs_confirmation(&self, method: HttpMethod) -> bool {

@@ -385,7 +385,7 @@ async fn execute_inner(
         attempts += 1;
         let outcome = {
             let _permit = permits.acquire().await.ok();
-            attempt(&client, request, &ready, &policy).await
+            attempt(inner, &client, request, &ready, &policy).await
         };
         // A 401 with a cached client-credentials token: the token may have been revoked or
         // expired early. Drop it, fetch a fresh one and send once more (the server refused
@@ -438,7 +438,7 @@ async fn execute_inner(
                 tokio::time::sleep(wait).await;
             }
             _ => {
-                let mut result = finish(inner, target, request, outcome, &policy, &ready.secrets);
+                let mut result = finish(target, request, outcome, &policy, &ready.secrets);
                 result.attempts = attempts;
                 result.elapsed = started.elapsed();
                 if let Some(bytes) = result
@@ -479,6 +479,7 @@ struct Received {
 }
 
 async fn attempt(
+    inner: &Inner,
     client: &reqwest::Client,
     request: &HttpRequest,
     ready: &Ready,
@@ -496,22 +497,21 @@ async fn attempt(
     let run = async {
         let mut response = builder.send().await?;
         let status = response.status();
+        let text =
+            |v: &reqwest::header::HeaderValue| String::from_utf8_lossy(v.as_bytes()).into_owned();
+        // Only the headers the model gets are copied out.
         let headers: Vec<(String, String)> = response
             .headers()
             .iter()
-            .map(|(k, v)| {
-                (
-                    k.as_str().to_owned(),
-                    String::from_utf8_lossy(v.as_bytes()).into_owned(),
-                )
-            })
+            .filter(|(k, _)| inner.keeps_header(k.as_str()))
+            .map(|(k, v)| (k.as_str().to_owned(), text(v)))
             .collect();
-        let find = |name: &str| {
-            headers
-                .iter()
-                .find(|(k, _)| k.eq_ignore_ascii_case(name))
-                .map(|(_, v)| v.clone())
-        };
+        let find = |name: &str| response.headers().get(name).map(text);
+        let (retry_after, location, media) = (
+            find("retry-after"),
+            find("location"),
+            find("content-type").unwrap_or_default(),
+        );
         let announced = response
             .content_length()
             .and_then(|n| usize::try_from(n).ok());
@@ -529,9 +529,9 @@ async fn attempt(
         Ok::<_, reqwest::Error>(Received {
             status: status.as_u16(),
             reason: status.canonical_reason(),
-            retry_after: find("retry-after"),
-            location: find("location"),
-            media: find("content-type").unwrap_or_default(),
+            retry_after,
+            location,
+            media,
             final_url: response.url().clone(),
             headers,
             bytes,
@@ -564,7 +564,6 @@ fn human(d: Duration) -> String {
 
 /// The attempt's outcome as the model gets it, secrets scrubbed.
 fn finish(
-    inner: &Inner,
     target: &Target<'_>,
     request: &HttpRequest,
     outcome: Attempt,
@@ -598,7 +597,6 @@ fn finish(
     let headers = r
         .headers
         .iter()
-        .filter(|(k, _)| inner.keeps_header(k))
         .map(|(k, v)| (k.to_ascii_lowercase(), scrub(v, secrets).into_owned()))
         .collect();
     let status_text = format!(
@@ -647,6 +645,9 @@ fn finish(
 }
 
 fn scrub_body(body: ResultBody, secrets: &[String]) -> ResultBody {
+    if secrets.is_empty() {
+        return body;
+    }
     match body {
         ResultBody::Text(t) => ResultBody::Text(scrub(&t, secrets).into_owned()),
         ResultBody::Json(v) => ResultBody::Json(scrub_json(v, secrets, 0)),

@@ -36,6 +36,7 @@ use super::schema::{
     MAX_DEPTH, View, constraint_phrase, json_type_matches, ordered, push_ptr, resolve_ref,
     short_json, split_type_array, type_names, with_phrases,
 };
+use super::size::schema_nodes;
 use super::{Rendered, ToolDef};
 
 /// Times one definition may be expanded along a single path (so a tree shows two levels).
@@ -46,32 +47,12 @@ pub(crate) const MAX_NODES: usize = 20_000;
 pub(crate) const MIN_NODES: usize = 2_000;
 
 /// Nodes a declaration may emit before references are cut: twice the schema nodes of the
-/// canonical input schema (with its `$defs`), within [`MIN_NODES`]..=[`MAX_NODES`].
+/// canonical input schema (with its `$defs`, counted by [`schema_nodes`]), within
+/// [`MIN_NODES`]..=[`MAX_NODES`].
 pub(crate) fn node_budget(input_schema: &Value) -> usize {
-    let mut n = 0;
-    count_nodes(input_schema, 0, &mut n);
-    n.saturating_mul(2).clamp(MIN_NODES, MAX_NODES)
-}
-
-/// Counts schema nodes (stops counting past [`MAX_NODES`]: the budget is capped there).
-fn count_nodes(v: &Value, depth: usize, n: &mut usize) {
-    let Value::Object(m) = v else { return };
-    *n += 1;
-    if depth > MAX_DEPTH || *n > MAX_NODES {
-        return;
-    }
-    for (k, sub) in m {
-        match (k.as_str(), sub) {
-            ("properties" | "$defs", Value::Object(ps)) => {
-                ps.values().for_each(|s| count_nodes(s, depth + 1, n));
-            }
-            ("items" | "additionalProperties" | "not", s) => count_nodes(s, depth + 1, n),
-            ("anyOf" | "oneOf" | "allOf", Value::Array(a)) => {
-                a.iter().for_each(|s| count_nodes(s, depth + 1, n));
-            }
-            _ => {}
-        }
-    }
+    schema_nodes(input_schema, MAX_NODES)
+        .saturating_mul(2)
+        .clamp(MIN_NODES, MAX_NODES)
 }
 
 /// Renders one tool as a FunctionDeclaration.
@@ -792,9 +773,7 @@ mod tests {
 
     /// Counts the nodes of a declaration's `parameters`.
     fn emitted(v: &Value) -> usize {
-        let mut n = 0;
-        count_nodes(v, 0, &mut n);
-        n
+        schema_nodes(v, usize::MAX)
     }
 
     #[test]

@@ -63,9 +63,11 @@ mod mcp;
 mod openai;
 mod root;
 mod schema;
+mod size;
 mod stream;
 mod strict;
 
+pub use size::schema_nodes;
 pub use stream::{write_providers, write_set};
 
 use std::fmt;

@@ -24,7 +24,8 @@
 //! A blocked schema is reported through [`Lowered::blockers`]; the caller then emits its
 //! non-strict form. The walk is linear: `$defs` are lowered once and referenced, never inlined.
 
-use std::collections::{BTreeMap, HashSet};
+use std::cell::RefCell;
+use std::collections::{BTreeMap, HashMap, HashSet};
 
 use serde_json::{Map, Value, json};
 
@@ -487,11 +488,30 @@ impl Walker<'_> {
     }
 }
 
+/// Whether `p` is a regex the `regex` crate accepts within a 1 MiB program. Remembered per
+/// thread: big documents repeat a handful of patterns on thousands of tools (Microsoft Graph's
+/// number-as-string patterns), and compiling each again was a twentieth of rendering them.
 fn pattern_compiles(p: &str) -> bool {
-    regex::RegexBuilder::new(p)
+    /// Patterns remembered before the memo starts over (bounds a long-lived process).
+    const MEMO: usize = 4096;
+    thread_local! {
+        static SEEN: RefCell<HashMap<String, bool>> = RefCell::new(HashMap::new());
+    }
+    if let Some(ok) = SEEN.with(|s| s.borrow().get(p).copied()) {
+        return ok;
+    }
+    let ok = regex::RegexBuilder::new(p)
         .size_limit(1 << 20)
         .build()
-        .is_ok()
+        .is_ok();
+    SEEN.with(|s| {
+        let mut s = s.borrow_mut();
+        if s.len() >= MEMO {
+            s.clear();
+        }
+        s.insert(p.to_owned(), ok);
+    });
+    ok
 }
 
 fn is_primitive(v: &Value) -> bool {

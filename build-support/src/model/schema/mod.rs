@@ -13,10 +13,11 @@ pub(crate) mod finalize;
 pub(crate) mod lookup;
 mod merge;
 
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet, VecDeque};
 use std::rc::Rc;
 
 use indexmap::IndexMap;
+use openapi_tools_runtime::render::schema_nodes;
 use openapiv3::{ReferenceOr, Schema};
 use serde_json::Value;
 
@@ -32,6 +33,18 @@ pub(crate) struct Def {
     pub wire_form: Value,
     /// Canonical form (what goes under `$defs/<name>`), with its renames and direct refs.
     pub done: Finalized,
+    /// Schema nodes of the canonical form ([`schema_nodes`]), what it costs a tool's budget.
+    pub nodes: usize,
+}
+
+/// The `$defs` one tool reaches, split by its schema budget (see [`SchemaSet::closure`]).
+#[derive(Debug, Default)]
+pub(crate) struct Closure {
+    /// Definitions carried in full, by name.
+    pub expanded: BTreeMap<String, Rc<Def>>,
+    /// Definitions that expanded ones (or the tool's own properties) reference but that did not
+    /// fit the budget: each is carried as a [`SchemaSet::stub`].
+    pub cut: BTreeMap<String, Rc<Def>>,
 }
 
 #[derive(Debug)]
@@ -143,34 +156,87 @@ impl<'a> SchemaSet<'a> {
             self.convert(node, &pointer, 0, &mut cx)
         };
         let done = finalize(&wire_form, "");
-        let def = Rc::new(Def { wire_form, done });
+        let nodes = schema_nodes(&done.schema, usize::MAX);
+        let def = Rc::new(Def {
+            wire_form,
+            done,
+            nodes,
+        });
         self.defs.insert(name.to_owned(), Slot::Done(def.clone()));
         Some(def)
     }
 
-    /// Every definition reachable from `roots`, by name (sorted, so output is deterministic).
+    /// The definitions reachable from `roots`, expanded breadth first (nearest to the tool's
+    /// own properties first) while `used` plus their [`Def::nodes`] stays within `budget`. From
+    /// the first definition that does not fit on, every definition still queued is cut (and
+    /// what only it references is not visited), so the expanded part is a connected prefix of
+    /// the graph and a tool costs at most about `budget` nodes however large the component
+    /// graph it touches. Maps are sorted by name, so output is deterministic.
     pub(crate) fn closure(
         &mut self,
         roots: &BTreeSet<String>,
+        used: usize,
+        budget: usize,
         diags: &mut Diagnostics,
-    ) -> BTreeMap<String, Rc<Def>> {
-        let mut out = BTreeMap::new();
-        let mut queue: Vec<String> = roots.iter().cloned().collect();
-        while let Some(name) = queue.pop() {
-            if out.contains_key(&name) {
-                continue;
-            }
+    ) -> Closure {
+        let mut out = Closure::default();
+        let mut seen: HashSet<String> = roots.iter().cloned().collect();
+        let mut queue: VecDeque<String> = roots.iter().cloned().collect();
+        let mut used = used;
+        let mut full = false;
+        while let Some(name) = queue.pop_front() {
             let Some(def) = self.def(&name, diags) else {
                 continue;
             };
+            full = full || used.saturating_add(def.nodes) > budget;
+            if full {
+                out.cut.insert(name, def);
+                continue;
+            }
+            used += def.nodes;
             for r in &def.done.refs {
-                if !out.contains_key(r) {
-                    queue.push(r.clone());
+                if seen.insert(r.clone()) {
+                    queue.push_back(r.clone());
                 }
             }
-            out.insert(name, def);
+            out.expanded.insert(name, def);
         }
         out
+    }
+
+    /// What a cut definition becomes in a tool's `$defs`: its type (so an object stays an
+    /// object) and a description naming the component, accepting any value of that type.
+    pub(crate) fn stub(&self, name: &str, def: &Def, budget: usize) -> Value {
+        let schema = &def.done.schema;
+        let mut out = serde_json::Map::new();
+        let ty = schema.get("type").cloned().or_else(|| {
+            schema
+                .get("properties")
+                .map(|_| Value::String("object".into()))
+        });
+        let reference = self.def_refs.get(name).map_or(name, String::as_str);
+        let component = reference
+            .strip_prefix(COMPONENT_SCHEMAS)
+            .map_or_else(|| reference.to_owned(), decode_token);
+        let kind = match &ty {
+            Some(Value::String(t)) if t == "object" => "any object",
+            Some(Value::String(t)) if t == "array" => "any array",
+            Some(_) => "any value of its type",
+            None => "any value",
+        };
+        let note = format!(
+            "`{component}`, not expanded: this tool's schema reached its size limit of {budget} \
+             schema nodes; {kind} is accepted here."
+        );
+        let description = match schema.get("description").and_then(Value::as_str) {
+            Some(d) if !d.trim().is_empty() => format!("{} {note}", d.trim_end()),
+            _ => note,
+        };
+        if let Some(ty) = ty {
+            out.insert("type".into(), ty);
+        }
+        out.insert("description".into(), Value::String(description));
+        Value::Object(out)
     }
 
     /// Converts one schema node to canonical form (pointers of renames start at `base`).

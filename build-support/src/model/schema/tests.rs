@@ -15,7 +15,7 @@ fn run(components: Value, schema: Value) -> (Value, Diagnostics) {
         operation: None,
     };
     let f = set.canonical((&schema).into(), "/x", "", &mut cx);
-    let defs = set.closure(&f.refs, &mut diags);
+    let defs = set.closure(&f.refs, 0, usize::MAX, &mut diags).expanded;
     let mut out = f.schema;
     if !defs.is_empty() {
         let defs: serde_json::Map<String, Value> = defs
