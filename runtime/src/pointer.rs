@@ -103,6 +103,20 @@ pub fn def_of(reference: &str) -> Option<String> {
     Some(unescape(name).into_owned())
 }
 
+/// A short human label for what a reference names, for descriptions and messages: the
+/// definition name of `#/$defs/Name`, else the last token of the pointer (decoded and
+/// unescaped), else the reference as written.
+pub fn ref_label(reference: &str) -> String {
+    if let Some(name) = def_name(reference) {
+        return name;
+    }
+    let decoded = percent_decode(reference);
+    match decoded.rsplit('/').next() {
+        Some(last) if !last.is_empty() && last != "#" => unescape(last).into_owned(),
+        _ => reference.to_owned(),
+    }
+}
+
 /// The local reference to definition `name` (`#/$defs/` + escaped name). Not percent-encoded:
 /// a JSON string carries any character, and [`resolve`] accepts both forms.
 pub fn def_ref(name: &str) -> String {
@@ -122,6 +136,16 @@ mod tests {
         assert_eq!(escape("a~/b"), "a~0~1b");
         assert_eq!(unescape("~01"), "~1");
         assert!(matches!(escape("plain"), Cow::Borrowed(_)));
+    }
+
+    #[test]
+    fn ref_labels_name_the_target() {
+        assert_eq!(ref_label("#/$defs/a~1b"), "a/b");
+        assert_eq!(ref_label("#/$defs/a%20b"), "a b");
+        assert_eq!(ref_label("#/components/schemas/Pet~0x"), "Pet~x");
+        assert_eq!(ref_label("#/$defs/A/properties/b"), "b");
+        assert_eq!(ref_label("#"), "#");
+        assert_eq!(ref_label("other.yaml"), "other.yaml");
     }
 
     #[test]

@@ -815,8 +815,7 @@ impl<'m> Lowerer<'m> {
 
     fn member_label(&self, m: &Value) -> String {
         if let Some(r) = m.get("$ref").and_then(Value::as_str) {
-            return pointer::def_name(r)
-                .unwrap_or_else(|| pointer::unescape(r.rsplit('/').next().unwrap_or(r)).into());
+            return pointer::ref_label(r);
         }
         if let Some(t) = m.get("title").and_then(Value::as_str) {
             return t.to_string();

@@ -245,30 +245,30 @@ fn prune_components(doc: &mut Value, diags: &mut Diagnostics) {
 /// Removes the optional document-level part at `ptr` (a server, a tag, a security requirement,
 /// externalDocs). Returns false when there is nothing sensible to remove.
 fn remove_top_level(doc: &mut Value, ptr: &str, message: &str, diags: &mut Diagnostics) -> bool {
-    let mut tokens = ptr.split('/').skip(1);
-    let Some(first) = tokens.next() else {
+    let mut tokens = openapi_tools_runtime::pointer::tokens(ptr);
+    let Some(first) = tokens.next().map(|t| t.into_owned()) else {
         return false;
     };
     let Some(root) = doc.as_object_mut() else {
         return false;
     };
-    match first {
+    match first.as_str() {
         "servers" | "tags" | "security" => {
             let index = tokens.next().and_then(|t| t.parse::<usize>().ok());
-            match (index, root.get_mut(first)) {
+            match (index, root.get_mut(&first)) {
                 (Some(i), Some(Value::Array(list))) if i < list.len() => {
                     list.remove(i);
                     diags.error(ptr, format!("{first} entry skipped: {message}"));
                 }
                 _ => {
-                    root.remove(first);
+                    root.remove(&first);
                     diags.error(format!("/{first}"), format!("`{first}` skipped: {message}"));
                 }
             }
             true
         }
         "externalDocs" | "components" => {
-            root.remove(first);
+            root.remove(&first);
             diags.error(format!("/{first}"), format!("`{first}` skipped: {message}"));
             true
         }

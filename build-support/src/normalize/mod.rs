@@ -287,7 +287,7 @@ fn parent_name(defs_ptr: &str) -> String {
     defs_ptr
         .strip_prefix("/components/schemas/")
         .and_then(|rest| rest.split('/').next())
-        .map(|n| crate::load::sanitize_name(&n.replace("~1", "/").replace("~0", "~")))
+        .map(|n| crate::load::sanitize_name(&openapi_tools_runtime::pointer::unescape(n)))
         .unwrap_or_else(|| "inline".to_owned())
 }
 

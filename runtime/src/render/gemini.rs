@@ -252,7 +252,7 @@ impl<'a> Walker<'a> {
         };
         let repeats = self.stack.iter().filter(|s| **s == r).count();
         if repeats >= MAX_REF_REPEATS || self.nodes >= self.budget {
-            let name = r.rsplit('/').next().unwrap_or(r);
+            let name = crate::pointer::ref_label(r);
             let why = if repeats >= MAX_REF_REPEATS {
                 "recursive"
             } else {
@@ -515,8 +515,7 @@ impl<'a> Walker<'a> {
                     .or_else(|| {
                         ap.get("$ref")
                             .and_then(Value::as_str)
-                            .and_then(|r| r.rsplit('/').next())
-                            .map(|n| format!("{n} values"))
+                            .map(|r| format!("{} values", crate::pointer::ref_label(r)))
                     })
                     .unwrap_or_else(|| "values".into());
                 phrases.push(format!("map of string keys to {what}"));
