@@ -65,21 +65,7 @@ const MAX_HOIST_ROUNDS: usize = 16;
 
 /// Normalises an OpenAPI 3.0 or 3.1 document (as JSON) into the 3.0 shape `openapiv3` reads.
 /// Problems go into `diags` with pointers into the document; returns the nodes it moved.
-///
-/// ```
-/// use openapi_tools_build::{Diagnostics, normalize::normalize};
-/// let mut doc = serde_json::json!({
-///     "openapi": "3.1.0", "info": {"title": "t", "version": "1"}, "paths": {},
-///     "components": {"schemas": {"Name": {"type": ["string", "null"], "const": "x"}}}
-/// });
-/// let mut diags = Diagnostics::new();
-/// normalize(&mut doc, &mut diags);
-/// assert_eq!(
-///     doc["components"]["schemas"]["Name"],
-///     serde_json::json!({"type": "string", "nullable": true, "enum": ["x"]})
-/// );
-/// assert_eq!(doc["openapi"], "3.0.3");
-/// ```
+/// (Crate-internal, so its example is the unit test `a_31_document_becomes_30`.)
 pub fn normalize(doc: &mut Value, diags: &mut Diagnostics) -> Vec<Moved> {
     let is_31 = doc
         .get("openapi")
@@ -386,6 +372,21 @@ mod tests {
     fn doc_with(schema: Value) -> Value {
         json!({"openapi": "3.1.0", "info": {"title": "t", "version": "1"}, "paths": {},
                "components": {"schemas": {"S": schema}}})
+    }
+
+    #[test]
+    fn a_31_document_becomes_30() {
+        let doc = json!({
+            "openapi": "3.1.0", "info": {"title": "t", "version": "1"}, "paths": {},
+            "components": {"schemas": {"Name": {"type": ["string", "null"], "const": "x"}}}
+        });
+        let (doc, diags) = run(doc);
+        assert_eq!(
+            doc["components"]["schemas"]["Name"],
+            json!({"type": "string", "nullable": true, "enum": ["x"]})
+        );
+        assert_eq!(doc["openapi"], "3.0.3");
+        assert_eq!(diags.iter().count(), 0, "{diags:?}");
     }
 
     fn pointers(diags: &Diagnostics) -> Vec<&str> {
