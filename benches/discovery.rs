@@ -12,7 +12,6 @@
 #[path = "support/discovery_eval.rs"]
 mod eval;
 
-use std::collections::BTreeMap;
 use std::hint::black_box;
 use std::time::{Duration, Instant};
 
@@ -56,12 +55,7 @@ fn main() {
     let mut indexes = Vec::new();
     for (key, manifest) in &loaded {
         let index = ToolIndex::from_manifest(manifest);
-        let mut rows: BTreeMap<String, eval::Score> = BTreeMap::new();
-        for task in set.tasks.iter().filter(|t| &t.spec == key) {
-            let rank = eval::rank_of(&index, task);
-            eval::explain(&index, task, rank);
-            rows.entry(task.row_key()).or_default().add(rank);
-        }
+        let rows = eval::score_rows(&index, set.tasks.iter().filter(|t| &t.spec == key));
         for (row, score) in &rows {
             println!("{}", eval::row(row, score));
             total.merge(score);

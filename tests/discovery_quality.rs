@@ -9,7 +9,7 @@
 #[path = "../benches/support/discovery_eval.rs"]
 mod eval;
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeSet;
 
 use openapi_tools::runtime::discovery::ToolIndex;
 use openapi_tools_test_support::skip;
@@ -60,18 +60,16 @@ fn recall_on_the_labelled_tasks() {
             .filter_map(|t| t.operation_id.as_deref())
             .collect();
         let index = ToolIndex::from_manifest(&manifest);
-        let mut rows: BTreeMap<String, eval::Score> = BTreeMap::new();
-        for task in set.tasks.iter().filter(|t| &t.spec == key) {
+        let tasks: Vec<&eval::Task> = set.tasks.iter().filter(|t| &t.spec == key).collect();
+        for task in &tasks {
             for id in &task.accept {
                 assert!(
                     ids.contains(id.as_str()),
                     "{key}: no operation {id} ({task:?})"
                 );
             }
-            let rank = eval::rank_of(&index, task);
-            eval::explain(&index, task, rank);
-            rows.entry(task.row_key()).or_default().add(rank);
         }
+        let rows = eval::score_rows(&index, tasks);
         for (row, score) in &rows {
             println!("{}", eval::row(row, score));
             total.merge(score);

@@ -153,6 +153,21 @@ pub fn explain(index: &ToolIndex, task: &Task, rank: Option<usize>) {
     );
 }
 
+/// Ranks every task of `tasks` against `index` (printing misses per [`explain`]) and scores
+/// them per table row ([`Task::row_key`]).
+pub fn score_rows<'a>(
+    index: &ToolIndex,
+    tasks: impl IntoIterator<Item = &'a Task>,
+) -> BTreeMap<String, Score> {
+    let mut rows: BTreeMap<String, Score> = BTreeMap::new();
+    for task in tasks {
+        let rank = rank_of(index, task);
+        explain(index, task, rank);
+        rows.entry(task.row_key()).or_default().add(rank);
+    }
+    rows
+}
+
 /// One table row.
 pub fn row(name: &str, s: &Score) -> String {
     format!(
