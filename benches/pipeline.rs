@@ -8,7 +8,6 @@
 //! number of operations can be read off the table.
 
 use std::path::{Path, PathBuf};
-use std::process::Command;
 use std::time::Instant;
 
 use openapi_tools::runtime::render::{self, Provider, RenderOptions, ToolDef};
@@ -18,33 +17,11 @@ use openapi_tools_build::pipeline;
 const RUNS: usize = 5;
 
 fn main() {
-    let args: Vec<String> = std::env::args().collect();
-    if let Some(pos) = args.iter().position(|a| a == "--child") {
-        if let Some(spec) = args.get(pos + 1) {
-            child(Path::new(spec));
-        }
-        return;
-    }
-    if args.iter().any(|a| a == "--test" || a == "--list") {
-        return; // `cargo test --benches` probes harness=false benches this way
-    }
-    let specs = specs();
-    println!(
+    let header = format!(
         "{:<42} {:>6} {:>6} {:>10} {:>10} {:>10} {:>9}",
         "spec", "MB", "tools", "median ms", "min ms", "cpu ms", "peak MB"
     );
-    let exe = std::env::current_exe().expect("current exe");
-    for spec in specs {
-        let out = Command::new(&exe)
-            .arg("--child")
-            .arg(&spec)
-            .output()
-            .expect("run child");
-        print!("{}", String::from_utf8_lossy(&out.stdout));
-        if !out.status.success() {
-            eprint!("{}", String::from_utf8_lossy(&out.stderr));
-        }
-    }
+    openapi_tools_test_support::bench::main(&header, specs, child);
 }
 
 fn specs() -> Vec<PathBuf> {
@@ -76,7 +53,7 @@ fn child(spec: &Path) {
     let mut tools = 0;
     for _ in 0..RUNS {
         let start = Instant::now();
-        let cpu_start = thread_cpu_ms();
+        let cpu_start = openapi_tools_test_support::bench::thread_cpu_ms();
         let out = pipeline::manifest_from_file(spec, &ModelOptions::default());
         let Some(manifest) = out.manifest else {
             eprintln!("{}: could not be loaded", spec.display());
@@ -92,7 +69,7 @@ fn child(spec: &Path) {
         }
         std::hint::black_box(rendered);
         times.push(start.elapsed().as_secs_f64() * 1000.0);
-        cpu.push(thread_cpu_ms() - cpu_start);
+        cpu.push(openapi_tools_test_support::bench::thread_cpu_ms() - cpu_start);
         tools = manifest.tools.len();
     }
     times.sort_by(f64::total_cmp);
@@ -106,27 +83,6 @@ fn child(spec: &Path) {
         times[times.len() / 2],
         times[0],
         cpu[cpu.len() / 2],
-        peak_rss_mb()
+        openapi_tools_test_support::bench::peak_rss_mb()
     );
-}
-
-/// Time this thread has spent on a CPU (`/proc/thread-self/schedstat`, first field, in ns):
-/// on a loaded machine wall time includes waiting for a core, this does not.
-fn thread_cpu_ms() -> f64 {
-    std::fs::read_to_string("/proc/thread-self/schedstat")
-        .ok()
-        .and_then(|s| s.split_whitespace().next()?.parse::<f64>().ok())
-        .map_or(f64::NAN, |ns| ns / 1e6)
-}
-
-fn peak_rss_mb() -> f64 {
-    std::fs::read_to_string("/proc/self/status")
-        .ok()
-        .and_then(|s| {
-            s.lines()
-                .find(|l| l.starts_with("VmHWM:"))
-                .and_then(|l| l.split_whitespace().nth(1))
-                .and_then(|kb| kb.parse::<f64>().ok())
-        })
-        .map_or(f64::NAN, |kb| kb / 1024.0)
 }

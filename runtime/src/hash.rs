@@ -28,18 +28,17 @@ pub fn bytes_hash(bytes: &[u8]) -> String {
 fn write_canonical(value: &Value, out: &mut Sha256) {
     match value {
         Value::Object(map) => {
-            let mut keys: Vec<&String> = map.keys().collect();
-            keys.sort();
+            // Entries, not keys: looking each value up again by key would hash every key twice.
+            let mut entries: Vec<(&String, &Value)> = map.iter().collect();
+            entries.sort_unstable_by_key(|(k, _)| *k);
             out.update(b"{");
-            for (i, key) in keys.into_iter().enumerate() {
+            for (i, (key, v)) in entries.into_iter().enumerate() {
                 if i > 0 {
                     out.update(b",");
                 }
                 write_string(key, out);
                 out.update(b":");
-                if let Some(v) = map.get(key) {
-                    write_canonical(v, out);
-                }
+                write_canonical(v, out);
             }
             out.update(b"}");
         }

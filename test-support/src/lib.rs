@@ -14,6 +14,8 @@
 //! captures `println!`/`eprintln!` of passing tests, so a skip printed with them would never be
 //! seen, and a newcomer would take a skipped corpus test for a passed one.
 
+pub mod bench;
+
 use std::io::Write;
 use std::path::{Path, PathBuf};
 

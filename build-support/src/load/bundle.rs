@@ -81,6 +81,11 @@ impl<'a> Bundler<'a> {
 
     /// Imports every external reference of `doc` (the main document) into it.
     pub(crate) fn run(mut self, doc: &mut Value) {
+        // Most documents are self-contained: one cheap scan proves it and spares the typed walk,
+        // which builds a pointer for every node it visits.
+        if !has_external_ref(doc, 0) {
+            return;
+        }
         let mut queue = VecDeque::new();
         collect(doc, Kind::Document, "", 0, false, &mut queue);
         while let Some(site) = queue.pop_front() {
@@ -315,6 +320,23 @@ fn collect(
             });
         }
     });
+}
+
+/// Whether any `$ref` anywhere in `node` (examples included, so this over-approximates what
+/// [`collect`] finds) is a string that does not start with `#`. Past the walk's depth limit the
+/// answer is `true`: the typed walk then decides.
+fn has_external_ref(node: &Value, depth: usize) -> bool {
+    if depth > crate::normalize::walk::MAX_DEPTH {
+        return true;
+    }
+    match node {
+        Value::Object(map) => map.iter().any(|(k, v)| {
+            (k == "$ref" && v.as_str().is_some_and(|r| !r.starts_with('#')))
+                || has_external_ref(v, depth + 1)
+        }),
+        Value::Array(items) => items.iter().any(|v| has_external_ref(v, depth + 1)),
+        _ => false,
+    }
 }
 
 fn set_ref(doc: &mut Value, ptr: &str, reference: String) {

@@ -24,18 +24,39 @@ use serde_json::{Map, Number, Value};
 
 type Obj = Map<String, Value>;
 
+/// Stack of the thread that reads the components: as deep as the nesting the parser allows
+/// needs, with room to spare (reserved address space; only what is used is ever touched).
+const READ_STACK: usize = 64 << 20;
+
 /// The whole document, or `None` when some part needs serde's reading (or its error).
 pub(crate) fn openapi(v: &Value) -> Option<OpenAPI> {
     let o = v.as_object()?;
+    let read_components = || match o.get("components") {
+        None | Some(Value::Null) => Some(None),
+        Some(c) => components(c).map(Some),
+    };
+    // Paths and components are nearly all of a document and independent of each other: they
+    // are read side by side, the components on a second thread (inline if it cannot start).
+    let (paths, components) = std::thread::scope(|scope| {
+        let other = std::thread::Builder::new()
+            .name("openapi-tools-read".into())
+            .stack_size(READ_STACK)
+            .spawn_scoped(scope, read_components);
+        let paths = o.get("paths").and_then(paths);
+        let components = match other {
+            Ok(handle) => handle
+                .join()
+                .unwrap_or_else(|panic| std::panic::resume_unwind(panic)),
+            Err(_) => read_components(),
+        };
+        (paths, components)
+    });
     Some(OpenAPI {
         openapi: String::deserialize(o.get("openapi")?).ok()?,
         info: serde(o.get("info")?)?,
         servers: default_serde(o, "servers")?,
-        paths: paths(o.get("paths")?)?,
-        components: match o.get("components") {
-            None | Some(Value::Null) => None,
-            Some(c) => Some(components(c)?),
-        },
+        paths: paths?,
+        components: components?,
         security: opt_serde(o, "security")?,
         tags: default_serde(o, "tags")?,
         external_docs: opt_serde(o, "externalDocs")?,

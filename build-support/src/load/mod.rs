@@ -88,14 +88,14 @@ impl Sources {
     }
 
     /// Fills file, pointer (in that file), line, column and operation of `diags` not yet located.
-    fn locate(&self, document: Option<&Value>, diags: &mut [&mut Diagnostic]) {
+    fn locate(&self, labels: Labels<'_>, diags: &mut [&mut Diagnostic]) {
         let mut per_file: Vec<Vec<usize>> = vec![Vec::new(); self.files.len()];
         for (i, d) in diags.iter_mut().enumerate() {
             if d.file.is_some() {
                 continue;
             }
             if d.operation.is_none() {
-                d.operation = operation_of(document, &d.pointer);
+                d.operation = operation_of(labels, &d.pointer);
             }
             let (file, original) = self.translate(&d.pointer);
             let Some(source) = self.files.get(file) else {
@@ -138,18 +138,49 @@ pub(crate) fn operation_label(doc: &Value, path: &str, method: &str) -> String {
     }
 }
 
+/// Where the operation labels of diagnostics come from: the bundled JSON document while loading,
+/// the typed document once the JSON one is gone (the pipeline drops it before modelling).
+#[derive(Clone, Copy)]
+enum Labels<'a> {
+    /// No document (it could not be used): `METHOD /path`.
+    None,
+    Json(&'a Value),
+    Typed(&'a openapiv3::OpenAPI),
+}
+
 /// The operation a pointer into the bundled document falls under, if any.
-fn operation_of(doc: Option<&Value>, ptr: &str) -> Option<String> {
+fn operation_of(labels: Labels<'_>, ptr: &str) -> Option<String> {
     let mut tokens = ptr.strip_prefix("/paths/")?.split('/');
     let path = openapi_tools_runtime::pointer::unescape(tokens.next()?);
     let method = tokens.next()?;
     if !METHODS.contains(&method) {
         return None;
     }
-    Some(match doc {
-        Some(doc) => operation_label(doc, &path, method),
-        None => format!("{} {path}", method.to_ascii_uppercase()),
+    let fallback = || format!("{} {path}", method.to_ascii_uppercase());
+    Some(match labels {
+        Labels::Json(doc) => operation_label(doc, &path, method),
+        Labels::Typed(api) => typed_operation_id(api, &path, method).unwrap_or_else(fallback),
+        Labels::None => fallback(),
     })
+}
+
+/// The `operationId` of the operation at `path` and `method` of the typed document.
+fn typed_operation_id(api: &openapiv3::OpenAPI, path: &str, method: &str) -> Option<String> {
+    let openapiv3::ReferenceOr::Item(item) = api.paths.paths.get(path)? else {
+        return None;
+    };
+    let op = match method {
+        "get" => item.get.as_ref(),
+        "put" => item.put.as_ref(),
+        "post" => item.post.as_ref(),
+        "delete" => item.delete.as_ref(),
+        "options" => item.options.as_ref(),
+        "head" => item.head.as_ref(),
+        "patch" => item.patch.as_ref(),
+        "trace" => item.trace.as_ref(),
+        _ => None,
+    }?;
+    op.operation_id.clone()
 }
 
 impl LoadedSpec {
@@ -157,13 +188,46 @@ impl LoadedSpec {
     /// mapping bundled pointers back to the original file and pointer. Each call scans the file
     /// once: prefer [`LoadedSpec::locate_all`] for many diagnostics.
     pub fn locate(&self, d: &mut Diagnostic) {
-        self.sources.locate(Some(&self.document), &mut [d]);
+        self.sources.locate(Labels::Json(&self.document), &mut [d]);
     }
 
     /// Locates every diagnostic of `diags` not located yet, one scan per file.
     pub fn locate_all(&self, diags: &mut Diagnostics) {
         let mut all: Vec<&mut Diagnostic> = diags.iter_mut().collect();
-        self.sources.locate(Some(&self.document), &mut all);
+        self.sources.locate(Labels::Json(&self.document), &mut all);
+    }
+
+    /// Splits off the JSON document (a tree as large as the typed one, which only loading and
+    /// [`LoadedSpec::locate`] read), so a caller that models the typed document can free it
+    /// early, off its own thread.
+    pub(crate) fn into_typed(self) -> (TypedSpec, Value) {
+        let typed = TypedSpec {
+            openapi: self.openapi,
+            source_version: self.source_version,
+            source_hash: self.source_hash,
+            files: self.files,
+            sources: self.sources,
+        };
+        (typed, self.document)
+    }
+}
+
+/// A [`LoadedSpec`] without its JSON document ([`LoadedSpec::into_typed`]): what modelling needs,
+/// and what locating the model's diagnostics needs.
+#[derive(Debug)]
+pub(crate) struct TypedSpec {
+    pub(crate) openapi: openapiv3::OpenAPI,
+    pub(crate) source_version: String,
+    pub(crate) source_hash: String,
+    pub(crate) files: Vec<PathBuf>,
+    sources: Sources,
+}
+
+impl TypedSpec {
+    /// [`LoadedSpec::locate_all`], with operation labels read from the typed document.
+    pub(crate) fn locate_all(&self, diags: &mut Diagnostics) {
+        let mut all: Vec<&mut Diagnostic> = diags.iter_mut().collect();
+        self.sources.locate(Labels::Typed(&self.openapi), &mut all);
     }
 }
 
@@ -259,7 +323,18 @@ fn load_text(
     diags: &mut Diagnostics,
 ) -> Option<LoadedSpec> {
     let format = parse::detect(&text);
-    let mut document = match parse::parse(&text, format) {
+    // The main file's hash needs only its bytes: computed beside the parse, on a second thread.
+    let (parsed, main_hash) = std::thread::scope(|scope| {
+        let hashing = std::thread::Builder::new()
+            .name("openapi-tools-hash".into())
+            .spawn_scoped(scope, || {
+                openapi_tools_runtime::hash::bytes_hash(text.as_bytes())
+            });
+        let parsed = parse::parse(&text, format);
+        let hash = hashing.ok().and_then(|h| h.join().ok());
+        (parsed, hash)
+    });
+    let mut document = match parsed {
         Ok(v) => v,
         Err(e) => {
             let kind = if format == Format::Json {
@@ -283,7 +358,7 @@ fn load_text(
     let source_version = match check_version(&mut document, &mut local) {
         Some(v) => v,
         None => {
-            sources.locate(None, &mut local.iter_mut().collect::<Vec<_>>());
+            sources.locate(Labels::None, &mut local.iter_mut().collect::<Vec<_>>());
             diags.extend(local);
             return None;
         }
@@ -310,14 +385,17 @@ fn load_text(
     let openapi = typed::read(&mut document, &mut local);
 
     let source_hash = if let [only] = sources.files.as_slice() {
-        openapi_tools_runtime::hash::bytes_hash(only.text.as_bytes())
+        main_hash.unwrap_or_else(|| openapi_tools_runtime::hash::bytes_hash(only.text.as_bytes()))
     } else {
         let all: Vec<u8> = sources.files.iter().flat_map(|s| s.text.bytes()).collect();
         openapi_tools_runtime::hash::bytes_hash(&all)
     };
     let files = sources.files.iter().map(|s| s.path.clone()).collect();
     let Some(openapi) = openapi else {
-        sources.locate(Some(&document), &mut local.iter_mut().collect::<Vec<_>>());
+        sources.locate(
+            Labels::Json(&document),
+            &mut local.iter_mut().collect::<Vec<_>>(),
+        );
         diags.extend(local);
         return None;
     };

@@ -425,3 +425,39 @@ fn locate_maps_a_pointer_to_its_line() {
     assert_eq!((d.line, d.column), (Some(7), Some(17)));
     assert_eq!(d.operation.as_deref(), Some("GET /a"));
 }
+
+/// The pipeline locates the model's diagnostics after dropping the JSON document: operation
+/// labels read from the typed document must be the ones the JSON document gives.
+#[test]
+fn typed_operation_labels_equal_json_ones() {
+    let text = r#"{"openapi": "3.0.3", "info": {"title": "t", "version": "1"}, "paths": {
+        "/a/{id}": {"get": {"operationId": "getA", "responses": {"200": {"description": "ok"}}},
+                    "post": {"responses": {"200": {"description": "ok"}}}},
+        "/b~c": {"delete": {"operationId": "delB", "responses": {"200": {"description": "ok"}}}}}}"#;
+    let mut diags = Diagnostics::new();
+    let spec = load_str(text, "labels.json", &mut diags).unwrap();
+    for ptr in [
+        "/paths/~1a~1{id}/get/parameters/0",
+        "/paths/~1a~1{id}/post",
+        "/paths/~1a~1{id}/put",
+        "/paths/~1b~0c/delete/responses",
+        "/paths/~1missing/get",
+        "/paths/~1a~1{id}/parameters",
+        "/components/schemas/X",
+    ] {
+        let json = operation_of(Labels::Json(&spec.document), ptr);
+        assert_eq!(
+            operation_of(Labels::Typed(&spec.openapi), ptr),
+            json,
+            "{ptr}"
+        );
+    }
+    assert_eq!(
+        operation_of(Labels::Typed(&spec.openapi), "/paths/~1a~1{id}/post").as_deref(),
+        Some("POST /a/{id}")
+    );
+    assert_eq!(
+        operation_of(Labels::Typed(&spec.openapi), "/paths/~1b~0c/delete").as_deref(),
+        Some("delB")
+    );
+}

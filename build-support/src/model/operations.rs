@@ -14,7 +14,7 @@ use super::body;
 use super::describe::tool_description;
 use super::names::{safe_property_name, short_hash};
 use super::params::{self, ParamIn, ParamSchemas};
-use super::schema::{Cx, Def, Finalized, SchemaSet, finalize};
+use super::schema::{Cx, DEFS_PREFIX, Def, Finalized, SchemaSet, finalize};
 use crate::diagnostics::{Diagnostic, pointer_join};
 
 /// Everything shared by the tools of one document.
@@ -78,7 +78,10 @@ pub(crate) fn build_tool<'a>(
     let names = param_names(&inputs);
     let mut props: Vec<Prop> = Vec::new();
     for (p, name) in inputs.iter().zip(names) {
-        let (schema, content_type) = shared.param_schemas.property(p, &mut shared.schemas, cx);
+        let (mut schema, content_type) = shared.param_schemas.property(p, &mut shared.schemas, cx);
+        if p.location == ParamLocation::Path {
+            require_properties(&mut schema, &mut shared.schemas, cx);
+        }
         let required = p.data.required || p.location == ParamLocation::Path;
         props.push(Prop {
             param: InputParam {
@@ -259,6 +262,48 @@ pub(crate) fn build_tool<'a>(
         input_schema,
         wire_names,
         output_schema: None,
+    }
+}
+
+/// A path parameter whose schema is an object gets `minProperties: 1`: an empty object fills
+/// the path segment with nothing, which the request builder refuses, so the schema must not
+/// accept it either (the model then learns the rule from the schema, not from a failed call).
+/// Objects named by a `$ref` get the keyword beside the reference.
+fn require_properties(schema: &mut Value, schemas: &mut SchemaSet<'_>, cx: &mut Cx<'_>) {
+    const MAX_REF_HOPS: usize = 16;
+    let is_object = |s: &Value| match s.get("type") {
+        Some(Value::String(t)) => t == "object",
+        Some(Value::Array(types)) => types.iter().any(|t| t == "object"),
+        _ => s.get("properties").is_some(),
+    };
+    let Some(obj) = schema.as_object() else {
+        return;
+    };
+    if obj
+        .get("minProperties")
+        .and_then(Value::as_u64)
+        .is_some_and(|n| n >= 1)
+    {
+        return;
+    }
+    // Follow `$ref`s (aliases of aliases too) to the schema that says what the value is.
+    let target = |s: &Value| {
+        s.get("$ref")
+            .and_then(Value::as_str)
+            .and_then(|r| r.strip_prefix(DEFS_PREFIX))
+            .map(str::to_owned)
+    };
+    let mut object = is_object(schema);
+    let mut next = target(schema);
+    for _ in 0..MAX_REF_HOPS {
+        let Some(def) = next.and_then(|name| schemas.def(&name, cx.diags)) else {
+            break;
+        };
+        object = is_object(&def.wire_form);
+        next = target(&def.wire_form);
+    }
+    if object && let Some(obj) = schema.as_object_mut() {
+        obj.insert("minProperties".into(), Value::from(1));
     }
 }
 
@@ -519,4 +564,86 @@ fn budget_note(
         "raise the schema budget (ModelOptions::max_schema_nodes) to expand them, at the \
          cost of a larger tool",
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use openapi_tools_runtime::request::build_request;
+    use openapi_tools_runtime::validate::Validator;
+    use serde_json::{Value, json};
+
+    use crate::model::{ModelOptions, build_manifest_for_test};
+
+    /// One operation `GET /reports/{filter}` whose path parameter has `schema`, plus a query
+    /// parameter with the same schema (which an empty object may fill: it is optional).
+    fn tool(schema: Value) -> openapi_tools_runtime::manifest::ToolManifest {
+        let spec = json!({
+            "openapi": "3.0.3",
+            "info": {"title": "T", "version": "1"},
+            "paths": {"/reports/{filter}": {"get": {
+                "operationId": "getReports",
+                "parameters": [
+                    {"name": "filter", "in": "path", "required": true, "schema": schema},
+                    {"name": "extra", "in": "query", "schema": schema}
+                ],
+                "responses": {"200": {"description": "ok"}}
+            }}},
+            "components": {"schemas": {
+                "Range": {"type": "object", "properties": {
+                    "from": {"type": "string"}, "to": {"type": "string"}}},
+                "RangeAlias": {"$ref": "#/components/schemas/Range"},
+                "Name": {"type": "string"}
+            }}
+        });
+        build_manifest_for_test(&spec, &ModelOptions::default())
+            .tools
+            .remove(0)
+    }
+
+    /// Problems the validator and the request builder find with `filter` set to `value`.
+    fn problems(tool: &openapi_tools_runtime::manifest::ToolManifest, value: Value) -> usize {
+        let args = json!({ "filter": value });
+        let invalid = Validator::new(&tool.input_schema).validate(&args).len();
+        let unbuildable = build_request(tool, args.as_object().unwrap())
+            .err()
+            .map_or(0, |p| p.len());
+        invalid + unbuildable
+    }
+
+    #[test]
+    fn object_path_parameters_need_a_property() {
+        let inline = json!({"type": "object", "properties": {"from": {"type": "string"}}});
+        for schema in [
+            inline,
+            json!({"$ref": "#/components/schemas/Range"}),
+            json!({"$ref": "#/components/schemas/RangeAlias"}),
+        ] {
+            let t = tool(schema.clone());
+            let props = &t.input_schema["properties"];
+            assert_eq!(props["filter"]["minProperties"], 1, "{schema}");
+            // The optional query parameter may still be an empty object.
+            assert_eq!(props["extra"].get("minProperties"), None, "{schema}");
+            // The schema now refuses what the request builder refuses ...
+            let empty = json!({});
+            let args = json!({ "filter": empty });
+            assert!(!Validator::new(&t.input_schema).validate(&args).is_empty());
+            assert!(build_request(&t, args.as_object().unwrap()).is_err());
+            // ... and both accept an object with a property.
+            assert_eq!(problems(&t, json!({"from": "2024"})), 0, "{schema}");
+        }
+    }
+
+    #[test]
+    fn other_path_parameters_are_unchanged() {
+        for schema in [
+            json!({"type": "string"}),
+            json!({"$ref": "#/components/schemas/Name"}),
+            json!({"type": "object", "minProperties": 2}),
+        ] {
+            let t = tool(schema.clone());
+            let filter = &t.input_schema["properties"]["filter"];
+            let expected = schema.get("minProperties").cloned();
+            assert_eq!(filter.get("minProperties").cloned(), expected, "{schema}");
+        }
+    }
 }

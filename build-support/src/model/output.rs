@@ -68,7 +68,7 @@ pub(crate) fn output_schema<'a>(o: &OpIn<'a>, shared: &mut Shared<'a>) -> Option
     if !is_object {
         return None;
     }
-    let refs = finalize(&top, "").refs;
+    let refs = finalize::refs(&top);
     let budget = shared.schema_budget;
     let used = schema_nodes(&top, budget);
     let closure = shared.schemas.closure(&refs, used, budget, &mut scratch);

@@ -38,6 +38,43 @@ pub(crate) fn finalize(wire_form: &Value, base: &str) -> Finalized {
     out
 }
 
+/// The `$defs` names `wire_form` refers to directly: [`Finalized::refs`] of [`finalize`], without
+/// building the renamed schema (for callers that keep wire names).
+pub(crate) fn refs(wire_form: &Value) -> BTreeSet<String> {
+    fn visit(value: &Value, depth: usize, refs: &mut BTreeSet<String>) {
+        let Some(map) = value.as_object() else {
+            return;
+        };
+        if depth > MAX_DEPTH {
+            return;
+        }
+        for (key, v) in map {
+            match key.as_str() {
+                "properties" => {
+                    for schema in v.as_object().into_iter().flat_map(Map::values) {
+                        visit(schema, depth + 1, refs);
+                    }
+                }
+                "items" | "additionalProperties" | "not" => visit(v, depth + 1, refs),
+                "anyOf" | "oneOf" | "allOf" => {
+                    for item in v.as_array().into_iter().flatten() {
+                        visit(item, depth + 1, refs);
+                    }
+                }
+                "$ref" => {
+                    if let Some(name) = v.as_str().and_then(|r| r.strip_prefix(DEFS_PREFIX)) {
+                        refs.insert(name.to_owned());
+                    }
+                }
+                _ => {}
+            }
+        }
+    }
+    let mut out = BTreeSet::new();
+    visit(wire_form, 0, &mut out);
+    out
+}
+
 fn walk(
     value: &Value,
     ptr: &str,
@@ -198,6 +235,19 @@ mod tests {
         });
         let f = finalize(&w, "");
         assert_eq!(f.refs.into_iter().collect::<Vec<_>>(), ["A", "B"]);
+    }
+
+    #[test]
+    fn refs_alone_equal_the_refs_of_finalize() {
+        let w = json!({
+            "anyOf": [{"$ref": "#/$defs/A"}, {"type": "null"}],
+            "default": {"$ref": "#/$defs/NotASchema"},
+            "properties": {"b:c": {"type": "array", "items": {"$ref": "#/$defs/B"}}},
+            "additionalProperties": {"not": {"$ref": "#/$defs/C"}}
+        });
+        let alone = refs(&w);
+        assert_eq!(alone, finalize(&w, "").refs);
+        assert_eq!(alone.into_iter().collect::<Vec<_>>(), ["A", "B", "C"]);
     }
 
     #[test]
