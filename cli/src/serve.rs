@@ -15,7 +15,10 @@ use openapi_tools_live::{LiveOptions, Outcome};
 use openapi_tools_mcp::{HttpOptions, McpServer, MetaMode, Offer};
 use openapi_tools_runtime::diff::ChangeReport;
 use openapi_tools_runtime::exec::Executor;
-use openapi_tools_runtime::registry::{ChangeEvent, DefaultRegistry, InstallOptions, ToolFilter};
+use openapi_tools_runtime::registry::{
+    ChangeEvent, DefaultRegistry, InstallOptions, RegistryConfig, ToolFilter,
+};
+use openapi_tools_runtime::toolset::{Provider, Providers};
 
 use crate::args::Selection;
 use crate::call::credentials;
@@ -118,7 +121,12 @@ pub enum Transport {
 /// Runs `serve`; `Err` is a usage-level failure.
 pub fn run(args: ServeArgs) -> Result<ExitCode, String> {
     init_logging();
-    let registry = Arc::new(DefaultRegistry::new());
+    // MCP declarations are the only ones served: rendering the other providers' too would be
+    // most of the install time.
+    let registry = Arc::new(DefaultRegistry::with_config(RegistryConfig {
+        prerender: Providers::only(Provider::Mcp),
+        ..RegistryConfig::default()
+    }));
     registry.on_change(log_change);
     let several = args.specs.len() > 1;
     let mut model = model_options(&args.select);

@@ -12,10 +12,11 @@
 //! cursor staleness both follow the epoch.
 
 use std::collections::HashMap;
-use std::sync::{Arc, Mutex, PoisonError};
+use std::sync::{Arc, Mutex, OnceLock, PoisonError};
 
 use openapi_tools_runtime::registry::{Snapshot, ToolFilter};
 use openapi_tools_runtime::render::Provider;
+use openapi_tools_runtime::validate::Validator;
 use rmcp::model::Tool;
 use serde_json::value::RawValue;
 use serde_json::{Map, Value};
@@ -46,6 +47,9 @@ pub(crate) struct Catalog {
     pieces: Vec<Arc<RawValue>>,
     /// Exported name -> position in `tools`.
     index: HashMap<String, usize>,
+    /// Per tool (same order), its `outputSchema` compiled for checking answers, on the first
+    /// call that needs it; carried over to the next catalog while the tool is unchanged.
+    outputs: Vec<OutputCheck>,
     /// The meta-tools, when `tools/list` offers them instead of `tools`.
     pub meta: Option<Arc<Meta>>,
 }
@@ -60,7 +64,21 @@ impl Catalog {
     pub fn listed(&self) -> &[Tool] {
         self.meta.as_ref().map_or(&self.tools, |m| &m.listed)
     }
+
+    /// The checker of the offered tool `name`'s declared `outputSchema` (compiled on first
+    /// use), or `None` when it declares none: a structured answer must conform to it.
+    pub fn output_check(&self, name: &str) -> Option<Arc<Validator>> {
+        let &i = self.index.get(name)?;
+        let schema = self.tools.get(i)?.output_schema.as_ref()?;
+        let slot = self.outputs.get(i)?;
+        Some(Arc::clone(slot.get_or_init(|| {
+            Arc::new(Validator::for_answers(&Value::Object((**schema).clone())))
+        })))
+    }
 }
+
+/// A tool's compiled output schema, once needed.
+type OutputCheck = Arc<OnceLock<Arc<Validator>>>;
 
 /// Problems building a catalog: a pre-rendered declaration that is not a valid MCP tool.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -123,7 +141,7 @@ fn build(
         .filter_map(|e| {
             Some(Entry {
                 name: e.name,
-                piece: e.rendered.get(Provider::Mcp)?,
+                piece: e.declaration(Provider::Mcp)?,
                 output: e.tool.output_schema.as_ref().and_then(Value::as_object),
             })
         })
@@ -143,32 +161,36 @@ fn build(
             tools: prev.tools.clone(),
             pieces: prev.pieces.clone(),
             index: prev.index.clone(),
+            outputs: prev.outputs.clone(),
             meta: prev.meta.clone(),
         };
     }
     // Tools whose piece and output schema did not change are cloned, not re-parsed.
-    let reuse: HashMap<*const RawValue, (&Arc<RawValue>, &Tool)> = previous
+    type Kept<'p> = (&'p Arc<RawValue>, &'p Tool, &'p OutputCheck);
+    let reuse: HashMap<*const RawValue, Kept<'_>> = previous
         .map(|p| {
             p.pieces
                 .iter()
                 .zip(&p.tools)
-                .map(|(raw, tool)| (Arc::as_ptr(raw), (raw, tool)))
+                .zip(&p.outputs)
+                .map(|((raw, tool), check)| (Arc::as_ptr(raw), (raw, tool, check)))
                 .collect()
         })
         .unwrap_or_default();
     let mut tools = Vec::with_capacity(offered.len());
     let mut pieces = Vec::with_capacity(offered.len());
     let mut index = HashMap::with_capacity(offered.len());
+    let mut outputs = Vec::with_capacity(offered.len());
     for e in offered {
         let kept = reuse
             .get(&Arc::as_ptr(e.piece))
-            .filter(|(raw, tool)| e.same(raw, tool));
-        let tool = match kept {
-            Some((_, t)) => (*t).clone(),
+            .filter(|(raw, tool, _)| e.same(raw, tool));
+        let (tool, check) = match kept {
+            Some((_, t, check)) => ((*t).clone(), Arc::clone(check)),
             None => match serde_json::from_str::<Tool>(e.piece.get()) {
                 Ok(mut t) => {
                     t.output_schema = e.output.map(|o| Arc::new(o.clone()));
-                    t
+                    (t, OutputCheck::default())
                 }
                 Err(err) => {
                     let err = CatalogError {
@@ -183,6 +205,7 @@ fn build(
         index.insert(e.name.to_owned(), tools.len());
         tools.push(tool);
         pieces.push(Arc::clone(e.piece));
+        outputs.push(check);
     }
     let meta = mode
         .applies(tools.len())
@@ -198,6 +221,7 @@ fn build(
         tools,
         pieces,
         index,
+        outputs,
         meta,
     }
 }
