@@ -11,6 +11,7 @@ use std::process::ExitCode;
 use std::sync::Arc;
 
 use clap::{Args, ValueEnum};
+use openapi_tools_build::pipeline;
 use openapi_tools_live::{LiveOptions, Outcome};
 use openapi_tools_mcp::{HttpOptions, McpServer, MetaMode, Offer};
 use openapi_tools_runtime::diff::ChangeReport;
@@ -22,7 +23,7 @@ use openapi_tools_runtime::toolset::{Provider, Providers};
 
 use crate::args::Selection;
 use crate::call::credentials;
-use crate::commands::{load_with, model_options};
+use crate::commands::{checked, model_options};
 
 /// `serve` arguments.
 #[derive(Debug, Clone, Args)]
@@ -152,7 +153,9 @@ pub fn run(args: ServeArgs) -> Result<ExitCode, String> {
             }
             watches.push(handle);
         } else {
-            let Some(manifest) = load_with(spec, &model)? else {
+            // Freeing the loaded document would delay the first answer; a helper thread does it.
+            let out = pipeline::manifest_from_file_freeing_later(spec, &model);
+            let Some(manifest) = checked(spec, out)? else {
                 return Ok(ExitCode::FAILURE);
             };
             registry

@@ -165,7 +165,65 @@ fn build(
             meta: prev.meta.clone(),
         };
     }
-    // Tools whose piece and output schema did not change are cloned, not re-parsed.
+    let epoch = previous.map_or(0, |p| p.epoch + 1);
+    let generation = snapshot.generation();
+    if !mode.applies(offered.len()) {
+        return parse(offered, previous).into_catalog(generation, epoch, None);
+    }
+    // The search index and the parsing of the declarations are independent: on two cores the
+    // meta-tools add no start time.
+    let names: Vec<&str> = offered.iter().map(|e| e.name).collect();
+    let (parsed, meta) = std::thread::scope(|scope| {
+        let index = std::thread::Builder::new()
+            .name("openapi-tools-mcp-index".into())
+            .spawn_scoped(scope, || discovery::build(snapshot, &names));
+        let parsed = parse(offered, previous);
+        let meta = match index {
+            Ok(thread) => thread
+                .join()
+                .unwrap_or_else(|panic| std::panic::resume_unwind(panic)),
+            Err(_) => discovery::build(snapshot, &names),
+        };
+        (parsed, meta)
+    });
+    // A declaration that did not parse is not offered, so the index must not know it either.
+    let meta = if parsed.tools.len() == names.len() {
+        meta
+    } else {
+        let names: Vec<&str> = parsed.tools.iter().map(|t| t.name.as_ref()).collect();
+        mode.applies(names.len())
+            .then(|| discovery::build(snapshot, &names))
+            .flatten()
+    };
+    parsed.into_catalog(generation, epoch, meta.map(Arc::new))
+}
+
+/// The offered tools parsed into MCP tools: what a [`Catalog`] lists, minus the meta-tools.
+struct Parsed {
+    tools: Vec<Tool>,
+    pieces: Vec<Arc<RawValue>>,
+    index: HashMap<String, usize>,
+    outputs: Vec<OutputCheck>,
+}
+
+impl Parsed {
+    fn into_catalog(self, generation: u64, epoch: u64, meta: Option<Arc<Meta>>) -> Catalog {
+        Catalog {
+            generation,
+            epoch,
+            tools: self.tools,
+            pieces: self.pieces,
+            index: self.index,
+            outputs: self.outputs,
+            meta,
+        }
+    }
+}
+
+/// Parses the `offered` declarations; those whose piece and output schema did not change since
+/// `previous` are cloned, not re-parsed. A declaration that does not parse is left out and
+/// logged.
+fn parse(offered: Vec<Entry<'_>>, previous: Option<&Catalog>) -> Parsed {
     type Kept<'p> = (&'p Arc<RawValue>, &'p Tool, &'p OutputCheck);
     let reuse: HashMap<*const RawValue, Kept<'_>> = previous
         .map(|p| {
@@ -177,10 +235,12 @@ fn build(
                 .collect()
         })
         .unwrap_or_default();
-    let mut tools = Vec::with_capacity(offered.len());
-    let mut pieces = Vec::with_capacity(offered.len());
-    let mut index = HashMap::with_capacity(offered.len());
-    let mut outputs = Vec::with_capacity(offered.len());
+    let mut out = Parsed {
+        tools: Vec::with_capacity(offered.len()),
+        pieces: Vec::with_capacity(offered.len()),
+        index: HashMap::with_capacity(offered.len()),
+        outputs: Vec::with_capacity(offered.len()),
+    };
     for e in offered {
         let kept = reuse
             .get(&Arc::as_ptr(e.piece))
@@ -202,28 +262,12 @@ fn build(
                 }
             },
         };
-        index.insert(e.name.to_owned(), tools.len());
-        tools.push(tool);
-        pieces.push(Arc::clone(e.piece));
-        outputs.push(check);
+        out.index.insert(e.name.to_owned(), out.tools.len());
+        out.tools.push(tool);
+        out.pieces.push(Arc::clone(e.piece));
+        out.outputs.push(check);
     }
-    let meta = mode
-        .applies(tools.len())
-        .then(|| {
-            let names: Vec<&str> = tools.iter().map(|t| t.name.as_ref()).collect();
-            discovery::build(snapshot, &names)
-        })
-        .flatten()
-        .map(Arc::new);
-    Catalog {
-        generation: snapshot.generation(),
-        epoch: previous.map_or(0, |p| p.epoch + 1),
-        tools,
-        pieces,
-        index,
-        outputs,
-        meta,
-    }
+    out
 }
 
 /// A page of the catalog: the tools from `offset`, at most `size`, and the cursor of the next

@@ -323,6 +323,12 @@ impl<D: Differ> Registry<D> {
                 kept: Some(entry.kept.clone()),
                 reuse: entry.rendered.clone(),
             },
+            Kept::Newest(set) => Candidate {
+                toolset: Arc::clone(set) as Arc<dyn ToolSet>,
+                dynamic: Some(Arc::clone(set)),
+                kept: Some(entry.kept.clone()),
+                reuse: entry.rendered.clone(),
+            },
             kept @ Kept::Manifest { .. } => {
                 let manifest = kept.to_manifest().unwrap_or_else(empty_manifest);
                 let previous = live.set(set).and_then(|s| s.dynamic.as_deref());
@@ -587,10 +593,11 @@ impl<D: Differ> Registry<D> {
         }
         let kept = match candidate.kept {
             Some(k) => k,
-            None if candidate.dynamic.is_some() => {
-                Kept::manifest(manifest, history.and_then(History::latest_kept))
-            }
-            None => Kept::ToolSet(Arc::clone(&candidate.toolset)),
+            None => match &candidate.dynamic {
+                // Copied into the shared form only once a newer version arrives.
+                Some(set) => Kept::Newest(Arc::clone(set)),
+                None => Kept::ToolSet(Arc::clone(&candidate.toolset)),
+            },
         };
         let rendered = tools.iter().map(|t| Arc::clone(&t.rendered)).collect();
         let live_set = Arc::new(LiveSet {
