@@ -5,7 +5,9 @@ use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use indexmap::IndexMap;
 use openapi_tools_runtime::hash::schema_hash;
-use openapi_tools_runtime::manifest::{HttpMethod, InputParam, ParamLocation, ToolManifest};
+use openapi_tools_runtime::manifest::{
+    HttpMethod, InputParam, ParamLocation, ParamStyle, ToolManifest,
+};
 use openapi_tools_runtime::render::schema_nodes;
 use openapiv3::{Operation, Parameter, PathItem, ReferenceOr, RequestBody};
 use serde_json::{Map, Value, json};
@@ -79,7 +81,10 @@ pub(crate) fn build_tool<'a>(
     let mut props: Vec<Prop> = Vec::new();
     for (p, name) in inputs.iter().zip(names) {
         let (mut schema, content_type) = shared.param_schemas.property(p, &mut shared.schemas, cx);
-        if p.location == ParamLocation::Path {
+        // `style: simple` (the path default, `None` here) writes an empty object as an empty
+        // segment and `label` as the dot segment `.`, both refused by the request builder;
+        // `matrix` writes `;name`, which it accepts.
+        if p.location == ParamLocation::Path && p.style != Some(ParamStyle::Matrix) {
             require_properties(&mut schema, &mut shared.schemas, cx);
         }
         let required = p.data.required || p.location == ParamLocation::Path;
@@ -265,8 +270,9 @@ pub(crate) fn build_tool<'a>(
     }
 }
 
-/// A path parameter whose schema is an object gets `minProperties: 1`: an empty object fills
-/// the path segment with nothing, which the request builder refuses, so the schema must not
+/// A path parameter (style `simple` or `label`) whose schema is an object gets
+/// `minProperties: 1`: an empty object fills the path segment with nothing (or `.`), which the
+/// request builder refuses, so the schema must not
 /// accept it either (the model then learns the rule from the schema, not from a failed call).
 /// Objects named by a `$ref` get the keyword beside the reference.
 fn require_properties(schema: &mut Value, schemas: &mut SchemaSet<'_>, cx: &mut Cx<'_>) {
@@ -577,13 +583,18 @@ mod tests {
     /// One operation `GET /reports/{filter}` whose path parameter has `schema`, plus a query
     /// parameter with the same schema (which an empty object may fill: it is optional).
     fn tool(schema: Value) -> openapi_tools_runtime::manifest::ToolManifest {
+        styled_tool(schema, "simple")
+    }
+
+    fn styled_tool(schema: Value, style: &str) -> openapi_tools_runtime::manifest::ToolManifest {
         let spec = json!({
             "openapi": "3.0.3",
             "info": {"title": "T", "version": "1"},
             "paths": {"/reports/{filter}": {"get": {
                 "operationId": "getReports",
                 "parameters": [
-                    {"name": "filter", "in": "path", "required": true, "schema": schema},
+                    {"name": "filter", "in": "path", "required": true, "style": style,
+                     "schema": schema},
                     {"name": "extra", "in": "query", "schema": schema}
                 ],
                 "responses": {"200": {"description": "ok"}}
@@ -645,5 +656,16 @@ mod tests {
             let expected = schema.get("minProperties").cloned();
             assert_eq!(filter.get("minProperties").cloned(), expected, "{schema}");
         }
+        // `matrix` writes an empty object as `;filter`, which the request builder accepts.
+        let object = json!({"type": "object", "properties": {"from": {"type": "string"}}});
+        let t = styled_tool(object.clone(), "matrix");
+        let filter = &t.input_schema["properties"]["filter"];
+        assert_eq!(filter.get("minProperties"), None);
+        assert_eq!(problems(&t, json!({})), 0);
+        // `label` writes it as the dot segment `.`, which it refuses: so does the schema.
+        let t = styled_tool(object, "label");
+        assert_eq!(t.input_schema["properties"]["filter"]["minProperties"], 1);
+        assert!(problems(&t, json!({})) >= 2);
+        assert_eq!(problems(&t, json!({"from": "2024"})), 0);
     }
 }
