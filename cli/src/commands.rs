@@ -217,7 +217,11 @@ fn load_or_report(spec: &Path, select: &Selection) -> Result<Option<Manifest>, S
 
 /// [`load_or_report`] with model options built by the caller.
 pub(crate) fn load_with(spec: &Path, opts: &ModelOptions) -> Result<Option<Manifest>, String> {
-    let out = pipeline::manifest_from_file(spec, opts);
+    checked(spec, pipeline::manifest_from_file(spec, opts))
+}
+
+/// The manifest of a load's `out`, after reporting its problems; `None` when it has errors.
+pub(crate) fn checked(spec: &Path, out: SpecOutput) -> Result<Option<Manifest>, String> {
     report(&out, false);
     if out.diagnostics.has_errors() {
         eprintln!(
