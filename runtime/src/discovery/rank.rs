@@ -366,12 +366,17 @@ mod tests {
     #[test]
     fn counting_tools_answer_only_how_many() {
         let tools = [
-            described("pets.Count", HttpMethod::Get, "/pets/$count", "Count pets"),
+            described(
+                "pets.Count",
+                HttpMethod::Get,
+                "/pets/$count",
+                "Get the number of pets",
+            ),
             described("pets.List", HttpMethod::Get, "/pets", "List pets"),
             described("pets.Get", HttpMethod::Get, "/pets/{pet-id}", "Get pets"),
         ];
         assert_eq!(ranked(&tools, "pets").last().unwrap(), "pets.Count");
-        assert_eq!(ranked(&tools, "how many pets")[0], "pets.Count");
+        assert_eq!(ranked(&tools, "the number of pets")[0], "pets.Count");
         // "list" asks for the collection, not one item.
         assert_eq!(
             ranked(&tools, "list pets"),
