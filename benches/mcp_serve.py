@@ -2,11 +2,14 @@
 spec, side by side, in one run, both driven by the official MCP Python SDK over stdio.
 
     .tools/mcp-venv/bin/python benches/mcp_serve.py [--spec SPEC] [--bin target/release/openapi-tools]
-                                                   [--lists 10] [--calls 30]
+                                                   [--lists 10] [--calls 30] [--runs 1]
+                                                   [--compare OTHER_BIN] [--no-fastmcp]
 
 Measured per server:
 - start: spawn -> initialize -> every tools/list page answered (the goal for openapi-tools on
   GitHub's spec is <= 0.5 s);
+- start CPU: user + system CPU time the server process used up to that point (from /proc; less
+  sensitive to a loaded machine than the wall time);
 - peak RSS of the server process (VmHWM from /proc, read just before the client leaves);
 - tools/list: median time of a full listing (all pages), after the first;
 - with `--meta-tools` (the default above 200 tools) the same, where tools/list answers the two
@@ -14,6 +17,10 @@ Measured per server:
 - tools/call overhead: median time of a tools/call of a GET operation against a local HTTP
   server on 127.0.0.1, minus the median time of the same GET sent directly with httpx2 (when
   the server executes calls; otherwise "n/a").
+
+`--compare OTHER_BIN` adds rows for another build of openapi-tools (e.g. the main branch's), so
+before/after numbers come from one run; `--runs N` repeats every row and reports medians;
+`--no-fastmcp` leaves FastMCP out (it takes a while to start).
 
 Nothing leaves the machine: the spec's servers are replaced by the local server's URL.
 """
@@ -78,6 +85,19 @@ def children_of(pid):
     return out
 
 
+def cpu_seconds(pids):
+    """User + system CPU time of `pids` so far (their children not included)."""
+    total = 0
+    for pid in pids:
+        try:
+            with open(f"/proc/{pid}/stat") as f:
+                fields = f.read().rsplit(")", 1)[1].split()
+            total += int(fields[11]) + int(fields[12])
+        except OSError:
+            pass
+    return total / os.sysconf("SC_CLK_TCK")
+
+
 def peak_rss_mib(pids):
     best = 0
     for pid in pids:
@@ -118,6 +138,8 @@ async def measure(name, command, args, call_tool, call_args, n_lists, n_calls):
             else:
                 call_tool = next((n for n in names if n in call_tool), call_tool[0])
             start = time.perf_counter() - t0
+            pids = [p for p in children_of(os.getpid()) if p not in before]
+            start_cpu = cpu_seconds(pids)
             lists = []
             for _ in range(n_lists):
                 t = time.perf_counter()
@@ -138,6 +160,7 @@ async def measure(name, command, args, call_tool, call_args, n_lists, n_calls):
         "server": name,
         "tools": len(names),
         "start_s": start,
+        "start_cpu_s": start_cpu,
         "rss_mib": rss,
         "list_ms": statistics.median(lists) * 1000 if lists else None,
         "call_ms": statistics.median(calls) * 1000 if calls else None,
@@ -162,6 +185,9 @@ def main():
     ap.add_argument("--bin", default=str(ROOT / "target/release/openapi-tools"))
     ap.add_argument("--lists", type=int, default=10)
     ap.add_argument("--calls", type=int, default=30)
+    ap.add_argument("--runs", type=int, default=1)
+    ap.add_argument("--compare", default=None, help="another openapi-tools binary, measured alike")
+    ap.add_argument("--no-fastmcp", action="store_true")
     a = ap.parse_args()
     spec_path = a.spec
     if spec_path is None:
@@ -192,28 +218,45 @@ def main():
 
     # GitHub's `meta/root` (GET /) takes no arguments: a pure overhead probe.
     call_names = ["meta_root", "meta/root", "meta-root", "metaroot"]
-    rows = []
-    rows.append(anyio.run(measure, "openapi-tools serve", a.bin,
-                          ["serve", str(local_spec), "--meta-tools", "never"],
-                          call_names, {}, a.lists, a.calls))
-    rows.append(anyio.run(measure, "  same, --meta-tools", a.bin,
-                          ["serve", str(local_spec), "--meta-tools"],
-                          call_names, {}, a.lists, a.calls))
-    rows.append(anyio.run(measure, "FastMCP.from_openapi", sys.executable, [str(fast), str(local_spec), base],
-                          call_names, {}, a.lists, a.calls))
+    servers = []
+    builds = [("", a.bin)] + ([(" (compare)", a.compare)] if a.compare else [])
+    for label, binary in builds:
+        servers.append((f"openapi-tools serve{label}", binary,
+                        ["serve", str(local_spec), "--meta-tools", "never"]))
+        servers.append((f"  same, --meta-tools{label}", binary,
+                        ["serve", str(local_spec), "--meta-tools"]))
+    if not a.no_fastmcp:
+        servers.append(("FastMCP.from_openapi", sys.executable, [str(fast), str(local_spec), base]))
+    runs = {name: [] for name, _, _ in servers}
+    # Rounds interleave the servers, so a burst of load on the machine hits them alike.
+    for _ in range(a.runs):
+        for name, command, args in servers:
+            runs[name].append(anyio.run(measure, name, command, args, call_names, {}, a.lists, a.calls))
+    rows = [median_row(runs[name]) for name, _, _ in servers]
     direct = anyio.run(direct_ms, base + "/", a.calls)
     httpd.shutdown()
 
     print(f"spec: {spec_path} ({os.path.getsize(spec_path):,} bytes); local API {base}; "
-          f"direct GET median {direct:.2f} ms")
-    print(f"{'server':24} {'tools':>6} {'start->list':>12} {'peak RSS':>10} {'tools/list':>11} {'call overhead':>14}")
+          f"direct GET median {direct:.2f} ms; medians of {a.runs} run(s)")
+    print(f"{'server':34} {'tools':>6} {'start->list':>12} {'start CPU':>10} {'peak RSS':>10} "
+          f"{'tools/list':>11} {'call overhead':>14}")
     for r in rows:
         call = "n/a" if r["call_ms"] is None else f"{r['call_ms'] - direct:.2f} ms"
         lst = "n/a" if r["list_ms"] is None else f"{r['list_ms']:.1f} ms"
-        print(f"{r['server']:24} {r['tools']:>6} {r['start_s']:>10.3f} s {r['rss_mib']:>7.0f} MiB "
-              f"{lst:>11} {call:>14}")
+        print(f"{r['server']:34} {r['tools']:>6} {r['start_s']:>10.3f} s {r['start_cpu_s']:>8.2f} s "
+              f"{r['rss_mib']:>6.0f} MiB {lst:>11} {call:>14}")
         if r["call_note"]:
             print(f"  {r['server']}: call not measured: {r['call_note']}")
+
+
+def median_row(rows):
+    """One row: the median of each number over the runs (None when a run has none)."""
+    out = dict(rows[0])
+    for key in ("start_s", "start_cpu_s", "rss_mib", "list_ms", "call_ms"):
+        values = [r[key] for r in rows]
+        out[key] = None if None in values else statistics.median(values)
+    out["call_note"] = next((r["call_note"] for r in rows if r["call_note"]), "")
+    return out
 
 
 if __name__ == "__main__":

@@ -35,6 +35,7 @@ fn meta_tools_pass_the_provider_checker() {
     for strict in [false, true] {
         let opts = RenderOptions {
             anthropic_strict: strict,
+            ..RenderOptions::default()
         };
         let all = meta.render_providers(&opts);
         assert_eq!(all.len(), Provider::ALL.len());

@@ -49,6 +49,7 @@ fn kitchen_sink_all_providers() {
 fn kitchen_sink_anthropic_strict() {
     let opts = RenderOptions {
         anthropic_strict: true,
+        ..RenderOptions::default()
     };
     insta::assert_json_snapshot!(rendered("kitchen-sink.3.1.yaml", &opts)["anthropic"]);
 }

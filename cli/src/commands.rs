@@ -25,10 +25,15 @@ pub fn run(cli: Cli) -> Result<ExitCode, String> {
             anthropic_strict,
             select,
         } => {
-            let Some(manifest) = load_or_report(&spec, &select)? else {
+            let model = model_options(&select);
+            let Some(manifest) = load_with(&spec, &model)? else {
                 return Ok(ExitCode::FAILURE);
             };
-            let opts = RenderOptions { anthropic_strict };
+            // Gemini's `$ref` inlining stays within the budget the tools were modelled with.
+            let opts = RenderOptions {
+                anthropic_strict,
+                max_schema_nodes: model.schema_budget(),
+            };
             // Whole-set rendering: limits that span a request (Anthropic's strict budget)
             // are applied across the set, not per tool. Streamed one tool at a time: a big
             // document's rendered set is many times its size.
@@ -44,11 +49,16 @@ pub fn run(cli: Cli) -> Result<ExitCode, String> {
             Ok(ExitCode::SUCCESS)
         }
         Command::Check { spec, select } => {
-            let mut out = pipeline::manifest_from_file(&spec, &model_options(&select));
+            let model = model_options(&select);
+            let mut out = pipeline::manifest_from_file(&spec, &model);
             // What the provider renderers change (lost strict mode, dropped keywords), beside
             // the spec's own problems.
             if let Some(manifest) = &out.manifest {
-                let notes = render_notes::explain(manifest, &RenderOptions::default());
+                let opts = RenderOptions {
+                    max_schema_nodes: model.schema_budget(),
+                    ..RenderOptions::default()
+                };
+                let notes = render_notes::explain(manifest, &opts);
                 out.diagnostics
                     .extend(notes.into_iter().map(|d| d.with_file(&spec)).collect());
             }
@@ -207,7 +217,11 @@ fn load_or_report(spec: &Path, select: &Selection) -> Result<Option<Manifest>, S
 
 /// [`load_or_report`] with model options built by the caller.
 pub(crate) fn load_with(spec: &Path, opts: &ModelOptions) -> Result<Option<Manifest>, String> {
-    let out = pipeline::manifest_from_file(spec, opts);
+    checked(spec, pipeline::manifest_from_file(spec, opts))
+}
+
+/// The manifest of a load's `out`, after reporting its problems; `None` when it has errors.
+pub(crate) fn checked(spec: &Path, out: SpecOutput) -> Result<Option<Manifest>, String> {
     report(&out, false);
     if out.diagnostics.has_errors() {
         eprintln!(
@@ -272,6 +286,18 @@ pub(crate) fn write_stdout(text: &str) -> Result<(), String> {
 #[cfg(test)]
 mod generate_tests {
     use super::*;
+
+    #[test]
+    fn model_and_render_default_to_one_schema_budget() {
+        assert_eq!(
+            openapi_tools_build::model::DEFAULT_MAX_SCHEMA_NODES,
+            render::DEFAULT_MAX_SCHEMA_NODES
+        );
+        assert_eq!(
+            RenderOptions::default().max_schema_nodes,
+            ModelOptions::default().schema_budget()
+        );
+    }
 
     fn temp(name: &str) -> std::path::PathBuf {
         let dir = std::env::temp_dir().join(format!("ot-cli-gen-{}-{name}", std::process::id()));

@@ -11,15 +11,19 @@ use std::process::ExitCode;
 use std::sync::Arc;
 
 use clap::{Args, ValueEnum};
+use openapi_tools_build::pipeline;
 use openapi_tools_live::{LiveOptions, Outcome};
 use openapi_tools_mcp::{HttpOptions, McpServer, MetaMode, Offer};
 use openapi_tools_runtime::diff::ChangeReport;
 use openapi_tools_runtime::exec::Executor;
-use openapi_tools_runtime::registry::{ChangeEvent, DefaultRegistry, InstallOptions, ToolFilter};
+use openapi_tools_runtime::registry::{
+    ChangeEvent, DefaultRegistry, InstallOptions, RegistryConfig, ToolFilter,
+};
+use openapi_tools_runtime::toolset::{Provider, Providers};
 
 use crate::args::Selection;
 use crate::call::credentials;
-use crate::commands::{load_with, model_options};
+use crate::commands::{checked, model_options};
 
 /// `serve` arguments.
 #[derive(Debug, Clone, Args)]
@@ -118,7 +122,12 @@ pub enum Transport {
 /// Runs `serve`; `Err` is a usage-level failure.
 pub fn run(args: ServeArgs) -> Result<ExitCode, String> {
     init_logging();
-    let registry = Arc::new(DefaultRegistry::new());
+    // MCP declarations are the only ones served: rendering the other providers' too would be
+    // most of the install time.
+    let registry = Arc::new(DefaultRegistry::with_config(RegistryConfig {
+        prerender: Providers::only(Provider::Mcp),
+        ..RegistryConfig::default()
+    }));
     registry.on_change(log_change);
     let several = args.specs.len() > 1;
     let mut model = model_options(&args.select);
@@ -144,7 +153,9 @@ pub fn run(args: ServeArgs) -> Result<ExitCode, String> {
             }
             watches.push(handle);
         } else {
-            let Some(manifest) = load_with(spec, &model)? else {
+            // Freeing the loaded document would delay the first answer; a helper thread does it.
+            let out = pipeline::manifest_from_file_freeing_later(spec, &model);
+            let Some(manifest) = checked(spec, out)? else {
                 return Ok(ExitCode::FAILURE);
             };
             registry

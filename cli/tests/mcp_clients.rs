@@ -305,12 +305,7 @@ fn inspector_cli_lists_and_reports_bad_arguments() {
         support::run_inspector(&inspector, &args)
     };
     let list = run(&["tools/list"]);
-    let names: Vec<&str> = list["tools"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|t| t["name"].as_str().unwrap())
-        .collect();
+    let names = support::tool_names(&list);
     assert_eq!(names, ["list_pets", "create_pet", "get_pet", "delete_pet"]);
     let call = run(&[
         "tools/call",
@@ -329,11 +324,7 @@ fn inspector_cli_lists_and_reports_bad_arguments() {
 #[test]
 fn calls_reach_the_api_and_watched_edits_notify() {
     let Some(py) = python() else { return };
-    let runtime = tokio::runtime::Builder::new_multi_thread()
-        .enable_all()
-        .build()
-        .unwrap();
-    let (api, _events) = runtime.block_on(support::pet_api());
+    let (_runtime, api, _events) = support::pet_api_running();
     let dir = support::temp_dir("watch");
     let spec = petstore_spec(&dir, &format!("http://{api}"));
     let mut c = Client::stdio(&py, BIN, &["serve", spec.to_str().unwrap(), "--watch"]);
@@ -381,11 +372,7 @@ fn calls_reach_the_api_and_watched_edits_notify() {
 #[test]
 fn a_client_that_disconnects_mid_call_cancels_it() {
     let Some(py) = python() else { return };
-    let runtime = tokio::runtime::Builder::new_multi_thread()
-        .enable_all()
-        .build()
-        .unwrap();
-    let (api, events) = runtime.block_on(support::pet_api());
+    let (_runtime, api, events) = support::pet_api_running();
     let dir = support::temp_dir("disconnect");
     let spec = petstore_spec(&dir, &format!("http://{api}"));
     for mode in [None, Some("--stateless")] {
@@ -451,11 +438,7 @@ fn a_client_that_disconnects_mid_call_cancels_it() {
 #[test]
 fn meta_tools_search_and_call() {
     let Some(py) = python() else { return };
-    let runtime = tokio::runtime::Builder::new_multi_thread()
-        .enable_all()
-        .build()
-        .unwrap();
-    let (api, _events) = runtime.block_on(support::pet_api());
+    let (_runtime, api, _events) = support::pet_api_running();
     let dir = support::temp_dir("meta");
     let spec = petstore_spec(&dir, &format!("http://{api}"));
     let mut c = Client::stdio(
@@ -465,12 +448,7 @@ fn meta_tools_search_and_call() {
     );
     c.send(json!({"op": "init"}));
     let list = c.send(json!({"op": "list"}));
-    let names: Vec<&str> = list["tools"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|t| t["name"].as_str().unwrap())
-        .collect();
+    let names = support::tool_names(&list);
     assert_eq!(names, ["search_tools", "call_tool"], "{list}");
     assert_eq!(list["tools"][0]["annotations"]["readOnlyHint"], true);
 
@@ -537,6 +515,81 @@ fn meta_tools_search_and_call() {
         found["result"]["structuredContent"]["tools"][0]["name"], "health",
         "{found}"
     );
+    c.close();
+}
+
+/// An API answer that breaks the tool's declared `outputSchema` is not sent as
+/// `structuredContent` (which MUST conform): the Python SDK, which checks it, gets an
+/// `isError` result naming every problem and showing the answer. Through `call_tool` too, where
+/// an operation that is itself named `call_tool` stays reachable.
+#[test]
+fn answers_breaking_the_output_schema_are_errors_clients_accept() {
+    let Some(py) = python() else { return };
+    let (_runtime, api, _events) = support::pet_api_running();
+    let dir = support::temp_dir("output-schema");
+    let spec = petstore_spec(&dir, &format!("http://{api}"));
+    let mut c = Client::stdio(&py, BIN, &["serve", spec.to_str().unwrap()]);
+    c.send(json!({"op": "init"}));
+    let list = c.send(json!({"op": "list"}));
+    assert!(list["tools"][2]["outputSchema"].is_object(), "{list}");
+    let ok = c.send(json!({"op": "call", "name": "get_pet", "args": {"petId": 7}}));
+    assert_eq!(ok["ok"], true, "{ok}");
+    assert_eq!(ok["result"]["structuredContent"]["id"], 7, "{ok}");
+
+    let bad = c.send(json!({"op": "call", "name": "get_pet", "args": {"petId": 422}}));
+    assert_eq!(bad["ok"], true, "the SDK must accept the result: {bad}");
+    assert_eq!(bad["result"]["isError"], true, "{bad}");
+    assert!(bad["result"].get("structuredContent").is_none(), "{bad}");
+    let text = bad["result"]["texts"][0].as_str().unwrap();
+    assert!(
+        text.contains("does not match the output schema this tool declares (2 problems)"),
+        "{text}"
+    );
+    assert!(
+        text.contains("\n- /id: expected an integer, got \"422\""),
+        "{text}"
+    );
+    assert!(text.contains("\n- /name: "), "{text}");
+    assert!(
+        text.ends_with(r#"answer: {"id":"422","name":null}"#),
+        "{text}"
+    );
+    c.close();
+
+    // Meta-tools, with `getPet` renamed `call_tool`: the meta-tool keeps its name, the
+    // operation is reached through it and its answers are checked the same way.
+    let shadow = dir.join("shadow.yaml");
+    let text = support::petstore_text(&format!("http://{api}"))
+        .replace("operationId: getPet", "operationId: call_tool");
+    std::fs::write(&shadow, text).unwrap();
+    let mut c = Client::stdio(
+        &py,
+        BIN,
+        &["serve", shadow.to_str().unwrap(), "--meta-tools"],
+    );
+    c.send(json!({"op": "init"}));
+    let list = c.send(json!({"op": "list"}));
+    let names = support::tool_names(&list);
+    assert_eq!(names, ["search_tools", "call_tool"], "{list}");
+    let found = c.send(json!({"op": "call", "name": "search_tools",
+                              "args": {"query": "get a pet by id", "top_k": 1}}));
+    assert_eq!(
+        found["result"]["structuredContent"]["tools"][0]["name"], "call_tool",
+        "{found}"
+    );
+    let ok = c.send(json!({"op": "call", "name": "call_tool",
+                           "args": {"name": "call_tool", "arguments": {"petId": 7}}}));
+    assert_eq!(ok["result"]["isError"], false, "{ok}");
+    assert_eq!(
+        ok["result"]["structuredContent"],
+        json!({"id": 7, "name": "Rex"})
+    );
+    let bad = c.send(json!({"op": "call", "name": "call_tool",
+                            "args": {"name": "call_tool", "arguments": {"petId": 422}}}));
+    assert_eq!(bad["ok"], true, "{bad}");
+    assert_eq!(bad["result"]["isError"], true, "{bad}");
+    let text = bad["result"]["texts"][0].as_str().unwrap();
+    assert!(text.contains("(2 problems)"), "{text}");
     c.close();
 }
 

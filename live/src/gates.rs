@@ -64,6 +64,7 @@ pub fn keep_strict(
 ) -> impl Fn(&GateInput<'_>) -> Result<(), String> + Send + Sync {
     let opts = RenderOptions {
         anthropic_strict: true,
+        ..RenderOptions::default()
     };
     move |input| {
         let Some(current) = input.current else {

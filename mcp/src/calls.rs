@@ -8,8 +8,8 @@
 //! |---|---|---|
 //! | unknown or not offered tool | error -32602 | - |
 //! | disabled tool, unparsable or invalid arguments | result | `isError: true`, every problem with its JSON pointer, one per line |
-//! | API answered 2xx | result | body as text; `structuredContent` when the tool declares an `outputSchema` and the body is a JSON object |
-//! | API answered 2xx, but the tool declares an `outputSchema` and the body is cut or no JSON object | result | `isError: true` saying so, with a body excerpt (clients require `structuredContent` then) |
+//! | API answered 2xx | result | body as text; `structuredContent` when the tool declares an `outputSchema` and the body is a JSON object that conforms to it |
+//! | API answered 2xx, but the tool declares an `outputSchema` and the body is cut, no JSON object, or does not conform to the schema | result | `isError: true` saying so (every schema problem with its JSON pointer), with a body excerpt: structured content MUST conform to the declared schema, and clients reject a success without it |
 //! | `search_tools` (meta-tools mode) | result | the matches as JSON text and `structuredContent` |
 //! | `call_tool` (meta-tools mode) | result | as a direct call of the inner tool; a wrong name lists the closest ones |
 //! | API answered otherwise | result | `isError: true`, `HTTP <status>` and an excerpt of the body |
@@ -24,6 +24,7 @@ use openapi_tools_runtime::discovery::MetaTools;
 use openapi_tools_runtime::exec::{ExecResult, Executor, ResultBody};
 use openapi_tools_runtime::registry::{Routed, Snapshot};
 use openapi_tools_runtime::toolset::CallError;
+use openapi_tools_runtime::validate::Validator;
 use rmcp::model::{CallToolRequestParams, CallToolResult, ContentBlock, ErrorData};
 use serde_json::Value;
 use tokio_util::sync::CancellationToken;
@@ -33,6 +34,9 @@ use crate::discovery::{self, Handled};
 
 /// Longest body excerpt put into an API error result, in bytes.
 pub const ERROR_EXCERPT: usize = 2048;
+
+/// Most output-schema problems listed in a result (the rest are counted).
+pub const OUTPUT_PROBLEMS: usize = 20;
 
 /// The future a [`CallRunner`] returns.
 pub type RunFuture = Pin<Box<dyn Future<Output = ExecResult> + Send + 'static>>;
@@ -75,15 +79,13 @@ pub(crate) async fn call(
                 }
                 Handled::Refused(e) => error_text(e.to_string()),
                 Handled::Call(routed) => {
-                    let declared = catalog
-                        .get(&routed.name)
-                        .is_some_and(|t| t.output_schema.is_some());
-                    send(routed, runner, declared, cancel).await?
+                    let output = catalog.output_check(&routed.name);
+                    send(routed, runner, output, cancel).await?
                 }
             },
         );
     }
-    let Some(tool) = catalog.get(name) else {
+    if catalog.get(name).is_none() {
         // A tool the registry has but this server does not offer (filtered, read-only,
         // disabled) is reported like an unknown one, except that disabled tools say why.
         return match snapshot.route(name) {
@@ -96,8 +98,8 @@ pub(crate) async fn call(
                 None,
             )),
         };
-    };
-    let declared = tool.output_schema.is_some();
+    }
+    let output = catalog.output_check(name);
     let routed = match snapshot.prepare(name, &args) {
         Ok(r) => r,
         Err(CallError::UnknownTool { tool }) => {
@@ -108,14 +110,15 @@ pub(crate) async fn call(
         }
         Err(e) => return Ok(error_text(e.to_string())),
     };
-    send(routed, runner, declared, cancel).await
+    send(routed, runner, output, cancel).await
 }
 
-/// Sends a checked call through `runner` (abandoned when `cancel` fires) and shapes the answer.
+/// Sends a checked call through `runner` (abandoned when `cancel` fires) and shapes the answer;
+/// `output` checks the tool's declared `outputSchema`, if it has one.
 async fn send(
     routed: Routed,
     runner: Option<&dyn CallRunner>,
-    declared: bool,
+    output: Option<Arc<Validator>>,
     cancel: CancellationToken,
 ) -> Result<CallToolResult, ErrorData> {
     let name = routed.name.clone();
@@ -133,11 +136,11 @@ async fn send(
             return Err(ErrorData::internal_error("cancelled by the client", None));
         }
     };
-    Ok(shape(&name, reply, declared))
+    Ok(shape(&name, reply, output.as_deref()))
 }
 
-/// The result for what the executor produced.
-fn shape(name: &str, reply: ExecResult, structured: bool) -> CallToolResult {
+/// The result for what the executor produced; `output` is the tool's declared `outputSchema`.
+fn shape(name: &str, reply: ExecResult, output: Option<&Validator>) -> CallToolResult {
     let body_text = |body: &ResultBody| match body {
         ResultBody::Empty => String::new(),
         ResultBody::Text(t) => t.clone(),
@@ -160,18 +163,22 @@ fn shape(name: &str, reply: ExecResult, structured: bool) -> CallToolResult {
         }
         return error_text(text);
     }
-    let structured_value = match &reply.body {
-        ResultBody::Json(v) if structured && v.is_object() && reply.truncated.is_none() => {
-            Some(v.clone())
+    let mut text = body_text(&reply.body);
+    let mut problems = Vec::new();
+    let structured_value = match (&reply.body, output) {
+        (ResultBody::Json(v), Some(check)) if v.is_object() && reply.truncated.is_none() => {
+            problems = check.validate(v);
+            problems.is_empty().then(|| v.clone())
         }
         _ => None,
     };
-    let mut text = body_text(&reply.body);
-    if structured && structured_value.is_none() {
+    if output.is_some() && structured_value.is_none() {
         // The tool declared an outputSchema, so clients require structuredContent (the MCP
-        // Python SDK raises without it); a cut or undeclared body cannot be one.
+        // Python SDK raises without it), and it MUST conform to the schema; a cut,
+        // undeclared or non-conforming body cannot be one.
         let why = match &reply.truncated {
             Some(note) => format!("the answer was cut ({note}); ask for less, e.g. a smaller page"),
+            None if !problems.is_empty() => schema_problems(&problems),
             None => "the API answered, but not with the JSON object its schema declares".into(),
         };
         let status = reply.status.unwrap_or_default();
@@ -196,6 +203,26 @@ fn shape(name: &str, reply: ExecResult, structured: bool) -> CallToolResult {
     let mut result = CallToolResult::success(vec![ContentBlock::text(text)]);
     result.structured_content = structured_value;
     result
+}
+
+/// Why an answer is not the declared output schema, one problem per line (at most
+/// [`OUTPUT_PROBLEMS`]), ending with a line break before the body excerpt.
+fn schema_problems(problems: &[openapi_tools_runtime::validate::ArgProblem]) -> String {
+    let n = problems.len();
+    let mut out = format!(
+        "the API's answer does not match the output schema this tool declares ({n} problem{}), \
+         so it is not sent as structured content; the data may still be usable",
+        if n == 1 { "" } else { "s" }
+    );
+    for p in problems.iter().take(OUTPUT_PROBLEMS) {
+        out.push_str("\n- ");
+        out.push_str(&p.to_string());
+    }
+    if n > OUTPUT_PROBLEMS {
+        out.push_str(&format!("\n- and {} more", n - OUTPUT_PROBLEMS));
+    }
+    out.push_str("\nanswer");
+    out
 }
 
 fn error_text(text: String) -> CallToolResult {
@@ -236,6 +263,11 @@ mod tests {
         }
     }
 
+    /// A declared output schema that admits any object.
+    fn object() -> Validator {
+        Validator::for_answers(&json!({"type": "object"}))
+    }
+
     fn text(r: &CallToolResult) -> &str {
         &r.content[0].as_text().unwrap().text
     }
@@ -243,7 +275,7 @@ mod tests {
     #[test]
     fn api_errors_carry_status_and_excerpt() {
         let long = "é".repeat(ERROR_EXCERPT);
-        let r = shape("t", reply(503, ResultBody::Text(long)), false);
+        let r = shape("t", reply(503, ResultBody::Text(long)), None);
         assert_eq!(r.is_error, Some(true));
         assert!(text(&r).starts_with("tool `t`: the API answered HTTP 503: é"));
         assert!(text(&r).ends_with(" [...]"));
@@ -255,7 +287,7 @@ mod tests {
         let r = shape(
             "t",
             ExecResult::refused(ErrorKind::Timeout, "no answer within 1 s"),
-            false,
+            None,
         );
         assert_eq!(r.is_error, Some(true));
         assert_eq!(text(&r), "tool `t`: no answer within 1 s");
@@ -264,14 +296,14 @@ mod tests {
     #[test]
     fn json_objects_are_structured_only_when_declared() {
         let ok = reply(200, ResultBody::Json(json!({"id": 1})));
-        let r = shape("t", ok.clone(), true);
+        let r = shape("t", ok.clone(), Some(&object()));
         assert_eq!(r.is_error, Some(false));
         assert_eq!(r.structured_content, Some(json!({"id": 1})));
         assert_eq!(text(&r), r#"{"id":1}"#);
-        assert_eq!(shape("t", ok, false).structured_content, None);
+        assert_eq!(shape("t", ok, None).structured_content, None);
         let arr = reply(200, ResultBody::Json(json!([1])));
-        assert_eq!(shape("t", arr, false).structured_content, None);
-        let empty = shape("t", reply(204, ResultBody::Empty), false);
+        assert_eq!(shape("t", arr, None).structured_content, None);
+        let empty = shape("t", reply(204, ResultBody::Empty), None);
         assert_eq!(text(&empty), "HTTP 204 (no body)");
     }
 
@@ -279,12 +311,12 @@ mod tests {
     fn truncated_bodies_say_so_and_are_not_structured() {
         let mut r = reply(200, ResultBody::Text(r#"{"id":"#.into()));
         r.truncated = Some("body cut at 7 bytes".into());
-        let plain = shape("t", r.clone(), false);
+        let plain = shape("t", r.clone(), None);
         assert_eq!(plain.is_error, Some(false));
         assert!(text(&plain).ends_with("[body cut at 7 bytes]"));
         // With an outputSchema declared, a cut body cannot be structuredContent: an error
         // that says why (clients reject a success without structuredContent).
-        let declared = shape("t", r, true);
+        let declared = shape("t", r, Some(&object()));
         assert_eq!(declared.is_error, Some(true));
         assert_eq!(declared.structured_content, None);
         assert!(
@@ -296,7 +328,11 @@ mod tests {
 
     #[test]
     fn undeclared_shapes_are_errors_when_a_schema_is_declared() {
-        let arr = shape("t", reply(200, ResultBody::Json(json!([1]))), true);
+        let arr = shape(
+            "t",
+            reply(200, ResultBody::Json(json!([1]))),
+            Some(&object()),
+        );
         assert_eq!(arr.is_error, Some(true));
         assert!(
             text(&arr).contains("not with the JSON object"),
@@ -304,7 +340,56 @@ mod tests {
             text(&arr)
         );
         assert!(text(&arr).ends_with(": [1]"), "{}", text(&arr));
-        let none = shape("t", reply(204, ResultBody::Empty), true);
+        let none = shape("t", reply(204, ResultBody::Empty), Some(&object()));
         assert_eq!(none.is_error, Some(true));
+    }
+
+    #[test]
+    fn answers_that_break_the_output_schema_are_errors_listing_every_problem() {
+        let schema = Validator::for_answers(&json!({
+            "type": "object",
+            "properties": {"id": {"type": "integer"}, "name": {"type": "string"},
+                           "url": {"type": "string", "format": "uri"}},
+            "required": ["id", "name"]
+        }));
+        let ok = shape(
+            "t",
+            reply(
+                200,
+                ResultBody::Json(json!({"id": 1, "name": "a", "url": "x"})),
+            ),
+            Some(&schema),
+        );
+        assert_eq!(
+            ok.is_error,
+            Some(false),
+            "formats are annotations for answers"
+        );
+        assert!(ok.structured_content.is_some());
+
+        let bad = shape(
+            "t",
+            reply(200, ResultBody::Json(json!({"id": "1", "name": null}))),
+            Some(&schema),
+        );
+        assert_eq!(bad.is_error, Some(true));
+        assert_eq!(bad.structured_content, None);
+        let t = text(&bad);
+        assert!(t.starts_with("tool `t`: HTTP 200: the API's answer does not match the output schema this tool declares (2 problems)"), "{t}");
+        assert!(t.contains("\n- /id: expected an integer, got \"1\""), "{t}");
+        assert!(t.contains("\n- /name: "), "{t}");
+        assert!(t.ends_with(r#"answer: {"id":"1","name":null}"#), "{t}");
+
+        let many: serde_json::Map<String, Value> =
+            (0..30).map(|i| (format!("p{i}"), json!(i))).collect();
+        let strict =
+            Validator::for_answers(&json!({"type": "object", "additionalProperties": false}));
+        let r = shape(
+            "t",
+            reply(200, ResultBody::Json(Value::Object(many))),
+            Some(&strict),
+        );
+        assert!(text(&r).contains("(30 problems)"), "{}", text(&r));
+        assert!(text(&r).contains("\n- and 10 more\n"), "{}", text(&r));
     }
 }

@@ -12,10 +12,11 @@
 //! cursor staleness both follow the epoch.
 
 use std::collections::HashMap;
-use std::sync::{Arc, Mutex, PoisonError};
+use std::sync::{Arc, Mutex, OnceLock, PoisonError};
 
 use openapi_tools_runtime::registry::{Snapshot, ToolFilter};
 use openapi_tools_runtime::render::Provider;
+use openapi_tools_runtime::validate::Validator;
 use rmcp::model::Tool;
 use serde_json::value::RawValue;
 use serde_json::{Map, Value};
@@ -46,6 +47,9 @@ pub(crate) struct Catalog {
     pieces: Vec<Arc<RawValue>>,
     /// Exported name -> position in `tools`.
     index: HashMap<String, usize>,
+    /// Per tool (same order), its `outputSchema` compiled for checking answers, on the first
+    /// call that needs it; carried over to the next catalog while the tool is unchanged.
+    outputs: Vec<OutputCheck>,
     /// The meta-tools, when `tools/list` offers them instead of `tools`.
     pub meta: Option<Arc<Meta>>,
 }
@@ -60,7 +64,21 @@ impl Catalog {
     pub fn listed(&self) -> &[Tool] {
         self.meta.as_ref().map_or(&self.tools, |m| &m.listed)
     }
+
+    /// The checker of the offered tool `name`'s declared `outputSchema` (compiled on first
+    /// use), or `None` when it declares none: a structured answer must conform to it.
+    pub fn output_check(&self, name: &str) -> Option<Arc<Validator>> {
+        let &i = self.index.get(name)?;
+        let schema = self.tools.get(i)?.output_schema.as_ref()?;
+        let slot = self.outputs.get(i)?;
+        Some(Arc::clone(slot.get_or_init(|| {
+            Arc::new(Validator::for_answers(&Value::Object((**schema).clone())))
+        })))
+    }
 }
+
+/// A tool's compiled output schema, once needed.
+type OutputCheck = Arc<OnceLock<Arc<Validator>>>;
 
 /// Problems building a catalog: a pre-rendered declaration that is not a valid MCP tool.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -123,7 +141,7 @@ fn build(
         .filter_map(|e| {
             Some(Entry {
                 name: e.name,
-                piece: e.rendered.get(Provider::Mcp)?,
+                piece: e.declaration(Provider::Mcp)?,
                 output: e.tool.output_schema.as_ref().and_then(Value::as_object),
             })
         })
@@ -143,32 +161,96 @@ fn build(
             tools: prev.tools.clone(),
             pieces: prev.pieces.clone(),
             index: prev.index.clone(),
+            outputs: prev.outputs.clone(),
             meta: prev.meta.clone(),
         };
     }
-    // Tools whose piece and output schema did not change are cloned, not re-parsed.
-    let reuse: HashMap<*const RawValue, (&Arc<RawValue>, &Tool)> = previous
+    let epoch = previous.map_or(0, |p| p.epoch + 1);
+    let generation = snapshot.generation();
+    if !mode.applies(offered.len()) {
+        return parse(offered, previous).into_catalog(generation, epoch, None);
+    }
+    // The search index and the parsing of the declarations are independent: on two cores the
+    // meta-tools add no start time.
+    let names: Vec<&str> = offered.iter().map(|e| e.name).collect();
+    let (parsed, meta) = std::thread::scope(|scope| {
+        let index = std::thread::Builder::new()
+            .name("openapi-tools-mcp-index".into())
+            .spawn_scoped(scope, || discovery::build(snapshot, &names));
+        let parsed = parse(offered, previous);
+        let meta = match index {
+            Ok(thread) => thread
+                .join()
+                .unwrap_or_else(|panic| std::panic::resume_unwind(panic)),
+            Err(_) => discovery::build(snapshot, &names),
+        };
+        (parsed, meta)
+    });
+    // A declaration that did not parse is not offered, so the index must not know it either.
+    let meta = if parsed.tools.len() == names.len() {
+        meta
+    } else {
+        let names: Vec<&str> = parsed.tools.iter().map(|t| t.name.as_ref()).collect();
+        mode.applies(names.len())
+            .then(|| discovery::build(snapshot, &names))
+            .flatten()
+    };
+    parsed.into_catalog(generation, epoch, meta.map(Arc::new))
+}
+
+/// The offered tools parsed into MCP tools: what a [`Catalog`] lists, minus the meta-tools.
+struct Parsed {
+    tools: Vec<Tool>,
+    pieces: Vec<Arc<RawValue>>,
+    index: HashMap<String, usize>,
+    outputs: Vec<OutputCheck>,
+}
+
+impl Parsed {
+    fn into_catalog(self, generation: u64, epoch: u64, meta: Option<Arc<Meta>>) -> Catalog {
+        Catalog {
+            generation,
+            epoch,
+            tools: self.tools,
+            pieces: self.pieces,
+            index: self.index,
+            outputs: self.outputs,
+            meta,
+        }
+    }
+}
+
+/// Parses the `offered` declarations; those whose piece and output schema did not change since
+/// `previous` are cloned, not re-parsed. A declaration that does not parse is left out and
+/// logged.
+fn parse(offered: Vec<Entry<'_>>, previous: Option<&Catalog>) -> Parsed {
+    type Kept<'p> = (&'p Arc<RawValue>, &'p Tool, &'p OutputCheck);
+    let reuse: HashMap<*const RawValue, Kept<'_>> = previous
         .map(|p| {
             p.pieces
                 .iter()
                 .zip(&p.tools)
-                .map(|(raw, tool)| (Arc::as_ptr(raw), (raw, tool)))
+                .zip(&p.outputs)
+                .map(|((raw, tool), check)| (Arc::as_ptr(raw), (raw, tool, check)))
                 .collect()
         })
         .unwrap_or_default();
-    let mut tools = Vec::with_capacity(offered.len());
-    let mut pieces = Vec::with_capacity(offered.len());
-    let mut index = HashMap::with_capacity(offered.len());
+    let mut out = Parsed {
+        tools: Vec::with_capacity(offered.len()),
+        pieces: Vec::with_capacity(offered.len()),
+        index: HashMap::with_capacity(offered.len()),
+        outputs: Vec::with_capacity(offered.len()),
+    };
     for e in offered {
         let kept = reuse
             .get(&Arc::as_ptr(e.piece))
-            .filter(|(raw, tool)| e.same(raw, tool));
-        let tool = match kept {
-            Some((_, t)) => (*t).clone(),
+            .filter(|(raw, tool, _)| e.same(raw, tool));
+        let (tool, check) = match kept {
+            Some((_, t, check)) => ((*t).clone(), Arc::clone(check)),
             None => match serde_json::from_str::<Tool>(e.piece.get()) {
                 Ok(mut t) => {
                     t.output_schema = e.output.map(|o| Arc::new(o.clone()));
-                    t
+                    (t, OutputCheck::default())
                 }
                 Err(err) => {
                     let err = CatalogError {
@@ -180,26 +262,12 @@ fn build(
                 }
             },
         };
-        index.insert(e.name.to_owned(), tools.len());
-        tools.push(tool);
-        pieces.push(Arc::clone(e.piece));
+        out.index.insert(e.name.to_owned(), out.tools.len());
+        out.tools.push(tool);
+        out.pieces.push(Arc::clone(e.piece));
+        out.outputs.push(check);
     }
-    let meta = mode
-        .applies(tools.len())
-        .then(|| {
-            let names: Vec<&str> = tools.iter().map(|t| t.name.as_ref()).collect();
-            discovery::build(snapshot, &names)
-        })
-        .flatten()
-        .map(Arc::new);
-    Catalog {
-        generation: snapshot.generation(),
-        epoch: previous.map_or(0, |p| p.epoch + 1),
-        tools,
-        pieces,
-        index,
-        meta,
-    }
+    out
 }
 
 /// A page of the catalog: the tools from `offset`, at most `size`, and the cursor of the next

@@ -36,6 +36,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     };
     let opts = RenderOptions {
         anthropic_strict: rest.iter().any(|a| a == "--anthropic-strict"),
+        ..RenderOptions::default()
     };
     let tools: Vec<Tool> = serde_json::from_slice(&std::fs::read(input)?)?;
     let defs: Vec<ToolDef> = tools

@@ -98,6 +98,7 @@ fn manifest() -> Manifest {
             get("big", "/big"), get("binary", "/binary"), get("missing", "/missing"),
             get("big_json", "/big-json"), get("gate", "/gate"), get("hang", "/hang"),
             tool("strict", "GET", "/strict", &[], json!({}), json!({"security": [{"oauth": ["read"]}]})),
+            tool("strict_down", "GET", "/strict_down", &[], json!({}), json!({"security": [{"oauth": ["read"]}]})),
         ]
     });
     let mut m: Manifest = serde_json::from_value(m).unwrap();
@@ -699,6 +700,13 @@ async fn a_refused_client_credentials_token_is_dropped_and_fetched_again_once() 
     assert_eq!(r.attempts, 2);
     assert_eq!(exec.token_fetches(), 3);
     assert!(!format!("{r:?}").contains("tok-"), "{r:?}");
+    // A fresh token after a 401 is not a retry: the API that then answers 503 still gets its
+    // 1 + max_retries attempts (the 401 and three 503s: four sends, one more token fetch).
+    server.seen.revoked_up_to.store(3, Ordering::SeqCst);
+    let r = run(&exec, "strict_down", json!({})).await;
+    assert_eq!((r.status, r.attempts), (Some(503), 4), "{r:?}");
+    assert_eq!(server.seen.count("GET /strict_down"), 4);
+    assert_eq!(exec.token_fetches(), 4);
     // A token that expires within the refresh margin (30 s) is replaced before it is used.
     server.seen.revoked_up_to.store(0, Ordering::SeqCst);
     server.seen.short_tokens.store(true, Ordering::SeqCst);

@@ -81,6 +81,7 @@ fn summary(tools: &[ToolDef], rendered: &[Rendered]) -> Value {
 fn fixture_snapshots() {
     let strict = RenderOptions {
         anthropic_strict: true,
+        ..RenderOptions::default()
     };
     let plain = RenderOptions::default();
     for (stem, fx) in fixtures() {
@@ -145,6 +146,7 @@ fn reverse_keywords(v: &Value) -> Value {
 fn output_does_not_depend_on_keyword_order() {
     let opts = RenderOptions {
         anthropic_strict: true,
+        ..RenderOptions::default()
     };
     for (stem, fx) in fixtures() {
         let defs: Vec<ToolDef> = fx.iter().map(Fixture::def).collect();
@@ -181,6 +183,7 @@ fn write_checker_input() {
                 ".anthropic-strict",
                 RenderOptions {
                     anthropic_strict: true,
+                    ..RenderOptions::default()
                 },
             ),
         ] {

@@ -392,6 +392,30 @@ pub fn raw_post(
     (status, text)
 }
 
+/// [`pet_api`] on a runtime of its own (keep the runtime: dropping it stops the API).
+pub fn pet_api_running() -> (
+    tokio::runtime::Runtime,
+    SocketAddr,
+    mpsc::Receiver<SlowCall>,
+) {
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    let (api, events) = runtime.block_on(pet_api());
+    (runtime, api, events)
+}
+
+/// The tool names of a `list` answer of the Python client, in order.
+pub fn tool_names(list: &Value) -> Vec<&str> {
+    list["tools"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|t| t["name"].as_str().unwrap())
+        .collect()
+}
+
 /// What the pet API's slow operation went through.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum SlowCall {
@@ -402,7 +426,8 @@ pub enum SlowCall {
 }
 
 /// A pet API on 127.0.0.1 (ephemeral port): `GET /pets/{id}` answers `{"id", "name": "Rex"}`,
-/// or 404 with a text body for id 404; for id 999 it answers only after 120 s, reporting on
+/// or 404 with a text body for id 404, or for id 422 a 200 whose body breaks the `Pet` schema
+/// (`id` a string, `name` null); for id 999 it answers only after 120 s, reporting on
 /// the receiver when the request arrives and when it is abandoned. Runs on the caller's
 /// runtime.
 pub async fn pet_api() -> (SocketAddr, mpsc::Receiver<SlowCall>) {
@@ -426,6 +451,9 @@ pub async fn pet_api() -> (SocketAddr, mpsc::Receiver<SlowCall>) {
     ) -> Response {
         if id == 404 {
             return (StatusCode::NOT_FOUND, format!("no pet {id}")).into_response();
+        }
+        if id == 422 {
+            return axum::Json(serde_json::json!({"id": "422", "name": null})).into_response();
         }
         if id == 999 {
             let _ = events.send(SlowCall::Started);

@@ -265,7 +265,9 @@ impl MetaTools {
         check(&self.call_check, CALL_TOOL, &args)?;
         let name = args.get("name").and_then(Value::as_str).unwrap_or_default();
         let arguments = args.get("arguments").cloned().unwrap_or(Value::Null);
-        if Self::is_meta(name) {
+        // An operation of the API may itself be named like a meta-tool: calling that name
+        // directly reaches the meta-tool, so through call_tool it reaches the operation.
+        if Self::is_meta(name) && !self.tools.manifest().tools.iter().any(|t| t.name == name) {
             return Err(name_problem(format!(
                 "\"{name}\" is a meta-tool; call it directly, not through {CALL_TOOL}"
             )));

@@ -19,7 +19,8 @@ pub struct Policy {
     pub connect_timeout: Duration,
     /// Time for one attempt, from sending the request to the end of the body.
     pub timeout: Duration,
-    /// Retries after the first attempt (0: never retry).
+    /// Retries after the first attempt when the API answers "not now" (0: never retry). The one
+    /// re-send with a fresh OAuth token after a 401 does not count.
     pub max_retries: u32,
     /// First backoff wait; doubled each retry (with full jitter).
     pub backoff_base: Duration,

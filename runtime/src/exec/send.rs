@@ -380,6 +380,9 @@ async fn execute_inner(
 
     let repeatable = policy::safe_to_repeat(target.tool, request);
     let mut attempts = 0u32;
+    // Retries after a "not now" answer, counted apart from the one re-send with a fresh token:
+    // that re-send repairs our credentials, it is not the API asking us to come back.
+    let mut retries = 0u32;
     let mut reauthorised = false;
     loop {
         attempts += 1;
@@ -420,16 +423,17 @@ async fn execute_inner(
                 match asked {
                     Some(w) if w > policy.max_retry_after => None,
                     Some(w) => Some(w),
-                    None => Some(policy.backoff_wait(attempts)),
+                    None => Some(policy.backoff_wait(retries + 1)),
                 }
             }
             Attempt::Failed { connect: true, .. } if repeatable => {
-                Some(policy.backoff_wait(attempts))
+                Some(policy.backoff_wait(retries + 1))
             }
             _ => None,
         };
         match retry_wait {
-            Some(wait) if attempts <= policy.max_retries => {
+            Some(wait) if retries < policy.max_retries => {
+                retries += 1;
                 tracing::debug!(
                     attempt = attempts,
                     wait_ms = wait.as_millis() as u64,

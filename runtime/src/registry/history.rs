@@ -2,7 +2,9 @@
 //!
 //! Unchanged tools share memory across kept versions: runtime-loaded manifests are kept as
 //! one `Arc<ToolManifest>` per tool, reused from the previous version when the tool is equal,
-//! and pre-rendered declarations are shared the same way.
+//! and pre-rendered declarations are shared the same way. The newest version is kept as its
+//! own tool set (which is live anyway) and turned into that shared form only when a newer
+//! version arrives, so a first install copies nothing.
 
 use std::collections::{HashMap, VecDeque};
 use std::fmt;
@@ -11,7 +13,7 @@ use std::time::SystemTime;
 
 use super::report::InstallReport;
 use crate::manifest::{Manifest, ToolManifest};
-use crate::toolset::{RenderedTool, ToolSet};
+use crate::toolset::{DynamicToolSet, RenderedTool, ToolSet};
 
 /// One kept version of a tool set.
 pub struct HistoryEntry<R> {
@@ -71,6 +73,9 @@ pub(crate) enum Kept {
         header: Arc<Manifest>,
         tools: Vec<Arc<ToolManifest>>,
     },
+    /// The newest runtime-loaded version, as its tool set: nothing to copy while it is the
+    /// newest; [`History::push`] turns it into [`Kept::Manifest`] when a newer one arrives.
+    Newest(Arc<DynamicToolSet>),
 }
 
 impl Kept {
@@ -121,6 +126,7 @@ impl Kept {
     pub(crate) fn to_manifest(&self) -> Option<Manifest> {
         match self {
             Kept::ToolSet(_) => None,
+            Kept::Newest(set) => Some(set.manifest().clone()),
             Kept::Manifest { header, tools } => Some(Manifest {
                 tools: tools.iter().map(|t| (**t).clone()).collect(),
                 ..manifest_header(header)
@@ -200,7 +206,19 @@ impl<R> History<R> {
     }
 
     /// Appends the new live version and drops the oldest beyond `max` (at least one is kept).
+    /// The version that was newest until now is turned into its shared [`Kept::Manifest`] form.
     pub(crate) fn push(&mut self, entry: HistoryEntry<R>, max: usize) {
+        let n = self.entries.len();
+        // (With room for one version only, the newest until now is about to go anyway.)
+        if max > 1
+            && let Some(Kept::Newest(set)) = self.entries.back().map(|e| &e.kept)
+        {
+            let before = n.checked_sub(2).and_then(|i| self.entries.get(i));
+            let kept = Kept::manifest(set.manifest(), before.map(|e| &e.kept));
+            if let Some(last) = self.entries.back_mut() {
+                last.kept = kept;
+            }
+        }
         self.live = Some(entry.seq);
         self.next_seq = entry.seq + 1;
         self.entries.push_back(entry);
@@ -211,10 +229,6 @@ impl<R> History<R> {
 
     pub(crate) fn get(&self, seq: u64) -> Option<&HistoryEntry<R>> {
         self.entries.iter().find(|e| e.seq == seq)
-    }
-
-    pub(crate) fn latest_kept(&self) -> Option<&Kept> {
-        self.entries.back().map(|e| &e.kept)
     }
 
     pub(crate) fn seqs(&self) -> Vec<u64> {
@@ -247,5 +261,53 @@ mod tests {
         assert!(Arc::ptr_eq(&t1[0], &t2[0]));
         assert!(!Arc::ptr_eq(&t1[1], &t2[1]));
         assert_eq!(k2.to_manifest().unwrap(), v2);
+    }
+
+    #[test]
+    fn the_newest_version_is_kept_as_its_tool_set_until_a_newer_one_arrives() {
+        use crate::toolset::testing::TestBackend;
+        let entry = |seq: u64, m: &Manifest| HistoryEntry::<()> {
+            seq,
+            version: m.version.clone(),
+            installed_at: SystemTime::now(),
+            source_hash: String::new(),
+            namespace: None,
+            report: Arc::new(InstallReport {
+                set: "s".into(),
+                action: super::super::Action::Install,
+                from: None,
+                to: None,
+                namespace: None,
+                added: Vec::new(),
+                removed: Vec::new(),
+                updated: Vec::new(),
+                unchanged: Vec::new(),
+                breaking: false,
+                analysis: (),
+                at: SystemTime::now(),
+            }),
+            kept: Kept::Newest(Arc::new(DynamicToolSet::with_backend(
+                m.clone(),
+                Arc::new(TestBackend),
+            ))),
+            rendered: Vec::new(),
+        };
+        let v1 = manifest("1", vec![tool("a", "m", &["id"], &[])]);
+        let mut v2 = v1.clone();
+        v2.version = "2".into();
+        let mut h = History::new();
+        h.push(entry(1, &v1), 10);
+        assert!(matches!(h.entries[0].kept, Kept::Newest(_)));
+        h.push(entry(2, &v2), 10);
+        h.push(entry(3, &v2), 10);
+        let (Kept::Manifest { tools: t1, .. }, Kept::Manifest { tools: t2, .. }) =
+            (&h.entries[0].kept, &h.entries[1].kept)
+        else {
+            panic!("older versions in shared form");
+        };
+        assert!(Arc::ptr_eq(&t1[0], &t2[0]));
+        assert!(matches!(h.entries[2].kept, Kept::Newest(_)));
+        assert_eq!(h.entries[0].kept.to_manifest().unwrap(), v1);
+        assert_eq!(h.entries[2].kept.to_manifest().unwrap(), v2);
     }
 }

@@ -22,7 +22,8 @@ use serde_json::value::RawValue;
 
 use crate::manifest::Manifest;
 use crate::toolset::{
-    CallError, DynamicToolSet, Provider, RenderedTool, Renderer, ToolBackend, ToolSet, prerender,
+    CallError, DynamicToolSet, Provider, Providers, RenderedTool, Renderer, ToolBackend, ToolSet,
+    prerender,
 };
 
 mod diff_seam;
@@ -64,6 +65,11 @@ pub struct RegistryConfig {
     pub history_len: usize,
     /// The policy for installs that do not choose one.
     pub default_policy: InstallPolicy,
+    /// The providers whose declarations are rendered when a tool set is installed (default:
+    /// all). Exporting for another provider renders each tool on first use and keeps the
+    /// result, so that first export is slower; a server that exports for one provider only
+    /// (an MCP server) names it here and installs several times faster.
+    pub prerender: Providers,
 }
 
 impl Default for RegistryConfig {
@@ -71,6 +77,7 @@ impl Default for RegistryConfig {
         RegistryConfig {
             history_len: 10,
             default_policy: InstallPolicy::AllowBreaking,
+            prerender: Providers::ALL,
         }
     }
 }
@@ -313,6 +320,12 @@ impl<D: Differ> Registry<D> {
             Kept::ToolSet(ts) => Candidate {
                 toolset: Arc::clone(ts),
                 dynamic: None,
+                kept: Some(entry.kept.clone()),
+                reuse: entry.rendered.clone(),
+            },
+            Kept::Newest(set) => Candidate {
+                toolset: Arc::clone(set) as Arc<dyn ToolSet>,
+                dynamic: Some(Arc::clone(set)),
                 kept: Some(entry.kept.clone()),
                 reuse: entry.rendered.clone(),
             },
@@ -560,12 +573,17 @@ impl<D: Differ> Registry<D> {
                 pool.get(name.as_str())
                     .and_then(|rs| rs.iter().copied().find(|r| r.is_for(tool, &name)))
             });
-            let rendered = prerender(&*self.renderer, tool, &name, previous).map_err(|e| {
-                RegistryError::Render {
-                    set: set.to_owned(),
-                    tool: name.clone(),
-                    message: e.to_string(),
-                }
+            let rendered = prerender(
+                &*self.renderer,
+                tool,
+                &name,
+                previous,
+                self.config.prerender,
+            )
+            .map_err(|e| RegistryError::Render {
+                set: set.to_owned(),
+                tool: name.clone(),
+                message: e.to_string(),
             })?;
             tools.push(LiveTool {
                 exported: name,
@@ -575,10 +593,11 @@ impl<D: Differ> Registry<D> {
         }
         let kept = match candidate.kept {
             Some(k) => k,
-            None if candidate.dynamic.is_some() => {
-                Kept::manifest(manifest, history.and_then(History::latest_kept))
-            }
-            None => Kept::ToolSet(Arc::clone(&candidate.toolset)),
+            None => match &candidate.dynamic {
+                // Copied into the shared form only once a newer version arrives.
+                Some(set) => Kept::Newest(Arc::clone(set)),
+                None => Kept::ToolSet(Arc::clone(&candidate.toolset)),
+            },
         };
         let rendered = tools.iter().map(|t| Arc::clone(&t.rendered)).collect();
         let live_set = Arc::new(LiveSet {
@@ -587,6 +606,7 @@ impl<D: Differ> Registry<D> {
             seq,
             toolset: Arc::clone(&candidate.toolset),
             dynamic: candidate.dynamic,
+            renderer: Arc::clone(&self.renderer),
             tools,
         });
 

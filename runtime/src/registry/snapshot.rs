@@ -12,7 +12,9 @@ use serde_json::Value;
 use serde_json::value::RawValue;
 
 use crate::manifest::ToolManifest;
-use crate::toolset::{CallError, DynamicToolSet, PreparedCall, Provider, RenderedTool, ToolSet};
+use crate::toolset::{
+    CallError, DynamicToolSet, PreparedCall, Provider, RenderedTool, Renderer, ToolSet,
+};
 
 /// One installed version of a tool set, as readers see it.
 pub struct LiveSet {
@@ -21,12 +23,14 @@ pub struct LiveSet {
     pub(crate) seq: u64,
     pub(crate) toolset: Arc<dyn ToolSet>,
     pub(crate) dynamic: Option<Arc<DynamicToolSet>>,
+    /// Renders the declarations of providers that were not pre-rendered, on first use.
+    pub(crate) renderer: Arc<dyn Renderer>,
     pub(crate) tools: Vec<LiveTool>,
 }
 
 /// One tool of a [`LiveSet`]: its exported name, where it sits in the manifest, its
-/// pre-rendered declarations.
-#[derive(Clone)]
+/// rendered declarations.
+#[derive(Debug, Clone)]
 pub(crate) struct LiveTool {
     pub(crate) exported: String,
     pub(crate) index: usize,
@@ -70,7 +74,8 @@ impl LiveSet {
     pub fn tool_names(&self) -> impl Iterator<Item = &str> {
         self.tools.iter().map(|t| t.exported.as_str())
     }
-    /// The pre-rendered declarations of an exported tool.
+    /// The rendered declarations of an exported tool (see [`RenderedTool::get_or_render`] for
+    /// providers not rendered yet).
     pub fn rendered(&self, exported: &str) -> Option<&Arc<RenderedTool>> {
         self.tools
             .iter()
@@ -79,6 +84,18 @@ impl LiveSet {
     }
     fn manifest_tool(&self, tool: &LiveTool) -> Option<&ToolManifest> {
         self.toolset.manifest().tools.get(tool.index)
+    }
+    /// `tool`'s declaration for `provider`, rendered now if it was not pre-rendered. `None`
+    /// only if it cannot be serialised, which a JSON value always can.
+    fn declaration<'a>(
+        &'a self,
+        tool: &'a LiveTool,
+        manifest_tool: &ToolManifest,
+        provider: Provider,
+    ) -> Option<&'a Arc<RawValue>> {
+        tool.rendered
+            .get_or_render(provider, &*self.renderer, manifest_tool)
+            .ok()
     }
 }
 
@@ -136,8 +153,19 @@ pub struct ToolEntry<'a> {
     pub tool: &'a ToolManifest,
     /// Why it is disabled, if it is.
     pub disabled: Option<&'a str>,
-    /// Its pre-rendered declarations (what [`Snapshot::export`] serves for it).
+    /// Its declarations rendered so far (what [`Snapshot::export`] serves for it); use
+    /// [`ToolEntry::declaration`] to get one whether or not it was pre-rendered.
     pub rendered: &'a Arc<RenderedTool>,
+    live: &'a LiveTool,
+}
+
+impl<'a> ToolEntry<'a> {
+    /// The tool's declaration for `provider` (what [`Snapshot::export`] serves for it),
+    /// rendered now and kept if the registry did not pre-render that provider. `None` only if
+    /// it cannot be serialised, which a JSON value always can.
+    pub fn declaration(&self, provider: Provider) -> Option<&'a Arc<RawValue>> {
+        self.set.declaration(self.live, self.tool, provider)
+    }
 }
 
 /// A call prepared on a specific version of its tool set.
@@ -245,19 +273,22 @@ impl Snapshot {
                                 .and_then(|d| d.get(&t.exported))
                                 .map(String::as_str),
                             rendered: &t.rendered,
+                            live: t,
                         })
                 })
             })
     }
 
-    /// Pre-rendered declarations for `provider` of the enabled tools `filter` admits, in
-    /// deterministic order (shared, nothing re-serialised).
+    /// Declarations for `provider` of the enabled tools `filter` admits, in deterministic order
+    /// (shared, nothing re-serialised; a provider the registry did not pre-render is rendered
+    /// on this first use and kept).
     pub fn export_raw(&self, provider: Provider, filter: &ToolFilter) -> Vec<Arc<RawValue>> {
         self.enabled_pieces(provider, filter).cloned().collect()
     }
 
     /// A JSON array of the declarations for `provider` of the enabled tools `filter` admits,
-    /// built by concatenating pre-serialised pieces. For Gemini the array is the
+    /// built by concatenating serialised pieces (rendered on first use for a provider the
+    /// registry did not pre-render). For Gemini the array is the
     /// `functionDeclarations` list.
     pub fn export(&self, provider: Provider, filter: &ToolFilter) -> Arc<str> {
         if filter.is_all() {
@@ -301,10 +332,11 @@ impl Snapshot {
                     if disabled.is_some_and(|d| d.contains_key(&t.exported)) {
                         return None;
                     }
-                    if !filter.admits_tool(&t.exported, set.manifest_tool(t)) {
+                    let tool = set.manifest_tool(t)?;
+                    if !filter.admits_tool(&t.exported, Some(tool)) {
                         return None;
                     }
-                    t.rendered.get(provider)
+                    set.declaration(t, tool, provider)
                 })
             })
     }

@@ -752,3 +752,67 @@ fn replaced_versions_are_freed_and_ones_a_reader_holds_stay_alive() {
     drop(held);
     assert!(v2.upgrade().is_none());
 }
+
+/// A registry that pre-renders one provider exports every provider exactly as one that
+/// pre-renders all of them: the others render on first use, once, and are shared by later
+/// versions like pre-rendered ones.
+#[test]
+fn providers_not_prerendered_export_the_same_on_first_use() {
+    let eager = default_registry();
+    let lazy = registry(RegistryConfig {
+        prerender: Providers::only(Provider::Mcp),
+        ..RegistryConfig::default()
+    });
+    let v1 = || {
+        manifest(
+            "1",
+            vec![tool("a", "v1", &["id"], &[]), tool("b", "v1", &[], &[])],
+        )
+    };
+    for reg in [&eager, &lazy] {
+        reg.install_manifest("pets", v1(), InstallOptions::default().namespace("ns"))
+            .unwrap();
+    }
+    let snap = lazy.snapshot();
+    let a = snap.set("pets").unwrap().rendered("ns_a").unwrap();
+    assert!(a.get(Provider::Mcp).is_some());
+    assert!(a.get(Provider::Gemini).is_none());
+    for p in Provider::ALL {
+        assert_eq!(
+            lazy.export(p, &ToolFilter::all()),
+            eager.export(p, &ToolFilter::all()),
+            "{p:?}"
+        );
+    }
+    let gemini = Arc::clone(a.get(Provider::Gemini).unwrap());
+    let all = ToolFilter::all();
+    let entry = snap.tools(&all).next().unwrap();
+    assert!(Arc::ptr_eq(
+        entry.declaration(Provider::Gemini).unwrap(),
+        &gemini
+    ));
+
+    // An unchanged tool keeps its renderings across a replace; a changed one renders anew.
+    let v2 = manifest(
+        "2",
+        vec![tool("a", "v1", &["id"], &[]), tool("b", "v2", &["x"], &[])],
+    );
+    lazy.install_manifest("pets", v2, InstallOptions::default())
+        .unwrap();
+    let next = lazy.snapshot();
+    let set = next.set("pets").unwrap();
+    assert!(Arc::ptr_eq(
+        set.rendered("ns_a").unwrap().get(Provider::Gemini).unwrap(),
+        &gemini
+    ));
+    assert!(
+        set.rendered("ns_b")
+            .unwrap()
+            .get(Provider::Gemini)
+            .is_none()
+    );
+    assert!(
+        lazy.export(Provider::Gemini, &ToolFilter::all())
+            .contains(r#""x""#)
+    );
+}

@@ -11,11 +11,13 @@
 //! parameters in total). [`budget_strict`] applies those caps over a whole tool set in order:
 //! tools past the budget are sent non-strict with a note.
 
-use serde_json::{Map, Value};
+use serde_json::Value;
 
-use super::schema::{MAX_DEPTH, canonical_order, push_ptr};
+use super::canonical::Schema;
+use super::schema::{MAX_DEPTH, push_ptr};
 use super::strict::{self, Profile};
-use super::{Rendered, ToolDef};
+use super::wire::{Field, Wire};
+use super::{Shaped, ToolDef};
 
 /// Anthropic strict tools: what stays in the schema.
 pub(crate) const PROFILE: Profile = Profile {
@@ -47,16 +49,17 @@ pub(crate) const MAX_OPTIONAL: usize = 24;
 /// Union-typed (`anyOf` / type array) parameters across all strict tools of a request.
 pub(crate) const MAX_UNIONS: usize = 16;
 
-/// Renders one tool; `strict` asks for the strict subset.
-pub(crate) fn render(tool: &ToolDef, strict: bool) -> Rendered {
+/// Renders one tool; `strict` asks for the strict subset. The non-strict `input_schema` is the
+/// canonical schema, borrowed.
+pub(crate) fn render<'a>(tool: &ToolDef<'a>, strict: bool) -> Shaped<'a> {
     let mut notes = Vec::new();
     check_keys(tool.input_schema, "", 0, &mut notes);
     if strict {
         let lowered = strict::lower(tool.input_schema, &PROFILE);
         if lowered.blockers.is_empty() {
             notes.extend(lowered.notes);
-            return Rendered {
-                tool: shape(tool, lowered.schema, true),
+            return Shaped {
+                tool: shape(tool, Schema::Owned(lowered.schema), true),
                 strict: true,
                 notes,
             };
@@ -68,25 +71,22 @@ pub(crate) fn render(tool: &ToolDef, strict: bool) -> Rendered {
                 .map(|b| format!("strict mode not possible: {b}")),
         );
     }
-    Rendered {
-        tool: shape(tool, canonical_order(tool.input_schema, 0), false),
+    Shaped {
+        tool: shape(tool, Schema::Canonical(tool.input_schema), false),
         strict: false,
         notes,
     }
 }
 
-fn shape(tool: &ToolDef, schema: Value, strict: bool) -> Value {
-    let mut m = Map::new();
-    m.insert("name".into(), Value::String(tool.name.to_string()));
-    m.insert(
-        "description".into(),
-        Value::String(super::full_description(tool)),
-    );
-    m.insert("input_schema".into(), schema);
+fn shape<'a>(tool: &ToolDef<'a>, schema: Schema<'a>, strict: bool) -> Wire<'a> {
+    let mut w = Wire::default();
+    w.push("name", Field::Str(tool.name));
+    w.push("description", Field::Text(super::full_description(tool)));
+    w.push("input_schema", Field::Schema(schema));
     if strict {
-        m.insert("strict".into(), Value::Bool(true));
+        w.push("strict", Field::Bool(true));
     }
-    Value::Object(m)
+    w
 }
 
 /// What a strict tool spends of the per-request budget.
@@ -138,15 +138,6 @@ fn cost_walk(v: &Value, c: &mut Cost, depth: usize) {
     }
 }
 
-/// Applies the per-request strict budget over a tool set in order: a strict tool that would
-/// exceed it is re-rendered non-strict (`render(tool, false)`) with a note saying why.
-pub(crate) fn budget_strict(tools: &[ToolDef], rendered: &mut [Rendered]) {
-    let mut budget = StrictBudget::default();
-    for (tool, r) in tools.iter().zip(rendered.iter_mut()) {
-        budget.apply(tool, r);
-    }
-}
-
 /// What the strict tools seen so far spent of the per-request budget (so a tool set can be
 /// budgeted one tool at a time, in order).
 #[derive(Debug, Default)]
@@ -158,11 +149,16 @@ pub(crate) struct StrictBudget {
 
 impl StrictBudget {
     /// Admits a strict rendering within the budget, or replaces it by the non-strict one.
-    pub(crate) fn apply(&mut self, tool: &ToolDef, r: &mut Rendered) {
+    pub(crate) fn apply<'a>(&mut self, tool: &ToolDef<'a>, r: &mut Shaped<'a>) {
         if !r.strict {
             return;
         }
-        let c = r.tool.get("input_schema").map(cost).unwrap_or_default();
+        let c = r
+            .tool
+            .get("input_schema")
+            .and_then(Field::as_owned_schema)
+            .map(cost)
+            .unwrap_or_default();
         let fits = self.tools < MAX_STRICT_TOOLS
             && self.optional + c.optional <= MAX_OPTIONAL
             && self.unions + c.unions <= MAX_UNIONS;
@@ -237,7 +233,7 @@ fn key_ok(k: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use serde_json::json;
+    use serde_json::{Map, json};
 
     fn tool(schema: &Value) -> ToolDef<'_> {
         ToolDef {
@@ -254,11 +250,11 @@ mod tests {
     fn strict_only_when_asked_and_possible() {
         let s = json!({"type": "object", "properties": {"a": {"type": "integer", "minimum": 1}},
                        "required": ["a"], "additionalProperties": false});
-        let plain = render(&tool(&s), false);
+        let plain = render(&tool(&s), false).into_rendered();
         assert!(!plain.strict);
         assert_eq!(plain.tool.get("strict"), None);
         assert_eq!(plain.tool["input_schema"]["properties"]["a"]["minimum"], 1);
-        let strict = render(&tool(&s), true);
+        let strict = render(&tool(&s), true).into_rendered();
         assert!(strict.strict);
         assert_eq!(strict.tool["strict"], true);
         assert_eq!(
@@ -277,22 +273,25 @@ mod tests {
             .map(|i| (format!("p{i}"), json!({"type": "string"})))
             .collect();
         let s = json!({"type": "object", "properties": props, "additionalProperties": false});
-        let tools = vec![tool(&s), tool(&s), tool(&s)];
-        let mut r: Vec<Rendered> = tools.iter().map(|t| render(t, true)).collect();
+        let tools = [tool(&s), tool(&s), tool(&s)];
+        let mut r: Vec<Shaped> = tools.iter().map(|t| render(t, true)).collect();
         assert_eq!(
-            cost(&r[0].tool["input_schema"]),
+            cost(&r[0].tool.to_value()["input_schema"]),
             Cost {
                 optional: 10,
                 unions: 0
             }
         );
-        budget_strict(&tools, &mut r);
+        let mut budget = StrictBudget::default();
+        for (t, r) in tools.iter().zip(r.iter_mut()) {
+            budget.apply(t, r);
+        }
         assert_eq!(
             r.iter().map(|r| r.strict).collect::<Vec<_>>(),
             [true, true, false]
         );
         assert!(r[2].notes.iter().any(|n| n.contains("budget")));
-        assert_eq!(r[2].tool.get("strict"), None);
+        assert!(r[2].tool.get("strict").is_none());
     }
 
     #[test]

@@ -9,12 +9,15 @@
 //!   a type array becomes one type plus `nullable: true`, or `anyOf` of one branch per type;
 //!   `anyOf`/`oneOf` branches that are only `null` become `nullable: true` on the node;
 //! - `$ref` is inlined. A definition may appear at most [`MAX_REF_REPEATS`] times on one path and
-//!   a declaration at most [`node_budget`] nodes (twice the canonical schema's, at least
-//!   [`MIN_NODES`], at most [`MAX_NODES`]); past that the reference is cut to an `OBJECT`
+//!   a declaration at most [`node_budget`] nodes; past that the reference is cut to an `OBJECT`
 //!   without properties (or "any value") with a description saying it was not expanded. The
-//!   budget follows the canonical schema so that inlining a shared, cyclic component graph costs
-//!   in proportion to the document: a fixed 20,000 nodes per tool made Microsoft Graph's Gemini
-//!   declarations 3.3 GB (20 times its canonical schemas);
+//!   budget is tied to the model's per-tool schema budget (`RenderOptions::max_schema_nodes`,
+//!   the model's `ModelOptions::max_schema_nodes`): [`INLINE_FACTOR`] times the canonical
+//!   schema's nodes, within a quarter of that budget and the budget itself (never below the
+//!   canonical schema's own size). So a Gemini declaration is no larger than the most the model
+//!   lets a canonical schema carry: a floor of 2,000 nodes per tool made inlining Microsoft
+//!   Graph's dense, cyclic entity graph half a gigabyte of declarations (a 110-node canonical
+//!   schema grew to 1,800), while tools of ordinary APIs (GitHub, Stripe) inline in full;
 //! - `enum` holds strings only, with `type: STRING` (Gemini allows enums on STRING only); enums of
 //!   other values are dropped and listed in the description ("one of: 1, 2, 3"), as is `const`;
 //! - no `additionalProperties`: an open map becomes an `OBJECT` without `properties` (a free-form
@@ -37,40 +40,43 @@ use super::schema::{
     short_json, split_type_array, type_names, with_phrases,
 };
 use super::size::schema_nodes;
-use super::{Rendered, ToolDef};
+use super::wire::{Field, Wire};
+use super::{Shaped, ToolDef};
 
 /// Times one definition may be expanded along a single path (so a tree shows two levels).
 pub(crate) const MAX_REF_REPEATS: usize = 2;
-/// Schema nodes emitted per declaration before further references are cut, at most.
+/// Schema nodes emitted per declaration before further references are cut, at most (also when
+/// the schema budget is unlimited).
 pub(crate) const MAX_NODES: usize = 20_000;
-/// Schema nodes a declaration may always have, however small its canonical schema.
-pub(crate) const MIN_NODES: usize = 2_000;
+/// How many times its canonical schema's nodes a declaration may grow to by inlining.
+pub(crate) const INLINE_FACTOR: usize = 4;
 
-/// Nodes a declaration may emit before references are cut: twice the schema nodes of the
-/// canonical input schema (with its `$defs`, counted by [`schema_nodes`]), within
-/// [`MIN_NODES`]..=[`MAX_NODES`].
-pub(crate) fn node_budget(input_schema: &Value) -> usize {
-    schema_nodes(input_schema, MAX_NODES)
-        .saturating_mul(2)
-        .clamp(MIN_NODES, MAX_NODES)
+/// Nodes a declaration may emit before references are cut: [`INLINE_FACTOR`] times the schema
+/// nodes of the canonical input schema (with its `$defs`, counted by [`schema_nodes`]), within a
+/// quarter of `schema_budget` (the model's per-tool budget, at most [`MAX_NODES`]) and all of it,
+/// and at least the canonical schema's own nodes.
+pub(crate) fn node_budget(input_schema: &Value, schema_budget: usize) -> usize {
+    let cap = schema_budget.clamp(1, MAX_NODES);
+    let own = schema_nodes(input_schema, MAX_NODES);
+    own.saturating_mul(INLINE_FACTOR)
+        .clamp(cap / 4, cap)
+        .max(own)
 }
 
-/// Renders one tool as a FunctionDeclaration.
-pub(crate) fn render(tool: &ToolDef) -> Rendered {
+/// Renders one tool as a FunctionDeclaration, inlining within [`node_budget`] of
+/// `schema_budget`.
+pub(crate) fn render<'a>(tool: &ToolDef<'a>, schema_budget: usize) -> Shaped<'a> {
     let mut w = Walker {
         root: tool.input_schema,
         notes: Vec::new(),
         cuts: BTreeMap::new(),
         nodes: 0,
-        budget: node_budget(tool.input_schema),
+        budget: node_budget(tool.input_schema, schema_budget),
         stack: Vec::new(),
     };
-    let mut decl = Map::new();
-    decl.insert("name".into(), Value::String(tool.name.to_string()));
-    decl.insert(
-        "description".into(),
-        Value::String(super::full_description(tool)),
-    );
+    let mut decl = Wire::default();
+    decl.push("name", Field::Str(tool.name));
+    decl.push("description", Field::Text(super::full_description(tool)));
     let has_props = tool
         .input_schema
         .get("properties")
@@ -93,7 +99,7 @@ pub(crate) fn render(tool: &ToolDef) -> Rendered {
         if params.get("type").and_then(Value::as_str) == Some("OBJECT")
             && params.contains_key("properties")
         {
-            decl.insert("parameters".into(), Value::Object(params));
+            decl.push("parameters", Field::Value(Value::Object(params)));
         } else {
             w.notes
                 .push("input schema is not an object with properties; parameters omitted".into());
@@ -107,8 +113,8 @@ pub(crate) fn render(tool: &ToolDef) -> Rendered {
             format!("{first} (and {} more places): {msg}", n - 1)
         });
     }
-    Rendered {
-        tool: Value::Object(decl),
+    Shaped {
+        tool: decl,
         strict: false,
         notes,
     }
@@ -641,6 +647,7 @@ fn infer_type(vals: &[Value]) -> Option<&'static str> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::render::{DEFAULT_MAX_SCHEMA_NODES, Rendered};
 
     fn params(schema: Value) -> Rendered {
         let t = ToolDef {
@@ -651,7 +658,7 @@ mod tests {
             method: None,
             deprecated: false,
         };
-        render(&t)
+        render(&t, DEFAULT_MAX_SCHEMA_NODES).into_rendered()
     }
 
     fn prop(schema: Value) -> Value {
@@ -776,7 +783,7 @@ mod tests {
     }
 
     #[test]
-    fn inlining_a_shared_cyclic_graph_stays_within_twice_the_canonical_size() {
+    fn inlining_a_shared_cyclic_graph_stays_within_the_schema_budget() {
         // Sixty definitions, each referring to the next two (cyclic): expanding every reference
         // twice per path would be exponential; the declaration is cut at the budget.
         let defs: Map<String, Value> = (0..60)
@@ -789,13 +796,16 @@ mod tests {
             .collect();
         let s = json!({"type": "object", "properties": {"root": {"$ref": "#/$defs/D0"}},
             "$defs": defs});
-        let budget = node_budget(&s);
-        assert_eq!(budget, MIN_NODES, "a small canonical schema gets the floor");
-        let r = params(s);
+        let budget = node_budget(&s, DEFAULT_MAX_SCHEMA_NODES);
+        assert_eq!(
+            budget,
+            4 * schema_nodes(&s, usize::MAX),
+            "four times the canonical schema"
+        );
+        let r = params(s.clone());
         let n = emitted(&r.tool["parameters"]);
         // References are cut once the budget is spent; the members of definitions already
-        // entered still show, so the total stays within a small multiple of the budget (the
-        // old fixed cap emitted up to 20,000 here).
+        // entered still show, so the total stays within a small multiple of the budget.
         assert!(n <= 3 * budget, "{n} nodes emitted, budget {budget}");
         assert!(n >= budget / 2, "{n} nodes emitted, budget {budget}");
         assert!(
@@ -803,15 +813,32 @@ mod tests {
             "{:?}",
             r.notes
         );
-        // A large canonical schema gets twice its node count, capped.
+        // A smaller schema budget (the model's `max_schema_nodes`) cuts sooner, but never
+        // below the canonical schema's own size.
+        let t = ToolDef {
+            name: "t",
+            title: None,
+            description: "d",
+            input_schema: &s,
+            method: None,
+            deprecated: false,
+        };
+        let own = schema_nodes(&s, usize::MAX);
+        assert_eq!(node_budget(&s, 100), own);
+        let small = render(&t, 100).into_rendered();
+        let n_small = emitted(&small.tool["parameters"]);
+        assert!(n_small < n && n_small <= 3 * own, "{n_small} of {n}");
+        // Small schemas get a quarter of the budget; large ones their own size, capped.
+        assert_eq!(node_budget(&json!({"type": "object"}), 2000), 500);
         let big: Map<String, Value> = (0..4000)
             .map(|i| (format!("p{i}"), json!({"type": "string"})))
             .collect();
         let big = json!({"type": "object", "properties": big});
-        assert_eq!(node_budget(&big), 8002);
+        assert_eq!(node_budget(&big, 2000), 4001);
+        assert_eq!(node_budget(&big, usize::MAX), 4 * 4001);
         let huge: Map<String, Value> = (0..30_000)
             .map(|i| (format!("p{i}"), json!({"type": "string"})))
             .collect();
-        assert_eq!(node_budget(&json!({"properties": huge})), MAX_NODES);
+        assert!(node_budget(&json!({"properties": huge}), usize::MAX) > MAX_NODES);
     }
 }

@@ -9,24 +9,28 @@
 
 use serde_json::{Map, Value};
 
-use super::schema::canonical_order;
-use super::{Rendered, ToolDef};
+use super::canonical::Schema;
+use super::wire::{Field, Wire};
+use super::{Shaped, ToolDef};
 
-/// Renders one MCP tool.
-pub(crate) fn render(tool: &ToolDef) -> Rendered {
-    let mut m = Map::new();
-    m.insert("name".into(), Value::String(tool.name.to_string()));
+/// Renders one MCP tool; its `inputSchema` is the canonical schema, borrowed.
+pub(crate) fn render<'a>(tool: &ToolDef<'a>) -> Shaped<'a> {
+    let mut w = Wire::default();
+    w.push("name", Field::Str(tool.name));
     if let Some(t) = tool.title {
-        m.insert("title".into(), Value::String(t.to_string()));
+        w.push("title", Field::Str(t));
     }
-    m.insert(
-        "description".into(),
-        Value::String(super::full_description(tool)),
+    w.push("description", Field::Text(super::full_description(tool)));
+    w.push(
+        "inputSchema",
+        Field::Schema(Schema::Canonical(tool.input_schema)),
     );
-    m.insert("inputSchema".into(), canonical_order(tool.input_schema, 0));
-    m.insert("annotations".into(), Value::Object(annotations(tool)));
-    Rendered {
-        tool: Value::Object(m),
+    w.push(
+        "annotations",
+        Field::Value(Value::Object(annotations(tool))),
+    );
+    Shaped {
+        tool: w,
         strict: false,
         notes: Vec::new(),
     }
@@ -66,7 +70,7 @@ mod tests {
             method,
             deprecated: false,
         };
-        render(&t).tool["annotations"].clone()
+        render(&t).tool.to_value()["annotations"].clone()
     }
 
     #[test]

@@ -58,16 +58,19 @@
 //! ```
 
 mod anthropic;
+mod canonical;
 mod gemini;
 mod mcp;
 mod openai;
+mod pretty;
 mod root;
 mod schema;
 mod size;
 mod stream;
 mod strict;
+mod wire;
 
-pub use size::schema_nodes;
+pub use size::{DEFAULT_MAX_SCHEMA_NODES, schema_nodes};
 pub use stream::{write_providers, write_set};
 
 use std::fmt;
@@ -183,10 +186,24 @@ impl<'a> From<&'a ToolManifest> for ToolDef<'a> {
 }
 
 /// Rendering switches.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct RenderOptions {
     /// Emit Anthropic strict tools (`strict: true` + the strict subset) where possible.
     pub anthropic_strict: bool,
+    /// The per-tool schema budget in nodes the manifest was modelled with (the model's
+    /// `ModelOptions::max_schema_nodes`; [`DEFAULT_MAX_SCHEMA_NODES`] by default,
+    /// `usize::MAX` for no limit). Gemini's inlining of `$ref`s stays within it, so a
+    /// declaration is never larger than the model lets a canonical schema be.
+    pub max_schema_nodes: usize,
+}
+
+impl Default for RenderOptions {
+    fn default() -> Self {
+        RenderOptions {
+            anthropic_strict: false,
+            max_schema_nodes: DEFAULT_MAX_SCHEMA_NODES,
+        }
+    }
 }
 
 /// One rendered tool.
@@ -201,46 +218,74 @@ pub struct Rendered {
     pub notes: Vec<String>,
 }
 
+/// A rendered tool in wire form, borrowing its schema where the provider sends it unchanged
+/// (serialised directly by [`stream`], turned into a [`Rendered`] by [`render`]).
+pub(crate) struct Shaped<'a> {
+    tool: wire::Wire<'a>,
+    strict: bool,
+    notes: Vec<String>,
+}
+
+impl Shaped<'_> {
+    fn into_rendered(self) -> Rendered {
+        Rendered {
+            tool: self.tool.to_value(),
+            strict: self.strict,
+            notes: self.notes,
+        }
+    }
+}
+
 /// Renders one tool for one provider. Never panics; problems become [`Rendered::notes`].
 ///
 /// Per-request limits that span tools (Anthropic's strict budget) need the whole set: use
 /// [`render_all`] / [`render_set`] for a tool list.
 pub fn render(provider: Provider, tool: &ToolDef, opts: &RenderOptions) -> Rendered {
+    with_lowered(tool, |t, note| {
+        let mut r = render_lowered(provider, t, opts).into_rendered();
+        r.notes.extend(note.map(str::to_string));
+        r
+    })
+}
+
+/// Calls `f` with the tool as renderers see it (root alternatives moved into the description,
+/// see [`root`]) and the note saying so.
+fn with_lowered<R>(tool: &ToolDef, f: impl FnOnce(&ToolDef, Option<&str>) -> R) -> R {
     match root::lower(tool) {
-        Some(l) => {
-            let lowered = l.as_def(tool);
-            let mut r = render_lowered(provider, &lowered, opts);
-            r.notes.push(l.note);
-            r
-        }
-        None => render_lowered(provider, tool, opts),
+        Some(l) => f(&l.as_def(tool), Some(&l.note)),
+        None => f(tool, None),
     }
 }
 
-/// [`render`] on a schema without root alternatives.
-fn render_lowered(provider: Provider, tool: &ToolDef, opts: &RenderOptions) -> Rendered {
+/// [`render`] on a schema without root alternatives, in wire form.
+fn render_lowered<'a>(provider: Provider, tool: &ToolDef<'a>, opts: &RenderOptions) -> Shaped<'a> {
     match provider {
-        Provider::OpenAiChat => openai::chat(tool, openai::parameters(tool.input_schema)),
-        Provider::OpenAiResponses => openai::responses(tool, openai::parameters(tool.input_schema)),
+        Provider::OpenAiChat => openai::render(tool, true),
+        Provider::OpenAiResponses => openai::render(tool, false),
         Provider::Anthropic => anthropic::render(tool, opts.anthropic_strict),
-        Provider::Gemini => gemini::render(tool),
+        Provider::Gemini => gemini::render(tool, opts.max_schema_nodes),
         Provider::Mcp => mcp::render(tool),
     }
 }
 
 /// Renders a tool set for one provider, in order, applying limits that span the set.
 pub fn render_all(provider: Provider, tools: &[ToolDef], opts: &RenderOptions) -> Vec<Rendered> {
-    let mut out: Vec<Rendered> = tools.iter().map(|t| render(provider, t, opts)).collect();
-    if provider == Provider::Anthropic && opts.anthropic_strict {
-        let lowered: Vec<Option<root::Lowered>> = tools.iter().map(root::lower).collect();
-        let defs: Vec<ToolDef> = tools
-            .iter()
-            .zip(&lowered)
-            .map(|(t, l)| l.as_ref().map_or(*t, |l| l.as_def(t)))
-            .collect();
-        anthropic::budget_strict(&defs, &mut out);
-    }
-    out
+    let mut budget = anthropic::StrictBudget::default();
+    let strict_budget = provider == Provider::Anthropic && opts.anthropic_strict;
+    tools
+        .iter()
+        .map(|t| {
+            with_lowered(t, |t, note| {
+                let mut r = render_lowered(provider, t, opts);
+                if strict_budget {
+                    budget.apply(t, &mut r);
+                }
+                let mut r = r.into_rendered();
+                r.notes.extend(note.map(str::to_string));
+                r
+            })
+        })
+        .collect()
 }
 
 /// [`render_all`], keeping only the tool values (what goes into a request's `tools`).
@@ -255,26 +300,16 @@ pub fn render_set(provider: Provider, tools: &[ToolDef], opts: &RenderOptions) -
 /// (`{"openai_chat": [...], ..., "mcp": [...]}`), sharing the OpenAI lowering between its two
 /// shapes. This is the CLI's `--provider all` output and the provider checker's input.
 pub fn render_providers(tools: &[ToolDef], opts: &RenderOptions) -> Map<String, Value> {
-    let lowered: Vec<Option<root::Lowered>> = tools.iter().map(root::lower).collect();
-    let lowered_defs: Vec<ToolDef> = tools
-        .iter()
-        .zip(&lowered)
-        .map(|(t, l)| l.as_ref().map_or(*t, |l| l.as_def(t)))
-        .collect();
-    let params: Vec<openai::Parameters> = lowered_defs
-        .iter()
-        .map(|t| openai::parameters(t.input_schema))
-        .collect();
-    let chat: Vec<Value> = lowered_defs
-        .iter()
-        .zip(&params)
-        .map(|(t, p)| openai::chat(t, p.clone()).tool)
-        .collect();
-    let responses: Vec<Value> = lowered_defs
-        .iter()
-        .zip(params)
-        .map(|(t, p)| openai::responses(t, p).tool)
-        .collect();
+    let mut chat = Vec::with_capacity(tools.len());
+    let mut responses = Vec::with_capacity(tools.len());
+    for t in tools {
+        with_lowered(t, |t, _| {
+            let p = openai::parameters(t.input_schema);
+            let params = || wire::Field::SchemaRef(&p.schema);
+            chat.push(openai::chat(t, params(), p.strict).to_value());
+            responses.push(openai::responses(t, params(), p.strict).to_value());
+        });
+    }
     let mut out = Map::new();
     out.insert(Provider::OpenAiChat.key().into(), Value::Array(chat));
     out.insert(
@@ -428,6 +463,7 @@ mod tests {
                         &t,
                         &RenderOptions {
                             anthropic_strict: strict,
+                            ..RenderOptions::default()
                         },
                     );
                 }

@@ -15,9 +15,11 @@ use std::collections::HashMap;
 
 use serde_json::{Map, Value, json};
 
-use super::schema::{MAX_DEPTH, canonical_order, resolve_ref, truncate_chars, type_names};
+use super::canonical::{Canonical, Schema};
+use super::schema::{MAX_DEPTH, push_ptr, resolve_ref, truncate_chars, type_names};
 use super::strict::{self, Profile};
-use super::{Rendered, ToolDef};
+use super::wire::{Field, Wire};
+use super::{Shaped, ToolDef};
 
 /// OpenAI's documented maximum function description length.
 pub(crate) const MAX_DESCRIPTION: usize = 1024;
@@ -57,16 +59,15 @@ pub(crate) const PROFILE: Profile = Profile {
 
 /// The `parameters`, strictness and notes shared by both OpenAI shapes (computed once when a
 /// tool set is rendered for both).
-#[derive(Clone)]
-pub(crate) struct Parameters {
-    pub schema: Value,
+pub(crate) struct Parameters<'a> {
+    pub schema: Schema<'a>,
     pub strict: bool,
     pub notes: Vec<String>,
 }
 
 /// Lowers a canonical input schema for OpenAI: strict when possible, else the repaired canonical
-/// schema.
-pub(crate) fn parameters(input: &Value) -> Parameters {
+/// schema (borrowed when it needs no repair).
+pub(crate) fn parameters(input: &Value) -> Parameters<'_> {
     let lowered = strict::lower(input, &PROFILE);
     let mut blockers = lowered.blockers;
     if blockers.is_empty() {
@@ -74,7 +75,7 @@ pub(crate) fn parameters(input: &Value) -> Parameters {
     }
     if blockers.is_empty() {
         return Parameters {
-            schema: lowered.schema,
+            schema: Schema::Owned(lowered.schema),
             strict: true,
             notes: lowered.notes,
         };
@@ -83,8 +84,20 @@ pub(crate) fn parameters(input: &Value) -> Parameters {
         .into_iter()
         .map(|b| format!("strict mode not possible: {b}"))
         .collect();
-    let mut schema = canonical_order(input, 0);
-    add_missing_items(&mut schema, 0, &mut notes);
+    let mut missing = Vec::new();
+    missing_items(input, String::new(), 0, &mut missing);
+    let schema = if missing.is_empty() {
+        Schema::Canonical(input)
+    } else {
+        let mut schema = Canonical(input).to_value();
+        for ptr in &missing {
+            if let Some(Value::Object(m)) = schema.pointer_mut(ptr) {
+                m.insert("items".into(), json!({}));
+                notes.push("array without `items` given `items: {}`".into());
+            }
+        }
+        Schema::Owned(schema)
+    };
     Parameters {
         schema,
         strict: false,
@@ -93,29 +106,35 @@ pub(crate) fn parameters(input: &Value) -> Parameters {
 }
 
 /// `{"type":"function","function":{name, description, parameters, strict}}`.
-pub(crate) fn chat(tool: &ToolDef, p: Parameters) -> Rendered {
-    let mut f = Map::new();
-    f.insert("name".into(), Value::String(tool.name.to_string()));
-    f.insert("description".into(), Value::String(description(tool)));
-    f.insert("parameters".into(), p.schema);
-    f.insert("strict".into(), Value::Bool(p.strict));
-    Rendered {
-        tool: json!({"type": "function", "function": Value::Object(f)}),
-        strict: p.strict,
-        notes: p.notes,
-    }
+pub(crate) fn chat<'a>(tool: &ToolDef<'a>, parameters: Field<'a>, strict: bool) -> Wire<'a> {
+    let mut f = Wire::default();
+    f.push("name", Field::Str(tool.name));
+    f.push("description", Field::Text(description(tool)));
+    f.push("parameters", parameters);
+    f.push("strict", Field::Bool(strict));
+    let mut w = Wire::default();
+    w.push("type", Field::Str("function"));
+    w.push("function", Field::Object(f));
+    w
 }
 
 /// `{"type":"function", name, description, parameters, strict}`.
-pub(crate) fn responses(tool: &ToolDef, p: Parameters) -> Rendered {
-    let mut f = Map::new();
-    f.insert("type".into(), Value::String("function".into()));
-    f.insert("name".into(), Value::String(tool.name.to_string()));
-    f.insert("description".into(), Value::String(description(tool)));
-    f.insert("parameters".into(), p.schema);
-    f.insert("strict".into(), Value::Bool(p.strict));
-    Rendered {
-        tool: Value::Object(f),
+pub(crate) fn responses<'a>(tool: &ToolDef<'a>, parameters: Field<'a>, strict: bool) -> Wire<'a> {
+    let mut w = Wire::default();
+    w.push("type", Field::Str("function"));
+    w.push("name", Field::Str(tool.name));
+    w.push("description", Field::Text(description(tool)));
+    w.push("parameters", parameters);
+    w.push("strict", Field::Bool(strict));
+    w
+}
+
+/// One tool in either shape, owning its parameters.
+pub(crate) fn render<'a>(tool: &ToolDef<'a>, nested: bool) -> Shaped<'a> {
+    let p = parameters(tool.input_schema);
+    let shape = if nested { chat } else { responses };
+    Shaped {
+        tool: shape(tool, Field::Schema(p.schema), p.strict),
         strict: p.strict,
         notes: p.notes,
     }
@@ -125,30 +144,31 @@ fn description(tool: &ToolDef) -> String {
     truncate_chars(&super::full_description(tool), MAX_DESCRIPTION)
 }
 
-/// Non-strict OpenAI still rejects `{"type": "array"}` without `items`; give such arrays
-/// `items: {}` (any value), which is what the missing keyword means.
-fn add_missing_items(v: &mut Value, depth: usize, notes: &mut Vec<String>) {
+/// Non-strict OpenAI still rejects `{"type": "array"}` without `items`: collects the pointers of
+/// such arrays, which get `items: {}` (any value), what the missing keyword means.
+fn missing_items(v: &Value, ptr: String, depth: usize, out: &mut Vec<String>) {
     if depth > MAX_DEPTH {
         return;
     }
     let Value::Object(m) = v else { return };
     if type_names(m).contains(&"array") && !m.contains_key("items") {
-        m.insert("items".into(), json!({}));
-        notes.push("array without `items` given `items: {}`".into());
+        out.push(ptr.clone());
     }
-    for (k, sub) in m.iter_mut() {
-        match k.as_str() {
-            "properties" | "$defs" => {
-                if let Value::Object(ps) = sub {
-                    ps.values_mut()
-                        .for_each(|s| add_missing_items(s, depth + 1, notes));
+    for (k, sub) in m {
+        match (k.as_str(), sub) {
+            ("properties" | "$defs", Value::Object(ps)) => {
+                let base = push_ptr(&ptr, k);
+                for (name, s) in ps {
+                    missing_items(s, push_ptr(&base, name), depth + 1, out);
                 }
             }
-            "items" | "additionalProperties" | "not" => add_missing_items(sub, depth + 1, notes),
-            "anyOf" | "oneOf" | "allOf" => {
-                if let Value::Array(a) = sub {
-                    a.iter_mut()
-                        .for_each(|s| add_missing_items(s, depth + 1, notes));
+            ("items" | "additionalProperties" | "not", s) => {
+                missing_items(s, push_ptr(&ptr, k), depth + 1, out);
+            }
+            ("anyOf" | "oneOf" | "allOf", Value::Array(a)) => {
+                let base = push_ptr(&ptr, k);
+                for (i, s) in a.iter().enumerate() {
+                    missing_items(s, push_ptr(&base, &i.to_string()), depth + 1, out);
                 }
             }
             _ => {}
@@ -355,7 +375,8 @@ mod tests {
     #[test]
     fn depth_limit_is_ten_objects() {
         assert!(parameters(&nest(10)).strict);
-        let p = parameters(&nest(11));
+        let deep = nest(11);
+        let p = parameters(&deep);
         assert!(!p.strict);
         assert!(
             p.notes.iter().any(|n| n.contains("nesting depth 11")),
@@ -390,8 +411,9 @@ mod tests {
             "a": {"type": "array"}}, "additionalProperties": false});
         let p = parameters(&s);
         assert!(!p.strict);
-        assert_eq!(p.schema.get("required"), None);
-        assert_eq!(p.schema["properties"]["a"]["items"], json!({}));
+        let schema = p.schema.to_value();
+        assert_eq!(schema.get("required"), None);
+        assert_eq!(schema["properties"]["a"]["items"], json!({}));
         assert!(
             p.notes
                 .iter()

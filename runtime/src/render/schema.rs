@@ -75,53 +75,6 @@ pub(crate) fn from_entries(mut entries: Vec<(String, Value)>) -> Map<String, Val
     entries.into_iter().collect()
 }
 
-/// A deep copy of a canonical schema with every schema object's keywords in the fixed order and
-/// `$defs` sorted by name. Property order is kept: it is the parameter order a model sees.
-/// Used where a provider takes the canonical schema unchanged (MCP, non-strict Anthropic).
-pub(crate) fn canonical_order(v: &Value, depth: usize) -> Value {
-    let Value::Object(m) = v else {
-        return v.clone();
-    };
-    if depth > MAX_DEPTH {
-        return v.clone();
-    }
-    let mut out = Vec::with_capacity(m.len());
-    for (k, sub) in m {
-        let val = match k.as_str() {
-            "properties" => map_values(sub, |s| canonical_order(s, depth + 1), false),
-            "$defs" | "definitions" => map_values(sub, |s| canonical_order(s, depth + 1), true),
-            "items" | "additionalProperties" | "not" | "contains" | "propertyNames" => {
-                canonical_order(sub, depth + 1)
-            }
-            "anyOf" | "oneOf" | "allOf" | "prefixItems" => match sub {
-                Value::Array(a) => {
-                    Value::Array(a.iter().map(|s| canonical_order(s, depth + 1)).collect())
-                }
-                other => other.clone(),
-            },
-            _ => sub.clone(),
-        };
-        out.push((k.clone(), val));
-    }
-    Value::Object(from_entries(out))
-}
-
-fn map_values(v: &Value, f: impl Fn(&Value) -> Value, sort: bool) -> Value {
-    let Value::Object(m) = v else {
-        return v.clone();
-    };
-    let mut entries: Vec<(&String, &Value)> = m.iter().collect();
-    if sort {
-        entries.sort_by(|a, b| a.0.cmp(b.0));
-    }
-    Value::Object(
-        entries
-            .into_iter()
-            .map(|(k, s)| (k.clone(), f(s)))
-            .collect(),
-    )
-}
-
 /// The JSON types a schema node names (`type` as a string or an array), in order.
 pub(crate) fn type_names(m: &Map<String, Value>) -> Vec<&str> {
     match m.get("type") {
@@ -309,18 +262,6 @@ mod tests {
         let Value::Object(m) = m else { panic!() };
         let keys: Vec<String> = ordered(m).keys().cloned().collect();
         assert_eq!(keys, ["type", "description", "properties", "a-y", "z-x"]);
-    }
-
-    #[test]
-    fn canonical_order_sorts_defs_but_keeps_property_order() {
-        let v = json!({"$defs": {"B": {"type": "string"}, "A": {"type": "integer"}},
-                       "properties": {"z": {"description": "d", "type": "string"}, "a": {}},
-                       "type": "object"});
-        let out = canonical_order(&v, 0);
-        assert_eq!(
-            serde_json::to_string(&out).unwrap(),
-            r#"{"type":"object","properties":{"z":{"type":"string","description":"d"},"a":{}},"$defs":{"A":{"type":"integer"},"B":{"type":"string"}}}"#
-        );
     }
 
     #[test]

@@ -10,6 +10,11 @@ use serde_json::Value;
 
 use super::schema::MAX_DEPTH;
 
+/// The default per-tool schema budget in nodes: the model's default
+/// (`openapi_tools_build::model::DEFAULT_MAX_SCHEMA_NODES`) and the default of
+/// [`RenderOptions::max_schema_nodes`](super::RenderOptions::max_schema_nodes).
+pub const DEFAULT_MAX_SCHEMA_NODES: usize = 2_000;
+
 /// Counts the schema nodes of `schema`: every object in a schema position (the root, each
 /// `properties` and `$defs` member, `items`, `additionalProperties`, `not`, each `anyOf` /
 /// `oneOf` / `allOf` branch). Counting stops once it passes `limit` (the result is then

@@ -9,7 +9,9 @@
 use std::io::{self, Write};
 
 use super::anthropic::StrictBudget;
-use super::{Provider, RenderOptions, ToolDef, openai, render, root};
+use super::pretty::{write_indent, write_nested};
+use super::wire::Field;
+use super::{Provider, RenderOptions, ToolDef, openai, render_lowered, with_lowered};
 
 /// Writes `[tool, ...]` for one provider, pretty-printed (two-space indent, no trailing
 /// newline): byte for byte `serde_json::to_string_pretty(&Value::Array(render_set(..)))`.
@@ -85,33 +87,31 @@ struct Spill {
     limit: usize,
 }
 
-/// The Chat array; the Responses form of each tool goes to `spill` while it has room.
+/// The Chat array; the Responses form of each tool goes to `spill` while it has room. Both
+/// forms borrow one lowering of the tool's parameters.
 fn write_openai<W: Write>(tools: &[ToolDef], spill: &mut Spill, out: &mut W) -> io::Result<()> {
     if tools.is_empty() {
         return out.write_all(b"[]");
     }
-    let mut buf = Vec::new();
     out.write_all(b"[\n")?;
     for (i, tool) in tools.iter().enumerate() {
         // Root alternatives are lowered first, as `render_providers` does.
-        let lowered = root::lower(tool);
-        let tool = &lowered.as_ref().map_or(*tool, |l| l.as_def(tool));
-        let params = openai::parameters(tool.input_schema);
-        if spill.tools == i && spill.text.len() < spill.limit {
-            if i > 0 {
-                spill.text.extend_from_slice(b",\n");
+        with_lowered(tool, |tool, _| -> io::Result<()> {
+            let p = openai::parameters(tool.input_schema);
+            if spill.tools == i && spill.text.len() < spill.limit {
+                if i > 0 {
+                    spill.text.extend_from_slice(b",\n");
+                }
+                let r = openai::responses(tool, Field::SchemaRef(&p.schema), p.strict);
+                write_element(&r, 2, &mut spill.text)?;
+                spill.tools += 1;
             }
-            buf.clear();
-            serde_json::to_writer_pretty(&mut buf, &openai::responses(tool, params.clone()).tool)?;
-            write_indented(&buf, 2, &mut spill.text)?;
-            spill.tools += 1;
-        }
-        if i > 0 {
-            out.write_all(b",\n")?;
-        }
-        buf.clear();
-        serde_json::to_writer_pretty(&mut buf, &openai::chat(tool, params).tool)?;
-        write_indented(&buf, 2, out)?;
+            if i > 0 {
+                out.write_all(b",\n")?;
+            }
+            let c = openai::chat(tool, Field::SchemaRef(&p.schema), p.strict);
+            write_element(&c, 2, out)
+        })?;
     }
     out.write_all(b"\n  ]")
 }
@@ -123,17 +123,15 @@ fn write_responses<W: Write>(tools: &[ToolDef], spill: &Spill, out: &mut W) -> i
     }
     out.write_all(b"[\n")?;
     out.write_all(&spill.text)?;
-    let mut buf = Vec::new();
     for (i, tool) in tools.iter().enumerate().skip(spill.tools) {
         if i > 0 {
             out.write_all(b",\n")?;
         }
-        let lowered = root::lower(tool);
-        let tool = &lowered.as_ref().map_or(*tool, |l| l.as_def(tool));
-        let params = openai::parameters(tool.input_schema);
-        buf.clear();
-        serde_json::to_writer_pretty(&mut buf, &openai::responses(tool, params).tool)?;
-        write_indented(&buf, 2, out)?;
+        with_lowered(tool, |tool, _| {
+            let p = openai::parameters(tool.input_schema);
+            let r = openai::responses(tool, Field::SchemaRef(&p.schema), p.strict);
+            write_element(&r, 2, out)
+        })?;
     }
     out.write_all(b"\n  ]")
 }
@@ -151,46 +149,32 @@ fn write_array<W: Write>(
     }
     let strict_budget = provider == Provider::Anthropic && opts.anthropic_strict;
     let mut budget = StrictBudget::default();
-    let mut buf = Vec::new();
     out.write_all(b"[\n")?;
     for (i, tool) in tools.iter().enumerate() {
-        let mut r = render(provider, tool, opts);
-        if strict_budget {
-            budget.apply(tool, &mut r);
-        }
         if i > 0 {
             out.write_all(b",\n")?;
         }
-        buf.clear();
-        serde_json::to_writer_pretty(&mut buf, &r.tool)?;
-        write_indented(&buf, level, out)?;
+        with_lowered(tool, |tool, _| {
+            let mut r = render_lowered(provider, tool, opts);
+            if strict_budget {
+                budget.apply(tool, &mut r);
+            }
+            write_element(&r.tool, level, out)
+        })?;
     }
     out.write_all(b"\n")?;
     write_indent(level - 1, out)?;
     out.write_all(b"]")
 }
 
-/// Copies pretty JSON text, indenting every line by `level` steps. Raw newlines occur only
-/// between tokens (strings escape them), so this is exactly the nested pretty form.
-fn write_indented<W: Write>(text: &[u8], level: usize, out: &mut W) -> io::Result<()> {
-    let mut lines = text.split(|&b| b == b'\n');
-    if let Some(first) = lines.next() {
-        write_indent(level, out)?;
-        out.write_all(first)?;
-    }
-    for line in lines {
-        out.write_all(b"\n")?;
-        write_indent(level, out)?;
-        out.write_all(line)?;
-    }
-    Ok(())
-}
-
-fn write_indent<W: Write>(level: usize, out: &mut W) -> io::Result<()> {
-    for _ in 0..level {
-        out.write_all(b"  ")?;
-    }
-    Ok(())
+/// One array element at nesting `level`: indentation, then the value.
+fn write_element<W: Write>(
+    value: &impl serde::Serialize,
+    level: usize,
+    out: &mut W,
+) -> io::Result<()> {
+    write_indent(level, out)?;
+    write_nested(value, level, out)
 }
 
 #[cfg(test)]
@@ -212,6 +196,11 @@ mod tests {
                 "items": {"$ref": "#/$defs/P"}}}}}}),
             json!({"anyOf": [{"type": "object", "properties": {"a": {"type": "string"}}},
                 {"type": "object", "properties": {"b": {"type": "integer"}}}]}),
+            // Root alternatives move into the description, also for a tool the Anthropic strict
+            // budget sends non-strict (it was once re-rendered with the `oneOf` still at the root).
+            json!({"type": "object", "properties": {"id": {"type": "integer"},
+                "slug": {"type": "string"}}, "additionalProperties": false,
+                "oneOf": [{"required": ["id"]}, {"required": ["slug"]}]}),
         ]
     }
 
@@ -220,7 +209,7 @@ mod tests {
             .iter()
             .enumerate()
             .map(|(i, s)| ToolDef {
-                name: ["a", "b", "c", "d"][i % 4],
+                name: ["a", "b", "c", "d", "e"][i % 5],
                 title: Some("T"),
                 description: "D",
                 input_schema: s,
@@ -240,6 +229,7 @@ mod tests {
             for strict in [false, true] {
                 let opts = RenderOptions {
                     anthropic_strict: strict,
+                    ..RenderOptions::default()
                 };
                 let whole = Value::Object(render_providers(&tools, &opts));
                 let whole = serde_json::to_string_pretty(&whole).unwrap();

@@ -2,7 +2,7 @@
 
 use std::collections::HashMap;
 use std::fmt;
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 
 use serde_json::Value;
 
@@ -13,15 +13,20 @@ use crate::manifest::Manifest;
 /// A tool set built from a [`Manifest`]: one compiled argument checker per tool and the shared
 /// request builder.
 ///
-/// Checkers are compiled once per tool; [`DynamicToolSet::reusing`] shares the compiled
-/// checkers of tools whose input schema did not change, so replacing a large tool set only pays
-/// for what changed.
+/// A tool's checker is compiled on the tool's first call and kept: building a tool set of
+/// GitHub's 1,223 tools then costs nothing per tool, and a server answers its first request
+/// sooner (most tools of a large set are never called in one session).
+/// [`DynamicToolSet::reusing`] shares the checkers (compiled or not yet) of tools whose input
+/// schema did not change, so replacing a large tool set only pays for what changed.
 pub struct DynamicToolSet {
     manifest: Manifest,
     index: HashMap<String, usize>,
-    checkers: Vec<Arc<dyn ArgsChecker>>,
+    checkers: Vec<Arc<Checker>>,
     backend: Arc<dyn ToolBackend>,
 }
+
+/// One tool's argument checker, compiled on first use.
+type Checker = OnceLock<Box<dyn ArgsChecker>>;
 
 impl fmt::Debug for DynamicToolSet {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -34,13 +39,15 @@ impl fmt::Debug for DynamicToolSet {
 }
 
 impl DynamicToolSet {
-    /// Compiles a checker for every tool of `manifest`.
+    /// A tool set for `manifest`; each tool's checker is compiled by `backend` on its first
+    /// call.
     pub fn with_backend(manifest: Manifest, backend: Arc<dyn ToolBackend>) -> Self {
         Self::reusing(manifest, backend, None)
     }
 
-    /// Like [`DynamicToolSet::with_backend`], but takes the compiled checker of any tool of
-    /// `previous` with the same [`schema_hash`](crate::manifest::ToolManifest::schema_hash) instead of compiling it again.
+    /// Like [`DynamicToolSet::with_backend`], but shares the checker of any tool of `previous`
+    /// with the same [`schema_hash`](crate::manifest::ToolManifest::schema_hash) instead of
+    /// compiling it again.
     /// The hash must be that of the tool's input schema, as the manifest promises (see
     /// [`rehash`](crate::manifest::ToolManifest::rehash)); comparing hashes keeps a replace of a large set cheap.
     pub fn reusing(
@@ -50,7 +57,7 @@ impl DynamicToolSet {
     ) -> Self {
         // Versions mostly keep their tool order: the same position is looked at first, the
         // hash index is built only when a tool moved or changed.
-        let mut by_hash: Option<HashMap<&str, &Arc<dyn ArgsChecker>>> = None;
+        let mut by_hash: Option<HashMap<&str, &Arc<Checker>>> = None;
         let mut index = HashMap::with_capacity(manifest.tools.len());
         let mut checkers = Vec::with_capacity(manifest.tools.len());
         for (i, tool) in manifest.tools.iter().enumerate() {
@@ -79,7 +86,7 @@ impl DynamicToolSet {
                     })
                     .map(Arc::clone)
             });
-            checkers.push(reused.unwrap_or_else(|| Arc::from(backend.checker(tool))));
+            checkers.push(reused.unwrap_or_default());
         }
         DynamicToolSet {
             manifest,
@@ -97,7 +104,7 @@ impl DynamicToolSet {
         }
     }
 
-    fn checker(&self, tool: &str) -> Option<&Arc<dyn ArgsChecker>> {
+    fn checker(&self, tool: &str) -> Option<&Arc<Checker>> {
         self.index.get(tool).and_then(|&i| self.checkers.get(i))
     }
 }
@@ -124,7 +131,9 @@ impl ToolSet for DynamicToolSet {
                 problems,
             })
         };
-        let problems = checker.check(args);
+        let problems = checker
+            .get_or_init(|| self.backend.checker(def))
+            .check(args);
         if !problems.is_empty() {
             return Err(invalid(problems));
         }
@@ -217,5 +226,39 @@ mod tests {
         );
         assert!(new.shares_checker_with(&old, "a"));
         assert!(!new.shares_checker_with(&old, "b"));
+    }
+
+    /// Counts compiled checkers.
+    struct Counting(std::sync::atomic::AtomicUsize);
+
+    impl ToolBackend for Counting {
+        fn checker(&self, tool: &ToolManifest) -> Box<dyn ArgsChecker> {
+            self.0.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+            TestBackend.checker(tool)
+        }
+        fn build_request(
+            &self,
+            tool: &ToolManifest,
+            args: &serde_json::Map<String, Value>,
+        ) -> Result<crate::toolset::HttpRequest, Vec<ArgProblem>> {
+            TestBackend.build_request(tool, args)
+        }
+    }
+
+    #[test]
+    fn checkers_compile_on_first_call_once_and_are_shared_before_that() {
+        let backend = Arc::new(Counting(Default::default()));
+        let compiled = || backend.0.load(std::sync::atomic::Ordering::Relaxed);
+        let tools = || vec![tool("a", "v1", &["id"], &[]), tool("b", "v1", &["id"], &[])];
+        let old = DynamicToolSet::with_backend(manifest("1", tools()), backend.clone());
+        assert_eq!(compiled(), 0);
+        let new = DynamicToolSet::reusing(manifest("2", tools()), backend.clone(), Some(&old));
+        assert!(new.shares_checker_with(&old, "a"));
+        new.prepare("a", &json!({"id": "1"})).unwrap();
+        new.prepare("a", &json!({"id": "2"})).unwrap();
+        assert_eq!(compiled(), 1);
+        // Compiled through one version, used by the other.
+        assert!(old.prepare("a", &json!({"id": 1})).is_err());
+        assert_eq!(compiled(), 1);
     }
 }

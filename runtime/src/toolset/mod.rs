@@ -19,7 +19,7 @@ pub mod seams;
 pub(crate) mod testing;
 
 pub use dynamic::DynamicToolSet;
-pub use rendered::{RenderedTool, prerender};
+pub use rendered::{Providers, RenderedTool, prerender};
 pub use seams::{
     ArgErrors, ArgProblem, ArgsChecker, HttpRequest, Provider, Renderer, RequestBody, ToolBackend,
 };

@@ -1,23 +1,95 @@
-//! Pre-rendered provider declarations of one tool, serialised once.
+//! Provider declarations of one tool, serialised once and kept.
 //!
-//! Exporting tools happens on every model request, so each tool's declaration for each provider
-//! is rendered and serialised when the tool set is installed, and kept as raw JSON text. A tool
-//! that did not change between two versions keeps the same [`RenderedTool`] allocation, so
-//! history costs nothing for it.
+//! Exporting tools happens on every model request, so each tool's declaration for a provider is
+//! rendered and serialised once and kept as raw JSON text. The providers a registry names in
+//! [`RegistryConfig::prerender`](crate::registry::RegistryConfig::prerender) are rendered when
+//! the tool set is installed; any other provider is rendered the first time it is asked for
+//! ([`RenderedTool::get_or_render`]) and kept from then on. Rendering is a pure function of the
+//! tool (its [`Fingerprint`]) and its exported name, so a declaration rendered late is the one
+//! an install would have rendered: what a snapshot exports does not depend on when it is asked.
+//!
+//! A tool that did not change between two versions keeps the same [`RenderedTool`] allocation
+//! (with whatever it has rendered so far), so history costs nothing for it.
 
-use std::sync::Arc;
+use std::fmt;
+use std::sync::{Arc, OnceLock};
 
 use serde_json::value::RawValue;
 
 use super::seams::{Provider, Renderer};
 use crate::manifest::{HttpMethod, ToolManifest};
 
-/// One tool's declaration for every provider, as serialised JSON.
+/// A set of providers (which declarations to render when a tool set is installed).
+///
+/// ```
+/// use openapi_tools_runtime::toolset::{Provider, Providers};
+/// let mcp = Providers::only(Provider::Mcp);
+/// assert!(mcp.contains(Provider::Mcp) && !mcp.contains(Provider::Gemini));
+/// assert!(Providers::ALL.contains(Provider::Gemini));
+/// assert!(Providers::NONE.with(Provider::Anthropic).contains(Provider::Anthropic));
+/// ```
+#[derive(Clone, Copy, PartialEq, Eq, Hash)]
+pub struct Providers(u8);
+
+impl Providers {
+    /// Every provider of [`Provider::ALL`].
+    pub const ALL: Providers = Providers((1 << Provider::ALL.len()) - 1);
+    /// No provider: everything is rendered on first use.
+    pub const NONE: Providers = Providers(0);
+
+    /// Just `provider`.
+    pub const fn only(provider: Provider) -> Self {
+        Providers(1 << slot(provider))
+    }
+
+    /// This set and `provider`.
+    pub const fn with(self, provider: Provider) -> Self {
+        Providers(self.0 | 1 << slot(provider))
+    }
+
+    /// Whether `provider` is in the set.
+    pub const fn contains(self, provider: Provider) -> bool {
+        self.0 & (1 << slot(provider)) != 0
+    }
+
+    /// The providers in the set, in [`Provider::ALL`] order.
+    pub fn iter(self) -> impl Iterator<Item = Provider> {
+        Provider::ALL.into_iter().filter(move |p| self.contains(*p))
+    }
+}
+
+impl Default for Providers {
+    /// [`Providers::ALL`].
+    fn default() -> Self {
+        Providers::ALL
+    }
+}
+
+impl fmt::Debug for Providers {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_set()
+            .entries(self.iter().map(Provider::as_str))
+            .finish()
+    }
+}
+
+/// Where `provider` sits in [`Provider::ALL`] (and in a [`RenderedTool`]'s slots).
+const fn slot(provider: Provider) -> usize {
+    match provider {
+        Provider::OpenAiChat => 0,
+        Provider::OpenAiResponses => 1,
+        Provider::Anthropic => 2,
+        Provider::Gemini => 3,
+        Provider::Mcp => 4,
+    }
+}
+
+/// One tool's declarations, per provider, as serialised JSON (each rendered at most once).
 #[derive(Debug)]
 pub struct RenderedTool {
     name: String,
     fingerprint: Fingerprint,
-    pieces: Vec<(Provider, Arc<RawValue>)>,
+    pieces: [OnceLock<Arc<RawValue>>; Provider::ALL.len()],
 }
 
 /// Everything a renderer may read from a tool besides its name: two tools with equal
@@ -57,12 +129,34 @@ impl RenderedTool {
         &self.name
     }
 
-    /// The serialised declaration for `provider`.
+    /// The serialised declaration for `provider`, if it has been rendered (at install for the
+    /// registry's [`prerender`](crate::registry::RegistryConfig::prerender) providers, else by
+    /// an earlier [`RenderedTool::get_or_render`]).
     pub fn get(&self, provider: Provider) -> Option<&Arc<RawValue>> {
-        self.pieces
-            .iter()
-            .find(|(p, _)| *p == provider)
-            .map(|(_, raw)| raw)
+        self.pieces.get(slot(provider)).and_then(OnceLock::get)
+    }
+
+    /// The serialised declaration for `provider`, rendered now with `renderer` from `tool` if
+    /// it was not yet, and kept. `tool` must be the tool this rendering is for
+    /// ([`RenderedTool::is_for`]); the registry passes the manifest entry of the version being
+    /// read, which any version sharing this allocation has identical.
+    ///
+    /// Only serialisation can fail, and a `serde_json::Value` always serialises; the error is
+    /// passed on all the same.
+    pub fn get_or_render(
+        &self,
+        provider: Provider,
+        renderer: &dyn Renderer,
+        tool: &ToolManifest,
+    ) -> Result<&Arc<RawValue>, serde_json::Error> {
+        let cell = &self.pieces[slot(provider)];
+        if let Some(raw) = cell.get() {
+            return Ok(raw);
+        }
+        let raw = render_one(renderer, provider, tool, &self.name)?;
+        // Two threads may render at once; both produce the same text and the first one kept
+        // wins.
+        Ok(cell.get_or_init(|| raw))
     }
 
     /// Whether this rendering is still valid for `tool` exported as `name`, so it can be
@@ -73,30 +167,40 @@ impl RenderedTool {
     }
 }
 
-/// Renders `tool` (exported as `name`) for every provider and serialises each declaration.
+fn render_one(
+    renderer: &dyn Renderer,
+    provider: Provider,
+    tool: &ToolManifest,
+    name: &str,
+) -> Result<Arc<RawValue>, serde_json::Error> {
+    let value = renderer.render(provider, tool, name);
+    serde_json::value::to_raw_value(&value).map(Arc::from)
+}
+
+/// Renders `tool` (exported as `name`) for the `providers` and serialises each declaration;
+/// other providers are rendered on first use ([`RenderedTool::get_or_render`]).
 ///
 /// `reuse` is consulted first: when it was rendered for an identical tool under the same name,
-/// it is returned as is (same allocation).
+/// it is returned as is (same allocation), with the `providers` it lacks rendered into it.
 pub fn prerender(
     renderer: &dyn Renderer,
     tool: &ToolManifest,
     name: &str,
     reuse: Option<&Arc<RenderedTool>>,
+    providers: Providers,
 ) -> Result<Arc<RenderedTool>, serde_json::Error> {
-    if let Some(old) = reuse.filter(|old| old.is_for(tool, name)) {
-        return Ok(Arc::clone(old));
+    let rendered = match reuse.filter(|old| old.is_for(tool, name)) {
+        Some(old) => Arc::clone(old),
+        None => Arc::new(RenderedTool {
+            name: name.to_owned(),
+            fingerprint: Fingerprint::of(tool),
+            pieces: Default::default(),
+        }),
+    };
+    for provider in providers.iter() {
+        rendered.get_or_render(provider, renderer, tool)?;
     }
-    let mut pieces = Vec::with_capacity(Provider::ALL.len());
-    for provider in Provider::ALL {
-        let value = renderer.render(provider, tool, name);
-        let raw = serde_json::value::to_raw_value(&value)?;
-        pieces.push((provider, Arc::from(raw)));
-    }
-    Ok(Arc::new(RenderedTool {
-        name: name.to_owned(),
-        fingerprint: Fingerprint::of(tool),
-        pieces,
-    }))
+    Ok(rendered)
 }
 
 #[cfg(test)]
@@ -107,7 +211,7 @@ mod tests {
     #[test]
     fn renders_every_provider_once_with_the_exported_name() {
         let t = tool("list_pets", "v1", &["limit"], &[]);
-        let r = prerender(&TestRenderer, &t, "ns_list_pets", None).unwrap();
+        let r = prerender(&TestRenderer, &t, "ns_list_pets", None, Providers::ALL).unwrap();
         for p in Provider::ALL {
             let v: serde_json::Value = serde_json::from_str(r.get(p).unwrap().get()).unwrap();
             assert_eq!(v["name"], "ns_list_pets");
@@ -116,22 +220,100 @@ mod tests {
     }
 
     #[test]
+    fn slots_follow_provider_all() {
+        for (i, p) in Provider::ALL.into_iter().enumerate() {
+            assert_eq!(slot(p), i);
+        }
+        assert_eq!(Providers::ALL.iter().collect::<Vec<_>>(), Provider::ALL);
+        assert_eq!(Providers::NONE.iter().count(), 0);
+        assert_eq!(
+            format!("{:?}", Providers::only(Provider::Mcp)),
+            r#"{"mcp"}"#
+        );
+    }
+
+    /// Counts renders, to tell a rendered-once declaration from a re-rendered one.
+    #[derive(Default)]
+    struct Counting(std::sync::atomic::AtomicUsize);
+
+    impl Renderer for Counting {
+        fn render(&self, p: Provider, t: &ToolManifest, name: &str) -> serde_json::Value {
+            self.0.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+            TestRenderer.render(p, t, name)
+        }
+    }
+
+    impl Counting {
+        fn count(&self) -> usize {
+            self.0.load(std::sync::atomic::Ordering::Relaxed)
+        }
+    }
+
+    #[test]
+    fn only_the_named_providers_render_up_front_the_rest_once_on_first_use() {
+        let t = tool("list_pets", "v1", &["limit"], &[]);
+        let renderer = Counting::default();
+        let only_mcp = Providers::only(Provider::Mcp);
+        let r = prerender(&renderer, &t, "list_pets", None, only_mcp).unwrap();
+        assert_eq!(renderer.count(), 1);
+        assert!(r.get(Provider::Mcp).is_some());
+        assert!(r.get(Provider::Gemini).is_none());
+
+        let late = r.get_or_render(Provider::Gemini, &renderer, &t).unwrap();
+        let eager = prerender(&TestRenderer, &t, "list_pets", None, Providers::ALL).unwrap();
+        assert_eq!(late.get(), eager.get(Provider::Gemini).unwrap().get());
+        let again = r.get_or_render(Provider::Gemini, &renderer, &t).unwrap();
+        assert!(Arc::ptr_eq(late, again));
+        assert_eq!(renderer.count(), 2);
+
+        // Reusing an allocation renders only what it lacks of the providers asked for.
+        let reused = prerender(&renderer, &t, "list_pets", Some(&r), Providers::ALL).unwrap();
+        assert!(Arc::ptr_eq(&r, &reused));
+        assert_eq!(renderer.count(), 5);
+        let none = prerender(&renderer, &t, "other", None, Providers::NONE).unwrap();
+        assert!(Provider::ALL.iter().all(|p| none.get(*p).is_none()));
+        assert_eq!(renderer.count(), 5);
+    }
+
+    #[test]
     fn identical_tool_reuses_the_allocation_and_changes_do_not() {
         let t = tool("list_pets", "v1", &["limit"], &[]);
-        let first = prerender(&TestRenderer, &t, "list_pets", None).unwrap();
-        let again = prerender(&TestRenderer, &t, "list_pets", Some(&first)).unwrap();
+        let first = prerender(&TestRenderer, &t, "list_pets", None, Providers::ALL).unwrap();
+        let again =
+            prerender(&TestRenderer, &t, "list_pets", Some(&first), Providers::ALL).unwrap();
         assert!(Arc::ptr_eq(&first, &again));
 
-        let renamed = prerender(&TestRenderer, &t, "x_list_pets", Some(&first)).unwrap();
+        let renamed = prerender(
+            &TestRenderer,
+            &t,
+            "x_list_pets",
+            Some(&first),
+            Providers::ALL,
+        )
+        .unwrap();
         assert!(!Arc::ptr_eq(&first, &renamed));
 
         let mut described = t.clone();
         described.description.push_str(" More.");
-        let d = prerender(&TestRenderer, &described, "list_pets", Some(&first)).unwrap();
+        let d = prerender(
+            &TestRenderer,
+            &described,
+            "list_pets",
+            Some(&first),
+            Providers::ALL,
+        )
+        .unwrap();
         assert!(!Arc::ptr_eq(&first, &d));
 
         let schema = tool("list_pets", "v1", &["limit", "offset"], &[]);
-        let s = prerender(&TestRenderer, &schema, "list_pets", Some(&first)).unwrap();
+        let s = prerender(
+            &TestRenderer,
+            &schema,
+            "list_pets",
+            Some(&first),
+            Providers::ALL,
+        )
+        .unwrap();
         assert!(!Arc::ptr_eq(&first, &s));
     }
 }

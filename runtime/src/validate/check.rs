@@ -139,6 +139,10 @@ pub(crate) struct Walker<'a> {
     plain_work: Cell<usize>,
     /// The budget ran out: every union fails from here on, reported once.
     exhausted: Cell<bool>,
+    /// Checking an API answer, not a model's arguments (see [`Validator::for_answers`]).
+    ///
+    /// [`Validator::for_answers`]: super::Validator::for_answers
+    answers: bool,
 }
 
 impl<'a> Walker<'a> {
@@ -150,7 +154,15 @@ impl<'a> Walker<'a> {
             union_work: Cell::new(0),
             plain_work: Cell::new(0),
             exhausted: Cell::new(false),
+            answers: false,
         }
+    }
+
+    /// Reads the schema as plain JSON Schema, for API answers: `null` is a value like any
+    /// other, `format` and `contentEncoding` are annotations.
+    pub fn for_answers(mut self, answers: bool) -> Self {
+        self.answers = answers;
+        self
     }
 
     /// Whether union trials may continue: the union work so far is within
@@ -221,7 +233,7 @@ impl<'a> Walker<'a> {
         }
         match v {
             Value::String(s) => self.string(n, s, v, ptr, out),
-            Value::Number(x) => number(n, x, v, ptr, out),
+            Value::Number(x) => number(n, x, v, ptr, !self.answers, out),
             Value::Array(items) => self.array(n, items, ptr, depth, out),
             Value::Object(map) => self.object(n, map, ptr, depth, out),
             _ => {}
@@ -487,6 +499,9 @@ impl<'a> Walker<'a> {
         {
             out.push(ptr, || messages::pattern_mismatch(src, s));
         }
+        if self.answers {
+            return;
+        }
         if let Some(f) = &n.format
             && !formats::check(f, s)
         {
@@ -561,8 +576,8 @@ impl<'a> Walker<'a> {
             }
             let node = match prop {
                 // Null for an optional property means "absent" (OpenAI strict mode sends null
-                // for every optional property it leaves out).
-                Some(p) if value.is_null() && !p.required => continue,
+                // for every optional property it leaves out); not in an API answer.
+                Some(p) if value.is_null() && !p.required && !self.answers => continue,
                 Some(p) => p.node,
                 None => match n.additional {
                     Additional::Any => continue,
@@ -608,7 +623,7 @@ impl<'a> Walker<'a> {
     }
 }
 
-fn number(n: &Node, x: &Number, v: &Value, ptr: &[Seg<'_>], out: &mut Sink) {
+fn number(n: &Node, x: &Number, v: &Value, ptr: &[Seg<'_>], formats: bool, out: &mut Sink) {
     let Some(f) = x.as_f64() else { return };
     if !n.bounds.contains(f) {
         let kind = match n.types {
@@ -624,7 +639,7 @@ fn number(n: &Node, x: &Number, v: &Value, ptr: &[Seg<'_>], out: &mut Sink) {
     {
         out.push(ptr, || messages::not_multiple_of(m, v));
     }
-    if let Some(fmt) = &n.format
+    if let Some(fmt) = n.format.as_ref().filter(|_| formats)
         && !formats::check_number(fmt, x)
     {
         out.push(ptr, || messages::format_mismatch(fmt, v));

@@ -176,6 +176,7 @@ impl Default for Limits {
 pub struct Validator {
     compiled: compile::Compiled,
     limits: Limits,
+    answers: bool,
 }
 
 impl Validator {
@@ -190,6 +191,32 @@ impl Validator {
         Validator {
             compiled: compile::compile(schema),
             limits,
+            answers: false,
+        }
+    }
+
+    /// Compiles `schema` for checking what an API answered (an MCP `structuredContent` against
+    /// the tool's `outputSchema`) rather than a model's arguments: the schema is read as plain
+    /// JSON Schema, as clients check it. `null` is a value like any other (the arguments rule
+    /// "null means absent" does not apply), and `format` / `contentEncoding` are annotations,
+    /// not assertions (JSON Schema's default, and what the MCP Python SDK does).
+    ///
+    /// ```
+    /// use openapi_tools_runtime::validate::Validator;
+    /// use serde_json::json;
+    ///
+    /// let schema = json!({"type": "object", "properties": {
+    ///     "name": {"type": "string"}, "url": {"type": "string", "format": "uri"}}});
+    /// let answer = json!({"name": null, "url": "/relative"});
+    /// assert!(Validator::new(&schema).validate(&json!({"name": null})).is_empty());
+    /// let problems = Validator::for_answers(&schema).validate(&answer);
+    /// assert_eq!(problems.len(), 1);
+    /// assert_eq!(problems[0].pointer, "/name");
+    /// ```
+    pub fn for_answers(schema: &Value) -> Self {
+        Validator {
+            answers: true,
+            ..Self::new(schema)
         }
     }
 
@@ -200,7 +227,7 @@ impl Validator {
 
     /// Every problem with `args`; empty when they are valid.
     pub fn validate(&self, args: &Value) -> Vec<ArgProblem> {
-        let walker = check::Walker::new(&self.compiled, &self.limits);
+        let walker = check::Walker::new(&self.compiled, &self.limits).for_answers(self.answers);
         let mut sink = check::Sink::new(self.limits.max_problems);
         let mut path = Vec::new();
         walker.check(self.compiled.root, args, &mut path, 0, &mut sink);
@@ -218,7 +245,7 @@ impl Validator {
 
     /// Whether `args` are valid (stops at the first problem).
     pub fn is_valid(&self, args: &Value) -> bool {
-        let walker = check::Walker::new(&self.compiled, &self.limits);
+        let walker = check::Walker::new(&self.compiled, &self.limits).for_answers(self.answers);
         let mut sink = check::Sink::probe();
         walker.check(self.compiled.root, args, &mut Vec::new(), 0, &mut sink);
         !sink.failed()

@@ -141,14 +141,16 @@ async fn respond(seen: &Seen, req: Request) -> Response {
             axum::Json(json!({"access_token": format!("tok-{n}"), "token_type": "Bearer", "expires_in": lifetime}))
                 .into_response()
         }
-        "/strict" => {
+        "/strict" | "/strict_down" => {
             let n = header_text("authorization")
                 .strip_prefix("Bearer tok-")
                 .and_then(|n| n.parse::<usize>().ok());
-            match n {
-                Some(n) if n > seen.revoked_up_to.load(Ordering::SeqCst) => {
-                    axum::Json(json!({"token": n})).into_response()
+            match n.filter(|&n| n > seen.revoked_up_to.load(Ordering::SeqCst)) {
+                // `/strict_down` accepts a valid token and is then down for good.
+                Some(_) if path == "/strict_down" => {
+                    (StatusCode::SERVICE_UNAVAILABLE, "still down").into_response()
                 }
+                Some(n) => axum::Json(json!({"token": n})).into_response(),
                 _ => (StatusCode::UNAUTHORIZED, "token revoked").into_response(),
             }
         }

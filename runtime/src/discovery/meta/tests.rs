@@ -155,3 +155,28 @@ fn wrong_names_get_did_you_mean() {
         Err(CallError::UnknownTool { .. })
     ));
 }
+
+#[test]
+fn an_operation_named_like_a_meta_tool_is_reached_through_call_tool() {
+    let mut tools = petstore();
+    let renamed = tools.iter_mut().find(|t| t.name == "getPet").unwrap();
+    renamed.name = SEARCH_TOOLS.into();
+    let manifest = Manifest {
+        title: "Pets".into(),
+        version: "1".into(),
+        tools,
+        ..Manifest::default()
+    };
+    let m = MetaTools::new(Arc::new(DynamicToolSet::new(manifest)));
+    let call = m
+        .call(&json!({"name": SEARCH_TOOLS, "arguments": {"petId": "3"}}))
+        .unwrap();
+    assert_eq!(call.tool, SEARCH_TOOLS);
+    assert_eq!(call.request.path, "/pets/3");
+    // The other meta name is no operation here: still refused.
+    let p = problems(
+        m.call(&json!({"name": CALL_TOOL, "arguments": {}}))
+            .unwrap_err(),
+    );
+    assert!(p[0].contains("meta-tool"), "{p:?}");
+}
