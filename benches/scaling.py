@@ -89,8 +89,9 @@ def document(ops):
 
 
 def measure(binary, spec, runs):
-    """Best wall seconds, peak RSS in MB (largest child), output bytes, exit code. Run in a
-    fresh python process per document, so RUSAGE_CHILDREN's maximum is this document's."""
+    """Best wall seconds, mean CPU seconds (user + system), peak RSS in MB (largest child),
+    output bytes, exit code. Run in a fresh python process per document, so RUSAGE_CHILDREN is
+    this document's. CPU time is the steadier number on a machine other jobs load."""
     best, size, code = None, 0, 0
     for _ in range(runs):
         start = time.perf_counter()
@@ -102,13 +103,14 @@ def measure(binary, spec, runs):
         code = proc.wait()
         wall = time.perf_counter() - start
         best = wall if best is None else min(best, wall)
-    rss = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
-    return best, rss / 1024, size, code
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = (usage.ru_utime + usage.ru_stime) / runs
+    return best, cpu, usage.ru_maxrss / 1024, size, code
 
 
 def child(binary, spec, runs):
-    best, rss, size, code = measure(binary, spec, runs)
-    print(json.dumps({"wall": best, "rss_mb": rss, "bytes": size, "code": code}))
+    best, cpu, rss, size, code = measure(binary, spec, runs)
+    print(json.dumps({"wall": best, "cpu": cpu, "rss_mb": rss, "bytes": size, "code": code}))
 
 
 def row(binary, label, spec, ops, runs):
@@ -117,7 +119,8 @@ def row(binary, label, spec, ops, runs):
     r = json.loads(out.stdout)
     per_k = r["wall"] / ops * 1000 if ops else 0
     print(f"{label:<34} {ops:>7} {os.path.getsize(spec) / 1e6:>8.1f} {r['wall']:>8.2f} "
-          f"{per_k:>9.3f} {r['rss_mb']:>8.0f} {r['bytes'] / 1e6:>9.1f} {r['code']:>4}",
+          f"{r['cpu']:>7.2f} {per_k:>9.3f} {r['rss_mb']:>8.0f} {r['bytes'] / 1e6:>9.1f} "
+          f"{r['code']:>4}",
           flush=True)
 
 
@@ -147,7 +150,7 @@ def main():
         graph = os.path.join(shared, "specs-large", "microsoft.com__graph.json")
     if not specs and os.path.exists(graph):
         specs.append(graph)
-    print(f"{'document':<34} {'ops':>7} {'MB in':>8} {'wall s':>8} {'ms/1k op':>9} "
+    print(f"{'document':<34} {'ops':>7} {'MB in':>8} {'wall s':>8} {'cpu s':>7} {'ms/1k op':>9} "
           f"{'RSS MB':>8} {'MB out':>9} {'exit':>4}")
     with tempfile.TemporaryDirectory() as tmp:
         for n in (int(s) for s in args.sizes.split(",") if s):

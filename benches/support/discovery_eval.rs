@@ -39,15 +39,20 @@ pub struct Task {
     /// Written after the first ranking round and never tuned on: reported apart.
     #[serde(default)]
     pub held_out: bool,
+    /// A later set of tasks, written and committed before the ranking round it measures and
+    /// never tuned on (`"fresh"`): reported in its own row.
+    #[serde(default)]
+    pub set: Option<String>,
 }
 
 impl Task {
-    /// The row a task is reported in: its spec, with ` held-out` for held-out tasks.
+    /// The row a task is reported in: its spec, with ` held-out` for held-out tasks and the
+    /// set's name for tasks of a named set.
     pub fn row_key(&self) -> String {
-        if self.held_out {
-            format!("{} held-out", self.spec)
-        } else {
-            self.spec.clone()
+        match (&self.set, self.held_out) {
+            (Some(set), _) => format!("{} {set}", self.spec),
+            (None, true) => format!("{} held-out", self.spec),
+            (None, false) => self.spec.clone(),
         }
     }
 }

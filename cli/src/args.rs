@@ -120,7 +120,8 @@ pub struct Selection {
     #[arg(long)]
     pub namespace: Option<String>,
     /// Most schema nodes one tool's schema may carry; deeper definitions become loose values
-    /// naming their component (default 2000; 0 = no limit).
+    /// naming their component (default 2000; 0 = no limit). Gemini's inlined declarations
+    /// stay within it too.
     #[arg(long, value_name = "N")]
     pub max_schema_nodes: Option<usize>,
 }

@@ -449,7 +449,7 @@ fn main() {
         report.breaking
     );
     println!(
-        "first install of {n} tools (compile checkers, render 5 providers): {:.1} ms   (no target)",
+        "first install of {n} tools (render 5 providers; checkers compile on first call): {:.1} ms   (no target)",
         ms(first_install)
     );
     for (label, p50, p99) in &exports {

@@ -19,7 +19,8 @@ use crate::manifest::{HttpMethod, ToolManifest};
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 #[repr(u8)]
 enum Field {
-    /// operationId (or tool name) words.
+    /// operationId (or tool name) words; of a dotted operationId its last component only
+    /// (see [`action_name`]).
     Name = 0,
     /// `summary`.
     Summary = 1,
@@ -68,14 +69,36 @@ pub(crate) struct Doc {
     pub group: u32,
     /// Literal (non-parameter) path segments: how deep in the API the operation sits.
     pub depth: u8,
+    /// Whether the path belongs to the signed-in user (see [`is_personal`]).
+    pub personal: bool,
+    /// Whether the tool counts a collection (its path ends in OData's `$count`).
+    pub counts: bool,
+    /// Whether the path names one item: its last segment (after OData's `$value` / `$ref`)
+    /// is a parameter.
+    pub item: bool,
+}
+
+/// One document's share of a term: the folded frequency in the fields naming what the tool
+/// acts on ([`Field::Name`] and [`Field::Target`]) apart from the rest, so a query can weigh
+/// those matches by the role its word plays (see `rank`).
+#[derive(Debug, Clone, Copy)]
+struct Posting {
+    doc: u32,
+    /// Folded frequency in the other fields.
+    other: f32,
+    /// Folded frequency in [`Field::Name`] and [`Field::Target`].
+    subject: f32,
 }
 
 /// Postings and documents; see the module docs.
 #[derive(Debug, Clone, Default)]
 pub(crate) struct Postings {
     terms: HashMap<Box<str>, u32>,
-    /// Per term: (document, folded term frequency).
-    lists: Vec<Vec<(u32, f32)>>,
+    /// Per term: the documents using it.
+    lists: Vec<Vec<Posting>>,
+    /// Per term: its inverse document frequency, counted over variant groups (see
+    /// [`idf_by_group`]).
+    idf: Vec<f32>,
     pub docs: Vec<Doc>,
     /// Per variant group: member documents, representative first.
     pub groups: Vec<Vec<u32>>,
@@ -151,7 +174,7 @@ impl Postings {
         for a in &mut avg {
             *a = (*a / n).max(1.0);
         }
-        let mut lists: Vec<Vec<(u32, f32)>> = vec![Vec::new(); interner.terms.len()];
+        let mut lists: Vec<Vec<Posting>> = vec![Vec::new(); interner.terms.len()];
         for (doc, (mut words, len)) in per_doc.into_iter().zip(&lengths).enumerate() {
             let norm: [f32; FIELD_COUNT] = std::array::from_fn(|f| {
                 let (w, b) = FIELDS[f];
@@ -161,20 +184,29 @@ impl Postings {
             let doc = u32::try_from(doc).unwrap_or(u32::MAX);
             let mut i = 0;
             while let Some(&(term, _)) = words.get(i) {
-                let mut tf = 0.0;
+                let mut posting = Posting {
+                    doc,
+                    other: 0.0,
+                    subject: 0.0,
+                };
                 while let Some(&(t, f)) = words.get(i) {
                     if t != term {
                         break;
                     }
-                    tf += norm[f as usize];
+                    if matches!(f, Field::Name | Field::Target) {
+                        posting.subject += norm[f as usize];
+                    } else {
+                        posting.other += norm[f as usize];
+                    }
                     i += 1;
                 }
                 if let Some(list) = lists.get_mut(term as usize) {
-                    list.push((doc, tf));
+                    list.push(posting);
                 }
             }
         }
         let (group_of, groups) = variants::groups(tools);
+        let idf = idf_by_group(&lists, &group_of, groups.len());
         let docs = tools
             .iter()
             .zip(group_of)
@@ -186,11 +218,15 @@ impl Postings {
                 deprecated: t.deprecated,
                 group,
                 depth: literal_depth(&t.path),
+                personal: is_personal(&t.path),
+                counts: t.path.ends_with("/$count"),
+                item: names_item(&t.path),
             })
             .collect();
         Postings {
             terms: interner.terms,
             lists,
+            idf,
             docs,
             groups,
         }
@@ -201,20 +237,57 @@ impl Postings {
         self.terms.get(stems.stem(word).as_ref()).copied()
     }
 
-    /// Adds `weight * idf * saturate(tf)` of `term` to every matching document's score.
-    pub(crate) fn accumulate(&self, term: u32, weight: f32, scores: &mut [f32]) {
-        let Some(list) = self.lists.get(term as usize) else {
+    /// Adds `weight * idf * saturate(tf)` of `term` to every matching document's score, with
+    /// the name and target fields' share of `tf` scaled by `subject_weight`.
+    pub(crate) fn accumulate(
+        &self,
+        term: u32,
+        weight: f32,
+        subject_weight: f32,
+        scores: &mut [f32],
+    ) {
+        let (Some(list), Some(&idf)) = (self.lists.get(term as usize), self.idf.get(term as usize))
+        else {
             return;
         };
-        let n = self.docs.len() as f32;
-        let df = list.len() as f32;
-        let idf = (1.0 + (n - df + 0.5) / (df + 0.5)).ln();
-        for &(doc, tf) in list {
-            if let Some(s) = scores.get_mut(doc as usize) {
+        for p in list {
+            let tf = p.other + subject_weight * p.subject;
+            if let Some(s) = scores.get_mut(p.doc as usize) {
                 *s += weight * idf * tf * (K1 + 1.0) / (K1 + tf);
             }
         }
     }
+}
+
+/// Inverse document frequencies counted over variant groups rather than tools: a term's
+/// frequency is the number of groups with a member using it, out of all groups. Graph repeats
+/// most `/me/...` operations under `/users/{user-id}/...` and `/groups/{group-id}/...`;
+/// counted per tool, the words of those paths would be in a third of all documents and weigh
+/// next to nothing. (Counting only names, paths and summaries, not descriptions, was measured
+/// too: it lost GitHub tasks and won none on Graph.)
+fn idf_by_group(lists: &[Vec<Posting>], group_of: &[u32], groups: usize) -> Vec<f32> {
+    let n = groups as f32;
+    let mut last_seen = vec![u32::MAX; groups];
+    lists
+        .iter()
+        .enumerate()
+        .map(|(term, list)| {
+            let stamp = u32::try_from(term).unwrap_or(u32::MAX - 1);
+            let mut df = 0u32;
+            for p in list {
+                if let Some(seen) = group_of
+                    .get(p.doc as usize)
+                    .and_then(|&g| last_seen.get_mut(g as usize))
+                    && *seen != stamp
+                {
+                    *seen = stamp;
+                    df += 1;
+                }
+            }
+            let df = df as f32;
+            (1.0 + (n - df + 0.5) / (df + 0.5)).ln()
+        })
+        .collect()
 }
 
 /// The resource an operation acts on: the last literal path segment, skipping OData's `$ref`,
@@ -240,21 +313,46 @@ fn unqualified(segment: &str) -> &str {
     name.rsplit('.').next().unwrap_or(name)
 }
 
+/// Whether `path` is the signed-in user's own: its first segment is `me` (Microsoft Graph) or
+/// `user` (GitHub's `/user/repos`, the authenticated user's).
+fn is_personal(path: &str) -> bool {
+    let first = path.split('/').find(|s| !s.is_empty()).unwrap_or_default();
+    first == "me" || first == "user"
+}
+
+/// Whether `path` names one item: its last segment other than OData's `$value`, `$ref` or
+/// `$count` is a parameter.
+fn names_item(path: &str) -> bool {
+    path.split('/')
+        .rev()
+        .find(|s| !s.is_empty() && !s.starts_with('$'))
+        .is_some_and(|s| s.starts_with('{'))
+}
+
+/// Literal segments of `path`, without OData's `$ref`: adding a member through
+/// `/groups/{id}/members/$ref` is no deeper than listing `/groups/{id}/members`.
 fn literal_depth(path: &str) -> u8 {
     let n = path
         .split('/')
-        .filter(|s| !s.is_empty() && !s.starts_with('{'))
+        .filter(|s| !s.is_empty() && !s.starts_with('{') && *s != "$ref")
         .count();
     u8::try_from(n).unwrap_or(u8::MAX)
 }
 
+/// What the Name field holds: the operationId (or the tool name), and of a dotted OData-style
+/// operationId only the last component (`users.user.ListUser` -> `ListUser`,
+/// `users.ListEvents` -> `ListEvents`). The components before it repeat the path
+/// (`/users/{user-id}/events`), which the Path field already holds; in the Name field they
+/// would make `users` a name word of every one of Graph's thousands of operations under
+/// `/users/{user-id}/...`.
+fn action_name(tool: &ToolManifest) -> &str {
+    let id = tool.operation_id.as_deref().unwrap_or(&tool.name);
+    id.rsplit_once('.').map_or(id, |(_, last)| last)
+}
+
 /// The words of every field of `tool`.
 fn fields_of(tool: &ToolManifest, interner: &mut Interner, out: &mut Vec<(u32, Field)>) {
-    interner.add(
-        tool.operation_id.as_deref().unwrap_or(&tool.name),
-        Field::Name,
-        out,
-    );
+    interner.add(action_name(tool), Field::Name, out);
     if let Some(s) = &tool.summary {
         interner.add(s, Field::Summary, out);
     }
@@ -312,7 +410,7 @@ mod tests {
         let p = Postings::build(&tools);
         let stems = Stems::new();
         let mut scores = vec![0.0; tools.len()];
-        p.accumulate(p.lookup(&stems, "owners").unwrap(), 1.0, &mut scores);
+        p.accumulate(p.lookup(&stems, "owners").unwrap(), 1.0, 1.0, &mut scores);
         let best = (0..scores.len())
             .max_by(|&a, &b| scores[a].total_cmp(&scores[b]))
             .unwrap();
@@ -332,6 +430,11 @@ mod tests {
         );
         assert_eq!(unqualified("microsoft.graph.delta()"), "delta");
         assert_eq!(literal_depth("/me/calendars/{id}/events"), 3);
+        assert_eq!(literal_depth("/groups/{group-id}/members/$ref"), 2);
+        assert!(is_personal("/me") && is_personal("/me/events") && is_personal("/user/repos"));
+        assert!(names_item("/pets/{petId}") && names_item("/me/photos/{id}/$value"));
+        assert!(!names_item("/pets") && !names_item("/") && !names_item("/pets/$count"));
+        assert!(!is_personal("/users/{user-id}") && !is_personal("/mention"));
     }
 
     #[test]
@@ -339,6 +442,6 @@ mod tests {
         let p = Postings::build(&[]);
         assert!(p.docs.is_empty() && p.groups.is_empty());
         let mut scores: Vec<f32> = Vec::new();
-        p.accumulate(0, 1.0, &mut scores);
+        p.accumulate(0, 1.0, 1.0, &mut scores);
     }
 }

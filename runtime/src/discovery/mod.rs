@@ -7,7 +7,9 @@
 //! - [`ToolIndex`]: a BM25F index over a tool set (names and operationIds split into words,
 //!   the resource the operation acts on, summary, description, tags, path segments, parameter
 //!   names and descriptions; plural folding; a
-//!   small synonym and intent table; redundant variants folded into one hit).
+//!   small synonym and intent table; redundant variants folded into one hit). The query is
+//!   read, not just split: words after a preposition are context, first-person words prefer
+//!   the signed-in user's paths, "list" prefers collections (see `rank`).
 //! - [`MetaTools`]: two real tools, `search_tools` and `call_tool`, to offer instead of the
 //!   full list; rendered for every provider like any tool, `call_tool` checked by the same
 //!   argument checkers as the tools themselves.

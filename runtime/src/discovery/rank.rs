@@ -20,50 +20,145 @@ const DEPTH_PENALTY: f32 = 0.15;
 /// Deprecated tools lose a little, so a current equivalent comes first.
 const DEPRECATED_FACTOR: f32 = 0.85;
 
+/// How much a tool under the signed-in user's own path (`/me`, `/user`) gains (score times
+/// `1 + boost`) when the query speaks in the first person ("my profile", "teams I am in"):
+/// "my manager" is `GET /me/manager`, not `GET /users/{user-id}/manager`.
+const FIRST_PERSON_BOOST: f32 = 0.25;
+
+/// Counting tools (OData's `GET .../$count`) rank this much lower unless the query asks how
+/// many ([`COUNT_WORDS`]): Graph has one beside nearly every collection, and "list the
+/// people" wants the people, not their number.
+const COUNT_FACTOR: f32 = 0.5;
+
+/// Words asking how many.
+const COUNT_WORDS: &[&str] = &["count", "many", "number", "total"];
+
+/// Tools reading one item (`GET /pets/{petId}`) rank this much lower when the query's verb
+/// asks for a collection ("list", "all"; see `synonyms::VerbGroup::collection`).
+const ITEM_FACTOR: f32 = 0.8;
+
+/// A word typed as one but split into several (`SharePoint`, `OneDrive`, `listPets`) gives
+/// each part `parts^-SPLIT_EXPONENT` of a word's weight: together they weigh more than one
+/// word but not as much as that many, so "SharePoint sites" is not two words about SharePoint
+/// and one about sites.
+const SPLIT_EXPONENT: f32 = 0.5;
+
+/// Words that make a query first person. `i` is a stop word for matching but still says who
+/// the task is about.
+const FIRST_PERSON: &[&str] = &["i", "me", "mine", "my", "myself"];
+
+/// How much a *context* word's match in a tool's name or target field counts (see
+/// [`Query::parse`]): "add a member to a group" acts on members, so `POST /groups` (target
+/// `groups`) must not match `group` as well as `POST /groups/{id}/members/$ref` (target
+/// `members`, `groups` in its path) matches `member`.
+const CONTEXT_SUBJECT_WEIGHT: f32 = 0.25;
+
+/// Words that end the part of a task naming what it acts on and start its context: "list
+/// the files *in* a folder", "add a label *to* an issue", "the members *of* a group".
+const PREPOSITIONS: &[&str] = &[
+    "across", "at", "by", "for", "from", "in", "inside", "into", "of", "on", "to", "under", "with",
+    "within",
+];
+
+/// One query term: its weight, and how much its matches in the name and target fields count.
+#[derive(Debug, Clone, Copy)]
+struct Term {
+    id: u32,
+    weight: f32,
+    subject_weight: f32,
+}
+
 /// A parsed query: weighted terms and the method preference of its first verb.
 #[derive(Debug, Default)]
 pub(crate) struct Query {
-    terms: Vec<(u32, f32)>,
+    terms: Vec<Term>,
     methods: Vec<(HttpMethod, f32)>,
+    first_person: bool,
+    /// The query asks how many.
+    counts: bool,
+    /// The query's first verb asks for a collection.
+    collection: bool,
 }
 
 impl Query {
+    /// Parses a task. Its words play one of two roles: the words up to the first preposition
+    /// that follows a noun name what the task acts on ("list the *files* in a folder"), the
+    /// rest its context ("in a *folder*"). A context word's match in a tool's name or target
+    /// field (what the tool acts on) counts [`CONTEXT_SUBJECT_WEIGHT`] of a head word's: the
+    /// tool listing folders is not the one listing the files in one. Verbs ("list", "add")
+    /// and first-person words do not end the head, so "search for sites" still acts on sites.
     pub(crate) fn parse(postings: &Postings, stems: &Stems, text: &str) -> Query {
         let mut q = Query::default();
         let mut verb_seen = false;
-        for_each_word(text, |word| {
-            if is_stop_word(word) {
-                return;
-            }
-            q.add(postings, stems, word, 1.0);
-            for spelling in synonyms::spellings(word) {
-                for_each_word(spelling, |w| q.add(postings, stems, w, SPELLING_WEIGHT));
-            }
-            let mut groups = synonyms::verb_groups(word).peekable();
-            let first_verb = !verb_seen && groups.peek().is_some();
-            for g in groups {
-                for w in g.expand.iter().filter(|w| **w != word) {
-                    q.add(postings, stems, w, SYNONYM_WEIGHT);
+        let mut noun_seen = false;
+        let mut context = false;
+        let mut parts: Vec<String> = Vec::new();
+        for token in text.split(|c: char| !c.is_alphanumeric()) {
+            parts.clear();
+            for_each_word(token, |w| parts.push(w.to_owned()));
+            let part_weight = (parts.len().max(1) as f32).powf(-SPLIT_EXPONENT);
+            for word in parts.iter().map(String::as_str) {
+                let first_person = FIRST_PERSON.contains(&word);
+                q.first_person |= first_person;
+                q.counts |= COUNT_WORDS.contains(&word);
+                if noun_seen && PREPOSITIONS.contains(&word) {
+                    context = true;
                 }
+                if is_stop_word(word) {
+                    continue;
+                }
+                let subject_weight = if context { CONTEXT_SUBJECT_WEIGHT } else { 1.0 };
+                let weight = part_weight;
+                q.add(postings, stems, word, weight, subject_weight);
+                for spelling in synonyms::spellings(word) {
+                    for_each_word(spelling, |w| {
+                        q.add(postings, stems, w, weight * SPELLING_WEIGHT, subject_weight);
+                    });
+                }
+                let mut groups = synonyms::verb_groups(word).peekable();
+                noun_seen |= !first_person && groups.peek().is_none();
+                let first_verb = !verb_seen && groups.peek().is_some();
                 if first_verb {
-                    for &(m, pref) in g.methods {
-                        q.prefer(m, pref);
+                    q.collection = synonyms::verb_groups(word).all(|g| g.collection);
+                }
+                for g in groups {
+                    for w in g.expand.iter().filter(|w| **w != word) {
+                        q.add(postings, stems, w, weight * SYNONYM_WEIGHT, subject_weight);
+                    }
+                    if first_verb {
+                        for &(m, pref) in g.methods {
+                            q.prefer(m, pref);
+                        }
                     }
                 }
+                verb_seen |= first_verb;
             }
-            verb_seen |= first_verb;
-        });
+        }
         q
     }
 
-    /// Adds a term, keeping the highest weight when it is already there.
-    fn add(&mut self, postings: &Postings, stems: &Stems, word: &str, weight: f32) {
-        let Some(term) = postings.lookup(stems, word) else {
+    /// Adds a term, keeping the highest weights when it is already there.
+    fn add(
+        &mut self,
+        postings: &Postings,
+        stems: &Stems,
+        word: &str,
+        weight: f32,
+        subject_weight: f32,
+    ) {
+        let Some(id) = postings.lookup(stems, word) else {
             return;
         };
-        match self.terms.iter_mut().find(|(t, _)| *t == term) {
-            Some((_, w)) => *w = w.max(weight),
-            None => self.terms.push((term, weight)),
+        match self.terms.iter_mut().find(|t| t.id == id) {
+            Some(t) => {
+                t.weight = t.weight.max(weight);
+                t.subject_weight = t.subject_weight.max(subject_weight);
+            }
+            None => self.terms.push(Term {
+                id,
+                weight,
+                subject_weight,
+            }),
         }
     }
 
@@ -96,8 +191,8 @@ pub(crate) fn rank(postings: &Postings, query: &Query, top_k: usize) -> Vec<(u32
         return Vec::new();
     }
     let mut scores = vec![0f32; postings.docs.len()];
-    for &(term, weight) in &query.terms {
-        postings.accumulate(term, weight, &mut scores);
+    for t in &query.terms {
+        postings.accumulate(t.id, t.weight, t.subject_weight, &mut scores);
     }
     let mut best: Vec<(u32, f32)> = Vec::new();
     let mut group_best = vec![f32::NEG_INFINITY; postings.groups.len()];
@@ -109,6 +204,15 @@ pub(crate) fn rank(postings: &Postings, query: &Query, top_k: usize) -> Vec<(u32
         let mut s = score * query.method_factor(d.method) / (1.0 + DEPTH_PENALTY * depth);
         if d.deprecated {
             s *= DEPRECATED_FACTOR;
+        }
+        if query.first_person && d.personal {
+            s *= 1.0 + FIRST_PERSON_BOOST;
+        }
+        if d.counts && !query.counts {
+            s *= COUNT_FACTOR;
+        }
+        if query.collection && d.item && d.method == HttpMethod::Get {
+            s *= ITEM_FACTOR;
         }
         if let Some(g) = group_best.get_mut(d.group as usize)
             && s > *g
@@ -134,7 +238,7 @@ pub(crate) fn rank(postings: &Postings, query: &Query, top_k: usize) -> Vec<(u32
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::discovery::testing::petstore;
+    use crate::discovery::testing::{described, petstore};
 
     fn top(text: &str, k: usize) -> Vec<String> {
         let tools = petstore();
@@ -177,5 +281,106 @@ mod tests {
         let a = top("pet", 3);
         assert_eq!(a.len(), 3);
         assert_eq!(a, top("pet", 3));
+    }
+
+    fn ranked(tools: &[crate::manifest::ToolManifest], text: &str) -> Vec<String> {
+        let p = Postings::build(tools);
+        let q = Query::parse(&p, &Stems::new(), text);
+        rank(&p, &q, tools.len())
+            .into_iter()
+            .map(|(g, _)| {
+                let rep = p.groups[g as usize][0] as usize;
+                tools[rep].operation_id.clone().unwrap()
+            })
+            .collect()
+    }
+
+    fn weights(text: &str, word: &str) -> (f32, f32) {
+        let p = Postings::build(&petstore());
+        let stems = Stems::new();
+        let q = Query::parse(&p, &stems, text);
+        let id = p.lookup(&stems, word).unwrap();
+        let t = q.terms.iter().find(|t| t.id == id).unwrap();
+        (t.weight, t.subject_weight)
+    }
+
+    #[test]
+    fn words_after_a_preposition_are_context() {
+        assert_eq!(weights("list the pets of an owner", "pets"), (1.0, 1.0));
+        assert_eq!(
+            weights("list the pets of an owner", "owner"),
+            (1.0, CONTEXT_SUBJECT_WEIGHT)
+        );
+        // A preposition right after the verb does not end the head: "search for pets".
+        assert_eq!(weights("search for pets", "pets"), (1.0, 1.0));
+        let tools = [
+            described("folders.List", HttpMethod::Get, "/folders", "List folders"),
+            described(
+                "folders.ListFiles",
+                HttpMethod::Get,
+                "/folders/{folder-id}/files",
+                "List files",
+            ),
+        ];
+        assert_eq!(
+            ranked(&tools, "list the files in a folder")[0],
+            "folders.ListFiles"
+        );
+        assert_eq!(ranked(&tools, "list the folders")[0], "folders.List");
+    }
+
+    #[test]
+    fn a_word_split_in_parts_weighs_less_than_that_many_words() {
+        let (w, _) = weights("list OwnerPets", "owner");
+        assert!((w - 2f32.powf(-SPLIT_EXPONENT)).abs() < 1e-6);
+        assert_eq!(weights("list owner pets", "owner").0, 1.0);
+    }
+
+    #[test]
+    fn first_person_prefers_the_signed_in_users_path() {
+        let tools = [
+            described(
+                "repos/list-for-org",
+                HttpMethod::Get,
+                "/orgs/{org}/repos",
+                "List repositories",
+            ),
+            described(
+                "repos/list-for-authenticated-user",
+                HttpMethod::Get,
+                "/user/repos",
+                "List repositories",
+            ),
+        ];
+        assert_eq!(ranked(&tools, "list repositories")[0], "repos/list-for-org");
+        assert_eq!(
+            ranked(&tools, "list my repositories")[0],
+            "repos/list-for-authenticated-user"
+        );
+        assert_eq!(
+            ranked(&tools, "repositories I can see")[0],
+            "repos/list-for-authenticated-user"
+        );
+    }
+
+    #[test]
+    fn counting_tools_answer_only_how_many() {
+        let tools = [
+            described(
+                "pets.Count",
+                HttpMethod::Get,
+                "/pets/$count",
+                "Get the number of pets",
+            ),
+            described("pets.List", HttpMethod::Get, "/pets", "List pets"),
+            described("pets.Get", HttpMethod::Get, "/pets/{pet-id}", "Get pets"),
+        ];
+        assert_eq!(ranked(&tools, "pets").last().unwrap(), "pets.Count");
+        assert_eq!(ranked(&tools, "the number of pets")[0], "pets.Count");
+        // "list" asks for the collection, not one item.
+        assert_eq!(
+            ranked(&tools, "list pets"),
+            ["pets.List", "pets.Get", "pets.Count"]
+        );
     }
 }

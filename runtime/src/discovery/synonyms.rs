@@ -30,6 +30,9 @@ pub(crate) struct VerbGroup {
     pub expand: &'static [&'static str],
     /// Methods that fulfil it, with a preference in `0..=1`.
     pub methods: &'static [(HttpMethod, f32)],
+    /// Whether the intent is about a collection rather than one item ("list" the pets, not
+    /// "get" one pet): tools reading one item (`GET /pets/{id}`) then rank a little lower.
+    pub collection: bool,
 }
 
 use HttpMethod::{Delete, Get, Patch, Post, Put};
@@ -44,6 +47,7 @@ pub(crate) const VERBS: &[VerbGroup] = &[
         ],
         expand: &["create", "add"],
         methods: &[(Post, 1.0), (Put, 0.6)],
+        collection: false,
     },
     // delete / remove
     VerbGroup {
@@ -52,12 +56,14 @@ pub(crate) const VERBS: &[VerbGroup] = &[
         ],
         expand: &["delete", "remove"],
         methods: &[(Delete, 1.0)],
+        collection: false,
     },
     // list / get all / show
     VerbGroup {
         words: &["list", "all", "show", "browse", "enumerate", "every"],
         expand: &["list"],
         methods: &[(Get, 1.0)],
+        collection: true,
     },
     // read one
     VerbGroup {
@@ -67,6 +73,7 @@ pub(crate) const VERBS: &[VerbGroup] = &[
         ],
         expand: &["get", "read", "retrieve"],
         methods: &[(Get, 1.0)],
+        collection: false,
     },
     // update / edit / change / set
     VerbGroup {
@@ -84,12 +91,14 @@ pub(crate) const VERBS: &[VerbGroup] = &[
         ],
         expand: &["update", "set", "edit", "replace"],
         methods: &[(Patch, 1.0), (Put, 0.8), (Post, 0.4)],
+        collection: false,
     },
     // search / find
     VerbGroup {
         words: &["search", "find", "lookup", "query", "filter", "locate"],
         expand: &["search", "find"],
         methods: &[(Get, 1.0), (Post, 0.3)],
+        collection: false,
     },
 ];
 

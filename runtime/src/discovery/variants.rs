@@ -16,9 +16,12 @@
 //!
 //! - the same path below different owners (`/me/events`, `/users/{user-id}/events`),
 //! - a deeper navigation path under the same owner that ends like the shorter one
-//!   (`/me/calendars/{calendar-id}/events` ends in `/events`, like `/me/events`), or
+//!   (`/me/calendars/{calendar-id}/events` ends in `/events`, like `/me/events`),
 //! - one path below an owner equal to the whole other path (`/me/chats/{chat-id}/messages`
-//!   and `/chats/{chat-id}/messages`).
+//!   and `/chats/{chat-id}/messages`), or
+//! - the first or the third rule once every entity is named by its key (see [`entities`]):
+//!   `/groups/{group-id}/team/channels`, `/me/joinedTeams/{team-id}/channels` and
+//!   `/teams/{team-id}/channels` are the channels of one team.
 //!
 //! Path parameters compare by name without a numeric suffix (`{event-id1}` names an event,
 //! `{message-id}` and `{chatMessage-id}` differ), so a bound action keeps what it is bound to:
@@ -32,6 +35,7 @@
 //! (`/users/{username}/repos`) are different tools. A group's representative is its most
 //! general member: fewest path segments, then the shortest path, then document order.
 
+use std::borrow::Cow;
 use std::collections::HashMap;
 use std::hash::{DefaultHasher, Hash, Hasher};
 
@@ -116,6 +120,9 @@ struct Shape<'a> {
     owner: &'a str,
     below: Vec<&'a str>,
     full: Vec<&'a str>,
+    /// `below` and `full` with every entity named by its key (see [`entities`]).
+    entities_below: Vec<Cow<'a, str>>,
+    entities_full: Vec<Cow<'a, str>>,
 }
 
 impl<'a> Shape<'a> {
@@ -126,12 +133,15 @@ impl<'a> Shape<'a> {
             .map(normal)
             .collect();
         let skip = 1 + usize::from(full.get(1).is_some_and(|s| s.starts_with('{')));
+        let below = full
+            .get(skip.min(full.len())..)
+            .unwrap_or_default()
+            .to_vec();
         Shape {
             owner: full.first().copied().unwrap_or_default(),
-            below: full
-                .get(skip.min(full.len())..)
-                .unwrap_or_default()
-                .to_vec(),
+            entities_below: entities(&below),
+            entities_full: entities(&full),
+            below,
             full,
         }
     }
@@ -141,7 +151,47 @@ impl<'a> Shape<'a> {
         self.below == general.below
             || (self.owner == general.owner && self.below.ends_with(&general.below))
             || self.below == general.full
+            || self.entities_below == general.entities_below
+            || self.entities_below == general.entities_full
     }
+}
+
+/// Path segments with every entity named by its key parameter: a collection and its key
+/// (`teams/{team-id`, `joinedTeams/{team-id`: the collection's name ends in the key's entity)
+/// and a single-valued navigation (`team`, `drive`) both become the key (`{team-id`), so
+/// `/groups/{group-id}/team/channels` and `/me/joinedTeams/{team-id}/channels` reach the
+/// channels of `/teams/{team-id}/channels`. Collections whose name does not end in the key's
+/// entity (`members/{directoryObject-id`, `owners/{directoryObject-id`) keep their name:
+/// they are different relations to the same kind of object. Actions (`microsoft.graph.move`)
+/// and OData segments (`$ref`) stay as they are.
+fn entities<'a>(segments: &[&'a str]) -> Vec<Cow<'a, str>> {
+    let mut out = Vec::with_capacity(segments.len());
+    let mut i = 0;
+    while let Some(&seg) = segments.get(i) {
+        i += 1;
+        let plain = seg.chars().all(|c| c.is_ascii_alphanumeric());
+        if !plain {
+            out.push(Cow::Borrowed(seg));
+            continue;
+        }
+        match segments.get(i) {
+            Some(&key) if key.starts_with('{') => {
+                let entity = key
+                    .trim_start_matches('{')
+                    .trim_end_matches("-id")
+                    .to_ascii_lowercase();
+                let collection = seg.to_ascii_lowercase();
+                if !entity.is_empty() && collection.trim_end_matches('s').ends_with(&entity) {
+                    out.push(Cow::Borrowed(key));
+                    i += 1;
+                } else {
+                    out.push(Cow::Borrowed(seg));
+                }
+            }
+            _ => out.push(Cow::Owned(format!("{{{seg}-id"))),
+        }
+    }
+    out
 }
 
 /// A hash of the input schema without the path parameters (and without `$defs`).
@@ -431,6 +481,42 @@ mod tests {
             !Shape::of("/teams/{team-id}/channels/{channel-id}/messages")
                 .reaches_same(&Shape::of("/chats/{chat-id}/messages"))
         );
+    }
+
+    #[test]
+    fn entities_meet_under_their_keys() {
+        let team = Shape::of("/teams/{team-id}/channels");
+        assert!(Shape::of("/groups/{group-id}/team/channels").reaches_same(&team));
+        assert!(Shape::of("/me/joinedTeams/{team-id}/channels").reaches_same(&team));
+        assert!(
+            Shape::of("/me/drive").reaches_same(&Shape::of("/drives/{drive-id}")),
+            "a single-valued navigation is the entity its collection holds"
+        );
+        // Different relations to the same kind of object stay apart.
+        assert!(
+            !Shape::of("/groups/{group-id}/owners/{directoryObject-id}").reaches_same(&Shape::of(
+                "/groups/{group-id}/members/{directoryObject-id}"
+            ))
+        );
+        assert!(
+            !Shape::of("/teams/{team-id}/channels/{channel-id}/messages")
+                .reaches_same(&Shape::of("/chats/{chat-id}/messages"))
+        );
+        let tools = [
+            op(
+                "teams.ListChannels",
+                HttpMethod::Get,
+                "/teams/{team-id}/channels",
+            ),
+            op(
+                "groups.team.ListChannels",
+                HttpMethod::Get,
+                "/groups/{group-id}/team/channels",
+            ),
+        ];
+        let (of, members) = groups(&tools);
+        assert_eq!(of, [0, 0]);
+        assert_eq!(members[0], [0, 1]);
     }
 
     #[test]

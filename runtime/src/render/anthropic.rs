@@ -53,7 +53,7 @@ pub(crate) const MAX_UNIONS: usize = 16;
 /// canonical schema, borrowed.
 pub(crate) fn render<'a>(tool: &ToolDef<'a>, strict: bool) -> Shaped<'a> {
     let mut notes = Vec::new();
-    check_keys(tool.input_schema, "", 0, &mut notes);
+    check_keys(tool.input_schema, &mut notes);
     if strict {
         let lowered = strict::lower(tool.input_schema, &PROFILE);
         if lowered.blockers.is_empty() {
@@ -181,43 +181,83 @@ impl StrictBudget {
 
 /// Notes property keys Anthropic rejects (`^[a-zA-Z0-9_.-]{1,64}$`). Canonical schemas from the
 /// model already use safe names; hand-written ones may not, and renaming here would break the
-/// wire mapping, so we only report.
-fn check_keys(v: &Value, ptr: &str, depth: usize, notes: &mut Vec<String>) {
+/// wire mapping, so we only report. The walk keeps the path as borrowed tokens and spells a
+/// pointer only for a key it reports (every tool of a big document is checked).
+fn check_keys(v: &Value, notes: &mut Vec<String>) {
+    walk_keys(v, &mut Vec::new(), 0, notes);
+}
+
+/// One step of a path: a key, or an array index.
+enum Token<'a> {
+    Key(&'a str),
+    Index(usize),
+}
+
+fn pointer(path: &[Token<'_>]) -> String {
+    path.iter().fold(String::new(), |ptr, t| match t {
+        Token::Key(k) => push_ptr(&ptr, k),
+        Token::Index(i) => push_ptr(&ptr, &i.to_string()),
+    })
+}
+
+/// Walks `s` with `path` extended by `tokens` (restored afterwards).
+fn descend<'a>(
+    s: &'a Value,
+    path: &mut Vec<Token<'a>>,
+    tokens: [Token<'a>; 2],
+    depth: usize,
+    notes: &mut Vec<String>,
+) {
+    let n = path.len();
+    path.extend(tokens);
+    walk_keys(s, path, depth + 1, notes);
+    path.truncate(n);
+}
+
+fn walk_keys<'a>(v: &'a Value, path: &mut Vec<Token<'a>>, depth: usize, notes: &mut Vec<String>) {
     let Value::Object(m) = v else { return };
     if depth > MAX_DEPTH {
         return;
     }
-    for (k, sub) in m {
-        match (k.as_str(), sub) {
+    for (k, value) in m {
+        match (k.as_str(), value) {
             ("properties", Value::Object(ps)) => {
-                let base = push_ptr(ptr, "properties");
                 for (name, s) in ps {
+                    let tokens = [Token::Key(k), Token::Key(name)];
                     if !key_ok(name) {
+                        let n = path.len();
+                        path.extend(tokens);
                         notes.push(format!(
                             "{}: property key Anthropic rejects (needs ^[a-zA-Z0-9_.-]{{1,64}}$)",
-                            push_ptr(&base, name)
+                            pointer(path)
                         ));
+                        path.truncate(n);
                     }
-                    check_keys(s, &push_ptr(&base, name), depth + 1, notes);
+                    descend(s, path, [Token::Key(k), Token::Key(name)], depth, notes);
                 }
             }
             ("$defs", Value::Object(ds)) => {
+                // Definitions are reported from the root, wherever they sit.
                 for (name, s) in ds {
-                    check_keys(s, &push_ptr("/$defs", name), depth + 1, notes);
-                }
-            }
-            ("anyOf" | "oneOf" | "allOf", Value::Array(a)) => {
-                for (i, s) in a.iter().enumerate() {
-                    check_keys(
+                    descend(
                         s,
-                        &push_ptr(&push_ptr(ptr, k), &i.to_string()),
-                        depth + 1,
+                        &mut Vec::new(),
+                        [Token::Key(k), Token::Key(name)],
+                        depth,
                         notes,
                     );
                 }
             }
+            ("anyOf" | "oneOf" | "allOf", Value::Array(a)) => {
+                for (i, s) in a.iter().enumerate() {
+                    descend(s, path, [Token::Key(k), Token::Index(i)], depth, notes);
+                }
+            }
             ("items" | "additionalProperties" | "not", s) => {
-                check_keys(s, &push_ptr(ptr, k), depth + 1, notes);
+                let n = path.len();
+                path.push(Token::Key(k));
+                walk_keys(s, path, depth + 1, notes);
+                path.truncate(n);
             }
             _ => {}
         }
@@ -298,5 +338,12 @@ mod tests {
     fn bad_property_keys_are_reported() {
         let s = json!({"type": "object", "properties": {"a b": {"type": "string"}}});
         assert!(render(&tool(&s), false).notes[0].contains("/properties/a b"));
+        let nested = json!({"type": "object", "properties": {"x": {"anyOf": [{"type": "null"},
+            {"items": {"properties": {"ok": {}, "a/b": {}}}}]}},
+            "$defs": {"D~": {"properties": {"é": {}}}}});
+        let notes = render(&tool(&nested), false).notes;
+        assert_eq!(notes.len(), 2, "{notes:?}");
+        assert!(notes[0].starts_with("/properties/x/anyOf/1/items/properties/a~1b: "));
+        assert!(notes[1].starts_with("/$defs/D~0/properties/é: "));
     }
 }
