@@ -41,15 +41,6 @@ pub fn manifest_from_file(path: &Path, opts: &ModelOptions) -> SpecOutput {
     finish(loaded, diagnostics, opts, vec![path.to_path_buf()])
 }
 
-/// [`manifest_from_file`] for a process that is about to serve the manifest. Every function of
-/// this module now frees the loaded document and its intermediate trees on a helper thread
-/// instead of before it returns (for a large spec that is hundreds of thousands of allocations,
-/// a tenth of GitHub's load time), so this is [`manifest_from_file`] under the name `serve`
-/// asks for.
-pub fn manifest_from_file_freeing_later(path: &Path, opts: &ModelOptions) -> SpecOutput {
-    manifest_from_file(path, opts)
-}
-
 /// Loads a spec from text (`name` is used in messages and as the base for relative `$ref`s).
 pub fn manifest_from_str(text: &str, name: &str, opts: &ModelOptions) -> SpecOutput {
     let mut diagnostics = Diagnostics::new();

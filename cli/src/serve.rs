@@ -153,8 +153,9 @@ pub fn run(args: ServeArgs) -> Result<ExitCode, String> {
             }
             watches.push(handle);
         } else {
-            // Freeing the loaded document would delay the first answer; a helper thread does it.
-            let out = pipeline::manifest_from_file_freeing_later(spec, &model);
+            // The pipeline frees the loaded document on a helper thread: the first answer does
+            // not wait for it.
+            let out = pipeline::manifest_from_file(spec, &model);
             let Some(manifest) = checked(spec, out)? else {
                 return Ok(ExitCode::FAILURE);
             };
