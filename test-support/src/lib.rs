@@ -102,6 +102,9 @@ mod tests {
     #[test]
     fn nearest_ancestor_with_shared_specs_wins() {
         let root = std::env::temp_dir().join(format!("ots-{}", std::process::id()));
+        // What lies above the temporary directory on this machine (a `shared/` beside it is
+        // found like any other): the search must end there once the test's own are gone.
+        let outside = shared_dir(&root);
         let crate_dir = root.join("outer/clone/crate");
         std::fs::create_dir_all(&crate_dir).unwrap();
         std::fs::create_dir_all(root.join("shared/specs")).unwrap();
@@ -112,8 +115,10 @@ mod tests {
             std::fs::remove_dir_all(root.join("outer/shared")).unwrap();
             assert_eq!(shared_dir(&crate_dir), Some(root.join("shared")));
             std::fs::remove_dir_all(root.join("shared")).unwrap();
-            assert_eq!(shared_dir(&crate_dir), None);
-            assert_eq!(corpus_or_skip(&crate_dir, "x"), None);
+            assert_eq!(shared_dir(&crate_dir), outside);
+            if outside.is_none() {
+                assert_eq!(corpus_or_skip(&crate_dir, "x"), None);
+            }
         }
         std::fs::remove_dir_all(&root).unwrap();
     }
