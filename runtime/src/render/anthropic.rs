@@ -15,7 +15,7 @@ use serde_json::Value;
 
 use super::canonical::Schema;
 use super::schema::{MAX_DEPTH, push_ptr};
-use super::strict::{self, Profile};
+use super::strict::{self, DefCache, Profile};
 use super::wire::{Field, Wire};
 use super::{Shaped, ToolDef};
 
@@ -51,11 +51,13 @@ pub(crate) const MAX_UNIONS: usize = 16;
 
 /// Renders one tool; `strict` asks for the strict subset. The non-strict `input_schema` is the
 /// canonical schema, borrowed.
-pub(crate) fn render<'a>(tool: &ToolDef<'a>, strict: bool) -> Shaped<'a> {
+/// `defs` holds the definitions lowered for earlier tools of the set (only ever under
+/// [`PROFILE`]).
+pub(crate) fn render<'a>(tool: &ToolDef<'a>, strict: bool, defs: &mut DefCache) -> Shaped<'a> {
     let mut notes = Vec::new();
     check_keys(tool.input_schema, &mut notes);
     if strict {
-        let lowered = strict::lower(tool.input_schema, &PROFILE);
+        let lowered = strict::lower_cached(tool.input_schema, &PROFILE, defs);
         if lowered.blockers.is_empty() {
             notes.extend(lowered.notes);
             return Shaped {
@@ -167,7 +169,7 @@ impl StrictBudget {
             self.optional += c.optional;
             self.unions += c.unions;
         } else {
-            let mut plain = render(tool, false);
+            let mut plain = render(tool, false, &mut DefCache::default());
             plain.notes.push(format!(
                 "strict mode not possible: the request's strict budget is used up \
                  ({MAX_STRICT_TOOLS} tools, {MAX_OPTIONAL} optional and {MAX_UNIONS} union \
@@ -290,11 +292,11 @@ mod tests {
     fn strict_only_when_asked_and_possible() {
         let s = json!({"type": "object", "properties": {"a": {"type": "integer", "minimum": 1}},
                        "required": ["a"], "additionalProperties": false});
-        let plain = render(&tool(&s), false).into_rendered();
+        let plain = render(&tool(&s), false, &mut DefCache::default()).into_rendered();
         assert!(!plain.strict);
         assert_eq!(plain.tool.get("strict"), None);
         assert_eq!(plain.tool["input_schema"]["properties"]["a"]["minimum"], 1);
-        let strict = render(&tool(&s), true).into_rendered();
+        let strict = render(&tool(&s), true, &mut DefCache::default()).into_rendered();
         assert!(strict.strict);
         assert_eq!(strict.tool["strict"], true);
         assert_eq!(
@@ -302,7 +304,7 @@ mod tests {
             json!({"type": "integer", "description": "(minimum 1)"})
         );
         let open = json!({"type": "object", "properties": {"m": {"type": "object"}}});
-        let r = render(&tool(&open), true);
+        let r = render(&tool(&open), true, &mut DefCache::default());
         assert!(!r.strict);
         assert!(r.notes.iter().any(|n| n.contains("free-form")));
     }
@@ -314,7 +316,10 @@ mod tests {
             .collect();
         let s = json!({"type": "object", "properties": props, "additionalProperties": false});
         let tools = [tool(&s), tool(&s), tool(&s)];
-        let mut r: Vec<Shaped> = tools.iter().map(|t| render(t, true)).collect();
+        let mut r: Vec<Shaped> = tools
+            .iter()
+            .map(|t| render(t, true, &mut DefCache::default()))
+            .collect();
         assert_eq!(
             cost(&r[0].tool.to_value()["input_schema"]),
             Cost {
@@ -337,11 +342,13 @@ mod tests {
     #[test]
     fn bad_property_keys_are_reported() {
         let s = json!({"type": "object", "properties": {"a b": {"type": "string"}}});
-        assert!(render(&tool(&s), false).notes[0].contains("/properties/a b"));
+        assert!(
+            render(&tool(&s), false, &mut DefCache::default()).notes[0].contains("/properties/a b")
+        );
         let nested = json!({"type": "object", "properties": {"x": {"anyOf": [{"type": "null"},
             {"items": {"properties": {"ok": {}, "a/b": {}}}}]}},
             "$defs": {"D~": {"properties": {"é": {}}}}});
-        let notes = render(&tool(&nested), false).notes;
+        let notes = render(&tool(&nested), false, &mut DefCache::default()).notes;
         assert_eq!(notes.len(), 2, "{notes:?}");
         assert!(notes[0].starts_with("/properties/x/anyOf/1/items/properties/a~1b: "));
         assert!(notes[1].starts_with("/$defs/D~0/properties/é: "));

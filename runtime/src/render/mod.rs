@@ -242,7 +242,7 @@ impl Shaped<'_> {
 /// [`render_all`] / [`render_set`] for a tool list.
 pub fn render(provider: Provider, tool: &ToolDef, opts: &RenderOptions) -> Rendered {
     with_lowered(tool, |t, note| {
-        let mut r = render_lowered(provider, t, opts).into_rendered();
+        let mut r = render_lowered(provider, t, opts, &mut SetCache::default()).into_rendered();
         r.notes.extend(note.map(str::to_string));
         r
     })
@@ -257,12 +257,26 @@ fn with_lowered<R>(tool: &ToolDef, f: impl FnOnce(&ToolDef, Option<&str>) -> R) 
     }
 }
 
-/// [`render`] on a schema without root alternatives, in wire form.
-fn render_lowered<'a>(provider: Provider, tool: &ToolDef<'a>, opts: &RenderOptions) -> Shaped<'a> {
+/// What the tools of one set share while they are rendered: the strict lowerings of their
+/// `$defs`, one cache per strict profile (see [`strict::DefCache`]).
+#[derive(Default)]
+pub(crate) struct SetCache {
+    openai: strict::DefCache,
+    anthropic: strict::DefCache,
+}
+
+/// [`render`] on a schema without root alternatives, in wire form, as one tool of the set
+/// `cache` belongs to.
+fn render_lowered<'a>(
+    provider: Provider,
+    tool: &ToolDef<'a>,
+    opts: &RenderOptions,
+    cache: &mut SetCache,
+) -> Shaped<'a> {
     match provider {
-        Provider::OpenAiChat => openai::render(tool, true),
-        Provider::OpenAiResponses => openai::render(tool, false),
-        Provider::Anthropic => anthropic::render(tool, opts.anthropic_strict),
+        Provider::OpenAiChat => openai::render(tool, true, &mut cache.openai),
+        Provider::OpenAiResponses => openai::render(tool, false, &mut cache.openai),
+        Provider::Anthropic => anthropic::render(tool, opts.anthropic_strict, &mut cache.anthropic),
         Provider::Gemini => gemini::render(tool, opts.max_schema_nodes),
         Provider::Mcp => mcp::render(tool),
     }
@@ -272,11 +286,12 @@ fn render_lowered<'a>(provider: Provider, tool: &ToolDef<'a>, opts: &RenderOptio
 pub fn render_all(provider: Provider, tools: &[ToolDef], opts: &RenderOptions) -> Vec<Rendered> {
     let mut budget = anthropic::StrictBudget::default();
     let strict_budget = provider == Provider::Anthropic && opts.anthropic_strict;
+    let mut cache = SetCache::default();
     tools
         .iter()
         .map(|t| {
             with_lowered(t, |t, note| {
-                let mut r = render_lowered(provider, t, opts);
+                let mut r = render_lowered(provider, t, opts, &mut cache);
                 if strict_budget {
                     budget.apply(t, &mut r);
                 }
@@ -302,9 +317,10 @@ pub fn render_set(provider: Provider, tools: &[ToolDef], opts: &RenderOptions) -
 pub fn render_providers(tools: &[ToolDef], opts: &RenderOptions) -> Map<String, Value> {
     let mut chat = Vec::with_capacity(tools.len());
     let mut responses = Vec::with_capacity(tools.len());
+    let mut defs = strict::DefCache::default();
     for t in tools {
         with_lowered(t, |t, _| {
-            let p = openai::parameters(t.input_schema);
+            let p = openai::parameters(t.input_schema, &mut defs);
             let params = || wire::Field::SchemaRef(&p.schema);
             chat.push(openai::chat(t, params(), p.strict).to_value());
             responses.push(openai::responses(t, params(), p.strict).to_value());

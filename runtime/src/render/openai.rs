@@ -17,7 +17,7 @@ use serde_json::{Map, Value, json};
 
 use super::canonical::{Canonical, Schema};
 use super::schema::{MAX_DEPTH, push_ptr, resolve_ref, truncate_chars, type_names};
-use super::strict::{self, Profile};
+use super::strict::{self, DefCache, Profile};
 use super::wire::{Field, Wire};
 use super::{Shaped, ToolDef};
 
@@ -66,9 +66,10 @@ pub(crate) struct Parameters<'a> {
 }
 
 /// Lowers a canonical input schema for OpenAI: strict when possible, else the repaired canonical
-/// schema (borrowed when it needs no repair).
-pub(crate) fn parameters(input: &Value) -> Parameters<'_> {
-    let lowered = strict::lower(input, &PROFILE);
+/// schema (borrowed when it needs no repair). `defs` holds the definitions lowered for earlier
+/// tools of the set (only ever under [`PROFILE`]).
+pub(crate) fn parameters<'a>(input: &'a Value, defs: &mut DefCache) -> Parameters<'a> {
+    let lowered = strict::lower_cached(input, &PROFILE, defs);
     let mut blockers = lowered.blockers;
     if blockers.is_empty() {
         blockers.extend(limit_problems(&lowered.schema));
@@ -130,8 +131,8 @@ pub(crate) fn responses<'a>(tool: &ToolDef<'a>, parameters: Field<'a>, strict: b
 }
 
 /// One tool in either shape, owning its parameters.
-pub(crate) fn render<'a>(tool: &ToolDef<'a>, nested: bool) -> Shaped<'a> {
-    let p = parameters(tool.input_schema);
+pub(crate) fn render<'a>(tool: &ToolDef<'a>, nested: bool, defs: &mut DefCache) -> Shaped<'a> {
+    let p = parameters(tool.input_schema, defs);
     let shape = if nested { chat } else { responses };
     Shaped {
         tool: shape(tool, Field::Schema(p.schema), p.strict),
@@ -374,9 +375,9 @@ mod tests {
 
     #[test]
     fn depth_limit_is_ten_objects() {
-        assert!(parameters(&nest(10)).strict);
+        assert!(parameters(&nest(10), &mut DefCache::default()).strict);
         let deep = nest(11);
-        let p = parameters(&deep);
+        let p = parameters(&deep, &mut DefCache::default());
         assert!(!p.strict);
         assert!(
             p.notes.iter().any(|n| n.contains("nesting depth 11")),
@@ -390,14 +391,14 @@ mod tests {
         let many: Vec<String> = (0..1001).map(|i| format!("v{i}")).collect();
         let s = json!({"type": "object", "properties": {"e": {"type": "string", "enum": many}},
                        "required": ["e"], "additionalProperties": false});
-        let p = parameters(&s);
+        let p = parameters(&s, &mut DefCache::default());
         assert!(!p.strict);
         assert!(p.notes.iter().any(|n| n.contains("1001 enum values")));
         let long: Vec<String> = (0..300).map(|i| format!("{i:0>60}")).collect();
         let s = json!({"type": "object", "properties": {"e": {"type": "string", "enum": long}},
                        "required": ["e"], "additionalProperties": false});
         assert!(
-            parameters(&s)
+            parameters(&s, &mut DefCache::default())
                 .notes
                 .iter()
                 .any(|n| n.contains("more than 250 strings"))
@@ -409,7 +410,7 @@ mod tests {
         let s = json!({"type": "object", "properties": {
             "m": {"type": "object", "additionalProperties": {"type": "string"}},
             "a": {"type": "array"}}, "additionalProperties": false});
-        let p = parameters(&s);
+        let p = parameters(&s, &mut DefCache::default());
         assert!(!p.strict);
         let schema = p.schema.to_value();
         assert_eq!(schema.get("required"), None);
@@ -440,6 +441,6 @@ mod tests {
         let mut b = DEPTH_BUDGET;
         let memo = object_depth_memo(&acyclic, &acyclic, &mut HashMap::new(), &mut b, 0);
         assert_eq!((path, memo), (Some(3), Some(3)));
-        assert!(parameters(&s).strict);
+        assert!(parameters(&s, &mut DefCache::default()).strict);
     }
 }

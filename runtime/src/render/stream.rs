@@ -4,14 +4,19 @@
 //! `$defs` it reaches: Microsoft Graph's is gigabytes), so building it as one [`Value`] and then
 //! one string costs several times its size in memory. These functions write the same bytes as
 //! `serde_json::to_string_pretty` of [`super::render_set`] / [`super::render_providers`] would,
-//! while holding only one rendered tool at a time.
+//! while holding only one rendered tool at a time (and, for [`write_providers`], up to
+//! `SPILL_LIMIT` bytes each of text written twice: the OpenAI Responses tools rendered beside
+//! the Chat ones, and the Anthropic input schemas that the MCP array repeats).
 
 use std::io::{self, Write};
+use std::ops::Range;
 
 use super::anthropic::StrictBudget;
+use super::canonical::{Canonical, Schema};
 use super::pretty::{write_indent, write_nested};
-use super::wire::Field;
-use super::{Provider, RenderOptions, ToolDef, openai, render_lowered, with_lowered};
+use super::strict::DefCache;
+use super::wire::{Field, Wire};
+use super::{Provider, RenderOptions, SetCache, ToolDef, openai, render_lowered, with_lowered};
 
 /// Writes `[tool, ...]` for one provider, pretty-printed (two-space indent, no trailing
 /// newline): byte for byte `serde_json::to_string_pretty(&Value::Array(render_set(..)))`.
@@ -32,7 +37,7 @@ pub fn write_set<W: Write>(
     opts: &RenderOptions,
     out: &mut W,
 ) -> io::Result<()> {
-    write_array(provider, tools, opts, 1, out)
+    write_array(provider, tools, opts, 1, Reuse::None, out)
 }
 
 /// Writes `{"openai_chat": [...], ..., "mcp": [...]}` pretty-printed (no trailing newline): byte
@@ -58,6 +63,13 @@ fn write_providers_spilling<W: Write>(
         limit: spill_limit,
         ..Spill::default()
     };
+    // One cache of lowered definitions for both OpenAI shapes.
+    let mut defs = DefCache::default();
+    // Anthropic's non-strict input schemas, written again as MCP's (up to SPILL_LIMIT bytes).
+    let mut canonicals = Canonicals {
+        limit: spill_limit,
+        ..Canonicals::default()
+    };
     for (i, p) in Provider::ALL.into_iter().enumerate() {
         if i > 0 {
             out.write_all(b",\n")?;
@@ -66,9 +78,13 @@ fn write_providers_spilling<W: Write>(
         serde_json::to_writer(&mut *out, p.key())?;
         out.write_all(b": ")?;
         match p {
-            Provider::OpenAiChat => write_openai(tools, &mut spill, out)?,
-            Provider::OpenAiResponses => write_responses(tools, &spill, out)?,
-            _ => write_array(p, tools, opts, 2, out)?,
+            Provider::OpenAiChat => write_openai(tools, &mut spill, &mut defs, out)?,
+            Provider::OpenAiResponses => write_responses(tools, &spill, &mut defs, out)?,
+            Provider::Anthropic => {
+                write_array(p, tools, opts, 2, Reuse::Record(&mut canonicals), out)?;
+            }
+            Provider::Mcp => write_array(p, tools, opts, 2, Reuse::Replay(&canonicals), out)?,
+            Provider::Gemini => write_array(p, tools, opts, 2, Reuse::None, out)?,
         }
     }
     out.write_all(b"\n}")
@@ -89,7 +105,12 @@ struct Spill {
 
 /// The Chat array; the Responses form of each tool goes to `spill` while it has room. Both
 /// forms borrow one lowering of the tool's parameters.
-fn write_openai<W: Write>(tools: &[ToolDef], spill: &mut Spill, out: &mut W) -> io::Result<()> {
+fn write_openai<W: Write>(
+    tools: &[ToolDef],
+    spill: &mut Spill,
+    defs: &mut DefCache,
+    out: &mut W,
+) -> io::Result<()> {
     if tools.is_empty() {
         return out.write_all(b"[]");
     }
@@ -97,7 +118,7 @@ fn write_openai<W: Write>(tools: &[ToolDef], spill: &mut Spill, out: &mut W) -> 
     for (i, tool) in tools.iter().enumerate() {
         // Root alternatives are lowered first, as `render_providers` does.
         with_lowered(tool, |tool, _| -> io::Result<()> {
-            let p = openai::parameters(tool.input_schema);
+            let p = openai::parameters(tool.input_schema, defs);
             if spill.tools == i && spill.text.len() < spill.limit {
                 if i > 0 {
                     spill.text.extend_from_slice(b",\n");
@@ -117,7 +138,12 @@ fn write_openai<W: Write>(tools: &[ToolDef], spill: &mut Spill, out: &mut W) -> 
 }
 
 /// The Responses array: the spilled tools, then the rest rendered again.
-fn write_responses<W: Write>(tools: &[ToolDef], spill: &Spill, out: &mut W) -> io::Result<()> {
+fn write_responses<W: Write>(
+    tools: &[ToolDef],
+    spill: &Spill,
+    defs: &mut DefCache,
+    out: &mut W,
+) -> io::Result<()> {
     if tools.is_empty() {
         return out.write_all(b"[]");
     }
@@ -128,12 +154,35 @@ fn write_responses<W: Write>(tools: &[ToolDef], spill: &Spill, out: &mut W) -> i
             out.write_all(b",\n")?;
         }
         with_lowered(tool, |tool, _| {
-            let p = openai::parameters(tool.input_schema);
+            let p = openai::parameters(tool.input_schema, defs);
             let r = openai::responses(tool, Field::SchemaRef(&p.schema), p.strict);
             write_element(&r, 2, out)
         })?;
     }
     out.write_all(b"\n  ]")
+}
+
+/// Canonical input schemas as written into the Anthropic array, kept for the MCP array: both
+/// send the (root-lowered) canonical schema at the same nesting level, so its text is the same,
+/// and serialising it (keys reordered node by node) was a tenth of writing a big document.
+#[derive(Default)]
+struct Canonicals {
+    text: Vec<u8>,
+    /// Per tool, for a prefix of the set: where its schema's text is in `text` (`None` when
+    /// its Anthropic schema was not the canonical one).
+    spans: Vec<Option<Range<usize>>>,
+    /// No more schemas are kept once `text` is this long.
+    limit: usize,
+}
+
+/// What [`write_array`] does with the canonical schemas of the tools it writes.
+enum Reuse<'c> {
+    /// Nothing.
+    None,
+    /// Keeps them (the Anthropic array of a multi-provider document).
+    Record(&'c mut Canonicals),
+    /// Writes the kept text instead of serialising them again (the MCP array).
+    Replay(&'c Canonicals),
 }
 
 /// One pretty-printed array of rendered tools whose `[` sits at nesting `level`.
@@ -142,6 +191,7 @@ fn write_array<W: Write>(
     tools: &[ToolDef],
     opts: &RenderOptions,
     level: usize,
+    mut reuse: Reuse<'_>,
     out: &mut W,
 ) -> io::Result<()> {
     if tools.is_empty() {
@@ -149,22 +199,100 @@ fn write_array<W: Write>(
     }
     let strict_budget = provider == Provider::Anthropic && opts.anthropic_strict;
     let mut budget = StrictBudget::default();
+    let mut cache = SetCache::default();
     out.write_all(b"[\n")?;
     for (i, tool) in tools.iter().enumerate() {
         if i > 0 {
             out.write_all(b",\n")?;
         }
         with_lowered(tool, |tool, _| {
-            let mut r = render_lowered(provider, tool, opts);
+            let mut r = render_lowered(provider, tool, opts, &mut cache);
             if strict_budget {
                 budget.apply(tool, &mut r);
             }
-            write_element(&r.tool, level, out)
+            match &mut reuse {
+                Reuse::None => write_element(&r.tool, level, out),
+                Reuse::Record(c) => record_canonical(&r.tool, i, level, c, out),
+                Reuse::Replay(c) => replay_canonical(&r.tool, i, level, c, out),
+            }
         })?;
     }
     out.write_all(b"\n")?;
     write_indent(level - 1, out)?;
     out.write_all(b"]")
+}
+
+/// An Anthropic tool (array element `i` at nesting `level`), keeping the text of its
+/// `input_schema` in `c` when it is the canonical schema and `c` has room.
+fn record_canonical<W: Write>(
+    tool: &Wire,
+    i: usize,
+    level: usize,
+    c: &mut Canonicals,
+    out: &mut W,
+) -> io::Result<()> {
+    let keep = c.spans.len() == i && c.text.len() < c.limit;
+    if keep {
+        c.spans.push(None);
+    }
+    write_indent(level, out)?;
+    write_wire(tool, level, out, |key, field, out| match field {
+        Field::Schema(Schema::Canonical(v)) if keep && key == "input_schema" => {
+            let start = c.text.len();
+            write_nested(&Canonical(v), level + 1, &mut c.text)?;
+            out.write_all(&c.text[start..])?;
+            c.spans[i] = Some(start..c.text.len());
+            Ok(true)
+        }
+        _ => Ok(false),
+    })
+}
+
+/// An MCP tool (array element `i` at nesting `level`), its `inputSchema` copied from `c` when
+/// the Anthropic array kept it.
+fn replay_canonical<W: Write>(
+    tool: &Wire,
+    i: usize,
+    level: usize,
+    c: &Canonicals,
+    out: &mut W,
+) -> io::Result<()> {
+    let Some(Some(span)) = c.spans.get(i) else {
+        return write_element(tool, level, out);
+    };
+    write_indent(level, out)?;
+    write_wire(tool, level, out, |key, field, out| match field {
+        Field::Schema(Schema::Canonical(_)) if key == "inputSchema" => {
+            out.write_all(&c.text[span.clone()])?;
+            Ok(true)
+        }
+        _ => Ok(false),
+    })
+}
+
+/// `tool` pretty-printed as if it sat `level` levels deep (as [`write_nested`] does), except
+/// for the fields `raw` writes itself (it returns whether it did).
+fn write_wire<W: Write>(
+    tool: &Wire,
+    level: usize,
+    out: &mut W,
+    mut raw: impl FnMut(&str, &Field, &mut W) -> io::Result<bool>,
+) -> io::Result<()> {
+    if tool.0.is_empty() {
+        return out.write_all(b"{}");
+    }
+    for (i, (key, field)) in tool.0.iter().enumerate() {
+        out.write_all(if i == 0 { b"{\n" } else { b",\n" })?;
+        write_indent(level + 1, out)?;
+        serde_json::to_writer(&mut *out, key)?;
+        out.write_all(b": ")?;
+        if !raw(key, field, out)? {
+            write_nested(field, level + 1, out)?;
+        }
+    }
+    out.write_all(b"\n")?;
+    write_indent(level, out)?;
+    out.write_all(b"}")
 }
 
 /// One array element at nesting `level`: indentation, then the value.

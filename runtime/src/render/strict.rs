@@ -131,13 +131,84 @@ const STRUCTURAL: &[&str] = &[
     "writeOnly",
 ];
 
-/// Lowers `schema` (a canonical tool input schema) under `profile`.
+/// Lowers `schema` (a canonical tool input schema) under `profile`, on its own.
+#[cfg(test)]
 pub(crate) fn lower(schema: &Value, profile: &Profile) -> Lowered {
+    lower_cached(schema, profile, &mut DefCache::default())
+}
+
+/// `$defs` entries already lowered for earlier tools of a set, under one [`Profile`].
+///
+/// Every tool carries the definitions it reaches, so a big document's tools repeat the same
+/// definitions thousands of times (Microsoft Graph: 49,009 `$defs` entries over 11,422 tools,
+/// 1,576 of them distinct), and lowering them again was most of OpenAI's rendering time. A
+/// definition lowers the same wherever its content is the same: its blockers and notes name
+/// `/$defs/<name>/...`, and the only thing it reads outside itself is whether each `$ref` in it
+/// resolves in the tool's schema, which is checked again before an entry is reused.
+#[derive(Default)]
+pub(crate) struct DefCache {
+    defs: HashMap<String, Vec<CachedDef>>,
+}
+
+/// One definition as lowered once.
+struct CachedDef {
+    /// The canonical definition it was lowered from.
+    source: Value,
+    lowered: Value,
+    blockers: Vec<String>,
+    notes: Vec<String>,
+    /// Each `$ref` the lowering looked up, and whether it resolved.
+    refs: Vec<(String, bool)>,
+}
+
+/// Differently shaped definitions of one name kept (the model may cut a definition's deeper
+/// references differently from tool to tool); further ones are lowered every time.
+const VARIANTS: usize = 8;
+
+impl DefCache {
+    /// `def` (the entry `name` of `w.root`'s `$defs`) lowered, from the cache when an entry
+    /// with the same content and the same resolvable references exists.
+    fn lower(&mut self, w: &mut Walker<'_>, name: &str, def: &Value) -> Value {
+        let root = w.root;
+        let hit = self.defs.get(name).and_then(|variants| {
+            variants.iter().find(|c| {
+                c.source == *def
+                    && c.refs
+                        .iter()
+                        .all(|(r, ok)| resolve_ref(root, r).is_some() == *ok)
+            })
+        });
+        if let Some(c) = hit {
+            w.blockers.extend(c.blockers.iter().cloned());
+            w.notes.extend(c.notes.iter().cloned());
+            return c.lowered.clone();
+        }
+        let (blockers, notes) = (w.blockers.len(), w.notes.len());
+        w.refs = Some(Vec::new());
+        let lowered = w.node(def, &push_ptr("/$defs", name), 1);
+        let refs = w.refs.take().unwrap_or_default();
+        let variants = self.defs.entry(name.to_string()).or_default();
+        if variants.len() < VARIANTS {
+            variants.push(CachedDef {
+                source: def.clone(),
+                lowered: lowered.clone(),
+                blockers: w.blockers[blockers..].to_vec(),
+                notes: w.notes[notes..].to_vec(),
+                refs,
+            });
+        }
+        lowered
+    }
+}
+
+/// [`lower`], reusing (and adding to) `cache`, which must only ever be used with `profile`.
+pub(crate) fn lower_cached(schema: &Value, profile: &Profile, cache: &mut DefCache) -> Lowered {
     let mut w = Walker {
         root: schema,
         p: profile,
         blockers: Vec::new(),
         notes: Vec::new(),
+        refs: None,
     };
     if !profile.allow_recursion
         && let Some(def) = ref_cycle(schema)
@@ -162,8 +233,7 @@ pub(crate) fn lower(schema: &Value, profile: &Profile) -> Lowered {
         let mut lowered = Map::with_capacity(defs.len());
         for name in names {
             if let Some(d) = defs.get(name) {
-                let ptr = push_ptr("/$defs", name);
-                lowered.insert(name.clone(), w.node(d, &ptr, 1));
+                lowered.insert(name.clone(), cache.lower(&mut w, name, d));
             }
         }
         out.insert("$defs".into(), Value::Object(lowered));
@@ -184,6 +254,9 @@ struct Walker<'a> {
     p: &'a Profile,
     blockers: Vec<String>,
     notes: Vec<String>,
+    /// While a definition is lowered for [`DefCache`]: the `$ref`s looked up, and whether
+    /// each resolved.
+    refs: Option<Vec<(String, bool)>>,
 }
 
 fn at(ptr: &str) -> &str {
@@ -259,7 +332,11 @@ impl Walker<'_> {
             self.block(ptr, "`$ref` is not a string");
             return json!({});
         };
-        if resolve_ref(self.root, r).is_none() {
+        let resolves = resolve_ref(self.root, r).is_some();
+        if let Some(refs) = &mut self.refs {
+            refs.push((r.to_string(), resolves));
+        }
+        if !resolves {
             self.block(ptr, &format!("unresolvable or non-local `$ref` {r}"));
         }
         let mut phrases = Vec::new();
@@ -889,6 +966,46 @@ mod tests {
         let cyclic = json!({"properties": {"a": {"$ref": "#/$defs/A"}},
             "$defs": {"A": {"items": {"$ref": "#/$defs/B"}}, "B": {"anyOf": [{"$ref": "#/$defs/A"}]}}});
         assert!(ref_cycle(&cyclic).is_some());
+    }
+
+    #[test]
+    fn cached_definitions_lower_as_fresh_ones() {
+        let a = json!({"type": "object", "description": "An a.", "properties": {
+            "b": {"$ref": "#/$defs/B"}, "n": {"type": "integer", "maximum": 3, "x-odd": 1}}});
+        let tool = |defs: Value| {
+            let mut s = obj(json!({"a": {"$ref": "#/$defs/A"}}), json!(["a"]));
+            s["$defs"] = defs;
+            s
+        };
+        let with_b = tool(json!({"A": a, "B": {"type": "string", "format": "byte"}}));
+        // The same definition, but its reference resolves nowhere in this tool.
+        let without_b = tool(json!({"A": a}));
+        let other_a = tool(json!({"A": {"type": "string"}, "B": {"type": "string"}}));
+        let mut cache = DefCache::default();
+        for s in [&with_b, &without_b, &with_b, &other_a, &without_b, &with_b] {
+            let fresh = lower(s, &OPENAI);
+            let cached = lower_cached(s, &OPENAI, &mut cache);
+            assert_eq!(cached.schema, fresh.schema);
+            assert_eq!(cached.blockers, fresh.blockers);
+            assert_eq!(cached.notes, fresh.notes);
+        }
+        let l = lower(&without_b, &OPENAI);
+        assert!(
+            l.blockers
+                .iter()
+                .any(|b| b.contains("/$defs/A/properties/b: unresolvable")),
+            "{:?}",
+            l.blockers
+        );
+        assert!(
+            lower(&with_b, &OPENAI)
+                .notes
+                .iter()
+                .any(|n| n.contains("x-odd"))
+        );
+        // One entry per content and reference outcome: A twice as written, once as a string.
+        assert_eq!(cache.defs["A"].len(), 3);
+        assert_eq!(cache.defs["B"].len(), 2);
     }
 
     #[test]
