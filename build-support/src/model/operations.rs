@@ -5,7 +5,7 @@ use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::rc::Rc;
 
 use indexmap::IndexMap;
-use openapi_tools_runtime::hash::{SchemaHasher, schema_hash};
+use openapi_tools_runtime::hash::{self, SchemaHasher};
 use openapi_tools_runtime::manifest::{
     HttpMethod, InputParam, ParamLocation, ParamStyle, ToolManifest,
 };
@@ -270,26 +270,27 @@ pub(crate) fn build_tool<'a>(
         security,
         params: props.into_iter().map(|p| p.param).collect(),
         body: body_spec,
-        schema_hash,
+        schema_hash: schema_hash.unwrap_or_else(|| hash::schema_hash(&input_schema)),
         input_schema,
         wire_names,
         output_schema: None,
     }
 }
 
-/// [`schema_hash`] of `top` once `$defs` holding `expanded` and `stubs` is added to it, as
+/// [`hash::schema_hash`] of `top` once `$defs` holding `expanded` and `stubs` is added to it, as
 /// [`build_tool`] does, computed without that copy: the expanded definitions are hashed from their
-/// cached canonical text ([`Def::canonical`]).
+/// cached canonical text ([`Def::canonical`]). `None` when there is no `$defs` to add (or `top`
+/// is not the plain object `build_tool` makes): the caller hashes the finished schema then.
 fn input_hash(
     top: &Value,
     expanded: &BTreeMap<String, Rc<Def>>,
     stubs: &[(String, Value)],
-) -> String {
+) -> Option<String> {
     let Value::Object(members) = top else {
-        return schema_hash(top);
+        return None;
     };
     if (expanded.is_empty() && stubs.is_empty()) || members.contains_key("$defs") {
-        return schema_hash(top);
+        return None;
     }
     let mut h = SchemaHasher::new();
     h.open();
@@ -324,7 +325,7 @@ fn input_hash(
         h.close();
     }
     h.close();
-    h.finish()
+    Some(h.finish())
 }
 
 /// A path parameter (style `simple` or `label`) whose schema is an object gets
