@@ -25,55 +25,155 @@ pub fn bytes_hash(bytes: &[u8]) -> String {
     hex(&Sha256::digest(bytes))
 }
 
-fn write_canonical(value: &Value, out: &mut Sha256) {
+/// Where canonical text goes: a hasher, or a buffer kept to be hashed again later.
+trait Sink {
+    fn put(&mut self, bytes: &[u8]);
+}
+
+impl Sink for Sha256 {
+    fn put(&mut self, bytes: &[u8]) {
+        self.update(bytes);
+    }
+}
+
+impl Sink for Vec<u8> {
+    fn put(&mut self, bytes: &[u8]) {
+        self.extend_from_slice(bytes);
+    }
+}
+
+fn write_canonical<S: Sink>(value: &Value, out: &mut S) {
     match value {
         Value::Object(map) => {
             // Entries, not keys: looking each value up again by key would hash every key twice.
             let mut entries: Vec<(&String, &Value)> = map.iter().collect();
             entries.sort_unstable_by_key(|(k, _)| *k);
-            out.update(b"{");
+            out.put(b"{");
             for (i, (key, v)) in entries.into_iter().enumerate() {
                 if i > 0 {
-                    out.update(b",");
+                    out.put(b",");
                 }
                 write_string(key, out);
-                out.update(b":");
+                out.put(b":");
                 write_canonical(v, out);
             }
-            out.update(b"}");
+            out.put(b"}");
         }
         Value::Array(items) => {
-            out.update(b"[");
+            out.put(b"[");
             for (i, item) in items.iter().enumerate() {
                 if i > 0 {
-                    out.update(b",");
+                    out.put(b",");
                 }
                 write_canonical(item, out);
             }
-            out.update(b"]");
+            out.put(b"]");
         }
         Value::String(s) => write_string(s, out),
         Value::Number(n) => {
-            let _ = serde_json::to_writer(HashWriter(out), n);
+            let _ = serde_json::to_writer(SinkWriter(out), n);
         }
-        Value::Bool(true) => out.update(b"true"),
-        Value::Bool(false) => out.update(b"false"),
-        Value::Null => out.update(b"null"),
+        Value::Bool(true) => out.put(b"true"),
+        Value::Bool(false) => out.put(b"false"),
+        Value::Null => out.put(b"null"),
     }
 }
 
-fn write_string(s: &str, out: &mut Sha256) {
+fn write_string<S: Sink>(s: &str, out: &mut S) {
     // serde_json's string escaping is canonical for a given string; writing it straight into the
     // hasher avoids an allocation per key and value (hashing is on the hot path of modelling).
-    let _ = serde_json::to_writer(HashWriter(out), s);
+    let _ = serde_json::to_writer(SinkWriter(out), s);
 }
 
-/// Lets serde_json write into a hasher.
-struct HashWriter<'a>(&'a mut Sha256);
+/// The canonical text of `value` that [`schema_hash`] hashes, for [`SchemaHasher::canonical`]:
+/// a part shared by many schemas (a `$defs` entry) is then written once, not once per schema.
+pub fn canonical_text(value: &Value) -> Vec<u8> {
+    let mut out = Vec::new();
+    write_canonical(value, &mut out);
+    out
+}
 
-impl std::io::Write for HashWriter<'_> {
+/// [`schema_hash`] of an object assembled piece by piece: [`SchemaHasher::open`], then per
+/// member in sorted key order [`SchemaHasher::key`] and its value, either as a value
+/// ([`SchemaHasher::value`]) or as its [`canonical_text`] ([`SchemaHasher::canonical`]), then
+/// [`SchemaHasher::close`]; a member that is itself an object may be assembled the same way.
+/// Equal to `schema_hash` of the whole object.
+///
+/// ```
+/// use openapi_tools_runtime::hash::{SchemaHasher, canonical_text, schema_hash};
+/// let a = serde_json::json!({"type": "string"});
+/// let whole = serde_json::json!({"$defs": {"A": a.clone()}, "type": "object"});
+/// let mut h = SchemaHasher::new();
+/// h.open();
+/// h.key("$defs");
+/// h.open();
+/// h.key("A");
+/// h.canonical(&canonical_text(&a));
+/// h.close();
+/// h.key("type");
+/// h.value(&serde_json::json!("object"));
+/// h.close();
+/// assert_eq!(h.finish(), schema_hash(&whole));
+/// ```
+#[derive(Default)]
+pub struct SchemaHasher {
+    sha: Sha256,
+    /// Per open object: whether a member was written (the next one needs a comma).
+    open: Vec<bool>,
+}
+
+impl SchemaHasher {
+    /// An empty hasher.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Starts an object.
+    pub fn open(&mut self) {
+        self.sha.put(b"{");
+        self.open.push(false);
+    }
+
+    /// Ends the innermost object.
+    pub fn close(&mut self) {
+        self.open.pop();
+        self.sha.put(b"}");
+    }
+
+    /// The key of the next member of the innermost object (keys must come sorted).
+    pub fn key(&mut self, key: &str) {
+        if let Some(written) = self.open.last_mut() {
+            if *written {
+                self.sha.put(b",");
+            }
+            *written = true;
+        }
+        write_string(key, &mut self.sha);
+        self.sha.put(b":");
+    }
+
+    /// A member's value.
+    pub fn value(&mut self, value: &Value) {
+        write_canonical(value, &mut self.sha);
+    }
+
+    /// A member's value given as its [`canonical_text`].
+    pub fn canonical(&mut self, text: &[u8]) {
+        self.sha.put(text);
+    }
+
+    /// The hash, as [`schema_hash`] writes it.
+    pub fn finish(self) -> String {
+        hex(&self.sha.finalize())
+    }
+}
+
+/// Lets serde_json write into a [`Sink`].
+struct SinkWriter<'a, S>(&'a mut S);
+
+impl<S: Sink> std::io::Write for SinkWriter<'_, S> {
     fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-        self.0.update(buf);
+        self.0.put(buf);
         Ok(buf.len())
     }
 
@@ -110,6 +210,40 @@ mod tests {
             schema_hash(&json!({"a": "1"})),
             schema_hash(&json!({"a": 1}))
         );
+    }
+
+    #[test]
+    fn pieces_hash_like_the_whole() {
+        let def = json!({"type": "object", "properties": {"a\"b": {"maximum": 1.5}, "é": [null]}});
+        let stub = json!({"description": "line\nbreak", "type": "integer"});
+        let whole = json!({
+            "type": "object",
+            "$defs": {"B": stub, "A": def},
+            "properties": {"x": {"$ref": "#/$defs/A"}},
+            "additionalProperties": false
+        });
+        let mut h = SchemaHasher::new();
+        h.open();
+        h.key("$defs");
+        h.open();
+        h.key("A");
+        h.canonical(&canonical_text(&whole["$defs"]["A"]));
+        h.key("B");
+        h.value(&whole["$defs"]["B"]);
+        h.close();
+        for key in ["additionalProperties", "properties", "type"] {
+            h.key(key);
+            h.value(&whole[key]);
+        }
+        h.close();
+        assert_eq!(h.finish(), schema_hash(&whole));
+        // A different member changes it.
+        let mut h = SchemaHasher::new();
+        h.open();
+        h.key("type");
+        h.value(&json!("object"));
+        h.close();
+        assert_ne!(h.finish(), schema_hash(&whole));
     }
 
     #[test]

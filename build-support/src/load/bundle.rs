@@ -82,8 +82,13 @@ impl<'a> Bundler<'a> {
     /// Imports every external reference of `doc` (the main document) into it.
     pub(crate) fn run(mut self, doc: &mut Value) {
         // Most documents are self-contained: one cheap scan proves it and spares the typed walk,
-        // which builds a pointer for every node it visits.
-        if !has_external_ref(doc, 0) {
+        // which builds a pointer for every node it visits. For JSON the scan is of the text (a
+        // few `memmem` passes instead of a walk over every node of the parsed tree).
+        let text_says_local = self
+            .sources
+            .first()
+            .is_some_and(|s| s.format == parse::Format::Json && json_refs_all_local(&s.text));
+        if text_says_local || !has_external_ref(doc, 0) {
             return;
         }
         let mut queue = VecDeque::new();
@@ -339,6 +344,36 @@ fn has_external_ref(node: &Value, depth: usize) -> bool {
     }
 }
 
+/// Whether JSON `text` provably has no `$ref` that [`has_external_ref`] would find: every
+/// `"$ref"` followed by a colon (every way a `$ref` key can be written without escapes) has a
+/// string value written starting with `#`, and no `\u` escape spells a character of `$ref`.
+/// `false` means "not proven" (the walk over the parsed tree decides).
+fn json_refs_all_local(text: &str) -> bool {
+    let bytes = text.as_bytes();
+    // `\u0024` `$`, `\u0072` `r`, `\u0065` `e`, `\u0066` `f`: a key spelled with them is `$ref`
+    // too. (JSON has no other escape for these characters, and `\u` takes no capital `U`.)
+    let spelled = memchr::memmem::find_iter(bytes, br"\u00").any(|at| {
+        matches!(
+            bytes.get(at + 4..at + 6),
+            Some(b"24" | b"72" | b"65" | b"66")
+        )
+    });
+    if spelled {
+        return false;
+    }
+    let json_space = |b: &u8| matches!(b, b' ' | b'\t' | b'\n' | b'\r');
+    memchr::memmem::find_iter(bytes, br#""$ref""#).all(|at| {
+        let rest = bytes.get(at + 6..).unwrap_or_default();
+        let mut rest = rest.iter().skip_while(|b| json_space(b));
+        if rest.next() != Some(&b':') {
+            // Not a key (a value, or text inside a string).
+            return true;
+        }
+        let mut rest = rest.skip_while(|b| json_space(b));
+        rest.next() == Some(&b'"') && rest.next() == Some(&b'#')
+    })
+}
+
 fn set_ref(doc: &mut Value, ptr: &str, reference: String) {
     if let Some(Value::Object(obj)) = doc.pointer_mut(ptr) {
         obj.insert("$ref".to_owned(), Value::String(reference));
@@ -434,6 +469,67 @@ pub(crate) fn is_remote(file_part: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn text_scan_proves_only_what_the_tree_scan_agrees_with() {
+        let cases = [
+            (
+                r##"{"a": {"$ref": "#/x"}, "b": ["$ref", {"$ref" :  "#/y"}]}"##,
+                true,
+            ),
+            (r##"{"a": {"$ref": "other.json#/x"}}"##, false),
+            (r##"{"a": {"$ref": "\u0023/x"}}"##, false),
+            (r##"{"a": {"\u0024ref": "other.json"}}"##, false),
+            (r##"{"a": {"$r\u0065f": "other.json"}}"##, false),
+            (r##"{"a": {"$ref": 1}}"##, false),
+            (
+                r##"{"a": {"description": "see \"$ref\": x", "$ref": "#/b"}}"##,
+                true,
+            ),
+            (r##"{"a": "\u00e9", "$ref": "#/b"}"##, true),
+        ];
+        for (text, proven) in cases {
+            assert_eq!(json_refs_all_local(text), proven, "{text}");
+            let doc: Value = serde_json::from_str(text).unwrap();
+            if proven {
+                assert!(!has_external_ref(&doc, 0), "{text}");
+            }
+        }
+    }
+
+    /// On every JSON document of the fixtures and the corpus, the text scan never claims "all
+    /// local" where the walk over the parsed tree finds an external reference.
+    #[test]
+    fn text_scan_agrees_with_the_tree_scan_on_real_documents() {
+        let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+        let mut files = Vec::new();
+        for dir in [
+            "../fixtures/load",
+            "../fixtures/load/split",
+            "../fixtures/specs",
+        ] {
+            if root.join(dir).is_dir() {
+                files.extend(openapi_tools_test_support::spec_files(root.join(dir)));
+            }
+        }
+        if let Some(dir) = openapi_tools_test_support::corpus_or_skip(root, "text ref scan") {
+            files.extend(openapi_tools_test_support::spec_files(dir));
+        }
+        let mut proven = 0;
+        for path in files {
+            let Ok(text) = std::fs::read_to_string(&path) else {
+                continue;
+            };
+            let Ok(doc) = serde_json::from_str::<Value>(&text) else {
+                continue;
+            };
+            if json_refs_all_local(&text) {
+                assert!(!has_external_ref(&doc, 0), "{}", path.display());
+                proven += 1;
+            }
+        }
+        assert!(proven > 0, "no JSON document was proven self-contained");
+    }
 
     #[test]
     fn splits_and_decodes_references() {

@@ -2,9 +2,10 @@
 //! properties, the canonical input schema with its `$defs` closure, wire names, hash.
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::rc::Rc;
 
 use indexmap::IndexMap;
-use openapi_tools_runtime::hash::schema_hash;
+use openapi_tools_runtime::hash::{self, SchemaHasher};
 use openapi_tools_runtime::manifest::{
     HttpMethod, InputParam, ParamLocation, ParamStyle, ToolManifest,
 };
@@ -201,7 +202,15 @@ pub(crate) fn build_tool<'a>(
     let budget = shared.schema_budget;
     let used = schema_nodes(&input_schema, budget);
     let closure = shared.schemas.closure(&refs, used, budget, cx.diags);
-    if !closure.expanded.is_empty() || !closure.cut.is_empty() {
+    let stubs: Vec<(String, Value)> = closure
+        .cut
+        .iter()
+        .map(|(name, def)| (name.clone(), shared.schemas.stub(name, def, budget)))
+        .collect();
+    // Hashed before the `$defs` are copied in: an expanded definition's canonical text is
+    // written once per document, not once per tool that carries it.
+    let schema_hash = input_hash(&input_schema, &closure.expanded, &stubs);
+    if !closure.expanded.is_empty() || !stubs.is_empty() {
         let mut out = Map::new();
         for (name, def) in &closure.expanded {
             let base = pointer_join("/$defs", name);
@@ -210,9 +219,7 @@ pub(crate) fn build_tool<'a>(
             }
             out.insert(name.clone(), def.done.schema.clone());
         }
-        for (name, def) in &closure.cut {
-            out.insert(name.clone(), shared.schemas.stub(name, def, budget));
-        }
+        out.extend(stubs);
         // Sorted like the expanded ones: stubs sit among them by name.
         out.sort_keys();
         if let Value::Object(top) = &mut input_schema {
@@ -263,11 +270,62 @@ pub(crate) fn build_tool<'a>(
         security,
         params: props.into_iter().map(|p| p.param).collect(),
         body: body_spec,
-        schema_hash: schema_hash(&input_schema),
+        schema_hash: schema_hash.unwrap_or_else(|| hash::schema_hash(&input_schema)),
         input_schema,
         wire_names,
         output_schema: None,
     }
+}
+
+/// [`hash::schema_hash`] of `top` once `$defs` holding `expanded` and `stubs` is added to it, as
+/// [`build_tool`] does, computed without that copy: the expanded definitions are hashed from their
+/// cached canonical text ([`Def::canonical`]). `None` when there is no `$defs` to add (or `top`
+/// is not the plain object `build_tool` makes): the caller hashes the finished schema then.
+fn input_hash(
+    top: &Value,
+    expanded: &BTreeMap<String, Rc<Def>>,
+    stubs: &[(String, Value)],
+) -> Option<String> {
+    let Value::Object(members) = top else {
+        return None;
+    };
+    if (expanded.is_empty() && stubs.is_empty()) || members.contains_key("$defs") {
+        return None;
+    }
+    let mut h = SchemaHasher::new();
+    h.open();
+    // `None` stands for `$defs`, not in `top` yet.
+    let mut entries: Vec<(&str, Option<&Value>)> = members
+        .iter()
+        .map(|(k, v)| (k.as_str(), Some(v)))
+        .chain([("$defs", None)])
+        .collect();
+    entries.sort_unstable_by_key(|(k, _)| *k);
+    for (key, value) in entries {
+        h.key(key);
+        if let Some(v) = value {
+            h.value(v);
+            continue;
+        }
+        // A name is either expanded or cut, never both.
+        let mut defs: Vec<(&str, Result<&Def, &Value>)> = expanded
+            .iter()
+            .map(|(n, d)| (n.as_str(), Ok(&**d)))
+            .chain(stubs.iter().map(|(n, v)| (n.as_str(), Err(v))))
+            .collect();
+        defs.sort_unstable_by_key(|(n, _)| *n);
+        h.open();
+        for (name, def) in defs {
+            h.key(name);
+            match def {
+                Ok(def) => h.canonical(def.canonical()),
+                Err(stub) => h.value(stub),
+            }
+        }
+        h.close();
+    }
+    h.close();
+    Some(h.finish())
 }
 
 /// A path parameter (style `simple` or `label`) whose schema is an object gets

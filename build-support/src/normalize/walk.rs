@@ -114,13 +114,17 @@ pub(crate) fn push_tokens(ptr: &mut String, toks: &[Tok<'_>]) {
         ptr.push('/');
         match t {
             Tok::Key(k) => {
-                if k.contains(['~', '/']) {
+                // Bytes, not chars: this runs for every node of every walk.
+                if k.bytes().any(|b| b == b'~' || b == b'/') {
                     ptr.push_str(&crate::diagnostics::escape_pointer_token(k));
                 } else {
                     ptr.push_str(k);
                 }
             }
-            Tok::Index(i) => ptr.push_str(&i.to_string()),
+            Tok::Index(i) => {
+                use std::fmt::Write;
+                let _ = write!(ptr, "{i}");
+            }
         }
     }
 }

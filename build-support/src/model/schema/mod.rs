@@ -13,10 +13,12 @@ pub(crate) mod finalize;
 pub(crate) mod lookup;
 mod merge;
 
+use std::cell::OnceCell;
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet, VecDeque};
 use std::rc::Rc;
 
 use indexmap::IndexMap;
+use openapi_tools_runtime::hash::canonical_text;
 use openapi_tools_runtime::render::schema_nodes;
 use openapiv3::{ReferenceOr, Schema};
 use serde_json::Value;
@@ -35,6 +37,17 @@ pub(crate) struct Def {
     pub done: Finalized,
     /// Schema nodes of the canonical form ([`schema_nodes`]), what it costs a tool's budget.
     pub nodes: usize,
+    /// The canonical form's [`canonical_text`], what every tool carrying it hashes (written
+    /// once, on first use).
+    canonical: OnceCell<Vec<u8>>,
+}
+
+impl Def {
+    /// [`canonical_text`] of [`Def::done`]'s schema, computed once.
+    pub(crate) fn canonical(&self) -> &[u8] {
+        self.canonical
+            .get_or_init(|| canonical_text(&self.done.schema))
+    }
 }
 
 /// The `$defs` one tool reaches, split by its schema budget (see [`SchemaSet::closure`]).
@@ -161,6 +174,7 @@ impl<'a> SchemaSet<'a> {
             wire_form,
             done,
             nodes,
+            canonical: OnceCell::new(),
         });
         self.defs.insert(name.to_owned(), Slot::Done(def.clone()));
         Some(def)
