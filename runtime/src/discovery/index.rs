@@ -1,6 +1,6 @@
 //! The BM25F index: postings built once per tool set, scored per query.
 //!
-//! Each tool is one document with six fields, each with its own weight and length
+//! Each tool is one document with nine fields, each with its own weight and length
 //! normalisation ([`FIELDS`]). BM25F (Robertson, Zaragoza & Taylor 2004) folds the fields into
 //! one pseudo term frequency before saturating it, so a word found in the name and the summary
 //! counts more than in either alone, but never more than a few times a single hit. Field
@@ -13,7 +13,7 @@ use serde_json::Value;
 
 use super::tokenize::{Stems, for_each_word, is_stop_word};
 use super::variants;
-use crate::manifest::{HttpMethod, ToolManifest};
+use crate::manifest::{HttpMethod, ParamLocation, ToolManifest};
 
 /// The fields of a tool document.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
@@ -34,9 +34,14 @@ enum Field {
     Params = 5,
     /// The resource the operation acts on: the last literal path segment (see [`target`]).
     Target = 6,
+    /// Property names of an update's (`PATCH`, `PUT`) request body (see [`body_properties`]).
+    Body = 7,
+    /// What the API says the resource at the tool's path is, where the path is a property of
+    /// another resource (see [`PropertyTexts`]).
+    Property = 8,
 }
 
-const FIELD_COUNT: usize = 7;
+const FIELD_COUNT: usize = 9;
 
 /// Per field: (weight, length normalisation `b`). Names, summaries and paths are short and say
 /// what the operation does; descriptions and parameter texts are long and mostly say how, so
@@ -49,7 +54,13 @@ const FIELDS: [(f32, f32); FIELD_COUNT] = [
     (0.6, 0.75), // Description
     (0.3, 0.75), // Params
     (3.0, 0.3),  // Target
+    (0.5, 0.0),  // Body
+    (0.5, 0.3),  // Property
 ];
+
+/// How far a match in the name or target fields moves a term's idf from its idf over all
+/// fields towards its idf over those two fields alone (see [`Postings::accumulate`]).
+const SUBJECT_IDF_MIX: f32 = 0.25;
 
 /// BM25 saturation constant.
 const K1: f32 = 1.2;
@@ -99,6 +110,8 @@ pub(crate) struct Postings {
     /// Per term: its inverse document frequency, counted over variant groups (see
     /// [`idf_by_group`]).
     idf: Vec<f32>,
+    /// Per term: its inverse document frequency counted only over name and target fields.
+    idf_subject: Vec<f32>,
     pub docs: Vec<Doc>,
     /// Per variant group: member documents, representative first.
     pub groups: Vec<Vec<u32>>,
@@ -152,9 +165,25 @@ impl Postings {
         };
         let mut per_doc: Vec<Vec<(u32, Field)>> = Vec::with_capacity(tools.len());
         let mut lengths: Vec<[u32; FIELD_COUNT]> = Vec::with_capacity(tools.len());
+        let property_texts = PropertyTexts::learn(tools, &mut interner);
         for tool in tools {
             let mut words = Vec::new();
             fields_of(tool, &mut interner, &mut words);
+            if let Some(terms) = property_texts.of(&tool.path) {
+                // "Members of this group": the words naming where the property sits are the
+                // path's already.
+                let in_path: Vec<u32> = words
+                    .iter()
+                    .filter(|(_, f)| *f == Field::Path)
+                    .map(|(t, _)| *t)
+                    .collect();
+                words.extend(
+                    terms
+                        .iter()
+                        .filter(|t| !in_path.contains(t))
+                        .map(|&t| (t, Field::Property)),
+                );
+            }
             let mut len = [0u32; FIELD_COUNT];
             for (_, f) in &words {
                 if let Some(l) = len.get_mut(*f as usize) {
@@ -206,7 +235,8 @@ impl Postings {
             }
         }
         let (group_of, groups) = variants::groups(tools);
-        let idf = idf_by_group(&lists, &group_of, groups.len());
+        let idf = idf_by_group(&lists, &group_of, groups.len(), |_| true);
+        let idf_subject = idf_by_group(&lists, &group_of, groups.len(), |p| p.subject > 0.0);
         let docs = tools
             .iter()
             .zip(group_of)
@@ -227,6 +257,7 @@ impl Postings {
             terms: interner.terms,
             lists,
             idf,
+            idf_subject,
             docs,
             groups,
         }
@@ -237,21 +268,45 @@ impl Postings {
         self.terms.get(stems.stem(word).as_ref()).copied()
     }
 
+    /// The inverse document frequency of `term`.
+    pub(crate) fn idf(&self, term: u32) -> f32 {
+        self.idf.get(term as usize).copied().unwrap_or(0.0)
+    }
+
     /// Adds `weight * idf * saturate(tf)` of `term` to every matching document's score, with
-    /// the name and target fields' share of `tf` scaled by `subject_weight`.
+    /// the name and target fields' share of `tf` scaled by `subject_weight` and `idf` at most
+    /// `idf_cap`. Where part of `tf` comes from the name or target, the idf moves by that share
+    /// ([`SUBJECT_IDF_MIX`]) towards the term's idf over those fields alone: `user` is in most
+    /// of Graph's descriptions and weighs little there, but few tools *act on* users, and
+    /// `POST /users` should not lose "create a user account" to every tool whose summary says
+    /// "new".
     pub(crate) fn accumulate(
         &self,
         term: u32,
         weight: f32,
         subject_weight: f32,
+        idf_cap: f32,
         scores: &mut [f32],
     ) {
         let (Some(list), Some(&idf)) = (self.lists.get(term as usize), self.idf.get(term as usize))
         else {
             return;
         };
+        let idf = idf.min(idf_cap);
+        let idf_s = self
+            .idf_subject
+            .get(term as usize)
+            .copied()
+            .unwrap_or(idf)
+            .min(idf_cap);
         for p in list {
-            let tf = p.other + subject_weight * p.subject;
+            let subject = subject_weight * p.subject;
+            let tf = p.other + subject;
+            let idf = if subject > 0.0 {
+                idf + SUBJECT_IDF_MIX * (idf_s - idf).max(0.0) * subject / tf
+            } else {
+                idf
+            };
             if let Some(s) = scores.get_mut(p.doc as usize) {
                 *s += weight * idf * tf * (K1 + 1.0) / (K1 + tf);
             }
@@ -265,7 +320,12 @@ impl Postings {
 /// counted per tool, the words of those paths would be in a third of all documents and weigh
 /// next to nothing. (Counting only names, paths and summaries, not descriptions, was measured
 /// too: it lost GitHub tasks and won none on Graph.)
-fn idf_by_group(lists: &[Vec<Posting>], group_of: &[u32], groups: usize) -> Vec<f32> {
+fn idf_by_group(
+    lists: &[Vec<Posting>],
+    group_of: &[u32],
+    groups: usize,
+    counts: impl Fn(&Posting) -> bool,
+) -> Vec<f32> {
     let n = groups as f32;
     let mut last_seen = vec![u32::MAX; groups];
     lists
@@ -274,7 +334,7 @@ fn idf_by_group(lists: &[Vec<Posting>], group_of: &[u32], groups: usize) -> Vec<
         .map(|(term, list)| {
             let stamp = u32::try_from(term).unwrap_or(u32::MAX - 1);
             let mut df = 0u32;
-            for p in list {
+            for p in list.iter().filter(|p| counts(p)) {
                 if let Some(seen) = group_of
                     .get(p.doc as usize)
                     .and_then(|&g| last_seen.get_mut(g as usize))
@@ -371,6 +431,11 @@ fn fields_of(tool: &ToolManifest, interner: &mut Interner, out: &mut Vec<(u32, F
         .input_schema
         .get("properties")
         .and_then(Value::as_object);
+    if matches!(tool.method, HttpMethod::Patch | HttpMethod::Put) {
+        for name in body_properties(tool) {
+            interner.add(name, Field::Body, out);
+        }
+    }
     for p in &tool.params {
         interner.add(&p.name, Field::Params, out);
         if let Some(d) = props
@@ -384,6 +449,149 @@ fn fields_of(tool: &ToolManifest, interner: &mut Interner, out: &mut Vec<(u32, F
                 .map_or(d, |(i, _)| &d[..i]);
             interner.add(cut, Field::Params, out);
         }
+    }
+}
+
+/// What an API says about its resources where it describes them as properties of other
+/// resources. Microsoft Graph's `PATCH /users/{user-id}` takes a user whose property `drive` is
+/// "The user's OneDrive", and `PATCH /sites/{site-id}` a site whose `drives` are "The collection
+/// of drives (document libraries) under this site"; the operations at
+/// `/users/{user-id}/drive` and `/sites/{site-id}/drives` act on those properties, and their
+/// own summaries ("Get drive from users") never say so. Learned from every update
+/// (`PATCH`/`PUT`) with a flattened body: the description of body property `p` of the tool at
+/// path `P` describes the resource at `P/p`.
+struct PropertyTexts {
+    /// Path key (see [`resource_key`]) -> the description's terms.
+    texts: HashMap<String, Vec<u32>>,
+}
+
+impl PropertyTexts {
+    fn learn(tools: &[ToolManifest], interner: &mut Interner) -> Self {
+        let wanted: std::collections::HashSet<String> =
+            tools.iter().map(|t| resource_key(&t.path)).collect();
+        let mut texts: HashMap<String, Vec<u32>> = HashMap::new();
+        let mut words = Vec::new();
+        for tool in tools {
+            if !matches!(tool.method, HttpMethod::Patch | HttpMethod::Put) {
+                continue;
+            }
+            let props = tool
+                .input_schema
+                .get("properties")
+                .and_then(Value::as_object);
+            let base = template_key(&tool.path);
+            for p in tool
+                .params
+                .iter()
+                .filter(|p| p.location == ParamLocation::BodyProperty)
+            {
+                let key = format!("{base}/{}", p.wire_name);
+                if !wanted.contains(&key) || texts.contains_key(&key) {
+                    continue;
+                }
+                let Some(d) = props
+                    .and_then(|m| m.get(&p.name))
+                    .and_then(|s| s.get("description"))
+                    .and_then(Value::as_str)
+                else {
+                    continue;
+                };
+                let cut = d
+                    .char_indices()
+                    .nth(PARAM_DESCRIPTION_CHARS)
+                    .map_or(d, |(i, _)| &d[..i]);
+                words.clear();
+                interner.add(cut, Field::Property, &mut words);
+                let mut terms: Vec<u32> = words.iter().map(|(t, _)| *t).collect();
+                terms.sort_unstable();
+                terms.dedup();
+                texts.insert(key, terms);
+            }
+        }
+        PropertyTexts { texts }
+    }
+
+    fn of(&self, path: &str) -> Option<&Vec<u32>> {
+        self.texts.get(&resource_key(path))
+    }
+}
+
+/// The path of the resource a path reaches, with parameters written `{}` and without a
+/// trailing item key or OData segment: `/sites/{site-id}/drives/{drive-id}` and
+/// `/sites/{site-id}/drives/$count` are `/sites/{}/drives`.
+fn resource_key(path: &str) -> String {
+    let mut segments: Vec<&str> = path.split('/').filter(|s| !s.is_empty()).collect();
+    while segments
+        .last()
+        .is_some_and(|s| s.starts_with('{') || s.starts_with('$'))
+    {
+        segments.pop();
+    }
+    template_key_of(segments)
+}
+
+/// `path` with parameters written `{}`: `/sites/{site-id}` is `/sites/{}`.
+fn template_key(path: &str) -> String {
+    template_key_of(path.split('/').filter(|s| !s.is_empty()))
+}
+
+fn template_key_of<'a>(segments: impl IntoIterator<Item = &'a str>) -> String {
+    let mut out = String::new();
+    for s in segments {
+        out.push('/');
+        out.push_str(if s.starts_with('{') { "{}" } else { s });
+    }
+    out
+}
+
+/// The property names of `tool`'s request body: its flattened body properties, or the
+/// properties of the schema of its whole `body` input (through `$ref`s into `$defs` and
+/// `allOf` members, as Microsoft Graph writes its entities: `user` is `allOf: [directoryObject,
+/// {properties}]`).
+fn body_properties(tool: &ToolManifest) -> Vec<&str> {
+    let mut out = Vec::new();
+    let props = tool
+        .input_schema
+        .get("properties")
+        .and_then(Value::as_object);
+    for p in &tool.params {
+        match p.location {
+            ParamLocation::BodyProperty => out.push(p.name.as_str()),
+            ParamLocation::Body => {
+                if let Some(schema) = props.and_then(|m| m.get(&p.name)) {
+                    object_properties(&tool.input_schema, schema, 0, &mut out);
+                }
+            }
+            _ => {}
+        }
+    }
+    out
+}
+
+/// How many `$ref` and `allOf` steps [`object_properties`] follows.
+const MAX_BODY_DEPTH: u8 = 4;
+
+/// Collects the property names of `schema`, following `$ref`s into `root`'s `$defs` and
+/// `allOf` members up to [`MAX_BODY_DEPTH`] steps.
+fn object_properties<'a>(root: &'a Value, schema: &'a Value, depth: u8, out: &mut Vec<&'a str>) {
+    if depth > MAX_BODY_DEPTH {
+        return;
+    }
+    if let Some(target) = schema
+        .get("$ref")
+        .and_then(Value::as_str)
+        .and_then(|r| r.strip_prefix("#/$defs/"))
+        .and_then(|name| root.get("$defs")?.get(name))
+    {
+        object_properties(root, target, depth + 1, out);
+    }
+    if let Some(members) = schema.get("allOf").and_then(Value::as_array) {
+        for m in members {
+            object_properties(root, m, depth + 1, out);
+        }
+    }
+    if let Some(props) = schema.get("properties").and_then(Value::as_object) {
+        out.extend(props.keys().map(String::as_str));
     }
 }
 
@@ -410,7 +618,13 @@ mod tests {
         let p = Postings::build(&tools);
         let stems = Stems::new();
         let mut scores = vec![0.0; tools.len()];
-        p.accumulate(p.lookup(&stems, "owners").unwrap(), 1.0, 1.0, &mut scores);
+        p.accumulate(
+            p.lookup(&stems, "owners").unwrap(),
+            1.0,
+            1.0,
+            f32::INFINITY,
+            &mut scores,
+        );
         let best = (0..scores.len())
             .max_by(|&a, &b| scores[a].total_cmp(&scores[b]))
             .unwrap();
@@ -437,11 +651,130 @@ mod tests {
         assert!(!is_personal("/users/{user-id}") && !is_personal("/mention"));
     }
 
+    /// `tool` with a flattened body property `name` described by `description`.
+    fn with_body_property(mut tool: ToolManifest, name: &str, description: &str) -> ToolManifest {
+        tool.params.push(crate::manifest::InputParam::new(
+            name,
+            ParamLocation::BodyProperty,
+        ));
+        if let Some(props) = tool
+            .input_schema
+            .get_mut("properties")
+            .and_then(Value::as_object_mut)
+        {
+            props.insert(
+                name.to_owned(),
+                serde_json::json!({"type": "string", "description": description}),
+            );
+        }
+        tool
+    }
+
+    fn best(tools: &[ToolManifest], word: &str) -> Option<String> {
+        let p = Postings::build(tools);
+        let stems = Stems::new();
+        let term = p.lookup(&stems, word)?;
+        let mut scores = vec![0.0; tools.len()];
+        p.accumulate(term, 1.0, 1.0, f32::INFINITY, &mut scores);
+        let i = (0..scores.len())
+            .filter(|&i| scores[i] > 0.0)
+            .max_by(|&a, &b| scores[a].total_cmp(&scores[b]))?;
+        tools[i].operation_id.clone()
+    }
+
+    #[test]
+    fn a_property_description_describes_the_path_of_that_property() {
+        use crate::discovery::testing::described;
+        let update = with_body_property(
+            described(
+                "sites.UpdateSite",
+                HttpMethod::Patch,
+                "/sites/{site-id}",
+                "Update site",
+            ),
+            "drives",
+            "The collection of drives (document libraries) under this site.",
+        );
+        let tools = [
+            update,
+            described(
+                "sites.ListDrives",
+                HttpMethod::Get,
+                "/sites/{site-id}/drives",
+                "Get drives from sites",
+            ),
+            described(
+                "sites.ListLists",
+                HttpMethod::Get,
+                "/sites/{site-id}/lists",
+                "Get lists",
+            ),
+        ];
+        assert_eq!(
+            best(&tools, "libraries").as_deref(),
+            Some("sites.ListDrives")
+        );
+        assert_eq!(
+            resource_key("/sites/{site-id}/drives/{drive-id}"),
+            "/sites/{}/drives"
+        );
+        assert_eq!(
+            resource_key("/sites/{site-id}/drives/$count"),
+            "/sites/{}/drives"
+        );
+        assert_eq!(template_key("/sites/{site-id}"), "/sites/{}");
+        assert_eq!(resource_key("/"), "");
+    }
+
+    #[test]
+    fn update_bodies_index_their_property_names() {
+        use crate::discovery::testing::described;
+        let update = with_body_property(
+            described(
+                "users.UpdateUser",
+                HttpMethod::Patch,
+                "/users/{id}",
+                "Update user",
+            ),
+            "mobilePhone",
+            "The primary cellular telephone number.",
+        );
+        let create = with_body_property(
+            described(
+                "users.CreateUser",
+                HttpMethod::Post,
+                "/users",
+                "Create user",
+            ),
+            "mobilePhone",
+            "The primary cellular telephone number.",
+        );
+        let tools = [create, update];
+        assert_eq!(best(&tools, "mobile").as_deref(), Some("users.UpdateUser"));
+        let whole = serde_json::json!({
+            "type": "object",
+            "properties": {"body": {"$ref": "#/$defs/user"}},
+            "$defs": {
+                "user": {"allOf": [{"$ref": "#/$defs/entity"},
+                                   {"properties": {"jobTitle": {"type": "string"}}}]},
+                "entity": {"properties": {"id": {"type": "string"}}}
+            }
+        });
+        let mut names = Vec::new();
+        object_properties(&whole, &whole["properties"]["body"], 0, &mut names);
+        assert_eq!(names, ["id", "jobTitle"]);
+        // A reference loop ends.
+        let looped = serde_json::json!({"$defs": {"a": {"$ref": "#/$defs/a"}}});
+        let mut none = Vec::new();
+        object_properties(&looped, &looped["$defs"]["a"], 0, &mut none);
+        assert!(none.is_empty());
+    }
+
     #[test]
     fn empty_tool_sets_build() {
         let p = Postings::build(&[]);
         assert!(p.docs.is_empty() && p.groups.is_empty());
         let mut scores: Vec<f32> = Vec::new();
-        p.accumulate(0, 1.0, 1.0, &mut scores);
+        p.accumulate(0, 1.0, 1.0, f32::INFINITY, &mut scores);
     }
 }

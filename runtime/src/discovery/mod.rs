@@ -6,8 +6,9 @@
 //!
 //! - [`ToolIndex`]: a BM25F index over a tool set (names and operationIds split into words,
 //!   the resource the operation acts on, summary, description, tags, path segments, parameter
-//!   names and descriptions; plural folding; a
-//!   small synonym and intent table; redundant variants folded into one hit). The query is
+//!   names and descriptions, an update's body property names, and what the spec says about the
+//!   resource where another resource's update body describes it as a property; plural
+//!   folding; a small synonym and intent table; redundant variants folded into one hit). The query is
 //!   read, not just split: words after a preposition are context, first-person words prefer
 //!   the signed-in user's paths, "list" prefers collections (see `rank`).
 //! - [`MetaTools`]: two real tools, `search_tools` and `call_tool`, to offer instead of the

@@ -66,6 +66,9 @@ struct Term {
     id: u32,
     weight: f32,
     subject_weight: f32,
+    /// The highest idf the term may count with: another spelling or a synonym counts at most
+    /// as much as the word typed (see [`Query::parse`]).
+    idf_cap: f32,
 }
 
 /// A parsed query: weighted terms and the method preference of its first verb.
@@ -109,10 +112,24 @@ impl Query {
                 }
                 let subject_weight = if context { CONTEXT_SUBJECT_WEIGHT } else { 1.0 };
                 let weight = part_weight;
-                q.add(postings, stems, word, weight, subject_weight);
+                q.add(postings, stems, word, weight, subject_weight, f32::INFINITY);
+                // Another spelling or a synonym counts at most as much as the word typed: Graph
+                // summarises thousands of operations as "Create new navigation property ...",
+                // so `create` is common and `add` rare, and "create a user" must not favour
+                // every "Add new entity to ..." over `createUser`.
+                let cap = postings
+                    .lookup(stems, word)
+                    .map_or(f32::INFINITY, |t| postings.idf(t));
                 for spelling in synonyms::spellings(word) {
                     for_each_word(spelling, |w| {
-                        q.add(postings, stems, w, weight * SPELLING_WEIGHT, subject_weight);
+                        q.add(
+                            postings,
+                            stems,
+                            w,
+                            weight * SPELLING_WEIGHT,
+                            subject_weight,
+                            cap,
+                        );
                     });
                 }
                 let mut groups = synonyms::verb_groups(word).peekable();
@@ -123,7 +140,14 @@ impl Query {
                 }
                 for g in groups {
                     for w in g.expand.iter().filter(|w| **w != word) {
-                        q.add(postings, stems, w, weight * SYNONYM_WEIGHT, subject_weight);
+                        q.add(
+                            postings,
+                            stems,
+                            w,
+                            weight * SYNONYM_WEIGHT,
+                            subject_weight,
+                            cap,
+                        );
                     }
                     if first_verb {
                         for &(m, pref) in g.methods {
@@ -145,6 +169,7 @@ impl Query {
         word: &str,
         weight: f32,
         subject_weight: f32,
+        idf_cap: f32,
     ) {
         let Some(id) = postings.lookup(stems, word) else {
             return;
@@ -153,11 +178,13 @@ impl Query {
             Some(t) => {
                 t.weight = t.weight.max(weight);
                 t.subject_weight = t.subject_weight.max(subject_weight);
+                t.idf_cap = t.idf_cap.max(idf_cap);
             }
             None => self.terms.push(Term {
                 id,
                 weight,
                 subject_weight,
+                idf_cap,
             }),
         }
     }
@@ -192,7 +219,7 @@ pub(crate) fn rank(postings: &Postings, query: &Query, top_k: usize) -> Vec<(u32
     }
     let mut scores = vec![0f32; postings.docs.len()];
     for t in &query.terms {
-        postings.accumulate(t.id, t.weight, t.subject_weight, &mut scores);
+        postings.accumulate(t.id, t.weight, t.subject_weight, t.idf_cap, &mut scores);
     }
     let mut best: Vec<(u32, f32)> = Vec::new();
     let mut group_best = vec![f32::NEG_INFINITY; postings.groups.len()];
@@ -327,6 +354,43 @@ mod tests {
             "folders.ListFiles"
         );
         assert_eq!(ranked(&tools, "list the folders")[0], "folders.List");
+    }
+
+    #[test]
+    fn a_synonym_counts_at_most_as_much_as_the_word_typed() {
+        // `create` is common, `add` rare: "create an owner" must not prefer the one tool whose
+        // summary says "add" over the one named for creating owners.
+        let mut tools: Vec<_> = (0..6)
+            .map(|i| {
+                described(
+                    &format!("things{i}.Create"),
+                    HttpMethod::Post,
+                    &format!("/things{i}"),
+                    "Create new navigation property",
+                )
+            })
+            .collect();
+        tools.push(described(
+            "owners.Create",
+            HttpMethod::Post,
+            "/owners",
+            "Create owner",
+        ));
+        tools.push(described(
+            "pets.Add",
+            HttpMethod::Post,
+            "/pets",
+            "Add new entity to pets",
+        ));
+        assert_eq!(ranked(&tools, "create an owner")[0], "owners.Create");
+        let p = Postings::build(&tools);
+        let stems = Stems::new();
+        let q = Query::parse(&p, &stems, "create");
+        let add = p.lookup(&stems, "add").unwrap();
+        let create = p.lookup(&stems, "create").unwrap();
+        let t = q.terms.iter().find(|t| t.id == add).unwrap();
+        assert!(p.idf(add) > p.idf(create));
+        assert_eq!(t.idf_cap, p.idf(create));
     }
 
     #[test]
