@@ -6,10 +6,12 @@
 //! `serde_json::to_string_pretty` of [`super::render_set`] / [`super::render_providers`] would,
 //! while holding only one rendered tool at a time (and, for [`write_providers`], up to
 //! `SPILL_LIMIT` bytes each of text written twice: the OpenAI Responses tools rendered beside
-//! the Chat ones, and the Anthropic input schemas that the MCP array repeats).
+//! the Chat ones, and the Anthropic input schemas that the MCP array repeats; and as much of
+//! the Gemini array, rendered ahead on a second core).
 
 use std::io::{self, Write};
 use std::ops::Range;
+use std::sync::atomic::{AtomicBool, Ordering};
 
 use super::anthropic::StrictBudget;
 use super::canonical::{Canonical, Schema};
@@ -37,7 +39,7 @@ pub fn write_set<W: Write>(
     opts: &RenderOptions,
     out: &mut W,
 ) -> io::Result<()> {
-    write_array(provider, tools, opts, 1, Reuse::None, out)
+    write_array(provider, tools, opts, 1, Reuse::None, Ahead::default(), out)
 }
 
 /// Writes `{"openai_chat": [...], ..., "mcp": [...]}` pretty-printed (no trailing newline): byte
@@ -70,24 +72,92 @@ fn write_providers_spilling<W: Write>(
         limit: spill_limit,
         ..Canonicals::default()
     };
-    for (i, p) in Provider::ALL.into_iter().enumerate() {
-        if i > 0 {
-            out.write_all(b",\n")?;
-        }
-        out.write_all(b"  ")?;
-        serde_json::to_writer(&mut *out, p.key())?;
-        out.write_all(b": ")?;
-        match p {
-            Provider::OpenAiChat => write_openai(tools, &mut spill, &mut defs, out)?,
-            Provider::OpenAiResponses => write_responses(tools, &spill, &mut defs, out)?,
-            Provider::Anthropic => {
-                write_array(p, tools, opts, 2, Reuse::Record(&mut canonicals), out)?;
+    // Gemini's declarations (a fifth of the work, sharing nothing with the other providers) are
+    // rendered on a second core while this thread writes the others, up to SPILL_LIMIT bytes;
+    // whatever does not fit is rendered here in its turn.
+    let second_core = std::thread::available_parallelism().is_ok_and(|n| n.get() > 1);
+    // Set when writing fails, so the second thread stops instead of rendering on for nothing.
+    let failed = AtomicBool::new(false);
+    std::thread::scope(|scope| {
+        let mut gemini = second_core.then(|| {
+            scope.spawn(|| render_ahead(Provider::Gemini, tools, opts, spill_limit, &failed))
+        });
+        let mut write_each = || -> io::Result<()> {
+            for (i, p) in Provider::ALL.into_iter().enumerate() {
+                if i > 0 {
+                    out.write_all(b",\n")?;
+                }
+                out.write_all(b"  ")?;
+                serde_json::to_writer(&mut *out, p.key())?;
+                out.write_all(b": ")?;
+                match p {
+                    Provider::OpenAiChat => write_openai(tools, &mut spill, &mut defs, out)?,
+                    Provider::OpenAiResponses => write_responses(tools, &spill, &mut defs, out)?,
+                    Provider::Anthropic => {
+                        let reuse = Reuse::Record(&mut canonicals);
+                        write_array(p, tools, opts, 2, reuse, Ahead::default(), out)?;
+                    }
+                    Provider::Mcp => {
+                        let reuse = Reuse::Replay(&canonicals);
+                        write_array(p, tools, opts, 2, reuse, Ahead::default(), out)?;
+                    }
+                    Provider::Gemini => {
+                        let ahead = match gemini.take().map(|h| h.join()) {
+                            Some(Ok(ahead)) => ahead?,
+                            Some(Err(panic)) => std::panic::resume_unwind(panic),
+                            None => Ahead::default(),
+                        };
+                        write_array(p, tools, opts, 2, Reuse::None, ahead, out)?;
+                    }
+                }
             }
-            Provider::Mcp => write_array(p, tools, opts, 2, Reuse::Replay(&canonicals), out)?,
-            Provider::Gemini => write_array(p, tools, opts, 2, Reuse::None, out)?,
+            out.write_all(b"\n}")
+        };
+        let written = write_each();
+        if written.is_err() {
+            failed.store(true, Ordering::Relaxed);
         }
+        written
+    })
+}
+
+/// The first elements of a provider's array, rendered ahead of their turn (on another
+/// thread): their text, as [`write_array`] writes it at nesting level 2 (one piece per tool, so
+/// the text is never copied into a bigger buffer as it grows), and how many tools it holds.
+#[derive(Default)]
+struct Ahead {
+    pieces: Vec<Vec<u8>>,
+    cache: SetCache,
+}
+
+/// Renders `provider`'s elements for `tools` in order until their text reaches `limit` bytes
+/// (or `failed` is set).
+fn render_ahead(
+    provider: Provider,
+    tools: &[ToolDef],
+    opts: &RenderOptions,
+    limit: usize,
+    failed: &AtomicBool,
+) -> io::Result<Ahead> {
+    let mut a = Ahead::default();
+    let (mut len, mut piece) = (0, Vec::new());
+    for (i, tool) in tools.iter().enumerate() {
+        if len >= limit || failed.load(Ordering::Relaxed) {
+            break;
+        }
+        if i > 0 {
+            piece.extend_from_slice(b",\n");
+        }
+        with_lowered(tool, |tool, _| {
+            let r = render_lowered(provider, tool, opts, &mut a.cache);
+            write_element(&r.tool, 2, &mut piece)
+        })?;
+        len += piece.len();
+        // A copy of exactly its length; `piece` keeps its capacity for the next tool.
+        a.pieces.push(piece.clone());
+        piece.clear();
     }
-    out.write_all(b"\n}")
+    Ok(a)
 }
 
 /// Most bytes of OpenAI Responses tools kept aside while the Chat tools are written.
@@ -192,6 +262,7 @@ fn write_array<W: Write>(
     opts: &RenderOptions,
     level: usize,
     mut reuse: Reuse<'_>,
+    ahead: Ahead,
     out: &mut W,
 ) -> io::Result<()> {
     if tools.is_empty() {
@@ -199,9 +270,12 @@ fn write_array<W: Write>(
     }
     let strict_budget = provider == Provider::Anthropic && opts.anthropic_strict;
     let mut budget = StrictBudget::default();
-    let mut cache = SetCache::default();
+    let mut cache = ahead.cache;
     out.write_all(b"[\n")?;
-    for (i, tool) in tools.iter().enumerate() {
+    for piece in &ahead.pieces {
+        out.write_all(piece)?;
+    }
+    for (i, tool) in tools.iter().enumerate().skip(ahead.pieces.len()) {
         if i > 0 {
             out.write_all(b",\n")?;
         }
@@ -361,7 +435,8 @@ mod tests {
                 };
                 let whole = Value::Object(render_providers(&tools, &opts));
                 let whole = serde_json::to_string_pretty(&whole).unwrap();
-                // Responses tools kept aside: all of them, one, none.
+                // Responses tools kept aside (and Gemini declarations rendered ahead on the
+                // second thread): all of them, one, none.
                 for limit in [SPILL_LIMIT, 1, 0] {
                     let mut out = Vec::new();
                     write_providers_spilling(&tools, &opts, limit, &mut out).unwrap();
