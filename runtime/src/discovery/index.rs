@@ -527,21 +527,12 @@ fn resource_key(path: &str) -> String {
     {
         segments.pop();
     }
-    template_key_of(segments)
+    variants::template_of(segments)
 }
 
 /// `path` with parameters written `{}`: `/sites/{site-id}` is `/sites/{}`.
 fn template_key(path: &str) -> String {
-    template_key_of(path.split('/').filter(|s| !s.is_empty()))
-}
-
-fn template_key_of<'a>(segments: impl IntoIterator<Item = &'a str>) -> String {
-    let mut out = String::new();
-    for s in segments {
-        out.push('/');
-        out.push_str(if s.starts_with('{') { "{}" } else { s });
-    }
-    out
+    variants::template_of(path.split('/').filter(|s| !s.is_empty()))
 }
 
 /// The property names of `tool`'s request body: its flattened body properties, or the
@@ -571,7 +562,7 @@ fn body_properties(tool: &ToolManifest) -> Vec<&str> {
 /// How many `$ref` and `allOf` steps [`object_properties`] follows.
 const MAX_BODY_DEPTH: u8 = 4;
 
-/// Collects the property names of `schema`, following `$ref`s into `root`'s `$defs` and
+/// Collects the property names of `schema`, following local `$ref`s (into `root`'s `$defs`) and
 /// `allOf` members up to [`MAX_BODY_DEPTH`] steps.
 fn object_properties<'a>(root: &'a Value, schema: &'a Value, depth: u8, out: &mut Vec<&'a str>) {
     if depth > MAX_BODY_DEPTH {
@@ -580,8 +571,7 @@ fn object_properties<'a>(root: &'a Value, schema: &'a Value, depth: u8, out: &mu
     if let Some(target) = schema
         .get("$ref")
         .and_then(Value::as_str)
-        .and_then(|r| r.strip_prefix("#/$defs/"))
-        .and_then(|name| root.get("$defs")?.get(name))
+        .and_then(|r| crate::pointer::resolve(root, r))
     {
         object_properties(root, target, depth + 1, out);
     }

@@ -93,8 +93,14 @@ fn normal(segment: &str) -> &str {
 /// `/users/{user-id}/events` -> `/events`, `/me/events` -> `/events`, with every parameter
 /// written `{}`.
 fn path_below_owner(path: &str) -> String {
+    template_of(segments_below_owner(path))
+}
+
+/// `segments` joined as a path with every parameter written `{}`: a key that is the same for
+/// every spelling of the parameter names.
+pub(super) fn template_of<'a>(segments: impl IntoIterator<Item = &'a str>) -> String {
     let mut out = String::new();
-    for s in segments_below_owner(path) {
+    for s in segments {
         out.push('/');
         out.push_str(if is_param(s) { "{}" } else { s });
     }
