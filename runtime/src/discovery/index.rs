@@ -82,6 +82,9 @@ pub(crate) struct Doc {
     pub depth: u8,
     /// Whether the path belongs to the signed-in user (see [`is_personal`]).
     pub personal: bool,
+    /// The term of the path's first segment, the resource owning the rest (`users` of
+    /// `/users/{user-id}/manager`), when it is a word: a query naming it picks this variant.
+    pub owner: Option<u32>,
     /// Whether the tool counts a collection (its path ends in OData's `$count`).
     pub counts: bool,
     /// Whether the path names one item: its last segment (after OData's `$value` / `$ref`)
@@ -234,13 +237,18 @@ impl Postings {
                 }
             }
         }
+        let owners: Vec<Option<u32>> = tools
+            .iter()
+            .map(|t| owner_word(&t.path).and_then(|w| interner.term(w)))
+            .collect();
         let (group_of, groups) = variants::groups(tools);
         let idf = idf_by_group(&lists, &group_of, groups.len(), |_| true);
         let idf_subject = idf_by_group(&lists, &group_of, groups.len(), |p| p.subject > 0.0);
         let docs = tools
             .iter()
             .zip(group_of)
-            .map(|(t, group)| Doc {
+            .zip(owners)
+            .map(|((t, group), owner)| Doc {
                 name: t.name.clone(),
                 operation_id: t.operation_id.clone(),
                 method: t.method,
@@ -249,6 +257,7 @@ impl Postings {
                 group,
                 depth: literal_depth(&t.path),
                 personal: is_personal(&t.path),
+                owner,
                 counts: t.path.ends_with("/$count"),
                 item: names_item(&t.path),
             })
@@ -378,6 +387,16 @@ fn unqualified(segment: &str) -> &str {
 fn is_personal(path: &str) -> bool {
     let first = path.split('/').find(|s| !s.is_empty()).unwrap_or_default();
     first == "me" || first == "user"
+}
+
+/// The first segment of `path` when it is one plain word (`users` of `/users/{user-id}`), in
+/// lower case; `None` for a parameter or a segment of several words.
+fn owner_word(path: &str) -> Option<&str> {
+    let first = path.split('/').find(|s| !s.is_empty())?;
+    first
+        .chars()
+        .all(|c| c.is_ascii_lowercase())
+        .then_some(first)
 }
 
 /// Whether `path` names one item: its last segment other than OData's `$value`, `$ref` or

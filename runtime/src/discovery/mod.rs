@@ -70,8 +70,8 @@ pub struct ToolIndex {
     postings: index::Postings,
 }
 
-/// One search result: a tool, or a group of redundant variants represented by its most general
-/// member.
+/// One search result: a tool, or a group of redundant variants represented by the member that
+/// matches the query best (the most general one unless the query names another owner).
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Hit {
     /// Position of the tool in the slice the index was built from.
@@ -89,7 +89,7 @@ pub struct Hit {
     /// three decimals. For a variant group, the score of its best-matching member.
     pub score: f64,
     /// The same operation under other owners (Graph's `/users/{user-id}/events` for
-    /// `/me/events`), most general first.
+    /// `/me/events`), most general first, without the hit itself.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub variants: Vec<Variant>,
 }
@@ -139,7 +139,7 @@ impl ToolIndex {
         let q = rank::Query::parse(&self.postings, &stems, query);
         rank::rank(&self.postings, &q, top_k)
             .into_iter()
-            .filter_map(|(group, score)| self.hit(group, score))
+            .filter_map(|r| self.hit(r))
             .collect()
     }
 
@@ -149,12 +149,15 @@ impl ToolIndex {
         suggest::suggest(self, name, max)
     }
 
-    fn hit(&self, group: u32, score: f32) -> Option<Hit> {
-        let members = self.postings.groups.get(group as usize)?;
-        let (&rep, rest) = members.split_first()?;
+    /// The hit for a ranked group: its best-matching member, with the others (most general
+    /// first) as variants.
+    fn hit(&self, ranked: rank::Ranked) -> Option<Hit> {
+        let members = self.postings.groups.get(ranked.group as usize)?;
+        let rep = ranked.doc;
         let doc = self.postings.docs.get(rep as usize)?;
-        let variants = rest
+        let variants = members
             .iter()
+            .filter(|&&i| i != rep)
             .filter_map(|&i| {
                 let d = self.postings.docs.get(i as usize)?;
                 Some(Variant {
@@ -171,7 +174,7 @@ impl ToolIndex {
             operation_id: doc.operation_id.clone(),
             method: doc.method,
             path: doc.path.clone(),
-            score: (f64::from(score) * 1000.0).round() / 1000.0,
+            score: (f64::from(ranked.score) * 1000.0).round() / 1000.0,
             variants,
         })
     }

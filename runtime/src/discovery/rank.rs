@@ -81,6 +81,9 @@ pub(crate) struct Query {
     counts: bool,
     /// The query's first verb asks for a collection.
     collection: bool,
+    /// Terms of the words typed (and their other spellings), without synonyms: what the
+    /// query names.
+    named: Vec<u32>,
 }
 
 impl Query {
@@ -113,6 +116,7 @@ impl Query {
                 let subject_weight = if context { CONTEXT_SUBJECT_WEIGHT } else { 1.0 };
                 let weight = part_weight;
                 q.add(postings, stems, word, weight, subject_weight, f32::INFINITY);
+                q.name(postings, stems, word);
                 // Another spelling or a synonym counts at most as much as the word typed: Graph
                 // summarises thousands of operations as "Create new navigation property ...",
                 // so `create` is common and `add` rare, and "create a user" must not favour
@@ -130,6 +134,7 @@ impl Query {
                             subject_weight,
                             cap,
                         );
+                        q.name(postings, stems, w);
                     });
                 }
                 let mut groups = synonyms::verb_groups(word).peekable();
@@ -189,6 +194,15 @@ impl Query {
         }
     }
 
+    /// Records that the query names `word`.
+    fn name(&mut self, postings: &Postings, stems: &Stems, word: &str) {
+        if let Some(id) = postings.lookup(stems, word)
+            && !self.named.contains(&id)
+        {
+            self.named.push(id);
+        }
+    }
+
     fn prefer(&mut self, method: HttpMethod, pref: f32) {
         match self.methods.iter_mut().find(|(m, _)| *m == method) {
             Some((_, p)) => *p = p.max(pref),
@@ -211,9 +225,18 @@ impl Query {
     }
 }
 
-/// The best `top_k` variant groups for `query`: (group, score of its best member), best first;
-/// ties go to the group met first in document order.
-pub(crate) fn rank(postings: &Postings, query: &Query, top_k: usize) -> Vec<(u32, f32)> {
+/// One ranked variant group: the group, the member to show for it, and the score of its
+/// best-matching member.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub(crate) struct Ranked {
+    pub group: u32,
+    pub doc: u32,
+    pub score: f32,
+}
+
+/// The best `top_k` variant groups for `query`, best first; ties go to the group met first in
+/// document order. Each is shown by its member [`representative`] picks.
+pub(crate) fn rank(postings: &Postings, query: &Query, top_k: usize) -> Vec<Ranked> {
     if top_k == 0 || query.is_empty() {
         return Vec::new();
     }
@@ -259,7 +282,38 @@ pub(crate) fn rank(postings: &Postings, query: &Query, top_k: usize) -> Vec<(u32
         best.truncate(top_k);
     }
     best.sort_unstable_by(order);
-    best
+    best.into_iter()
+        .filter_map(|(group, score)| {
+            let doc = representative(postings, query, group)?;
+            Some(Ranked { group, doc, score })
+        })
+        .collect()
+}
+
+/// The member a group is shown by: its most general one, unless the query says whose
+/// resource it wants and that member is not it. A first-person query takes the first member
+/// under the signed-in user's path ("the tasks assigned to *me* in Planner" is
+/// `/me/planner/tasks`, not `/planner/tasks`); otherwise a query naming another member's owner
+/// takes that member ("set a *user's* manager" is `/users/{user-id}/manager/$ref`, not
+/// `/me/manager/$ref`).
+fn representative(postings: &Postings, query: &Query, group: u32) -> Option<u32> {
+    let members = postings.groups.get(group as usize)?;
+    let first = *members.first()?;
+    let doc = |m: &u32| postings.docs.get(*m as usize);
+    let personal = |m: &&u32| doc(m).is_some_and(|d| d.personal);
+    let named = |m: &&u32| {
+        doc(m)
+            .and_then(|d| d.owner)
+            .is_some_and(|o| query.named.contains(&o))
+    };
+    let pick = if query.first_person {
+        members.iter().find(personal)
+    } else if members.first().filter(named).is_none() {
+        members.iter().find(named)
+    } else {
+        None
+    };
+    Some(pick.copied().unwrap_or(first))
 }
 
 #[cfg(test)]
@@ -273,10 +327,7 @@ mod tests {
         let q = Query::parse(&p, &Stems::new(), text);
         rank(&p, &q, k)
             .into_iter()
-            .map(|(g, _)| {
-                let rep = p.groups[g as usize][0] as usize;
-                tools[rep].operation_id.clone().unwrap()
-            })
+            .map(|r| tools[r.doc as usize].operation_id.clone().unwrap())
             .collect()
     }
 
@@ -293,6 +344,18 @@ mod tests {
         let hits = top("list events", 5);
         assert_eq!(hits[0], "me.ListEvents");
         assert!(!hits.iter().any(|h| h == "users.ListEvents"));
+    }
+
+    #[test]
+    fn a_query_naming_an_owner_is_shown_that_owners_variant() {
+        assert_eq!(top("list the events of a group", 1), ["groups.ListEvents"]);
+        assert_eq!(top("list a user's events", 1), ["users.ListEvents"]);
+        assert_eq!(top("list my events", 1), ["me.ListEvents"]);
+        // The variants of the hit are the other members, most general first.
+        let index = crate::discovery::ToolIndex::build(&petstore());
+        let hit = &index.search("events of a group", 1)[0];
+        let variants: Vec<&str> = hit.variants.iter().map(|v| v.path.as_str()).collect();
+        assert_eq!(variants, ["/me/events", "/users/{user-id}/events"]);
     }
 
     #[test]
@@ -315,10 +378,7 @@ mod tests {
         let q = Query::parse(&p, &Stems::new(), text);
         rank(&p, &q, tools.len())
             .into_iter()
-            .map(|(g, _)| {
-                let rep = p.groups[g as usize][0] as usize;
-                tools[rep].operation_id.clone().unwrap()
-            })
+            .map(|r| tools[r.doc as usize].operation_id.clone().unwrap())
             .collect()
     }
 

@@ -2,8 +2,9 @@
 //!
 //! Where meta-tools add a round trip, selection sends the model the right tools directly: the
 //! application searches with the user's message and renders only the top K (K <= 128 keeps an
-//! OpenAI request within its tool limit). Variant groups count once, represented by their most
-//! general member; when the groups found are fewer than K, their variants fill the rest.
+//! OpenAI request within its tool limit). Variant groups count once, represented by the member
+//! that matches the message best; when the groups found are fewer than K, their variants fill
+//! the rest.
 
 use serde_json::Value;
 

@@ -32,8 +32,10 @@
 //! Other operations (GitHub's `repos/list-for-org`, tools without an operationId, which
 //! compare their summaries) are variants only when method, operationId and the path below the
 //! owner are all equal: `repos/list-for-org` (`/orgs/{org}/repos`) and `repos/list-for-user`
-//! (`/users/{username}/repos`) are different tools. A group's representative is its most
-//! general member: fewest path segments, then the shortest path, then document order.
+//! (`/users/{username}/repos`) are different tools. A group's members are ordered most general
+//! first: fewest path segments, then the shortest path, then document order. A search shows
+//! the member that matches the query best, which is the first unless the query names another
+//! owner (see `rank`).
 
 use std::borrow::Cow;
 use std::collections::HashMap;
