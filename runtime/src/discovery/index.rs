@@ -7,11 +7,11 @@
 //! weights and document lengths are known when the index is built, so each posting stores the
 //! folded frequency and a query only adds up `idf * saturate(tf)` per matching posting.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use serde_json::Value;
 
-use super::tokenize::{Stems, for_each_word, is_stop_word};
+use super::tokenize::{Stems, for_each_compound, for_each_word, is_stop_word};
 use super::variants;
 use crate::manifest::{HttpMethod, ParamLocation, ToolManifest};
 
@@ -116,6 +116,8 @@ pub(crate) struct Postings {
     /// Per term: its inverse document frequency counted only over name and target fields.
     idf_subject: Vec<f32>,
     pub docs: Vec<Doc>,
+    /// Compounds the tools' prose writes whole (`sharepoint`) -> their parts.
+    compounds: HashMap<Box<str>, Box<[Box<str>]>>,
     /// Per variant group: member documents, representative first.
     pub groups: Vec<Vec<u32>>,
 }
@@ -123,6 +125,10 @@ pub(crate) struct Postings {
 /// Turns words into term ids, stemming each distinct word once.
 struct Interner {
     stems: Stems,
+    /// Compounds seen in prose -> their parts (see [`Interner::add_prose`]).
+    compounds: HashMap<Box<str>, Box<[Box<str>]>>,
+    /// Their terms.
+    whole: HashSet<u32>,
     seen: HashMap<String, Option<u32>>,
     terms: HashMap<Box<str>, u32>,
 }
@@ -157,12 +163,30 @@ impl Interner {
             }
         });
     }
+
+    /// [`Interner::add`] for prose: also each compound whole (`SharePoint` as `sharepoint`
+    /// besides `share` and `point`), remembering its parts for queries that type it whole.
+    fn add_prose(&mut self, text: &str, field: Field, out: &mut Vec<(u32, Field)>) {
+        self.add(text, field, out);
+        for_each_compound(text, |whole, parts| {
+            if let Some(t) = self.term(whole) {
+                out.push((t, field));
+                self.whole.insert(t);
+                if !self.compounds.contains_key(whole) {
+                    let parts = parts.iter().map(|p| p.clone().into_boxed_str()).collect();
+                    self.compounds.insert(whole.into(), parts);
+                }
+            }
+        });
+    }
 }
 
 impl Postings {
     pub(crate) fn build(tools: &[ToolManifest]) -> Self {
         let mut interner = Interner {
             stems: Stems::new(),
+            compounds: HashMap::new(),
+            whole: HashSet::new(),
             seen: HashMap::new(),
             terms: HashMap::new(),
         };
@@ -187,14 +211,17 @@ impl Postings {
                         .map(|&t| (t, Field::Property)),
                 );
             }
+            per_doc.push(words);
+        }
+        for words in &per_doc {
             let mut len = [0u32; FIELD_COUNT];
-            for (_, f) in &words {
+            // A compound whole is another reading of words already counted, not a longer text.
+            for (_, f) in words.iter().filter(|(t, _)| !interner.whole.contains(t)) {
                 if let Some(l) = len.get_mut(*f as usize) {
                     *l += 1;
                 }
             }
             lengths.push(len);
-            per_doc.push(words);
         }
         let mut avg = [0f32; FIELD_COUNT];
         for len in &lengths {
@@ -264,6 +291,7 @@ impl Postings {
             .collect();
         Postings {
             terms: interner.terms,
+            compounds: interner.compounds,
             lists,
             idf,
             idf_subject,
@@ -275,6 +303,12 @@ impl Postings {
     /// The term id of an already lower-cased, non-stop `word`, if any tool uses it.
     pub(crate) fn lookup(&self, stems: &Stems, word: &str) -> Option<u32> {
         self.terms.get(stems.stem(word).as_ref()).copied()
+    }
+
+    /// The parts of `word` (lower case) when the tools' prose writes it as a compound
+    /// (`sharepoint` -> `share`, `point`).
+    pub(crate) fn compound_parts(&self, word: &str) -> Option<&[Box<str>]> {
+        self.compounds.get(word).map(AsRef::as_ref)
     }
 
     /// The inverse document frequency of `term`.
@@ -433,10 +467,10 @@ fn action_name(tool: &ToolManifest) -> &str {
 fn fields_of(tool: &ToolManifest, interner: &mut Interner, out: &mut Vec<(u32, Field)>) {
     interner.add(action_name(tool), Field::Name, out);
     if let Some(s) = &tool.summary {
-        interner.add(s, Field::Summary, out);
+        interner.add_prose(s, Field::Summary, out);
     }
     for tag in &tool.tags {
-        interner.add(tag, Field::Tags, out);
+        interner.add_prose(tag, Field::Tags, out);
     }
     for seg in tool.path.split('/') {
         if !seg.starts_with('{') {
@@ -445,7 +479,7 @@ fn fields_of(tool: &ToolManifest, interner: &mut Interner, out: &mut Vec<(u32, F
         }
     }
     interner.add(target(&tool.path), Field::Target, out);
-    interner.add(&tool.description, Field::Description, out);
+    interner.add_prose(&tool.description, Field::Description, out);
     let props = tool
         .input_schema
         .get("properties")
@@ -466,7 +500,7 @@ fn fields_of(tool: &ToolManifest, interner: &mut Interner, out: &mut Vec<(u32, F
                 .char_indices()
                 .nth(PARAM_DESCRIPTION_CHARS)
                 .map_or(d, |(i, _)| &d[..i]);
-            interner.add(cut, Field::Params, out);
+            interner.add_prose(cut, Field::Params, out);
         }
     }
 }
@@ -520,7 +554,7 @@ impl PropertyTexts {
                     .nth(PARAM_DESCRIPTION_CHARS)
                     .map_or(d, |(i, _)| &d[..i]);
                 words.clear();
-                interner.add(cut, Field::Property, &mut words);
+                interner.add_prose(cut, Field::Property, &mut words);
                 let mut terms: Vec<u32> = words.iter().map(|(t, _)| *t).collect();
                 terms.sort_unstable();
                 terms.dedup();

@@ -43,6 +43,12 @@ const ITEM_FACTOR: f32 = 0.8;
 /// and one about sites.
 const SPLIT_EXPONENT: f32 = 0.5;
 
+/// Weight of each part of a compound typed whole when the tools' prose writes the compound
+/// too ("SharePoint" counts as `sharepoint` and a little as `share` and `point`): Graph's
+/// report functions (`getSharePointSiteUsageSiteCounts`) name the parts, and "share a file"
+/// must not find them.
+const COMPOUND_PART_WEIGHT: f32 = 0.3;
+
 /// Words that make a query first person. `i` is a stop word for matching but still says who
 /// the task is about.
 const FIRST_PERSON: &[&str] = &["i", "me", "mine", "my", "myself"];
@@ -81,8 +87,8 @@ pub(crate) struct Query {
     counts: bool,
     /// The query's first verb asks for a collection.
     collection: bool,
-    /// Terms of the words typed (and their other spellings), without synonyms: what the
-    /// query names.
+    /// Terms of the words typed whole (and their other spellings), without synonyms or the
+    /// parts of a split word: what the query names.
     named: Vec<u32>,
 }
 
@@ -102,7 +108,24 @@ impl Query {
         for token in text.split(|c: char| !c.is_alphanumeric()) {
             parts.clear();
             for_each_word(token, |w| parts.push(w.to_owned()));
-            let part_weight = (parts.len().max(1) as f32).powf(-SPLIT_EXPONENT);
+            let mut part_weight = (parts.len().max(1) as f32).powf(-SPLIT_EXPONENT);
+            // A compound the tools' prose writes whole ("SharePoint", "sharepoint") is one
+            // word; its parts count less (see `COMPOUND_PART_WEIGHT`).
+            let whole = token.to_lowercase();
+            let learned = (parts.len() == 1)
+                .then(|| postings.compound_parts(&whole))
+                .flatten();
+            if let Some(learned) = learned {
+                parts = learned.iter().map(|p| p.to_string()).collect();
+            }
+            if parts.len() > 1 && postings.lookup(stems, &whole).is_some() {
+                let subject_weight = if context { CONTEXT_SUBJECT_WEIGHT } else { 1.0 };
+                q.add(postings, stems, &whole, 1.0, subject_weight, f32::INFINITY);
+                q.name(postings, stems, &whole);
+                noun_seen = true;
+                part_weight = COMPOUND_PART_WEIGHT;
+            }
+            let split = parts.len() > 1;
             for word in parts.iter().map(String::as_str) {
                 let first_person = FIRST_PERSON.contains(&word);
                 q.first_person |= first_person;
@@ -116,7 +139,9 @@ impl Query {
                 let subject_weight = if context { CONTEXT_SUBJECT_WEIGHT } else { 1.0 };
                 let weight = part_weight;
                 q.add(postings, stems, word, weight, subject_weight, f32::INFINITY);
-                q.name(postings, stems, word);
+                if !split {
+                    q.name(postings, stems, word);
+                }
                 // Another spelling or a synonym counts at most as much as the word typed: Graph
                 // summarises thousands of operations as "Create new navigation property ...",
                 // so `create` is common and `add` rare, and "create a user" must not favour
@@ -134,7 +159,9 @@ impl Query {
                             subject_weight,
                             cap,
                         );
-                        q.name(postings, stems, w);
+                        if !split {
+                            q.name(postings, stems, w);
+                        }
                     });
                 }
                 let mut groups = synonyms::verb_groups(word).peekable();

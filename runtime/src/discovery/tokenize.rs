@@ -61,6 +61,29 @@ pub(crate) fn for_each_word(text: &str, mut emit: impl FnMut(&str)) {
     flush(&mut word, &mut emit);
 }
 
+/// Calls `emit` with every compound of `text` and its parts: an alphabetic run that
+/// [`for_each_word`] splits in two or more words, in lower case (`SharePoint` ->
+/// `sharepoint`, [`share`, `point`]). Prose writes product names that way (`SharePoint`,
+/// `OneDrive`, `GitHub`) and users type them whole, often in lower case; splitting them alone
+/// makes "SharePoint" mean "share" and "point".
+pub(crate) fn for_each_compound(text: &str, mut emit: impl FnMut(&str, &[String])) {
+    let mut parts: Vec<String> = Vec::new();
+    for run in text.split(|c: char| !c.is_alphanumeric()) {
+        if run.len() < 4 || !run.chars().all(char::is_alphabetic) {
+            continue;
+        }
+        let mut rest = run.chars().skip(1);
+        if !rest.any(char::is_uppercase) {
+            continue;
+        }
+        parts.clear();
+        for_each_word(run, |w| parts.push(w.to_owned()));
+        if parts.len() >= 2 {
+            emit(&run.to_lowercase(), &parts);
+        }
+    }
+}
+
 fn flush(word: &mut String, emit: &mut impl FnMut(&str)) {
     if !word.is_empty() {
         emit(word);
@@ -133,6 +156,19 @@ mod tests {
         assert_eq!(
             words("/pets/{petId}/$count"),
             ["pets", "pet", "id", "count"]
+        );
+    }
+
+    #[test]
+    fn compounds_come_whole_with_their_parts() {
+        let mut out = Vec::new();
+        for_each_compound("Your SharePoint site, OneDrive and V1Pod or iOS app", |w, p| {
+            out.push((w.to_owned(), p.join(" ")));
+        });
+        let want = [("sharepoint", "share point"), ("onedrive", "one drive")];
+        assert_eq!(
+            out,
+            want.map(|(w, p)| (w.to_owned(), p.to_owned())).to_vec()
         );
     }
 
