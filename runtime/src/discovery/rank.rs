@@ -26,8 +26,9 @@ const DEPRECATED_FACTOR: f32 = 0.85;
 const FIRST_PERSON_BOOST: f32 = 0.25;
 
 /// Counting tools (OData's `GET .../$count`) rank this much lower unless the query asks how
-/// many ([`COUNT_WORDS`]): Graph has one beside nearly every collection, and "list the
-/// people" wants the people, not their number.
+/// many ([`COUNT_WORDS`]), and this much higher when it does: Graph has one beside nearly
+/// every collection, "list the people" wants the people, not their number, and "how many
+/// users" the number, not the users.
 const COUNT_FACTOR: f32 = 0.5;
 
 /// Words asking how many.
@@ -129,7 +130,19 @@ impl Query {
             for word in parts.iter().map(String::as_str) {
                 let first_person = FIRST_PERSON.contains(&word);
                 q.first_person |= first_person;
-                q.counts |= COUNT_WORDS.contains(&word);
+                if COUNT_WORDS.contains(&word) {
+                    q.counts = true;
+                    // "How many users": the counting tools say `count` (OData's `$count`).
+                    let subject_weight = if context { CONTEXT_SUBJECT_WEIGHT } else { 1.0 };
+                    q.add(
+                        postings,
+                        stems,
+                        "count",
+                        SYNONYM_WEIGHT,
+                        subject_weight,
+                        f32::INFINITY,
+                    );
+                }
                 if noun_seen && PREPOSITIONS.contains(&word) {
                     context = true;
                 }
@@ -285,8 +298,10 @@ pub(crate) fn rank(postings: &Postings, query: &Query, top_k: usize) -> Vec<Rank
         if query.first_person && d.personal {
             s *= 1.0 + FIRST_PERSON_BOOST;
         }
-        if d.counts && !query.counts {
-            s *= COUNT_FACTOR;
+        match (d.counts, query.counts) {
+            (true, false) => s *= COUNT_FACTOR,
+            (true, true) => s /= COUNT_FACTOR,
+            _ => {}
         }
         if query.collection && d.item && d.method == HttpMethod::Get {
             s *= ITEM_FACTOR;
@@ -521,13 +536,14 @@ mod tests {
                 "pets.Count",
                 HttpMethod::Get,
                 "/pets/$count",
-                "Get the number of pets",
+                "Get pets",
             ),
             described("pets.List", HttpMethod::Get, "/pets", "List pets"),
             described("pets.Get", HttpMethod::Get, "/pets/{pet-id}", "Get pets"),
         ];
         assert_eq!(ranked(&tools, "pets").last().unwrap(), "pets.Count");
         assert_eq!(ranked(&tools, "the number of pets")[0], "pets.Count");
+        assert_eq!(ranked(&tools, "how many pets are there")[0], "pets.Count");
         // "list" asks for the collection, not one item.
         assert_eq!(
             ranked(&tools, "list pets"),

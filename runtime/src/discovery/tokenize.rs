@@ -162,9 +162,12 @@ mod tests {
     #[test]
     fn compounds_come_whole_with_their_parts() {
         let mut out = Vec::new();
-        for_each_compound("Your SharePoint site, OneDrive and V1Pod or iOS app", |w, p| {
-            out.push((w.to_owned(), p.join(" ")));
-        });
+        for_each_compound(
+            "Your SharePoint site, OneDrive and V1Pod or iOS app",
+            |w, p| {
+                out.push((w.to_owned(), p.join(" ")));
+            },
+        );
         let want = [("sharepoint", "share point"), ("onedrive", "one drive")];
         assert_eq!(
             out,
