@@ -532,12 +532,7 @@ mod tests {
     #[test]
     fn counting_tools_answer_only_how_many() {
         let tools = [
-            described(
-                "pets.Count",
-                HttpMethod::Get,
-                "/pets/$count",
-                "Get pets",
-            ),
+            described("pets.Count", HttpMethod::Get, "/pets/$count", "Get pets"),
             described("pets.List", HttpMethod::Get, "/pets", "List pets"),
             described("pets.Get", HttpMethod::Get, "/pets/{pet-id}", "Get pets"),
         ];

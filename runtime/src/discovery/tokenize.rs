@@ -7,11 +7,13 @@
 //! `CoreV1Pod` -> `core`, `v1`, `pod`). Stop words and single letters (the `s` of `user's`)
 //! are dropped so that prose and identifiers weigh alike.
 //!
-//! Stemming is deliberately light: plurals only (`repositories` -> `repository`, `branches` ->
-//! `branch`, `events` -> `event`). A full stemmer (Snowball English, measured on the labelled
-//! set) conflates words that name different API resources: `manager` / `managed` /
-//! `management`, `authenticated` / `authentication`, `logged` / `logs`; on Microsoft Graph that
-//! cost more tasks than plural folding gained.
+//! Stemming is deliberately light: plurals (`repositories` -> `repository`, `branches` ->
+//! `branch`, `events` -> `event`) and verb endings (`shared`, `sharing`, `share` -> `shar`;
+//! `tracked`, `tracking` -> `track`), nothing else. A full stemmer (Snowball English, measured
+//! on the labelled set) conflates words that name different API resources: `manager` /
+//! `managed` / `management`, `authenticated` / `authentication`, `logged` / `logs`; on
+//! Microsoft Graph that cost more tasks than it gained. Verb endings alone keep nouns apart
+//! (`manager`, `management` and `manag` for `managed`) and gained tasks on Graph and Stripe.
 
 use std::borrow::Cow;
 
@@ -101,26 +103,69 @@ impl Stems {
         Stems
     }
 
-    /// The singular of a lower-case word: `-ies` -> `-y`; `-sses`, `-xes`, `-ches`, `-shes`,
-    /// `-zes` lose `es`; other `-s` words lose `s` unless they end in `ss`, `us` or `is`.
-    /// Words of three letters or fewer stay as they are.
+    /// The stem of a lower-case word: its singular, then without a verb ending.
+    ///
+    /// Singular: `-ies` -> `-y`; `-sses`, `-xes`, `-ches`, `-shes`, `-zes` lose `es`; other
+    /// `-s` words lose `s` unless they end in `ss`, `us` or `is`. Verb endings: `-ing` and
+    /// `-ed` go (a doubled final consonant other than `l`, `s`, `z` with them), then a final
+    /// `-e`, so `share`, `shared` and `sharing` meet at `shar`, and `track`, `tracked` and
+    /// `tracking` at `track`; each only when at least four letters with a vowel stay, so
+    /// `string`, `need`, `note` and `setting` (not `set`) keep their meaning. Nouns made from
+    /// verbs (`manager`, `management`) keep their endings.
     pub(crate) fn stem<'a>(&self, word: &'a str) -> Cow<'a, str> {
-        if word.len() <= 3 || !word.ends_with('s') {
-            return Cow::Borrowed(word);
+        let singular = singular(word);
+        let base: &str = &singular;
+        match verb_stem(base) {
+            Some(v) if v.len() < base.len() => Cow::Owned(v.to_owned()),
+            _ => singular,
         }
-        if let Some(stem) = word.strip_suffix("ies") {
-            return Cow::Owned(format!("{stem}y"));
-        }
-        for suffix in ["sses", "xes", "ches", "shes", "zes"] {
-            if word.ends_with(suffix) {
-                return Cow::Borrowed(&word[..word.len() - 2]);
-            }
-        }
-        if ["ss", "us", "is"].iter().any(|e| word.ends_with(e)) {
-            return Cow::Borrowed(word);
-        }
-        Cow::Borrowed(&word[..word.len() - 1])
     }
+}
+
+/// The singular of a lower-case word (see [`Stems::stem`]).
+fn singular(word: &str) -> Cow<'_, str> {
+    if word.len() <= 3 || !word.ends_with('s') {
+        return Cow::Borrowed(word);
+    }
+    if let Some(stem) = word.strip_suffix("ies") {
+        return Cow::Owned(format!("{stem}y"));
+    }
+    for suffix in ["sses", "xes", "ches", "shes", "zes"] {
+        if word.ends_with(suffix) {
+            return Cow::Borrowed(&word[..word.len() - 2]);
+        }
+    }
+    if ["ss", "us", "is"].iter().any(|e| word.ends_with(e)) {
+        return Cow::Borrowed(word);
+    }
+    Cow::Borrowed(&word[..word.len() - 1])
+}
+
+/// `word` without `-ing`/`-ed` (and a doubled consonant before it) or a final `-e`, when at
+/// least four letters with a vowel stay (see [`Stems::stem`]).
+fn verb_stem(word: &str) -> Option<&str> {
+    let long_enough = |s: &str| s.len() >= 4 && s.chars().any(|c| "aeiouy".contains(c));
+    let ending = ["ing", "ed"].into_iter().find_map(|e| word.strip_suffix(e));
+    if let Some(stem) = ending.filter(|s| long_enough(s)) {
+        let b = stem.as_bytes();
+        let doubled = b.len() >= 2
+            && b[b.len() - 1] == b[b.len() - 2]
+            && !b"aeiouylsz".contains(&b[b.len() - 1]);
+        let stem = if doubled {
+            &stem[..stem.len() - 1]
+        } else {
+            stem
+        };
+        if long_enough(stem) {
+            return Some(
+                stem.strip_suffix('e')
+                    .filter(|s| long_enough(s))
+                    .unwrap_or(stem),
+            );
+        }
+        return None;
+    }
+    word.strip_suffix('e').filter(|s| long_enough(s))
 }
 
 #[cfg(test)]
@@ -190,17 +235,40 @@ mod tests {
             ("branches", "branch"),
             ("addresses", "address"),
             ("boxes", "box"),
-            ("messages", "message"),
             ("pods", "pod"),
+            ("users", "user"),
         ] {
             assert_eq!(s.stem(plural), singular);
         }
-        for word in [
-            "status", "analysis", "access", "bus", "manager", "managed", "é", "ß",
-        ] {
+        assert_eq!(s.stem("messages"), s.stem("message"));
+        for word in ["status", "analysis", "access", "bus", "manager", "é", "ß"] {
             assert_eq!(s.stem(word), word);
         }
         assert_ne!(s.stem("managed"), s.stem("manager"));
+        assert_ne!(s.stem("management"), s.stem("manager"));
+    }
+
+    #[test]
+    fn verb_endings_meet_their_verb() {
+        let s = Stems::new();
+        for forms in [
+            ["share", "shared", "sharing"],
+            ["track", "tracked", "tracking"],
+            ["change", "changed", "changes"],
+            ["embed", "embedded", "embeds"],
+            ["install", "installed", "installing"],
+        ] {
+            assert!(
+                forms.iter().all(|f| s.stem(f) == s.stem(forms[0])),
+                "{forms:?}"
+            );
+        }
+        // Too short once the ending goes: the word keeps its meaning.
+        for word in [
+            "string", "need", "note", "setting", "mapping", "name", "site",
+        ] {
+            assert_eq!(s.stem(word), word);
+        }
     }
 
     #[test]
