@@ -63,15 +63,18 @@ pub(crate) fn for_each_word(text: &str, mut emit: impl FnMut(&str)) {
     flush(&mut word, &mut emit);
 }
 
-/// Calls `emit` with every compound of `text` and its parts: an alphabetic run that
-/// [`for_each_word`] splits in two or more words, in lower case (`SharePoint` ->
-/// `sharepoint`, [`share`, `point`]). Prose writes product names that way (`SharePoint`,
+/// Calls `emit` with every compound of `text` and its parts: an alphabetic run starting with
+/// a capital that [`for_each_word`] splits in two or more words, in lower case (`SharePoint`
+/// -> `sharepoint`, [`share`, `point`]). Prose writes product names that way (`SharePoint`,
 /// `OneDrive`, `GitHub`) and users type them whole, often in lower case; splitting them alone
 /// makes "SharePoint" mean "share" and "point".
 pub(crate) fn for_each_compound(text: &str, mut emit: impl FnMut(&str, &[String])) {
     let mut parts: Vec<String> = Vec::new();
     for run in text.split(|c: char| !c.is_alphanumeric()) {
-        if run.len() < 4 || !run.chars().all(char::is_alphabetic) {
+        // A proper noun starts with a capital; `memberOf` or `managedDevices` in prose name a
+        // property, whose parts are the words.
+        let capital = run.chars().next().is_some_and(char::is_uppercase);
+        if run.len() < 4 || !capital || !run.chars().all(char::is_alphabetic) {
             continue;
         }
         let mut rest = run.chars().skip(1);
