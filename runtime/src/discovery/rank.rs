@@ -1,6 +1,8 @@
 //! From a query to ranked documents: query terms with synonyms, the method prior, variants
 //! folded into one hit.
 
+use std::borrow::Cow;
+
 use super::index::Postings;
 use super::synonyms::{self, SYNONYM_WEIGHT};
 use super::tokenize::{Stems, for_each_word, is_stop_word};
@@ -106,6 +108,7 @@ impl Query {
         let mut noun_seen = false;
         let mut context = false;
         let mut parts: Vec<String> = Vec::new();
+        let text = join_hyphenated(postings, stems, text);
         for token in text.split(|c: char| !c.is_alphanumeric()) {
             parts.clear();
             for_each_word(token, |w| parts.push(w.to_owned()));
@@ -265,6 +268,38 @@ impl Query {
     }
 }
 
+/// `text` with each hyphenated word the tools write as one word joined (`to-do` -> `todo`,
+/// `e-mail` -> `email`, `sign-in` -> `signin`); other hyphens stay, so their parts count as
+/// words. Without the join, "to-do" is two stop words.
+fn join_hyphenated<'a>(postings: &Postings, stems: &Stems, text: &'a str) -> Cow<'a, str> {
+    if !text.contains('-') {
+        return Cow::Borrowed(text);
+    }
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(start) = rest.find(|c: char| c.is_alphanumeric()) {
+        out.push_str(&rest[..start]);
+        rest = &rest[start..];
+        let end = rest
+            .find(|c: char| !(c.is_alphanumeric() || c == '-'))
+            .unwrap_or(rest.len());
+        let run = rest[..end].trim_end_matches('-');
+        let joined: String = run
+            .chars()
+            .filter(|c| *c != '-')
+            .flat_map(char::to_lowercase)
+            .collect();
+        if run.contains('-') && postings.lookup(stems, &joined).is_some() {
+            out.push_str(&joined);
+        } else {
+            out.push_str(run);
+        }
+        rest = &rest[run.len()..];
+    }
+    out.push_str(rest);
+    Cow::Owned(out)
+}
+
 /// One ranked variant group: the group, the member to show for it, and the score of its
 /// best-matching member.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -398,6 +433,32 @@ mod tests {
         let hit = &index.search("events of a group", 1)[0];
         let variants: Vec<&str> = hit.variants.iter().map(|v| v.path.as_str()).collect();
         assert_eq!(variants, ["/me/events", "/users/{user-id}/events"]);
+    }
+
+    #[test]
+    fn hyphenated_words_the_tools_write_whole_are_one_word() {
+        let tools = [
+            described(
+                "todo.CreateLists",
+                HttpMethod::Post,
+                "/todo/lists",
+                "Create list",
+            ),
+            described(
+                "sites.CreateLists",
+                HttpMethod::Post,
+                "/sites/lists",
+                "Create list",
+            ),
+        ];
+        assert_eq!(ranked(&tools, "create a to-do list")[0], "todo.CreateLists");
+        let p = Postings::build(&tools);
+        let stems = Stems::new();
+        assert_eq!(join_hyphenated(&p, &stems, "a to-do list"), "a todo list");
+        assert_eq!(
+            join_hyphenated(&p, &stems, "a read-only site-"),
+            "a read-only site-"
+        );
     }
 
     #[test]
