@@ -88,6 +88,11 @@ pub(crate) const VERBS: &[VerbGroup] = &[
             "replace",
             "configure",
             "adjust",
+            "mark",
+            "enable",
+            "disable",
+            "toggle",
+            "turn",
         ],
         expand: &["update", "set", "edit", "replace"],
         methods: &[(Patch, 1.0), (Put, 0.8), (Post, 0.4)],
@@ -95,7 +100,7 @@ pub(crate) const VERBS: &[VerbGroup] = &[
     },
     // search / find
     VerbGroup {
-        words: &["search", "find", "lookup", "query", "filter", "locate"],
+        words: &["search", "find", "lookup", "look", "query", "filter", "locate"],
         expand: &["search", "find"],
         methods: &[(Get, 1.0), (Post, 0.3)],
         collection: false,
@@ -161,6 +166,10 @@ mod tests {
         assert!(verb_groups("add").any(|g| g.words.contains(&"create")));
         assert!(verb_groups("show").count() == 2);
         assert!(verb_groups("pets").next().is_none());
+        // "Mark an email as read" sets a flag: an update, preferring PATCH.
+        let mark: Vec<_> = verb_groups("mark").collect();
+        assert_eq!(mark.len(), 1);
+        assert_eq!(mark[0].methods[0], (Patch, 1.0));
         let repo: Vec<&str> = spellings("repo").collect();
         assert_eq!(repo, ["repository"]);
         assert!(spellings("my").any(|w| w == "me"));
