@@ -52,6 +52,11 @@ const SPLIT_EXPONENT: f32 = 0.5;
 /// must not find them.
 const COMPOUND_PART_WEIGHT: f32 = 0.3;
 
+/// Words that say "the whole collection" and nothing about which: they ask for a list (see
+/// `synonyms`) but are not searched for themselves, or "list all users" finds Graph's
+/// `allChannels` and `getAllMessages` before `GET /users`.
+const QUANTIFIERS: &[&str] = &["all", "every"];
+
 /// Words that make a query first person. `i` is a stop word for matching but still says who
 /// the task is about.
 const FIRST_PERSON: &[&str] = &["i", "me", "mine", "my", "myself"];
@@ -109,6 +114,9 @@ impl Query {
         let mut context = false;
         let mut parts: Vec<String> = Vec::new();
         let text = join_hyphenated(postings, stems, text);
+        let wants_all = text
+            .split(|c: char| !c.is_alphanumeric())
+            .any(|w| QUANTIFIERS.iter().any(|q| w.eq_ignore_ascii_case(q)));
         for token in text.split(|c: char| !c.is_alphanumeric()) {
             parts.clear();
             for_each_word(token, |w| parts.push(w.to_owned()));
@@ -154,7 +162,11 @@ impl Query {
                 }
                 let subject_weight = if context { CONTEXT_SUBJECT_WEIGHT } else { 1.0 };
                 let weight = part_weight;
-                q.add(postings, stems, word, weight, subject_weight, f32::INFINITY);
+                if QUANTIFIERS.contains(&word) {
+                    q.collection = true;
+                } else {
+                    q.add(postings, stems, word, weight, subject_weight, f32::INFINITY);
+                }
                 if !split {
                     q.name(postings, stems, word);
                 }
@@ -180,11 +192,15 @@ impl Query {
                         }
                     });
                 }
-                let mut groups = synonyms::verb_groups(word).peekable();
+                // "Show all pets": a verb that lists or reads one lists when the task says all.
+                let lists = synonyms::verb_groups(word).any(|g| g.collection);
+                let mut groups = synonyms::verb_groups(word)
+                    .filter(|g| g.collection || !(wants_all && lists))
+                    .peekable();
                 noun_seen |= !first_person && groups.peek().is_none();
                 let first_verb = !verb_seen && groups.peek().is_some();
                 if first_verb {
-                    q.collection = synonyms::verb_groups(word).all(|g| g.collection);
+                    q.collection |= synonyms::verb_groups(word).all(|g| g.collection);
                 }
                 for g in groups {
                     for w in g.expand.iter().filter(|w| **w != word) {
@@ -459,6 +475,21 @@ mod tests {
             join_hyphenated(&p, &stems, "a read-only site-"),
             "a read-only site-"
         );
+    }
+
+    #[test]
+    fn all_asks_for_a_list_without_being_searched() {
+        let tools = [
+            described("ListUsers", HttpMethod::Get, "/users", "List users"),
+            described(
+                "users.ListAllChannels",
+                HttpMethod::Get,
+                "/users/{user-id}/allChannels",
+                "List allChannels",
+            ),
+        ];
+        assert_eq!(ranked(&tools, "list all users")[0], "ListUsers");
+        assert_eq!(ranked(&tools, "show every user")[0], "ListUsers");
     }
 
     #[test]

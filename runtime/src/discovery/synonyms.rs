@@ -100,7 +100,9 @@ pub(crate) const VERBS: &[VerbGroup] = &[
     },
     // search / find
     VerbGroup {
-        words: &["search", "find", "lookup", "look", "query", "filter", "locate"],
+        words: &[
+            "search", "find", "lookup", "look", "query", "filter", "locate",
+        ],
         expand: &["search", "find"],
         methods: &[(Get, 1.0), (Post, 0.3)],
         collection: false,
