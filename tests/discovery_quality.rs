@@ -21,11 +21,11 @@ const RECALL5_FLOOR: f64 = 0.85;
 /// Microsoft Graph is short of that goal (the README says by how much); its rows have floors
 /// just under what the current ranking measures, so a change that loses Graph tasks fails.
 const GRAPH_FLOORS: &[(&str, f64)] = &[
-    ("graph", 0.0),
-    ("graph held-out", 0.0),
-    ("graph fresh", 0.0),
-    ("graph fresh2", 0.0),
-    ("graph fresh3", 0.0),
+    ("graph", 0.75),
+    ("graph held-out", 0.75),
+    ("graph fresh", 0.60),
+    ("graph fresh2", 0.65),
+    ("graph fresh3", 0.45),
 ];
 
 /// The recall@5 floor of a table row.
