@@ -4,7 +4,9 @@
 //! A task counts as found at rank r when the r-th hit's own operationId is one of the task's
 //! acceptable operations (variants listed under a hit do not count), so the numbers are those a
 //! model reading only the hit names would get. recall@k is the share of tasks found within the
-//! first k hits, MRR the mean of 1/rank (0 when not in the top 10).
+//! first k hits, MRR the mean of 1/rank (0 when not in the top 10). A second, looser measure,
+//! "reach@5", also counts a task whose acceptable operation is a variant listed under one of the
+//! first five hits (what `search_tools` shows a model as `variants`).
 
 #![allow(dead_code)]
 
@@ -63,12 +65,15 @@ pub struct Score {
     pub tasks: usize,
     pub at1: usize,
     pub at5: usize,
+    /// Found in the first five hits or among their listed variants.
+    pub reach5: usize,
     pub reciprocal: f64,
 }
 
 impl Score {
-    pub fn add(&mut self, rank: Option<usize>) {
+    pub fn add(&mut self, rank: Option<usize>, reached: bool) {
         self.tasks += 1;
+        self.reach5 += usize::from(reached || rank.is_some_and(|r| r <= 5));
         if let Some(r) = rank {
             self.at1 += usize::from(r == 1);
             self.at5 += usize::from(r <= 5);
@@ -81,6 +86,9 @@ impl Score {
     pub fn recall5(&self) -> f64 {
         self.at5 as f64 / self.tasks.max(1) as f64
     }
+    pub fn reach5(&self) -> f64 {
+        self.reach5 as f64 / self.tasks.max(1) as f64
+    }
     pub fn mrr(&self) -> f64 {
         self.reciprocal / self.tasks.max(1) as f64
     }
@@ -88,6 +96,7 @@ impl Score {
         self.tasks += other.tasks;
         self.at1 += other.at1;
         self.at5 += other.at5;
+        self.reach5 += other.reach5;
         self.reciprocal += other.reciprocal;
     }
 }
@@ -137,6 +146,15 @@ pub fn rank_of(index: &ToolIndex, task: &Task) -> Option<usize> {
         .map(|p| p + 1)
 }
 
+/// Whether an acceptable operation is one of the first five hits or a variant listed under one.
+pub fn reached(index: &ToolIndex, task: &Task) -> bool {
+    index.search(&task.query, 5).iter().any(|h| {
+        std::iter::once(&h.operation_id)
+            .chain(h.variants.iter().map(|v| &v.operation_id))
+            .any(|id| id.as_ref().is_some_and(|id| task.accept.contains(id)))
+    })
+}
+
 /// Prints the task, its rank and the top three hits when `DISCOVERY_MISSES` is set and the
 /// task is not found at rank 1: the list to read when judging a ranking change.
 pub fn explain(index: &ToolIndex, task: &Task, rank: Option<usize>) {
@@ -168,7 +186,8 @@ pub fn score_rows<'a>(
     for task in tasks {
         let rank = rank_of(index, task);
         explain(index, task, rank);
-        rows.entry(task.row_key()).or_default().add(rank);
+        let reached = reached(index, task);
+        rows.entry(task.row_key()).or_default().add(rank, reached);
     }
     rows
 }
@@ -176,19 +195,20 @@ pub fn score_rows<'a>(
 /// One table row.
 pub fn row(name: &str, s: &Score) -> String {
     format!(
-        "{:<20} {:>5} {:>9.3} {:>9.3} {:>7.3}",
+        "{:<20} {:>5} {:>9.3} {:>9.3} {:>7.3} {:>8.3}",
         name,
         s.tasks,
         s.recall1(),
         s.recall5(),
-        s.mrr()
+        s.mrr(),
+        s.reach5()
     )
 }
 
 /// The table header matching [`row`].
 pub fn header() -> String {
     format!(
-        "{:<20} {:>5} {:>9} {:>9} {:>7}",
-        "spec", "tasks", "recall@1", "recall@5", "MRR"
+        "{:<20} {:>5} {:>9} {:>9} {:>7} {:>8}",
+        "spec", "tasks", "recall@1", "recall@5", "MRR", "reach@5"
     )
 }
