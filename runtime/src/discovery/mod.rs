@@ -7,10 +7,13 @@
 //! - [`ToolIndex`]: a BM25F index over a tool set (names and operationIds split into words,
 //!   the resource the operation acts on, summary, description, tags, path segments, parameter
 //!   names and descriptions, an update's body property names, and what the spec says about the
-//!   resource where another resource's update body describes it as a property; plural
-//!   folding; a small synonym and intent table; redundant variants folded into one hit). The query is
-//!   read, not just split: words after a preposition are context, first-person words prefer
-//!   the signed-in user's paths, "list" prefers collections (see `rank`).
+//!   resource where another resource's update body describes it as a property; plurals and
+//!   verb endings folded; product names the prose writes whole, such as `SharePoint`, kept as
+//!   one word; a small synonym and intent table; redundant variants folded into one hit, shown
+//!   by the variant whose owner the query names). The query is read, not just split: words
+//!   after a preposition are context, first-person words prefer the signed-in user's paths,
+//!   "list" and "all" prefer collections, "how many" the counting tools, `to-do` is `todo`
+//!   (see `rank`).
 //! - [`MetaTools`]: two real tools, `search_tools` and `call_tool`, to offer instead of the
 //!   full list; rendered for every provider like any tool, `call_tool` checked by the same
 //!   argument checkers as the tools themselves.
