@@ -118,6 +118,9 @@ impl Query {
             .split(|c: char| !c.is_alphanumeric())
             .any(|w| QUANTIFIERS.iter().any(|q| w.eq_ignore_ascii_case(q)));
         for token in text.split(|c: char| !c.is_alphanumeric()) {
+            if token.is_empty() {
+                continue;
+            }
             parts.clear();
             for_each_word(token, |w| parts.push(w.to_owned()));
             let mut part_weight = (parts.len().max(1) as f32).powf(-SPLIT_EXPONENT);
@@ -131,7 +134,7 @@ impl Query {
                 parts = learned.iter().map(|p| p.to_string()).collect();
             }
             if parts.len() > 1 && postings.lookup(stems, &whole).is_some() {
-                let subject_weight = if context { CONTEXT_SUBJECT_WEIGHT } else { 1.0 };
+                let subject_weight = subject_weight(context);
                 q.add(postings, stems, &whole, 1.0, subject_weight, f32::INFINITY);
                 q.name(postings, stems, &whole);
                 noun_seen = true;
@@ -141,27 +144,20 @@ impl Query {
             for word in parts.iter().map(String::as_str) {
                 let first_person = FIRST_PERSON.contains(&word);
                 q.first_person |= first_person;
-                if COUNT_WORDS.contains(&word) {
-                    q.counts = true;
-                    // "How many users": the counting tools say `count` (OData's `$count`).
-                    let subject_weight = if context { CONTEXT_SUBJECT_WEIGHT } else { 1.0 };
-                    q.add(
-                        postings,
-                        stems,
-                        "count",
-                        SYNONYM_WEIGHT,
-                        subject_weight,
-                        f32::INFINITY,
-                    );
-                }
                 if noun_seen && PREPOSITIONS.contains(&word) {
                     context = true;
                 }
                 if is_stop_word(word) {
                     continue;
                 }
-                let subject_weight = if context { CONTEXT_SUBJECT_WEIGHT } else { 1.0 };
+                let subject_weight = subject_weight(context);
                 let weight = part_weight;
+                if COUNT_WORDS.contains(&word) {
+                    q.counts = true;
+                    // "How many users": the counting tools say `count` (OData's `$count`).
+                    let w = SYNONYM_WEIGHT;
+                    q.add(postings, stems, "count", w, subject_weight, f32::INFINITY);
+                }
                 if QUANTIFIERS.contains(&word) {
                     q.collection = true;
                 } else {
@@ -282,6 +278,12 @@ impl Query {
     pub(crate) fn is_empty(&self) -> bool {
         self.terms.is_empty()
     }
+}
+
+/// How much a query word's match in a tool's name or target field counts: all of it for a
+/// head word, [`CONTEXT_SUBJECT_WEIGHT`] for a context word (see [`Query::parse`]).
+fn subject_weight(context: bool) -> f32 {
+    if context { CONTEXT_SUBJECT_WEIGHT } else { 1.0 }
 }
 
 /// `text` with each hyphenated word the tools write as one word joined (`to-do` -> `todo`,
