@@ -14,12 +14,12 @@ use clap::{Args, ValueEnum};
 use openapi_tools_build::pipeline;
 use openapi_tools_live::{LiveOptions, Outcome};
 use openapi_tools_mcp::{HttpOptions, McpServer, MetaMode, Offer};
-use openapi_tools_runtime::diff::ChangeReport;
 use openapi_tools_runtime::exec::Executor;
 use openapi_tools_runtime::registry::{
-    ChangeEvent, DefaultRegistry, InstallOptions, RegistryConfig, ToolFilter,
+    ChangeEvent, Registry, InstallOptions, RegistryConfig, ToolFilter,
 };
-use openapi_tools_runtime::toolset::{Provider, Providers};
+use openapi_tools_runtime::render::Provider;
+use openapi_tools_runtime::toolset::Providers;
 
 use crate::args::Selection;
 use crate::call::credentials;
@@ -124,10 +124,10 @@ pub fn run(args: ServeArgs) -> Result<ExitCode, String> {
     init_logging();
     // MCP declarations are the only ones served: rendering the other providers' too would be
     // most of the install time.
-    let registry = Arc::new(DefaultRegistry::with_config(RegistryConfig {
+    let registry = Registry::with_config(RegistryConfig {
         prerender: Providers::only(Provider::Mcp),
         ..RegistryConfig::default()
-    }));
+    });
     registry.on_change(log_change);
     let several = args.specs.len() > 1;
     let mut model = model_options(&args.select);
@@ -178,7 +178,7 @@ pub fn run(args: ServeArgs) -> Result<ExitCode, String> {
         filter: ToolFilter::default(),
         read_only: args.read_only,
     };
-    let server = McpServer::builder(Arc::clone(&registry))
+    let server = McpServer::builder(registry.clone())
         .offer(offer)
         .page_size(args.page_size)
         .meta_tools(args.meta_mode())
@@ -236,7 +236,7 @@ pub fn run(args: ServeArgs) -> Result<ExitCode, String> {
 }
 
 /// Every registry change, one line on stderr (rejected reloads with all their problems).
-fn log_change(event: &ChangeEvent<ChangeReport>) {
+fn log_change(event: &ChangeEvent) {
     match event {
         ChangeEvent::Applied(report) => tracing::info!("{report}"),
         ChangeEvent::Rejected(report) => {
@@ -252,6 +252,7 @@ fn log_change(event: &ChangeEvent<ChangeReport>) {
             tracing::info!("tool `{tool}` disabled: {reason}")
         }
         ChangeEvent::ToolEnabled { tool, .. } => tracing::info!("tool `{tool}` enabled"),
+        other => tracing::info!("{other:?}"),
     }
 }
 

@@ -13,7 +13,7 @@ use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use openapi_tools_live::{LiveOptions, LoadLimits, UrlOptions, watch_url};
-use openapi_tools_runtime::registry::{DefaultRegistry, RejectStage};
+use openapi_tools_runtime::registry::{Registry, RejectStage};
 use support::{applied, rejected, spec};
 
 /// What the server serves and what it saw.
@@ -65,7 +65,7 @@ fn polls_with_etags_swaps_on_change_and_recovers_after_failures() {
     let served = Arc::new(Served::default());
     set(&served, "v1", Some(spec("1", &["get_item"])));
     let (base, _rt) = serve(Arc::clone(&served));
-    let registry = Arc::new(DefaultRegistry::new());
+    let registry = Registry::new();
     let events = registry.subscribe();
     // Polls only when asked (check_now) or after a long interval, so the test drives it.
     let poll = UrlOptions::default()
@@ -122,7 +122,7 @@ fn url_specs_obey_the_size_cap_and_reference_no_local_files() {
     let big = spec("1", &["get_item", "list_items", "delete_item"]);
     set(&served, "big", Some(big.clone()));
     let (base, _rt) = serve(Arc::clone(&served));
-    let registry = Arc::new(DefaultRegistry::new());
+    let registry = Registry::new();
     let events = registry.subscribe();
     let url = format!("{base}/spec.json");
     let small = LiveOptions::default().limits(LoadLimits::default().max_file_bytes(100));

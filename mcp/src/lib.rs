@@ -21,13 +21,13 @@
 //! ```no_run
 //! use std::sync::Arc;
 //! use openapi_tools_runtime::exec::Executor;
-//! use openapi_tools_runtime::registry::{DefaultRegistry, InstallOptions};
+//! use openapi_tools_runtime::registry::{Registry, InstallOptions};
 //! use openapi_tools_mcp::McpServer;
 //!
 //! # async fn run(manifest: openapi_tools_runtime::Manifest) -> Result<(), Box<dyn std::error::Error>> {
-//! let registry = Arc::new(DefaultRegistry::new());
+//! let registry = Registry::new();
 //! registry.install_manifest("petstore", manifest, InstallOptions::default())?;
-//! let server = McpServer::builder(Arc::clone(&registry))
+//! let server = McpServer::builder(registry.clone())
 //!     .runner(Arc::new(Executor::builder().build())) // sends the calls
 //!     .build();
 //! // Installs and reloads from now on reach the client as notifications/tools/list_changed.
@@ -39,7 +39,7 @@
 //!
 //! A registry that only feeds MCP clients installs several times faster when it pre-renders
 //! MCP declarations only (the other providers then render on first use):
-//! `DefaultRegistry::with_config(RegistryConfig { prerender: Providers::only(Provider::Mcp),
+//! `Registry::with_config(RegistryConfig { prerender: Providers::only(Provider::Mcp),
 //! ..RegistryConfig::default() })`, as `openapi-tools serve` does.
 //!
 //! Logging goes through `tracing`; on stdio, stdout carries only MCP messages.
@@ -58,7 +58,6 @@ pub use discovery::{DEFAULT_META_THRESHOLD, MetaMode};
 pub use http::HttpOptions;
 pub use server::{DEFAULT_PAGE_SIZE, McpServer, McpServerBuilder};
 
-use openapi_tools_runtime::registry::Differ;
 use rmcp::ServiceExt;
 
 /// Why serving stopped with an error.
@@ -77,15 +76,14 @@ pub enum ServeError {
 
 /// Serves one client over stdin/stdout until it closes stdin (or the connection fails). A
 /// client that closes stdin, even before `initialize`, ends it with `Ok`.
-pub async fn serve_stdio<D: Differ>(server: McpServer<D>) -> Result<(), ServeError> {
+pub async fn serve_stdio(server: McpServer) -> Result<(), ServeError> {
     serve_on(server, rmcp::transport::stdio()).await
 }
 
 /// Serves one client over any rmcp transport (a duplex stream, a child process's pipes, ...)
 /// until it closes.
-pub async fn serve_on<D, T, E, A>(server: McpServer<D>, transport: T) -> Result<(), ServeError>
+pub async fn serve_on<T, E, A>(server: McpServer, transport: T) -> Result<(), ServeError>
 where
-    D: Differ,
     T: rmcp::transport::IntoTransport<rmcp::RoleServer, E, A>,
     E: std::error::Error + Send + Sync + 'static,
 {

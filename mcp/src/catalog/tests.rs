@@ -1,7 +1,6 @@
-use std::sync::Arc;
 
 use openapi_tools_runtime::Manifest;
-use openapi_tools_runtime::registry::{DefaultRegistry, InstallOptions, ToolFilter};
+use openapi_tools_runtime::registry::{Registry, InstallOptions, ToolFilter};
 
 use super::*;
 
@@ -16,8 +15,8 @@ fn names(c: &Catalog) -> Vec<&str> {
     c.tools.iter().map(|t| t.name.as_ref()).collect()
 }
 
-fn registry() -> Arc<DefaultRegistry> {
-    let r = Arc::new(DefaultRegistry::new());
+fn registry() -> Registry {
+    let r = Registry::new();
     r.install_manifest("pets", petstore(), InstallOptions::default())
         .unwrap();
     r

@@ -13,7 +13,8 @@ use serde_json::{Map, Value, json};
 
 use super::ToolIndex;
 use crate::render::{self, Provider, RenderOptions, ToolDef};
-use crate::toolset::{ArgErrors, ArgProblem, CallError, PreparedCall, ToolSet};
+use crate::toolset::{CallError, PreparedCall, ToolSet};
+use crate::validate::{ArgErrors, ArgProblem};
 use crate::validate::Validator;
 
 /// Name of the search meta-tool.

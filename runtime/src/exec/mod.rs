@@ -28,8 +28,8 @@
 //!
 //! ```no_run
 //! use openapi_tools_runtime::exec::{Credential, Credentials, Executor, Policy};
-//! use openapi_tools_runtime::registry::DefaultRegistry;
-//! # async fn demo(registry: &DefaultRegistry, calls: Vec<openapi_tools_runtime::calls::ToolCall>) {
+//! use openapi_tools_runtime::registry::Registry;
+//! # async fn demo(registry: &Registry, calls: Vec<openapi_tools_runtime::calls::ToolCall>) {
 //! let executor = Executor::builder()
 //!     .base_url("https://petstore.example.com/v1")
 //!     .credentials(Credentials::new().with("api_key", Credential::ApiKey("k-123".into())))
@@ -135,6 +135,8 @@ struct Config {
     per_host: usize,
     anonymous_fallback: bool,
     result_headers: Vec<String>,
+    /// The application's own client, used for every request instead of the executor's.
+    client: Option<reqwest::Client>,
 }
 
 pub(crate) struct Inner {
@@ -221,6 +223,9 @@ impl Inner {
     }
 
     fn client(&self, connect_timeout: Duration) -> Result<reqwest::Client, String> {
+        if let Some(client) = &self.config.client {
+            return Ok(client.clone());
+        }
         let mut clients = self.clients.lock().unwrap_or_else(PoisonError::into_inner);
         if let Some(c) = clients.get(&connect_timeout) {
             return Ok(c.clone());
@@ -292,6 +297,7 @@ impl Default for Config {
                 .iter()
                 .map(|s| (*s).to_owned())
                 .collect(),
+            client: None,
         }
     }
 }
@@ -310,6 +316,18 @@ impl fmt::Debug for ExecutorBuilder {
 impl ExecutorBuilder {
     fn set_mut(&mut self, set: &str) -> &mut SetConfig {
         self.config.sets.entry(set.to_owned()).or_default()
+    }
+
+    /// Sends every request with `client` (your proxy, TLS roots, connection pool, user agent,
+    /// middleware-built client) instead of clients the executor builds itself. Timeouts,
+    /// retries, caps and credentials still come from the executor's [`Policy`] and
+    /// credentials; the client's own connect timeout and redirect policy apply. The
+    /// executor's clients follow redirects only within the same origin, so credentials in
+    /// custom headers never reach another host: give your client
+    /// `redirect(reqwest::redirect::Policy::none())` (or a same-origin policy) to keep that.
+    pub fn client(mut self, client: reqwest::Client) -> Self {
+        self.config.client = Some(client);
+        self
     }
 
     /// Sends every call to this base URL instead of the document's servers.
