@@ -194,7 +194,10 @@ mod tests {
             panic!("expected invalid arguments, got {err:?}");
         };
         let pointers: Vec<&str> = errors.problems.iter().map(|p| p.pointer.as_str()).collect();
-        assert_eq!(pointers, ["/id", "/limit", "/extra"]);
+        assert_eq!(pointers, ["/", "/limit", "/"]);
+        let text = CallError::InvalidArguments(errors).to_string();
+        assert!(text.contains(r#"missing required property "id""#), "{text}");
+        assert!(text.contains("extra"), "{text}");
     }
 
     #[test]
@@ -202,7 +205,7 @@ mod tests {
         let ts = set("1", vec![tool("get_pet", "v1", &["id"], &[])]);
         let err = ts.prepare("get_pet", &json!([1])).unwrap_err();
         assert!(
-            matches!(err, CallError::InvalidArguments(ref e) if e.problems[0].pointer.is_empty())
+            matches!(err, CallError::InvalidArguments(ref e) if e.problems[0].pointer == "/")
         );
     }
 

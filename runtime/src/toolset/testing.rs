@@ -4,7 +4,8 @@ use serde_json::{Map, json};
 
 use crate::manifest::{HttpMethod, InputParam, Manifest, ParamLocation, ToolManifest};
 
-/// A GET tool at `/{marker}/{name}/{id}` when `id` is a property, else `/{marker}/{name}`.
+/// A GET tool at `/{marker}/{name}/{id}` when `id` is a required property (a path parameter),
+/// else `/{marker}/{name}` (an optional `id` goes in the query).
 /// Properties are strings except `limit` (integer); the description carries the marker so
 /// tests can tell versions apart.
 pub fn tool(name: &str, marker: &str, props: &[&str], required: &[&str]) -> ToolManifest {
@@ -13,7 +14,8 @@ pub fn tool(name: &str, marker: &str, props: &[&str], required: &[&str]) -> Tool
     for p in props {
         let ty = if *p == "limit" { "integer" } else { "string" };
         properties.insert((*p).to_owned(), json!({ "type": ty }));
-        let location = if *p == "id" {
+        // A path parameter is always required; an optional `id` is a query parameter.
+        let location = if *p == "id" && required.contains(p) {
             ParamLocation::Path
         } else {
             ParamLocation::Query
@@ -29,7 +31,7 @@ pub fn tool(name: &str, marker: &str, props: &[&str], required: &[&str]) -> Tool
         "required": required,
         "additionalProperties": false,
     });
-    let path = if props.contains(&"id") {
+    let path = if required.contains(&"id") {
         format!("/{marker}/{name}/{{id}}")
     } else {
         format!("/{marker}/{name}")
