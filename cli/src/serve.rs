@@ -28,9 +28,15 @@ use crate::commands::{checked, model_options};
 /// `serve` arguments.
 #[derive(Debug, Clone, Args)]
 pub struct ServeArgs {
-    /// The OpenAPI documents (YAML or JSON); one tool set each.
-    #[arg(required = true, value_name = "SPEC")]
+    /// The OpenAPI documents (YAML or JSON); one tool set each. With `--store`, they are
+    /// published to the store first (optional: without them the store's live sets are served).
+    #[arg(required_unless_present = "store", value_name = "SPEC")]
     pub specs: Vec<PathBuf>,
+    /// Keep versions, rollbacks and disabled tools in a store and follow the changes other
+    /// servers and operators make there: `sqlite:PATH` (one server) or `postgres://...` (a
+    /// fleet; see docs/store.md).
+    #[arg(long, value_name = "URL")]
+    pub store: Option<String>,
     /// How clients connect.
     #[arg(long, value_enum, default_value_t = Transport::Stdio)]
     pub transport: Transport,
@@ -129,6 +135,8 @@ pub fn run(args: ServeArgs) -> Result<ExitCode, String> {
         ..RegistryConfig::default()
     }));
     registry.on_change(log_change);
+    // With a store: its live sets first, then every change recorded before it is served.
+    let stored = crate::serve_store::attach(&registry, args.store.as_deref())?;
     let several = args.specs.len() > 1;
     let mut model = model_options(&args.select);
     model.output_schemas = !args.no_output_schema;
@@ -159,13 +167,14 @@ pub fn run(args: ServeArgs) -> Result<ExitCode, String> {
             let Some(manifest) = checked(spec, out)? else {
                 return Ok(ExitCode::FAILURE);
             };
-            registry
-                .install_manifest(
-                    &set,
-                    manifest,
-                    InstallOptions::default().namespace(namespace),
-                )
-                .map_err(|e| format!("{}: {e}", spec.display()))?;
+            crate::serve_store::publish(
+                &registry,
+                stored.as_ref(),
+                &set,
+                manifest,
+                InstallOptions::default().namespace(namespace),
+            )
+            .map_err(|e| format!("{}: {e}", spec.display()))?;
         }
         let snapshot = registry.snapshot();
         if let Some(live) = snapshot.set(&set) {
@@ -174,6 +183,17 @@ pub fn run(args: ServeArgs) -> Result<ExitCode, String> {
             executor = executor.set_credentials(&set, creds);
         }
     }
+    // Sets restored from the store (not named on the command line) get credentials too.
+    for set in crate::serve_store::unlisted_sets(&registry, &args.specs, set_name) {
+        let snapshot = registry.snapshot();
+        if let Some(live) = snapshot.set(&set) {
+            let creds = credentials(live.toolset().manifest(), &args.auth, |n| {
+                std::env::var(n).ok()
+            })?;
+            executor = executor.set_credentials(&set, creds);
+        }
+    }
+    let follow = crate::serve_store::follow(stored.as_ref())?;
     let offer = Offer {
         filter: ToolFilter::default(),
         read_only: args.read_only,
@@ -232,6 +252,7 @@ pub fn run(args: ServeArgs) -> Result<ExitCode, String> {
     // Do not wait for blocked stdin reads or idle connections once serving is over.
     runtime.shutdown_background();
     drop(watches);
+    drop(follow);
     outcome.map(|()| ExitCode::SUCCESS)
 }
 
