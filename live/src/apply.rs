@@ -124,10 +124,9 @@ pub(crate) fn offer<D: Differ>(
         current,
         candidate: &manifest,
     };
-    let refusals: Vec<String> = options
-        .gates
-        .iter()
-        .filter_map(|gate| gate(&input).err())
+    let refusals: Vec<String> = std::iter::once(options.origin_gate.check(&input))
+        .chain(options.gates.iter().map(|gate| gate(&input)))
+        .filter_map(Result::err)
         .collect();
     drop(snapshot);
     if !refusals.is_empty() {
