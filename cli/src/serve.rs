@@ -19,9 +19,15 @@ use crate::commands::model_options;
 /// `serve` arguments.
 #[derive(Debug, Clone, Args)]
 pub struct ServeArgs {
-    /// The OpenAPI documents (YAML or JSON); one tool set each.
-    #[arg(required = true, value_name = "SPEC")]
+    /// The OpenAPI documents (YAML or JSON); one tool set each. With `--store`, they are
+    /// published to the store first (optional: without them the store's live sets are served).
+    #[arg(required_unless_present = "store", value_name = "SPEC")]
     pub specs: Vec<PathBuf>,
+    /// Keep versions, rollbacks and disabled tools in a store and follow the changes other
+    /// servers and operators make there: `sqlite:PATH` (one server) or `postgres://...` (a
+    /// fleet; see docs/store.md).
+    #[arg(long, value_name = "URL")]
+    pub store: Option<String>,
     /// How clients connect.
     #[arg(long, value_enum, default_value_t = Transport::Stdio)]
     pub transport: Transport,
@@ -115,7 +121,22 @@ pub fn run(args: ServeArgs) -> Result<ExitCode, String> {
     init_logging();
     let mut model = model_options(&args.select);
     model.output_schemas = !args.no_output_schema;
-    let mut serve = Serve::specs(args.specs.iter().cloned())
+    // With a store, the specs are published through it here and the server serves its sets.
+    let stored = match &args.store {
+        Some(url) => Some(crate::serve_store::prepare(
+            url,
+            &args.specs,
+            &model,
+            args.watch,
+        )?),
+        None => None,
+    };
+    let specs = if stored.is_some() {
+        Vec::new()
+    } else {
+        args.specs.clone()
+    };
+    let mut serve = Serve::specs(specs)
         .model(model)
         .watch(args.watch)
         .read_only(args.read_only)
@@ -123,6 +144,9 @@ pub fn run(args: ServeArgs) -> Result<ExitCode, String> {
         .meta_tools(args.meta_mode());
     if let Some(url) = &args.base_url {
         serve = serve.base_url(url);
+    }
+    if let Some(stored) = &stored {
+        serve = serve.registry(stored.registry());
     }
     for pair in &args.auth {
         let Some((scheme, value)) = pair.split_once('=') else {
@@ -167,6 +191,7 @@ pub fn run(args: ServeArgs) -> Result<ExitCode, String> {
     };
     // Do not wait for blocked stdin reads or idle connections once serving is over.
     runtime.shutdown_background();
+    drop(stored);
     match outcome {
         Ok(()) => Ok(ExitCode::SUCCESS),
         Err(e @ (ServeError::Spec { .. } | ServeError::Config(_))) => {

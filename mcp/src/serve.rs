@@ -48,6 +48,7 @@ pub struct Serve {
     page_size: usize,
     meta: MetaMode,
     info: (String, String),
+    registry: Option<Arc<DefaultRegistry>>,
 }
 
 impl Serve {
@@ -71,7 +72,16 @@ impl Serve {
             page_size: crate::DEFAULT_PAGE_SIZE,
             meta: MetaMode::Above(crate::DEFAULT_META_THRESHOLD),
             info: ("openapi-tools".into(), env!("CARGO_PKG_VERSION").into()),
+            registry: None,
         }
+    }
+
+    /// Serves `registry` (e.g. one bound to a durable store, with tool sets already installed)
+    /// instead of a fresh one; the specs are installed into it, and every set in it is served
+    /// with credentials from the environment and [`Serve::auth`].
+    pub fn registry(mut self, registry: Arc<DefaultRegistry>) -> Self {
+        self.registry = Some(registry);
+        self
     }
 
     /// Which operations become tools and how (default: every operation, with output schemas).
@@ -176,12 +186,14 @@ impl Serve {
     /// The server over a fresh registry, and the load of the specs into it, started on a
     /// blocking thread.
     fn start(self) -> (McpServer<CrateDiffer>, Loading) {
-        let registry = Arc::new(DefaultRegistry::with_config(RegistryConfig {
-            // MCP declarations are the only ones served: rendering the other providers' too
-            // would be most of the install time.
-            prerender: Providers::only(Provider::Mcp),
-            ..RegistryConfig::default()
-        }));
+        let registry = self.registry.clone().unwrap_or_else(|| {
+            Arc::new(DefaultRegistry::with_config(RegistryConfig {
+                // MCP declarations are the only ones served: rendering the other providers'
+                // too would be most of the install time.
+                prerender: Providers::only(Provider::Mcp),
+                ..RegistryConfig::default()
+            }))
+        });
         registry.on_change(log_change);
         let executor = Arc::new(OnceLock::new());
         let (done, state) = watch::channel(LoadState::Loading);
@@ -282,16 +294,21 @@ impl Serve {
                     live.tool_names().count(),
                     live.approximate_size() as f64 / 1e6
                 );
-                let manifest = live.toolset().manifest();
-                let mut creds = Credentials::from_lookup(manifest, |n| std::env::var(n).ok());
-                for (scheme, value) in &self.auth {
-                    if let Some(declared) = manifest.security_schemes.get(scheme) {
-                        creds.insert(scheme, Credential::from_text(declared, value));
-                    }
-                }
-                schemes.extend(manifest.security_schemes.keys().cloned());
-                executor = executor.set_credentials(&set, creds);
             }
+        }
+        // Credentials for every set served: those just installed and any the registry held
+        // already (restored from a store).
+        let snapshot = registry.snapshot();
+        for live in snapshot.sets() {
+            let manifest = live.toolset().manifest();
+            let mut creds = Credentials::from_lookup(manifest, |n| std::env::var(n).ok());
+            for (scheme, value) in &self.auth {
+                if let Some(declared) = manifest.security_schemes.get(scheme) {
+                    creds.insert(scheme, Credential::from_text(declared, value));
+                }
+            }
+            schemes.extend(manifest.security_schemes.keys().cloned());
+            executor = executor.set_credentials(live.name(), creds);
         }
         if let Some((scheme, _)) = self.auth.iter().find(|(s, _)| !schemes.contains(s)) {
             schemes.sort();
