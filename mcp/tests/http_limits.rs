@@ -13,7 +13,11 @@ use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpStream;
 
 async fn start(limits: Limits, token: Option<&str>) -> SocketAddr {
-    let server = McpServer::builder(Arc::new(DefaultRegistry::new())).build();
+    let server = McpServer::builder(
+        Arc::new(DefaultRegistry::new()),
+        openapi_tools_runtime::exec::Executor::builder().build(),
+    )
+    .build();
     let options = HttpOptions {
         listen: "127.0.0.1:0".parse().unwrap(),
         bearer_token: token.map(str::to_owned),
@@ -155,7 +159,11 @@ async fn bearer_scheme_in_any_case_and_no_empty_token() {
         let status = status_with(addr, auth).await;
         assert_eq!(!status.contains(" 401 "), ok, "{auth}: {status}");
     }
-    let server = McpServer::builder(Arc::new(DefaultRegistry::new())).build();
+    let server = McpServer::builder(
+        Arc::new(DefaultRegistry::new()),
+        openapi_tools_runtime::exec::Executor::builder().build(),
+    )
+    .build();
     let options = HttpOptions {
         listen: "127.0.0.1:0".parse().unwrap(),
         bearer_token: Some(String::new()),
