@@ -8,7 +8,6 @@ use std::time::Duration;
 
 use openapi_tools_mcp::McpServer;
 use openapi_tools_mcp::http::{HttpOptions, Limits};
-use openapi_tools_runtime::exec::Executor;
 use openapi_tools_runtime::registry::DefaultRegistry;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpStream;
@@ -16,7 +15,7 @@ use tokio::net::TcpStream;
 async fn start(limits: Limits, token: Option<&str>) -> SocketAddr {
     let server = McpServer::builder(
         Arc::new(DefaultRegistry::new()),
-        Executor::builder().build(),
+        openapi_tools_runtime::exec::Executor::builder().build(),
     )
     .build();
     let options = HttpOptions {
@@ -162,7 +161,7 @@ async fn bearer_scheme_in_any_case_and_no_empty_token() {
     }
     let server = McpServer::builder(
         Arc::new(DefaultRegistry::new()),
-        Executor::builder().build(),
+        openapi_tools_runtime::exec::Executor::builder().build(),
     )
     .build();
     let options = HttpOptions {
