@@ -478,6 +478,27 @@ pub(crate) fn is_remote(file_part: &str) -> bool {
     file_part.contains("://") && !file_part.starts_with("file://")
 }
 
+/// The hint of a reference refused by the load's root.
+const OUTSIDE_ROOT_HINT: &str =
+    "refer only to files in the spec's directory tree, or widen the load's root";
+
+/// `path` made absolute with `.` and `..` resolved without touching the file system (for a path
+/// that does not exist, so cannot be canonicalised).
+fn lexical(path: &Path) -> PathBuf {
+    let absolute = std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf());
+    let mut out = PathBuf::new();
+    for part in absolute.components() {
+        match part {
+            std::path::Component::CurDir => {}
+            std::path::Component::ParentDir => {
+                out.pop();
+            }
+            other => out.push(other),
+        }
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -568,25 +589,4 @@ mod tests {
         assert_eq!(component_of("/definitions/A"), None);
         assert_eq!(sanitize("My Schema<T>"), "My_Schema_T_");
     }
-}
-
-/// The hint of a reference refused by the load's root.
-const OUTSIDE_ROOT_HINT: &str =
-    "refer only to files in the spec's directory tree, or widen the load's root";
-
-/// `path` made absolute with `.` and `..` resolved without touching the file system (for a path
-/// that does not exist, so cannot be canonicalised).
-fn lexical(path: &Path) -> PathBuf {
-    let absolute = std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf());
-    let mut out = PathBuf::new();
-    for part in absolute.components() {
-        match part {
-            std::path::Component::CurDir => {}
-            std::path::Component::ParentDir => {
-                out.pop();
-            }
-            other => out.push(other),
-        }
-    }
-    out
 }
