@@ -21,7 +21,7 @@ use tokio::io::{AsyncReadExt, AsyncWriteExt};
 const KEY: &str = "hk-SECRET-def4567";
 const QUERY_KEY: &str = "qk secret&2/x=y";
 const COOKIE_KEY: &str = "ck-SECRET-9876543";
-const BEARER: &str = "bearer-SECRET-4444";
+const BEARER: &str = "tok-SECRET-4444";
 const PASSWORD: &str = "pw:SECRET-111";
 
 /// Every secret, and the encoded basic credentials made from the password.
