@@ -318,6 +318,18 @@ impl<D: Differ> Registry<D> {
         manifest: Manifest,
         options: InstallOptions,
     ) -> Result<Arc<InstallReport<D::Report>>, D> {
+        self.install_dynamic(set, manifest, &options, None)
+    }
+
+    /// Installs a run-time manifest as `set`, numbered `seq` when it re-installs a known
+    /// version (a rollback) or the next number otherwise.
+    fn install_dynamic(
+        &self,
+        set: &str,
+        manifest: Manifest,
+        options: &InstallOptions,
+        seq: Option<u64>,
+    ) -> Result<Arc<InstallReport<D::Report>>, D> {
         listeners::check_not_in_listener()?;
         // Compile outside the writer lock; the live version is only a source of reusable
         // checkers, so a concurrent swap costs at most some recompilation.
@@ -336,7 +348,7 @@ impl<D: Differ> Registry<D> {
             kept: None,
             reuse: Vec::new(),
         };
-        self.apply(&mut w, set, candidate, &options, None)
+        self.apply(&mut w, set, candidate, options, seq)
     }
 
     /// Re-installs a kept version of `set` (a swap with its own report, recorded in history as
@@ -410,27 +422,11 @@ impl<D: Differ> Registry<D> {
         namespace: Option<String>,
         policy: Option<InstallPolicy>,
     ) -> Result<Arc<InstallReport<D::Report>>, D> {
-        listeners::check_not_in_listener()?;
-        let live = self.live.load_full();
-        let previous = live.set(set).and_then(|s| s.dynamic.as_deref());
-        let dynamic = Arc::new(DynamicToolSet::reusing(
-            manifest,
-            Arc::clone(&self.backend),
-            previous,
-        ));
-        drop(live);
-        let mut w = self.lock();
-        let candidate = Candidate {
-            toolset: Arc::clone(&dynamic) as Arc<dyn ToolSet>,
-            dynamic: Some(dynamic),
-            kept: None,
-            reuse: Vec::new(),
-        };
         let options = InstallOptions {
             policy,
             namespace: Some(namespace.unwrap_or_default()),
         };
-        self.apply(&mut w, set, candidate, &options, Some(seq))
+        self.install_dynamic(set, manifest, &options, Some(seq))
     }
 
     /// Removes `set`. Its history is kept, so a later rollback can restore it.
