@@ -161,3 +161,67 @@ fn url_specs_obey_the_size_cap_and_reference_no_local_files() {
     );
     assert!(registry.snapshot().set("hostile").is_none());
 }
+
+/// What the second host saw: the value of `X-Spec-Token` on each request (empty if absent).
+#[derive(Default)]
+struct Seen(Mutex<Vec<String>>);
+
+async fn other_host(State(seen): State<Arc<Seen>>, headers: HeaderMap) -> Response {
+    let token = headers
+        .get("x-spec-token")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default()
+        .to_owned();
+    seen.0.lock().unwrap().push(token);
+    spec("9", &["get_item"]).into_response()
+}
+
+/// Item 9 of #21, against two real servers: the spec's host redirects to another host
+/// (`localhost` instead of `127.0.0.1`, so a different origin on the same machine). The
+/// redirect is not followed, the custom spec header never reaches the other host, and no
+/// event or error shows the URL's user-info or query.
+#[test]
+fn redirects_to_another_host_are_refused_and_spec_headers_stay_home() {
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    let seen = Arc::new(Seen::default());
+    let other = rt
+        .block_on(tokio::net::TcpListener::bind("127.0.0.1:0"))
+        .unwrap();
+    let other_port = other.local_addr().unwrap().port();
+    let app = Router::new()
+        .route("/spec.json", get(other_host))
+        .with_state(Arc::clone(&seen));
+    rt.spawn(async move { axum::serve(other, app).await });
+    let home = rt
+        .block_on(tokio::net::TcpListener::bind("127.0.0.1:0"))
+        .unwrap();
+    let home_addr = home.local_addr().unwrap();
+    let target = format!("http://localhost:{other_port}/spec.json");
+    let app = Router::new().route(
+        "/spec.json",
+        get(move || async move { (StatusCode::FOUND, [(header::LOCATION, target)]) }),
+    );
+    rt.spawn(async move { axum::serve(home, app).await });
+
+    let registry = Registry::new();
+    let events = registry.subscribe();
+    let mut poll = UrlOptions::default().timeout(Duration::from_secs(10));
+    poll.headers
+        .insert("x-spec-token", "spec-SECRET-7777".parse().unwrap());
+    let url = format!("http://spec-user:pw-SECRET-1@{home_addr}/spec.json?key=q-SECRET-2");
+    let _watch = watch_url(&registry, "moved", &url, poll, LiveOptions::default()).unwrap();
+    let why = rejected(&events, "refusal of the cross-host redirect", |r| {
+        r.set == "moved"
+    });
+    assert_eq!(why.stage, RejectStage::Fetch, "{why:#?}");
+    let shown = format!("{why:?}");
+    assert!(shown.contains("another host (localhost)"), "{shown}");
+    for secret in ["pw-SECRET-1", "q-SECRET-2", "spec-SECRET-7777"] {
+        assert!(!shown.contains(secret), "{secret} shown in {shown}");
+    }
+    assert!(
+        seen.0.lock().unwrap().is_empty(),
+        "the other host was asked"
+    );
+    assert!(registry.snapshot().set("moved").is_none());
+}

@@ -10,7 +10,6 @@
 //! CI) it answers nothing and exits 0.
 
 use std::path::PathBuf;
-use std::sync::Arc;
 
 use openapi_tools_build::model::ModelOptions;
 use openapi_tools_build::pipeline;
@@ -50,9 +49,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         .map(|s| Credentials::from_env(s.toolset().manifest()))
         .unwrap_or_default();
     let executor = Executor::builder().credentials(credentials).build();
-    let server = McpServer::builder(registry.clone())
-        .runner(Arc::new(executor))
-        .build();
+    let server = McpServer::builder(registry.clone(), executor).build();
     tokio::runtime::Runtime::new()?.block_on(openapi_tools_mcp::serve_stdio(server))?;
     eprintln!("client closed the connection");
     Ok(())

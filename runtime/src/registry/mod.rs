@@ -38,6 +38,24 @@ pub use names::{MAX_NAMESPACE, MAX_TOOL_NAME, exported_name};
 pub use report::{Action, ChangeEvent, InstallReport, RejectStage, SourceRejection, VersionRef};
 pub use snapshot::{LiveSet, Routed, Snapshot, ToolEntry, ToolFilter};
 
+/// A change about to be made visible, as the commit hook sees it (see
+/// [`Registry::before_commit`]).
+#[derive(Debug)]
+pub struct Commit<'a> {
+    /// What the listeners will receive once the change is visible: [`ChangeEvent::Applied`]
+    /// (install, replace, rollback, removal), [`ChangeEvent::ToolDisabled`] or
+    /// [`ChangeEvent::ToolEnabled`].
+    pub event: &'a ChangeEvent,
+    /// The manifest of the version being installed (`None` for removals and toggles).
+    pub manifest: Option<&'a Manifest>,
+}
+
+/// The error a commit hook refuses a change with.
+pub type CommitError = Box<dyn std::error::Error + Send + Sync>;
+
+type CommitHook =
+    Arc<dyn Fn(&Commit<'_>) -> std::result::Result<(), CommitError> + Send + Sync>;
+
 use history::{History, Kept};
 use listeners::Listeners;
 use snapshot::LiveTool;
@@ -116,6 +134,8 @@ struct Writer {
     retired: Option<Arc<Snapshot>>,
     /// Where retired snapshots go to be dropped (started on first use).
     reclaimer: Option<mpsc::Sender<Arc<Snapshot>>>,
+    /// Runs before every change is made visible; an error refuses the change.
+    hook: Option<CommitHook>,
 }
 
 /// Installed tool sets, swapped atomically. See the module docs.
@@ -176,6 +196,7 @@ impl Registry {
                     generation: 0,
                     retired: None,
                     reclaimer: None,
+                hook: None,
                 }),
                 listeners: Listeners::new(),
                 config,
@@ -252,6 +273,33 @@ impl Registry {
         self.inner.listeners.remove(id)
     }
 
+    /// Sets the commit hook: `f` sees every install, replace, rollback, removal and toggle
+    /// after every check passed and before the change becomes visible, under the writer lock.
+    /// An `Err` refuses the change ([`RegistryError::Refused`]); nothing changes and no
+    /// listener is told. This is how a durable store records a change before it is served
+    /// (one hook: a second call replaces the first).
+    pub fn before_commit<F>(&self, f: F)
+    where
+        F: Fn(&Commit<'_>) -> std::result::Result<(), CommitError>
+            + Send
+            + Sync
+            + 'static,
+    {
+        self.lock().hook = Some(Arc::new(f));
+    }
+
+    /// Numbers the next version of `set` `next_seq` or later: a registry restored from a
+    /// store, or following changes other processes made, continues their numbering. Never
+    /// lowers a number already used.
+    pub fn continue_numbering(&self, set: &str, next_seq: u64) {
+        let mut w = self.lock();
+        let history = w
+            .histories
+            .entry(set.to_owned())
+            .or_insert_with(History::new);
+        history.next_seq = history.next_seq.max(next_seq);
+    }
+
     // ---- writers ---------------------------------------------------------------------------
 
     /// Installs (or replaces) the tool set `set` with a tool set built elsewhere, e.g. by
@@ -282,6 +330,18 @@ impl Registry {
         manifest: Manifest,
         options: InstallOptions,
     ) -> Result<Arc<InstallReport>> {
+        self.install_dynamic(set, manifest, &options, None)
+    }
+
+    /// Installs a run-time manifest as `set`, numbered `seq` when it re-installs a known
+    /// version (a rollback) or the next number otherwise.
+    fn install_dynamic(
+        &self,
+        set: &str,
+        manifest: Manifest,
+        options: &InstallOptions,
+        seq: Option<u64>,
+    ) -> Result<Arc<InstallReport>> {
         listeners::check_not_in_listener()?;
         // Compile outside the writer lock; the live version is only a source of reusable
         // checkers, so a concurrent swap costs at most some recompilation.
@@ -296,7 +356,7 @@ impl Registry {
             kept: None,
             reuse: Vec::new(),
         };
-        self.apply(&mut w, set, candidate, &options, None)
+        self.apply(&mut w, set, candidate, options, seq)
     }
 
     /// Re-installs a kept version of `set` (a swap with its own report, recorded in history as
@@ -356,6 +416,23 @@ impl Registry {
         self.apply(&mut w, set, candidate, &options, Some(seq))
     }
 
+    /// Re-installs `manifest`, a version of `set` numbered `seq` that the registry's own
+    /// history no longer keeps (a store kept it): reported and recorded as a rollback to `seq`.
+    pub fn rollback_to_manifest(
+        &self,
+        set: &str,
+        seq: u64,
+        manifest: Manifest,
+        namespace: Option<String>,
+        policy: Option<InstallPolicy>,
+    ) -> Result<Arc<InstallReport>> {
+        let options = InstallOptions {
+            policy,
+            namespace: Some(namespace.unwrap_or_default()),
+        };
+        self.install_dynamic(set, manifest, &options, Some(seq))
+    }
+
     /// Removes `set`. Its history is kept, so a later rollback can restore it.
     pub fn remove(&self, set: &str) -> Result<Arc<InstallReport>> {
         listeners::check_not_in_listener()?;
@@ -381,14 +458,15 @@ impl Registry {
             analysis,
             at: SystemTime::now(),
         });
+        let event = ChangeEvent::Applied(Arc::clone(&report));
+        commit(&w, &event, None)?;
         let mut sets = snap.sets.clone();
         sets.remove(set);
         self.publish(&mut w, sets, snap.disabled.clone());
         if let Some(h) = w.histories.get_mut(set) {
             h.live = None;
         }
-        self.inner.listeners
-            .notify(&ChangeEvent::Applied(Arc::clone(&report)));
+        self.inner.listeners.notify(&event);
         Ok(report)
     }
 
@@ -428,7 +506,6 @@ impl Registry {
         if !changed {
             return Ok(false);
         }
-        self.publish(&mut w, snap.sets.clone(), disabled);
         let event = match reason {
             Some(reason) => ChangeEvent::ToolDisabled {
                 set,
@@ -440,6 +517,8 @@ impl Registry {
                 tool: tool.to_owned(),
             },
         };
+        commit(&w, &event, None)?;
+        self.publish(&mut w, snap.sets.clone(), disabled);
         self.inner.listeners.notify(&event);
         Ok(true)
     }
@@ -607,12 +686,15 @@ impl Registry {
             tools,
         });
 
+        let report = Arc::new(report);
+        let event = ChangeEvent::Applied(Arc::clone(&report));
+        commit(w, &event, Some(manifest))?;
+
         // Swap.
         let mut sets = snap.sets.clone();
         sets.insert(set.to_owned(), live_set);
         self.publish(w, sets, snap.disabled.clone());
 
-        let report = Arc::new(report);
         let entry = HistoryEntry {
             seq,
             version: manifest.version.clone(),
@@ -627,8 +709,7 @@ impl Registry {
             .entry(set.to_owned())
             .or_insert_with(History::new)
             .push(entry, self.inner.config.history_len);
-        self.inner.listeners
-            .notify(&ChangeEvent::Applied(Arc::clone(&report)));
+        self.inner.listeners.notify(&event);
         Ok(report)
     }
 
@@ -694,6 +775,18 @@ impl Registry {
             analysis,
             at: SystemTime::now(),
         }
+    }
+}
+
+/// Asks the commit hook (if any) whether `event` may become visible.
+fn commit(
+    w: &Writer,
+    event: &ChangeEvent,
+    manifest: Option<&Manifest>,
+) -> std::result::Result<(), RegistryError> {
+    match &w.hook {
+        Some(hook) => hook(&Commit { event, manifest }).map_err(RegistryError::Refused),
+        None => Ok(()),
     }
 }
 
