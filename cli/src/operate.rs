@@ -13,7 +13,7 @@ use std::sync::{Arc, Mutex};
 use clap::Args;
 use openapi_tools_live::{LiveOptions, Outcome};
 use openapi_tools_runtime::registry::{
-    ChangeEvent, Registry, InstallPolicy, InstallReport, RegistryConfig, RegistryError,
+    ChangeEvent, InstallPolicy, InstallReport, Registry, RegistryConfig, RegistryError,
 };
 use openapi_tools_runtime::render::Provider;
 use openapi_tools_runtime::toolset::Providers;

@@ -9,7 +9,7 @@ use openapi_tools_build::model::ModelOptions;
 use openapi_tools_build::pipeline;
 use openapi_tools_live::{LiveOptions, Outcome, WatchHandle};
 use openapi_tools_runtime::Manifest;
-use openapi_tools_runtime::registry::{Registry, InstallOptions};
+use openapi_tools_runtime::registry::{InstallOptions, Registry};
 use openapi_tools_store::{Actor, Follow, Stored};
 
 use crate::commands::checked;

@@ -14,7 +14,7 @@ use std::time::Duration;
 
 use openapi_tools_mcp::{HttpOptions, McpServer};
 use openapi_tools_runtime::exec::Executor;
-use openapi_tools_runtime::registry::{Registry, InstallOptions, InstallPolicy};
+use openapi_tools_runtime::registry::{InstallOptions, InstallPolicy, Registry};
 use serde_json::{Value, json};
 
 use support::{Client, Server, SlowCall, inspector, manifest, petstore_spec, python};

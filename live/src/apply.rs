@@ -12,7 +12,6 @@ use openapi_tools_runtime::registry::{
 use crate::gates::GateInput;
 use crate::options::LiveOptions;
 
-
 /// What became of one offered version.
 #[derive(Debug)]
 pub enum Outcome {
@@ -34,12 +33,7 @@ pub fn version_id(text: &str) -> String {
 
 /// Loads `text` (a whole spec) as the new version of `set`. Relative `$ref`s resolve against the
 /// current directory within `options.limits`.
-pub fn load_text(
-    registry: &Registry,
-    set: &str,
-    text: &str,
-    options: &LiveOptions,
-) -> Outcome {
+pub fn load_text(registry: &Registry, set: &str, text: &str, options: &LiveOptions) -> Outcome {
     let dir = std::env::current_dir().unwrap_or_else(|_| ".".into());
     let out = pipeline::manifest_from_text(text, "text", &dir, &options.model, &options.limits);
     offer(registry, set, "text", out, options)
@@ -60,12 +54,7 @@ pub(crate) fn load_file(
 
 /// Loads the spec file `path` once as the new version of `set`, through the same load, gates
 /// and breaking-change policy as a watched file's reload (`openapi-tools publish` uses it).
-pub fn publish_file(
-    registry: &Registry,
-    set: &str,
-    path: &Path,
-    options: &LiveOptions,
-) -> Outcome {
+pub fn publish_file(registry: &Registry, set: &str, path: &Path, options: &LiveOptions) -> Outcome {
     load_file(registry, set, path, options).0
 }
 

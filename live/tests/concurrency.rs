@@ -25,8 +25,7 @@ fn readers_lose_and_misroute_no_call_during_reloads() {
     let calls = Arc::new(AtomicUsize::new(0));
     let readers: Vec<_> = (0..4)
         .map(|_| {
-            let (registry, done, calls) =
-                (registry.clone(), Arc::clone(&done), Arc::clone(&calls));
+            let (registry, done, calls) = (registry.clone(), Arc::clone(&done), Arc::clone(&calls));
             std::thread::spawn(move || {
                 let mut failures = Vec::new();
                 while !done.load(Ordering::Relaxed) {

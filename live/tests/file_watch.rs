@@ -3,9 +3,8 @@
 
 mod support;
 
-
 use openapi_tools_live::{LiveOptions, Outcome, gates, watch_file};
-use openapi_tools_runtime::registry::{ChangeEvent, Registry, InstallPolicy, RejectStage};
+use openapi_tools_runtime::registry::{ChangeEvent, InstallPolicy, Registry, RejectStage};
 use serde_json::json;
 use support::{applied, rejected, source_hash, spec, wait_for, write_renaming};
 

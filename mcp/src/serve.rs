@@ -26,7 +26,7 @@ use openapi_tools_build::pipeline;
 use openapi_tools_live::{LiveOptions, Outcome, WatchHandle};
 use openapi_tools_runtime::exec::{Credential, Credentials, ErrorKind, ExecResult, Executor};
 use openapi_tools_runtime::registry::{
-    ChangeEvent, Registry, InstallOptions, RegistryConfig, Routed, ToolFilter,
+    ChangeEvent, InstallOptions, Registry, RegistryConfig, Routed, ToolFilter,
 };
 use openapi_tools_runtime::render::Provider;
 use openapi_tools_runtime::toolset::Providers;
@@ -197,17 +197,16 @@ impl Serve {
         registry.on_change(log_change);
         let executor = Arc::new(OnceLock::new());
         let (done, state) = watch::channel(LoadState::Loading);
-        let server =
-            McpServer::builder(registry.clone(), LoadedExecutor(Arc::clone(&executor)))
-                .offer(Offer {
-                    filter: ToolFilter::default(),
-                    read_only: self.read_only,
-                })
-                .page_size(self.page_size)
-                .meta_tools(self.meta)
-                .server_info(self.info.0.clone(), self.info.1.clone())
-                .after(state.clone())
-                .build();
+        let server = McpServer::builder(registry.clone(), LoadedExecutor(Arc::clone(&executor)))
+            .offer(Offer {
+                filter: ToolFilter::default(),
+                read_only: self.read_only,
+            })
+            .page_size(self.page_size)
+            .meta_tools(self.meta)
+            .server_info(self.info.0.clone(), self.info.1.clone())
+            .after(state.clone())
+            .build();
         let task = tokio::task::spawn_blocking(move || {
             let outcome = self.load(&registry).map(|(built, watches)| {
                 let _ = executor.set(built);
@@ -225,10 +224,7 @@ impl Serve {
 
     /// Loads every spec into `registry`; the executor with each set's credentials, and the
     /// watches to keep alive while serving.
-    fn load(
-        &self,
-        registry: &Registry,
-    ) -> Result<(Executor, Vec<WatchHandle>), ServeError> {
+    fn load(&self, registry: &Registry) -> Result<(Executor, Vec<WatchHandle>), ServeError> {
         let several = self.specs.len() > 1;
         let mut executor = Executor::builder().read_only(self.read_only);
         if let Some(url) = &self.base_url {

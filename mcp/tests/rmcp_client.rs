@@ -21,7 +21,7 @@ use openapi_tools_mcp::rmcp::{RoleClient, ServiceExt, tool, tool_router};
 use openapi_tools_mcp::{McpServer, MetaMode, Serve, ServeError};
 use openapi_tools_runtime::Manifest;
 use openapi_tools_runtime::exec::Executor;
-use openapi_tools_runtime::registry::{Registry, InstallOptions, InstallPolicy};
+use openapi_tools_runtime::registry::{InstallOptions, InstallPolicy, Registry};
 use serde_json::{Value, json};
 use tokio::sync::{Notify, mpsc};
 
@@ -59,9 +59,7 @@ impl Counting {
 type Client = RunningService<RoleClient, Counting>;
 
 /// Connects rmcp's client to `server` over an in-memory duplex stream.
-async fn connect(
-    server: McpServer,
-) -> (Client, Counting) {
+async fn connect(server: McpServer) -> (Client, Counting) {
     let (client_io, server_io) = tokio::io::duplex(1 << 16);
     tokio::spawn(openapi_tools_mcp::serve_on(server, server_io));
     let handler = Counting::default();

@@ -18,7 +18,7 @@ use criterion::{Criterion, criterion_group, criterion_main};
 use openapi_tools_runtime::calls::ToolCall;
 use openapi_tools_runtime::exec::{Executor, Target};
 use openapi_tools_runtime::manifest::Manifest;
-use openapi_tools_runtime::registry::{Registry, InstallOptions};
+use openapi_tools_runtime::registry::{InstallOptions, Registry};
 use openapi_tools_runtime::request::build_request;
 use serde_json::json;
 

@@ -30,9 +30,7 @@ use std::time::{Duration, Instant};
 use criterion::{BatchSize, Criterion};
 use openapi_tools_runtime::Manifest;
 use openapi_tools_runtime::manifest::InputParam;
-use openapi_tools_runtime::registry::{
-    Registry, InstallOptions, RegistryConfig, ToolFilter,
-};
+use openapi_tools_runtime::registry::{InstallOptions, Registry, RegistryConfig, ToolFilter};
 use openapi_tools_runtime::render::Provider;
 use openapi_tools_runtime::toolset::{DynamicToolSet, ToolSet};
 use serde_json::{Value, json};

@@ -12,7 +12,7 @@ use openapi_tools_runtime::exec::{
     Credential, Credentials, ErrorKind, ExecResult, Executor, Policy, ResultBody, Rule,
 };
 use openapi_tools_runtime::manifest::{HttpMethod, Manifest};
-use openapi_tools_runtime::registry::{Registry, InstallOptions};
+use openapi_tools_runtime::registry::{InstallOptions, Registry};
 use openapi_tools_runtime::toolset::DynamicToolSet;
 use serde_json::{Value, json};
 use support::server::{self, Server};

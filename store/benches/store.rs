@@ -23,7 +23,7 @@ use std::time::Instant;
 
 use openapi_tools_live::{LiveOptions, Outcome, load_text};
 use openapi_tools_runtime::manifest::Manifest;
-use openapi_tools_runtime::registry::{DefaultRegistry, InstallOptions, InstallPolicy};
+use openapi_tools_runtime::registry::{InstallOptions, InstallPolicy, Registry};
 use openapi_tools_store::{SqliteStore, Store, Stored};
 
 const SET: &str = "github";
@@ -38,7 +38,7 @@ fn github_text() -> String {
 }
 
 /// Loads `text` as `SET` into `registry` (today's start, with or without a store).
-fn load(registry: &DefaultRegistry, text: &str) -> bool {
+fn load(registry: &Registry, text: &str) -> bool {
     matches!(
         load_text(registry, SET, text, &LiveOptions::default()),
         Outcome::Installed(_) | Outcome::Unchanged
@@ -47,7 +47,7 @@ fn load(registry: &DefaultRegistry, text: &str) -> bool {
 
 /// The manifest GitHub's spec becomes.
 fn github_manifest(text: &str) -> Manifest {
-    let registry = DefaultRegistry::new();
+    let registry = Registry::new();
     assert!(load(&registry, text));
     registry
         .snapshot()
@@ -69,13 +69,13 @@ fn version(base: &Manifest, i: usize) -> Manifest {
     m
 }
 
-fn install(registry: &DefaultRegistry, m: Manifest) {
+fn install(registry: &Registry, m: Manifest) {
     let options = InstallOptions::default().policy(InstallPolicy::AllowBreaking);
     registry.install_manifest(SET, m, options).unwrap();
 }
 
 /// Milliseconds per install of `count` versions into `registry`.
-fn installs(registry: &DefaultRegistry, base: &Manifest, from: usize, count: usize) -> f64 {
+fn installs(registry: &Registry, base: &Manifest, from: usize, count: usize) -> f64 {
     let versions: Vec<Manifest> = (from..from + count).map(|i| version(base, i)).collect();
     let start = Instant::now();
     for m in versions {
@@ -112,7 +112,7 @@ fn pg_store(url: &str) -> Arc<dyn Store> {
 }
 
 fn attach(store: Arc<dyn Store>) -> Stored {
-    Stored::attach(Arc::new(DefaultRegistry::new()), store).unwrap()
+    Stored::attach(Registry::new(), store).unwrap()
 }
 
 fn main() {
@@ -128,7 +128,7 @@ fn main() {
 
     // ---- install throughput ----------------------------------------------------------------
     println!("\ninstall throughput ({COUNT} versions of GitHub, one tool changed each)");
-    let memory = DefaultRegistry::new();
+    let memory = Registry::new();
     install(&memory, version(&base, 0));
     let ms = installs(&memory, &base, 1, COUNT);
     println!(
@@ -183,7 +183,7 @@ fn main() {
     let mut restore_and_spec = Vec::new();
     for _ in 0..runs {
         let t = Instant::now();
-        let registry = DefaultRegistry::new();
+        let registry = Registry::new();
         assert!(load(&registry, &text));
         today.push(t.elapsed().as_secs_f64());
 
@@ -229,7 +229,7 @@ mod fleet {
     use super::{attach, fresh_pg, install, percentile, pg_store, version};
 
     /// Waits for the next install event on `rx`.
-    fn next_applied<R>(rx: &Receiver<ChangeEvent<R>>) {
+    fn next_applied(rx: &Receiver<ChangeEvent>) {
         loop {
             match rx.recv_timeout(Duration::from_secs(30)) {
                 Ok(ChangeEvent::Applied(_)) => return,

@@ -8,8 +8,7 @@ use std::thread::JoinHandle;
 use std::time::Duration;
 
 use openapi_tools_runtime::registry::{
-    Action, ChangeEvent, Registry, InstallOptions, InstallPolicy, InstallReport,
-    RegistryError,
+    Action, ChangeEvent, InstallOptions, InstallPolicy, InstallReport, Registry, RegistryError,
 };
 use serde_json::{Value, json};
 
@@ -96,10 +95,7 @@ impl Stored {
     /// Restores the store's live versions, disabled tools and numbering into `registry` (attach
     /// before installing anything), then records every later change of the registry in the
     /// store before it becomes visible.
-    pub fn attach(
-        registry: Registry,
-        store: Arc<dyn Store>,
-    ) -> Result<Stored, StoreError> {
+    pub fn attach(registry: Registry, store: Arc<dyn Store>) -> Result<Stored, StoreError> {
         let origin = format!("{}-{:016x}", std::process::id(), fastrand::u64(..));
         let inner = Arc::new(Inner {
             registry,

@@ -12,9 +12,9 @@
 use std::sync::Arc;
 
 use openapi_tools::runtime::calls::{complete, dispatch, parse_tool_calls, result_messages};
-use openapi_tools::runtime::registry::{Registry, InstallOptions, ToolFilter};
-use openapi_tools::runtime::request::{HttpRequest, RequestBody};
+use openapi_tools::runtime::registry::{InstallOptions, Registry, ToolFilter};
 use openapi_tools::runtime::render::Provider;
+use openapi_tools::runtime::request::{HttpRequest, RequestBody};
 
 // The generated code: `pub mod clinic { ... }` (the build script sets `.module("clinic")`).
 // Generated items carry the spec's descriptions where it has them; not every field does.

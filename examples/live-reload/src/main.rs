@@ -15,7 +15,7 @@ use std::sync::mpsc::Receiver;
 use std::time::Duration;
 
 use openapi_tools::live::{LiveOptions, watch_file};
-use openapi_tools::runtime::registry::{ChangeEvent, Registry, InstallPolicy, ToolFilter};
+use openapi_tools::runtime::registry::{ChangeEvent, InstallPolicy, Registry, ToolFilter};
 use openapi_tools::runtime::render::Provider;
 
 type Event = ChangeEvent;

@@ -15,7 +15,7 @@ use openapi_tools_build::model::ModelOptions;
 use openapi_tools_build::pipeline;
 use openapi_tools_mcp::McpServer;
 use openapi_tools_runtime::exec::{Credentials, Executor};
-use openapi_tools_runtime::registry::{Registry, InstallOptions};
+use openapi_tools_runtime::registry::{InstallOptions, Registry};
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
     let spec = std::env::args_os().nth(1).map_or_else(

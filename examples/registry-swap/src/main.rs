@@ -21,7 +21,7 @@ use openapi_tools_build::pipeline;
 use openapi_tools_runtime::Manifest;
 use openapi_tools_runtime::calls::{complete, dispatch, parse_tool_calls, result_messages};
 use openapi_tools_runtime::registry::{
-    ChangeEvent, Registry, InstallOptions, InstallPolicy, RegistryError, ToolFilter,
+    ChangeEvent, InstallOptions, InstallPolicy, Registry, RegistryError, ToolFilter,
 };
 use openapi_tools_runtime::render::Provider;
 use serde_json::{Value, json};

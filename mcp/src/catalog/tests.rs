@@ -1,6 +1,5 @@
-
 use openapi_tools_runtime::Manifest;
-use openapi_tools_runtime::registry::{Registry, InstallOptions, ToolFilter};
+use openapi_tools_runtime::registry::{InstallOptions, Registry, ToolFilter};
 
 use super::*;
 

@@ -53,8 +53,7 @@ pub struct Commit<'a> {
 /// The error a commit hook refuses a change with.
 pub type CommitError = Box<dyn std::error::Error + Send + Sync>;
 
-type CommitHook =
-    Arc<dyn Fn(&Commit<'_>) -> std::result::Result<(), CommitError> + Send + Sync>;
+type CommitHook = Arc<dyn Fn(&Commit<'_>) -> std::result::Result<(), CommitError> + Send + Sync>;
 
 use history::{History, Kept};
 use listeners::Listeners;
@@ -196,7 +195,7 @@ impl Registry {
                     generation: 0,
                     retired: None,
                     reclaimer: None,
-                hook: None,
+                    hook: None,
                 }),
                 listeners: Listeners::new(),
                 config,
@@ -263,7 +262,8 @@ impl Registry {
     pub fn notify_source_rejected(&self, rejection: SourceRejection) -> Result<()> {
         listeners::check_not_in_listener()?;
         let _w = self.lock();
-        self.inner.listeners
+        self.inner
+            .listeners
             .notify(&ChangeEvent::SourceRejected(Arc::new(rejection)));
         Ok(())
     }
@@ -280,10 +280,7 @@ impl Registry {
     /// (one hook: a second call replaces the first).
     pub fn before_commit<F>(&self, f: F)
     where
-        F: Fn(&Commit<'_>) -> std::result::Result<(), CommitError>
-            + Send
-            + Sync
-            + 'static,
+        F: Fn(&Commit<'_>) -> std::result::Result<(), CommitError> + Send + Sync + 'static,
     {
         self.lock().hook = Some(Arc::new(f));
     }
@@ -541,7 +538,10 @@ impl Registry {
     fn lock(&self) -> MutexGuard<'_, Writer> {
         // A listener that panicked leaves the state consistent: the swap and history push
         // happen before notification.
-        self.inner.writer.lock().unwrap_or_else(PoisonError::into_inner)
+        self.inner
+            .writer
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
     }
 
     /// The install pipeline shared by install, install_manifest and rollback. Everything that
@@ -621,7 +621,8 @@ impl Registry {
         let policy = options.policy.unwrap_or(self.inner.config.default_policy);
         if report.breaking && policy == InstallPolicy::RejectBreaking {
             let report = Arc::new(report);
-            self.inner.listeners
+            self.inner
+                .listeners
                 .notify(&ChangeEvent::Rejected(Arc::clone(&report)));
             return Err(RegistryError::Rejected(Box::new((*report).clone())));
         }
@@ -656,12 +657,14 @@ impl Registry {
                 pool.get(name.as_str())
                     .and_then(|rs| rs.iter().copied().find(|r| r.is_for(tool, &name)))
             });
-            let rendered = prerender(tool, &name, previous, self.inner.config.prerender)
-            .map_err(|e| RegistryError::Render {
-                set: set.to_owned(),
-                tool: name.clone(),
-                message: e.to_string(),
-            })?;
+            let rendered =
+                prerender(tool, &name, previous, self.inner.config.prerender).map_err(|e| {
+                    RegistryError::Render {
+                        set: set.to_owned(),
+                        tool: name.clone(),
+                        message: e.to_string(),
+                    }
+                })?;
             tools.push(LiveTool {
                 exported: name,
                 index,

@@ -106,9 +106,7 @@ impl LiveSet {
         manifest_tool: &ToolManifest,
         provider: Provider,
     ) -> Option<&'a Arc<RawValue>> {
-        tool.rendered
-            .get_or_render(provider, manifest_tool)
-            .ok()
+        tool.rendered.get_or_render(provider, manifest_tool).ok()
     }
 }
 

@@ -204,9 +204,7 @@ mod tests {
     fn non_object_arguments_are_an_argument_problem() {
         let ts = set("1", vec![tool("get_pet", "v1", &["id"], &[])]);
         let err = ts.prepare("get_pet", &json!([1])).unwrap_err();
-        assert!(
-            matches!(err, CallError::InvalidArguments(ref e) if e.problems[0].pointer == "/")
-        );
+        assert!(matches!(err, CallError::InvalidArguments(ref e) if e.problems[0].pointer == "/"));
     }
 
     #[test]

@@ -196,7 +196,8 @@ fn render_one(
 ) -> Result<Arc<RawValue>, serde_json::Error> {
     let mut def = crate::render::ToolDef::from(tool);
     def.name = name;
-    let value = crate::render::render(provider, &def, &crate::render::RenderOptions::default()).tool;
+    let value =
+        crate::render::render(provider, &def, &crate::render::RenderOptions::default()).tool;
     serde_json::value::to_raw_value(&value).map(Arc::from)
 }
 
@@ -262,7 +263,12 @@ mod tests {
         let t = tool("list_pets", "v1", &["limit"], &[]);
         let only_mcp = Providers::only(Provider::Mcp);
         let r = prerender(&t, "list_pets", None, only_mcp).unwrap();
-        let rendered = |r: &RenderedTool| Provider::ALL.iter().filter(|p| r.get(**p).is_some()).count();
+        let rendered = |r: &RenderedTool| {
+            Provider::ALL
+                .iter()
+                .filter(|p| r.get(**p).is_some())
+                .count()
+        };
         assert_eq!(rendered(&r), 1);
         assert!(r.get(Provider::Mcp).is_some());
         assert!(r.get(Provider::Gemini).is_none());
@@ -288,38 +294,19 @@ mod tests {
     fn identical_tool_reuses_the_allocation_and_changes_do_not() {
         let t = tool("list_pets", "v1", &["limit"], &[]);
         let first = prerender(&t, "list_pets", None, Providers::ALL).unwrap();
-        let again =
-            prerender(&t, "list_pets", Some(&first), Providers::ALL).unwrap();
+        let again = prerender(&t, "list_pets", Some(&first), Providers::ALL).unwrap();
         assert!(Arc::ptr_eq(&first, &again));
 
-        let renamed = prerender(
-            &t,
-            "x_list_pets",
-            Some(&first),
-            Providers::ALL,
-        )
-        .unwrap();
+        let renamed = prerender(&t, "x_list_pets", Some(&first), Providers::ALL).unwrap();
         assert!(!Arc::ptr_eq(&first, &renamed));
 
         let mut described = t.clone();
         described.description.push_str(" More.");
-        let d = prerender(
-            &described,
-            "list_pets",
-            Some(&first),
-            Providers::ALL,
-        )
-        .unwrap();
+        let d = prerender(&described, "list_pets", Some(&first), Providers::ALL).unwrap();
         assert!(!Arc::ptr_eq(&first, &d));
 
         let schema = tool("list_pets", "v1", &["limit", "offset"], &[]);
-        let s = prerender(
-            &schema,
-            "list_pets",
-            Some(&first),
-            Providers::ALL,
-        )
-        .unwrap();
+        let s = prerender(&schema, "list_pets", Some(&first), Providers::ALL).unwrap();
         assert!(!Arc::ptr_eq(&first, &s));
     }
 }
