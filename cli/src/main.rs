@@ -8,6 +8,7 @@ mod args;
 mod call;
 mod commands;
 mod search;
+mod semantic;
 mod serve;
 
 use std::process::ExitCode;

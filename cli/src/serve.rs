@@ -87,6 +87,9 @@ pub struct ServeArgs {
     pub meta_tools_above: usize,
     #[command(flatten)]
     pub select: Selection,
+    /// `--model DIR`: `search_tools` and per-request selection by meaning too.
+    #[command(flatten)]
+    pub embedding: crate::semantic::ModelArgs,
 }
 
 /// When `serve` offers the meta-tools.
@@ -122,6 +125,14 @@ pub enum Transport {
 /// Runs `serve`; `Err` is a usage-level failure.
 pub fn run(args: ServeArgs) -> Result<ExitCode, String> {
     init_logging();
+    // The meta-tools' indexes embed their tools off the serving path; until the vectors are
+    // ready (or when a version's tools are all in the vector cache, at once) they rank by words.
+    #[cfg(feature = "semantic")]
+    if let Some(model) = crate::semantic::load(&args.embedding)? {
+        openapi_tools_runtime::discovery::set_default_embedder(model);
+    }
+    #[cfg(not(feature = "semantic"))]
+    crate::semantic::check_unsupported(&args.embedding)?;
     // MCP declarations are the only ones served: rendering the other providers' too would be
     // most of the install time.
     let registry = Arc::new(DefaultRegistry::with_config(RegistryConfig {

@@ -113,8 +113,11 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let c = Cache::on_disk(2, dir.path(), "m").unwrap();
         let (a, b) = (key("m", 8, "a"), key("m", 8, "b"));
-        c.insert(vec![(a, Arc::from([1.0f32, 2.0])), (b, Arc::from([3.0f32, 4.0]))])
-            .unwrap();
+        c.insert(vec![
+            (a, Arc::from([1.0f32, 2.0])),
+            (b, Arc::from([3.0f32, 4.0])),
+        ])
+        .unwrap();
         let file = dir.path().join("m.vectors");
         let mut f = OpenOptions::new().append(true).open(&file).unwrap();
         f.write_all(&[7u8; 20]).unwrap();

@@ -268,7 +268,11 @@ impl Embedder {
 
     /// Embeds `texts` through the cache: only texts it has not seen under this model and token
     /// limit run through the model.
-    pub fn embed_cached(&self, texts: &[&str], max_tokens: usize) -> Result<Vec<Arc<[f32]>>, Error> {
+    pub fn embed_cached(
+        &self,
+        texts: &[&str],
+        max_tokens: usize,
+    ) -> Result<Vec<Arc<[f32]>>, Error> {
         let keys: Vec<cache::Key> = texts
             .iter()
             .map(|t| cache::key(&self.id, max_tokens, t))
@@ -320,7 +324,11 @@ impl Embedder {
             }
         };
         let pooled = if self.normalize {
-            let norm = pooled.sqr()?.sum_keepdim(1)?.sqrt()?.clamp(1e-12f32, f32::MAX)?;
+            let norm = pooled
+                .sqr()?
+                .sum_keepdim(1)?
+                .sqrt()?
+                .clamp(1e-12f32, f32::MAX)?;
             pooled.broadcast_div(&norm)?
         } else {
             pooled

@@ -14,10 +14,18 @@ const SENTENCES: [&str; 4] = [
 
 /// The reference's first eight dimensions per sentence (4 decimals).
 const FIRST8: [[f32; 8]; 4] = [
-    [0.0749, -0.0195, 0.0473, -0.0039, -0.0155, 0.0612, 0.0220, -0.0524],
-    [-0.0235, -0.0085, -0.0439, -0.0172, 0.0037, -0.0108, 0.1641, 0.0029],
-    [-0.0215, 0.0906, -0.0583, -0.0556, -0.0071, -0.0118, 0.1568, -0.0134],
-    [-0.0322, 0.1190, -0.0094, 0.0648, -0.0649, -0.0293, 0.0266, -0.0826],
+    [
+        0.0749, -0.0195, 0.0473, -0.0039, -0.0155, 0.0612, 0.0220, -0.0524,
+    ],
+    [
+        -0.0235, -0.0085, -0.0439, -0.0172, 0.0037, -0.0108, 0.1641, 0.0029,
+    ],
+    [
+        -0.0215, 0.0906, -0.0583, -0.0556, -0.0071, -0.0118, 0.1568, -0.0134,
+    ],
+    [
+        -0.0322, 0.1190, -0.0094, 0.0648, -0.0649, -0.0293, 0.0266, -0.0826,
+    ],
 ];
 
 /// The reference's cosine similarities (4 decimals), upper triangle.
@@ -48,7 +56,11 @@ fn embeddings_match_the_reference_implementation() {
         let norm = v.iter().map(|x| x * x).sum::<f32>().sqrt();
         assert!((norm - 1.0).abs() < 1e-4, "not unit length: {norm}");
         for (got, want) in v.iter().zip(want) {
-            assert!((got - want).abs() < 1e-4 + 1e-6, "{:?} vs {want:?}", &v[..8]);
+            assert!(
+                (got - want).abs() < 1e-4 + 1e-6,
+                "{:?} vs {want:?}",
+                &v[..8]
+            );
         }
     }
     for (a, b, want) in COSINES {

@@ -152,7 +152,11 @@ pub const MODEL_ENV: &str = "OPENAPI_TOOLS_MODEL_DIR";
 pub fn model_dir(crate_dir: impl AsRef<Path>) -> Option<PathBuf> {
     if let Some(dir) = std::env::var_os(MODEL_ENV).filter(|v| !v.is_empty()) {
         let dir = PathBuf::from(dir);
-        assert!(dir.is_dir(), "{MODEL_ENV}={} is not a directory", dir.display());
+        assert!(
+            dir.is_dir(),
+            "{MODEL_ENV}={} is not a directory",
+            dir.display()
+        );
         return Some(dir);
     }
     crate_dir

@@ -94,8 +94,16 @@ impl std::fmt::Debug for MetaTools {
 
 impl MetaTools {
     /// Indexes `tools` and prepares the two meta-tools (compile their checkers once).
+    /// With a process-wide model ([`super::set_default_embedder`], feature `semantic`), the
+    /// index embeds the tools in the background and `search_tools` ranks by meaning too once
+    /// they are ready.
     pub fn new(tools: Arc<dyn ToolSet>) -> Self {
         let index = ToolIndex::from_manifest(tools.manifest());
+        #[cfg(feature = "semantic")]
+        let index = match super::default_embedder() {
+            Some(model) => index.with_embedder(model),
+            None => index,
+        };
         let search_schema = json!({
             "type": "object",
             "properties": {
@@ -142,6 +150,14 @@ impl MetaTools {
             call_schema,
             search_description,
         }
+    }
+
+    /// `search_tools` by meaning too, with `embedder` (embedding in the background; see
+    /// [`ToolIndex::with_embedder`]).
+    #[cfg(feature = "semantic")]
+    pub fn with_embedder(mut self, embedder: Arc<super::Embedder>) -> Self {
+        self.index = self.index.with_embedder(embedder);
+        self
     }
 
     /// The index behind `search_tools` (for per-request selection or a CLI).
