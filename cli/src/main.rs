@@ -7,9 +7,11 @@
 mod args;
 mod call;
 mod commands;
+mod operate;
 mod search;
 mod semantic;
 mod serve;
+mod serve_store;
 
 use std::process::ExitCode;
 
