@@ -8,6 +8,12 @@
 //! when it is absent. `DISCOVERY_BENCH_SPECS=github,stripe` limits the specs (skip Graph's slow
 //! load while iterating). Held-out tasks (`held_out` in the fixture) get their own rows;
 //! `DISCOVERY_MISSES=1` lists every task not found at rank 1 with the top three hits.
+//!
+//! With `--features semantic` and the embedding model (`scripts/fetch-model.sh`, or
+//! `OPENAPI_TOOLS_MODEL_DIR`), also: every row for BM25F, the model alone and both fused;
+//! embedding throughput (`RAYON_NUM_THREADS=1` or `2` sets the threads); the largest spec
+//! embedded from the vector cache (and cold with `DISCOVERY_BENCH_COLD=1`: Graph takes
+//! minutes); query latency with the model; resident memory with the model loaded.
 
 #[path = "support/discovery_eval.rs"]
 mod eval;
@@ -109,6 +115,9 @@ fn main() {
         );
     }
 
+    #[cfg(feature = "semantic")]
+    semantic::run(&set, &indexes);
+
     let Some((key, manifest, index)) = indexes.iter().max_by_key(|(_, m, _)| m.tools.len()) else {
         return;
     };
@@ -126,4 +135,220 @@ fn main() {
         b.iter(|| index.search(black_box(query), 5))
     });
     c.final_summary();
+}
+
+#[cfg(feature = "semantic")]
+mod semantic {
+    use std::sync::Arc;
+    use std::time::{Duration, Instant};
+
+    use openapi_tools::runtime::Manifest;
+    use openapi_tools::runtime::discovery::{Embedder, Ranking, ToolIndex};
+
+    use super::eval;
+
+    /// Resident memory of this process, from `/proc/self/status` (Linux), in MiB.
+    fn rss_mib() -> Option<f64> {
+        let status = std::fs::read_to_string("/proc/self/status").ok()?;
+        let line = status.lines().find(|l| l.starts_with("VmRSS:"))?;
+        let kb: f64 = line.split_whitespace().nth(1)?.parse().ok()?;
+        Some(kb / 1024.0)
+    }
+
+    fn percentile(times: &mut [Duration], p: usize) -> f64 {
+        times.sort();
+        let i = (times.len() * p / 100).min(times.len().saturating_sub(1));
+        times.get(i).copied().unwrap_or_default().as_secs_f64() * 1e3
+    }
+
+    /// The Graph rows never tuned on (the "done when" of #24 is measured on them together).
+    const UNTOUCHED: &[&str] = &["graph fresh3", "graph fresh4", "graph fresh5"];
+    /// The Graph rows ranking choices are made on (#24: the original rows and held-out).
+    const TUNED: &[&str] = &["graph", "graph held-out"];
+
+    /// Every row's score for `ranking`.
+    fn score(
+        set: &eval::TaskSet,
+        indexes: &[(String, ToolIndex)],
+        ranking: Ranking,
+    ) -> Vec<(String, eval::Score)> {
+        let mut out = Vec::new();
+        for (key, index) in indexes {
+            let rows = eval::score_rows_by(
+                &|q: &str, k: usize| index.search_by(q, k, ranking),
+                set.tasks.iter().filter(|t| &t.spec == key),
+            );
+            out.extend(rows);
+        }
+        out
+    }
+
+    /// The rows named in `names`, together.
+    fn merged(rows: &[(String, eval::Score)], names: &[&str]) -> eval::Score {
+        let mut total = eval::Score::default();
+        for (_, s) in rows.iter().filter(|(r, _)| names.contains(&r.as_str())) {
+            total.merge(s);
+        }
+        total
+    }
+
+    pub(super) fn run(set: &eval::TaskSet, indexes: &[(String, &Manifest, ToolIndex)]) {
+        let Some(dir) = openapi_tools_test_support::model_dir(env!("CARGO_MANIFEST_DIR")) else {
+            println!("\nskipping the model rows: no model (scripts/fetch-model.sh)");
+            return;
+        };
+        let cache = std::env::var_os("OPENAPI_TOOLS_VECTOR_CACHE")
+            .map(std::path::PathBuf::from)
+            .unwrap_or_else(|| std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join("vectors"));
+        let threads = std::env::var("RAYON_NUM_THREADS").unwrap_or_else(|_| "all".into());
+        let before = rss_mib();
+        let t = Instant::now();
+        let model = Embedder::load(&dir)
+            .and_then(|m| m.with_cache_dir(&cache))
+            .expect("model")
+            .shared();
+        let load = t.elapsed();
+        let after = rss_mib();
+        println!(
+            "\nmodel {} ({}), loaded in {:.0} ms; resident memory {:.1} -> {:.1} MiB (+{:.1}); threads: {threads}",
+            dir.display(),
+            model.id(),
+            load.as_secs_f64() * 1e3,
+            before.unwrap_or(0.0),
+            after.unwrap_or(0.0),
+            after.unwrap_or(0.0) - before.unwrap_or(0.0),
+        );
+
+        let rankings = [
+            ("bm25f", Ranking::Words),
+            ("dense", Ranking::Meaning),
+            ("hybrid", Ranking::HYBRID),
+        ];
+        let mut semantic = Vec::new();
+        for (key, _, index) in indexes {
+            let t = Instant::now();
+            let index = index
+                .clone()
+                .with_embedder_now(Arc::clone(&model))
+                .expect("embed");
+            eprintln!(
+                "{key}: {} tools embedded or read from the cache in {:.1} s",
+                index.len(),
+                t.elapsed().as_secs_f64()
+            );
+            semantic.push((key.clone(), index));
+        }
+        println!("\n{:<8} {}", "ranking", eval::header());
+        for (name, ranking) in rankings {
+            let rows = score(set, &semantic, ranking);
+            let mut total = eval::Score::default();
+            for (row, score) in &rows {
+                println!("{name:<8} {}", eval::row(row, score));
+                total.merge(score);
+            }
+            println!("{name:<8} {}", eval::row("all", &total));
+            println!(
+                "{name:<8} {}",
+                eval::row("graph untouched", &merged(&rows, UNTOUCHED))
+            );
+        }
+        // The fusion weight is chosen here, on the tuned Graph rows only (the untouched rows
+        // are not printed): `DISCOVERY_FUSION_SWEEP=1`.
+        if std::env::var_os("DISCOVERY_FUSION_SWEEP").is_some() {
+            println!("\nfusion sweep on the tuned rows ({}):", TUNED.join(", "));
+            println!("{:<8} {}", "weight", eval::header());
+            for w in [0.2f32, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8] {
+                let rows = score(set, &semantic, Ranking::Hybrid(w));
+                println!("{w:<8} {}", eval::row("tuned", &merged(&rows, TUNED)));
+            }
+        }
+        println!(
+            "rss with every spec's vectors: {:.1} MiB",
+            rss_mib().unwrap_or(0.0)
+        );
+
+        // Query latency with the model (the query is embedded on every search).
+        println!(
+            "\n{:<12} {:>10} {:>10} {:>10} {:>10}",
+            "spec", "bm25f p50", "bm25f p99", "hybrid p50", "hybrid p99"
+        );
+        for (key, index) in &semantic {
+            let queries: Vec<&str> = set
+                .tasks
+                .iter()
+                .filter(|t| &t.spec == key)
+                .map(|t| t.query.as_str())
+                .collect();
+            let time = |ranking: Ranking| {
+                let mut times = Vec::new();
+                for _ in 0..3 {
+                    for q in &queries {
+                        let t = Instant::now();
+                        std::hint::black_box(index.search_by(q, 5, ranking));
+                        times.push(t.elapsed());
+                    }
+                }
+                (percentile(&mut times, 50), percentile(&mut times, 99))
+            };
+            let (w50, w99) = time(Ranking::Words);
+            let (h50, h99) = time(Ranking::HYBRID);
+            println!("{key:<12} {w50:>8.2}ms {w99:>8.2}ms {h50:>8.2}ms {h99:>8.2}ms");
+        }
+
+        // Throughput: a fresh model (no cache) embedding a sample of the largest spec's tools.
+        let Some((key, largest)) = semantic.iter().max_by_key(|(_, i)| i.len()) else {
+            return;
+        };
+        let texts: Vec<&str> = largest
+            .semantic_texts()
+            .iter()
+            .map(String::as_str)
+            .collect();
+        let sample: Vec<&str> = texts
+            .iter()
+            .step_by((texts.len() / 500).max(1))
+            .copied()
+            .collect();
+        let cold = Embedder::load(&dir).expect("model");
+        let t = Instant::now();
+        cold.embed_limited(&sample, 48).expect("embed");
+        let per_s = sample.len() as f64 / t.elapsed().as_secs_f64();
+        println!(
+            "\nembedding throughput ({threads} threads): {per_s:.0} tools/s ({} {key} tools, cold)",
+            sample.len()
+        );
+        // The largest spec from the vector cache: a new process's model reading the file.
+        let t = Instant::now();
+        let warm = Embedder::load(&dir)
+            .and_then(|m| m.with_cache_dir(&cache))
+            .expect("model")
+            .shared();
+        let reopened = t.elapsed();
+        let t = Instant::now();
+        let _ = largest
+            .clone()
+            .with_embedder_now(Arc::clone(&warm))
+            .expect("embed");
+        println!(
+            "{key}: {} tools from the vector cache in {:.0} ms (+{:.0} ms model load and cache read), {} embedded",
+            texts.len(),
+            t.elapsed().as_secs_f64() * 1e3,
+            reopened.as_secs_f64() * 1e3,
+            warm.embedded_count()
+        );
+        if std::env::var_os("DISCOVERY_BENCH_COLD").is_some() {
+            let fresh = Embedder::load(&dir).expect("model").shared();
+            let t = Instant::now();
+            let _ = largest
+                .clone()
+                .with_embedder_now(Arc::clone(&fresh))
+                .expect("embed");
+            let s = t.elapsed().as_secs_f64();
+            println!(
+                "{key}: {} tools embedded cold in {s:.1} s ({:.0} tools/s, {threads} threads)",
+                texts.len(),
+                texts.len() as f64 / s
+            );
+        }
+    }
 }

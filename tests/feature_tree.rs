@@ -90,3 +90,17 @@ fn run_time_features_compile_no_code_generator() {
     assert_eq!(present(&default, NEVER), NEVER.to_vec());
     assert_eq!(present(&default, NOT_LINKED), NOT_LINKED.to_vec());
 }
+
+/// The embedding model's crates (candle, tokenizers) come only with the `semantic` feature.
+#[test]
+fn the_model_compiles_only_with_the_semantic_feature() {
+    const MODEL: &[&str] = &["candle_core", "candle_transformers", "tokenizers"];
+    let (Some(without), Some(with)) = (
+        tree("live,http,mcp", true, "normal"),
+        tree("semantic", true, "normal"),
+    ) else {
+        return;
+    };
+    assert_eq!(present(&without, MODEL), Vec::<&str>::new());
+    assert_eq!(present(&with, MODEL), MODEL.to_vec());
+}

@@ -14,7 +14,7 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use openapi_tools::runtime::Manifest;
-use openapi_tools::runtime::discovery::ToolIndex;
+use openapi_tools::runtime::discovery::{Hit, ToolIndex};
 use serde::Deserialize;
 
 /// Hits looked at per task for MRR.
@@ -133,10 +133,13 @@ pub fn load(shared: &Path, rel: &str) -> Result<Manifest, String> {
     })
 }
 
+/// A search to measure: query and `top_k` to hits (`ToolIndex::search`, or one ranking of
+/// `ToolIndex::search_by`).
+pub type Search<'a> = dyn Fn(&str, usize) -> Vec<Hit> + 'a;
+
 /// Rank (1-based) of the first acceptable hit within [`DEPTH`], if any.
-pub fn rank_of(index: &ToolIndex, task: &Task) -> Option<usize> {
-    index
-        .search(&task.query, DEPTH)
+pub fn rank_of(search: &Search, task: &Task) -> Option<usize> {
+    search(&task.query, DEPTH)
         .iter()
         .position(|h| {
             h.operation_id
@@ -147,8 +150,8 @@ pub fn rank_of(index: &ToolIndex, task: &Task) -> Option<usize> {
 }
 
 /// Whether an acceptable operation is one of the first five hits or a variant listed under one.
-pub fn reached(index: &ToolIndex, task: &Task) -> bool {
-    index.search(&task.query, 5).iter().any(|h| {
+pub fn reached(search: &Search, task: &Task) -> bool {
+    search(&task.query, 5).iter().any(|h| {
         std::iter::once(&h.operation_id)
             .chain(h.variants.iter().map(|v| &v.operation_id))
             .any(|id| id.as_ref().is_some_and(|id| task.accept.contains(id)))
@@ -157,12 +160,11 @@ pub fn reached(index: &ToolIndex, task: &Task) -> bool {
 
 /// Prints the task, its rank and the top three hits when `DISCOVERY_MISSES` is set and the
 /// task is not found at rank 1: the list to read when judging a ranking change.
-pub fn explain(index: &ToolIndex, task: &Task, rank: Option<usize>) {
+pub fn explain(search: &Search, task: &Task, rank: Option<usize>) {
     if std::env::var_os("DISCOVERY_MISSES").is_none() || rank == Some(1) {
         return;
     }
-    let top: Vec<String> = index
-        .search(&task.query, 3)
+    let top: Vec<String> = search(&task.query, 3)
         .into_iter()
         .map(|h| h.operation_id.unwrap_or(h.name))
         .collect();
@@ -182,11 +184,19 @@ pub fn score_rows<'a>(
     index: &ToolIndex,
     tasks: impl IntoIterator<Item = &'a Task>,
 ) -> BTreeMap<String, Score> {
+    score_rows_by(&|q: &str, k: usize| index.search(q, k), tasks)
+}
+
+/// [`score_rows`] for any search.
+pub fn score_rows_by<'a>(
+    search: &Search,
+    tasks: impl IntoIterator<Item = &'a Task>,
+) -> BTreeMap<String, Score> {
     let mut rows: BTreeMap<String, Score> = BTreeMap::new();
     for task in tasks {
-        let rank = rank_of(index, task);
-        explain(index, task, rank);
-        let reached = reached(index, task);
+        let rank = rank_of(search, task);
+        explain(search, task, rank);
+        let reached = reached(search, task);
         rows.entry(task.row_key()).or_default().add(rank, reached);
     }
     rows

@@ -9,6 +9,7 @@ mod call;
 mod commands;
 mod operate;
 mod search;
+mod semantic;
 mod serve;
 mod serve_store;
 

@@ -84,6 +84,9 @@ pub struct ServeArgs {
     pub meta_tools_above: usize,
     #[command(flatten)]
     pub select: Selection,
+    /// `--model DIR`: `search_tools` and per-request selection by meaning too.
+    #[command(flatten)]
+    pub embedding: crate::semantic::ModelArgs,
 }
 
 /// When `serve` offers the meta-tools.
@@ -119,6 +122,12 @@ pub enum Transport {
 /// Runs `serve`: the library's [`Serve`] with these flags; `Err` is a usage-level failure.
 pub fn run(args: ServeArgs) -> Result<ExitCode, String> {
     init_logging();
+    // Loaded before anything is served, so a bad --model fails at once; the meta-tools then
+    // embed their tools off the serving path (see `Serve::embedder`).
+    #[cfg(feature = "semantic")]
+    let embedder = crate::semantic::load(&args.embedding)?;
+    #[cfg(not(feature = "semantic"))]
+    crate::semantic::check_unsupported(&args.embedding)?;
     let mut model = model_options(&args.select);
     model.output_schemas = !args.no_output_schema;
     // With a store, the specs are published through it here and the server serves its sets.
@@ -142,6 +151,10 @@ pub fn run(args: ServeArgs) -> Result<ExitCode, String> {
         .read_only(args.read_only)
         .page_size(args.page_size)
         .meta_tools(args.meta_mode());
+    #[cfg(feature = "semantic")]
+    if let Some(model) = embedder {
+        serve = serve.embedder(model);
+    }
     if let Some(url) = &args.base_url {
         serve = serve.base_url(url);
     }

@@ -49,6 +49,8 @@ pub struct Serve {
     meta: MetaMode,
     info: (String, String),
     registry: Option<Registry>,
+    #[cfg(feature = "semantic")]
+    embedder: Option<Arc<openapi_tools_runtime::discovery::Embedder>>,
 }
 
 impl Serve {
@@ -73,6 +75,8 @@ impl Serve {
             meta: MetaMode::Above(crate::DEFAULT_META_THRESHOLD),
             info: ("openapi-tools".into(), env!("CARGO_PKG_VERSION").into()),
             registry: None,
+            #[cfg(feature = "semantic")]
+            embedder: None,
         }
     }
 
@@ -126,6 +130,17 @@ impl Serve {
     /// [`DEFAULT_META_THRESHOLD`](crate::DEFAULT_META_THRESHOLD) offered tools).
     pub fn meta_tools(mut self, mode: MetaMode) -> Self {
         self.meta = mode;
+        self
+    }
+
+    /// `search_tools` ranks by meaning too, with this sentence-embedding model (feature
+    /// `semantic`; see docs/discovery.md). The meta-tools embed their tools off the serving
+    /// path and rank by words alone until the vectors are ready. The model becomes the
+    /// process-wide one ([`set_default_embedder`](openapi_tools_runtime::discovery::set_default_embedder)):
+    /// the meta-tools are built anew for every version of the offered tools.
+    #[cfg(feature = "semantic")]
+    pub fn embedder(mut self, model: Arc<openapi_tools_runtime::discovery::Embedder>) -> Self {
+        self.embedder = Some(model);
         self
     }
 
@@ -186,6 +201,12 @@ impl Serve {
     /// The server over a fresh registry, and the load of the specs into it, started on a
     /// blocking thread.
     fn start(self) -> (McpServer, Loading) {
+        #[cfg(feature = "semantic")]
+        if let Some(model) = &self.embedder
+            && !openapi_tools_runtime::discovery::set_default_embedder(Arc::clone(model))
+        {
+            tracing::warn!("a model was already set for this process; --model is not used");
+        }
         let registry = self.registry.clone().unwrap_or_else(|| {
             Registry::with_config(RegistryConfig {
                 // MCP declarations are the only ones served: rendering the other providers'

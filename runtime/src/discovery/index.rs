@@ -305,6 +305,21 @@ impl Postings {
         self.terms.get(stems.stem(word).as_ref()).copied()
     }
 
+    /// The tool word (a stem) most like `word` by Jaro-Winkler similarity, when one reaches
+    /// `threshold`; ties go to the shorter, then the alphabetically first.
+    pub(crate) fn nearest_term(&self, word: &str, threshold: f64) -> Option<&str> {
+        self.terms
+            .keys()
+            .map(|t| (strsim::jaro_winkler(word, t), &**t))
+            .filter(|(s, _)| *s >= threshold)
+            .max_by(|a, b| {
+                a.0.total_cmp(&b.0)
+                    .then(b.1.len().cmp(&a.1.len()))
+                    .then(b.1.cmp(a.1))
+            })
+            .map(|(_, t)| t)
+    }
+
     /// The parts of `word` (lower case) when the tools' prose writes it as a compound
     /// (`sharepoint` -> `share`, `point`).
     pub(crate) fn compound_parts(&self, word: &str) -> Option<&[Box<str>]> {

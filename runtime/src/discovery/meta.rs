@@ -183,6 +183,9 @@ impl std::fmt::Debug for MetaTools {
 
 impl MetaTools {
     /// Indexes `tools` and prepares the two meta-tools (compile their checkers once).
+    /// With a process-wide model ([`super::set_default_embedder`], feature `semantic`), the
+    /// index embeds the tools in the background and `search_tools` ranks by meaning too once
+    /// they are ready.
     pub fn new(tools: Arc<dyn ToolSet>) -> Self {
         let index = ToolIndex::from_manifest(tools.manifest());
         let Declared {
@@ -190,6 +193,11 @@ impl MetaTools {
             call_schema,
             search_description,
         } = Declared::of(tools.manifest(), index.len());
+        #[cfg(feature = "semantic")]
+        let index = match super::default_embedder() {
+            Some(model) => index.with_embedder(model),
+            None => index,
+        };
         MetaTools {
             search_check: Validator::new(&search_schema),
             call_check: Validator::new(&call_schema),
@@ -199,6 +207,14 @@ impl MetaTools {
             call_schema,
             search_description,
         }
+    }
+
+    /// `search_tools` by meaning too, with `embedder` (embedding in the background; see
+    /// [`ToolIndex::with_embedder`]).
+    #[cfg(feature = "semantic")]
+    pub fn with_embedder(mut self, embedder: Arc<super::Embedder>) -> Self {
+        self.index = self.index.with_embedder(embedder);
+        self
     }
 
     /// The two tools over `manifest` in `provider`'s shape, exactly as

@@ -48,6 +48,8 @@
 //! `bm25` crate has no fields. Stemming is plural folding of our own: Snowball English
 //! (`rust-stemmers`) was measured and lost tasks by conflating resource names (see `tokenize`).
 
+#[cfg(feature = "semantic")]
+mod dense;
 mod index;
 mod meta;
 mod rank;
@@ -66,11 +68,40 @@ use crate::manifest::{HttpMethod, Manifest, ToolManifest};
 pub use meta::{CALL_TOOL, MetaCall, MetaTools, SEARCH_TOOLS};
 pub use select::{OPENAI_MAX_TOOLS, select_rendered};
 
+#[cfg(feature = "semantic")]
+pub use dense::Ranking;
+/// The embedding model (feature `semantic`): see [`ToolIndex::with_embedder`].
+#[cfg(feature = "semantic")]
+pub use openapi_tools_semantic::{self as semantic, Embedder};
+
+/// The model [`MetaTools::new`] embeds with when none is given (feature `semantic`).
+#[cfg(feature = "semantic")]
+static DEFAULT_EMBEDDER: std::sync::OnceLock<std::sync::Arc<Embedder>> = std::sync::OnceLock::new();
+
+/// Sets the process-wide model that every [`MetaTools`] built afterwards searches with (what
+/// `openapi-tools serve --model DIR` does: the MCP server builds meta-tools anew for every
+/// version of its tools). Only the first call counts; `false` when a model was already set.
+#[cfg(feature = "semantic")]
+pub fn set_default_embedder(embedder: std::sync::Arc<Embedder>) -> bool {
+    DEFAULT_EMBEDDER.set(embedder).is_ok()
+}
+
+#[cfg(feature = "semantic")]
+fn default_embedder() -> Option<std::sync::Arc<Embedder>> {
+    DEFAULT_EMBEDDER.get().cloned()
+}
+
 /// A search index over one tool set. Build it once per tool set version
 /// ([`ToolIndex::build`]); searching is read-only and can run from many threads at once.
 #[derive(Debug, Clone, Default)]
 pub struct ToolIndex {
     postings: index::Postings,
+    /// The texts tools are embedded as (feature `semantic`), kept for [`ToolIndex::with_embedder`].
+    #[cfg(feature = "semantic")]
+    texts: std::sync::Arc<[String]>,
+    /// Tool vectors and the model, once [`ToolIndex::with_embedder`] was called.
+    #[cfg(feature = "semantic")]
+    dense: Option<std::sync::Arc<dense::Dense>>,
 }
 
 /// One search result: a tool, or a group of redundant variants represented by the member that
@@ -116,6 +147,10 @@ impl ToolIndex {
     pub fn build(tools: &[ToolManifest]) -> Self {
         ToolIndex {
             postings: index::Postings::build(tools),
+            #[cfg(feature = "semantic")]
+            texts: tools.iter().map(dense::tool_text).collect(),
+            #[cfg(feature = "semantic")]
+            dense: None,
         }
     }
 
@@ -135,15 +170,125 @@ impl ToolIndex {
     }
 
     /// The `top_k` tools best matching `query` (plain words: "list open pull requests"), best
-    /// first. Redundant variants count once; words no tool uses are ignored, so a query of
-    /// only such words finds nothing.
+    /// first. Redundant variants count once; words no tool uses are ignored. The answer is
+    /// never empty while the index has tools: when no word of the query is a tool's word, the
+    /// best partial matches come back (near spellings, else the tools the query's intent and
+    /// person favour, with low scores). With a model ([`ToolIndex::with_embedder`]) whose
+    /// vectors are ready, BM25F and meaning are fused ([`Ranking::HYBRID`]).
     pub fn search(&self, query: &str, top_k: usize) -> Vec<Hit> {
         let stems = tokenize::Stems::new();
         let q = rank::Query::parse(&self.postings, &stems, query);
-        rank::rank(&self.postings, &q, top_k)
-            .into_iter()
-            .filter_map(|r| self.hit(r))
-            .collect()
+        #[cfg(feature = "semantic")]
+        if let Some(ranked) = self.rank_dense(&q, query, Ranking::HYBRID, top_k) {
+            return self.hits(ranked);
+        }
+        let mut ranked = rank::rank(&self.postings, &q, top_k);
+        if ranked.is_empty() {
+            ranked = rank::fallback(&self.postings, &stems, query, top_k);
+        }
+        self.hits(ranked)
+    }
+
+    /// [`ToolIndex::search`] ranked by `ranking` (to compare words, meaning and both; a
+    /// [`Ranking::Meaning`] or [`Ranking::Hybrid`] search without ready vectors ranks by
+    /// words).
+    #[cfg(feature = "semantic")]
+    pub fn search_by(&self, query: &str, top_k: usize, ranking: Ranking) -> Vec<Hit> {
+        let stems = tokenize::Stems::new();
+        let q = rank::Query::parse(&self.postings, &stems, query);
+        if let Some(ranked) = self.rank_dense(&q, query, ranking, top_k) {
+            return self.hits(ranked);
+        }
+        let mut ranked = rank::rank(&self.postings, &q, top_k);
+        if ranked.is_empty() {
+            ranked = rank::fallback(&self.postings, &stems, query, top_k);
+        }
+        self.hits(ranked)
+    }
+
+    #[cfg(feature = "semantic")]
+    fn rank_dense(
+        &self,
+        q: &rank::Query,
+        query: &str,
+        ranking: Ranking,
+        top_k: usize,
+    ) -> Option<Vec<rank::Ranked>> {
+        if ranking == Ranking::Words || top_k == 0 {
+            return None;
+        }
+        let dense = self.dense.as_ref()?;
+        let vectors = dense.ready()?;
+        dense::rank(&self.postings, q, dense, &vectors, query, ranking, top_k)
+            .filter(|r| !r.is_empty())
+    }
+
+    /// Finds tools by meaning too: embeds every tool with `embedder` on a thread of its own
+    /// and returns at once; searches rank by words alone until the vectors are ready
+    /// ([`ToolIndex::semantic_ready`], [`ToolIndex::wait_semantic`]). Vectors already in the
+    /// embedder's cache (the same model and tool text, from an earlier version of the tool set
+    /// or an earlier process with a cache directory) are not computed again.
+    ///
+    /// ```no_run
+    /// # use openapi_tools_runtime::discovery::{Embedder, ToolIndex};
+    /// # let tools = vec![];
+    /// let model = Embedder::load("/models/all-MiniLM-L6-v2".as_ref())?.shared();
+    /// let index = ToolIndex::build(&tools).with_embedder(model);
+    /// index.wait_semantic().unwrap(); // or search at once, by words, while it embeds
+    /// let hits = index.search("who am I logged in as", 5);
+    /// # Ok::<(), openapi_tools_runtime::discovery::semantic::Error>(())
+    /// ```
+    #[cfg(feature = "semantic")]
+    pub fn with_embedder(mut self, embedder: std::sync::Arc<Embedder>) -> Self {
+        self.dense = Some(dense::Dense::start(embedder, self.texts.to_vec()));
+        self
+    }
+
+    /// [`ToolIndex::with_embedder`], embedding on this thread before it returns (a CLI search,
+    /// a test); the error when the model fails.
+    #[cfg(feature = "semantic")]
+    pub fn with_embedder_now(mut self, embedder: std::sync::Arc<Embedder>) -> Result<Self, String> {
+        let dense = dense::Dense::now(embedder, &self.texts);
+        dense.wait()?;
+        self.dense = Some(dense);
+        Ok(self)
+    }
+
+    /// Whether tool vectors are ready, so searches fuse meaning with words.
+    #[cfg(feature = "semantic")]
+    pub fn semantic_ready(&self) -> bool {
+        self.dense.as_ref().is_some_and(|d| d.ready().is_some())
+    }
+
+    /// Blocks until the tool vectors are computed. `Ok` at once without a model; the error
+    /// when embedding failed (searches then rank by words).
+    #[cfg(feature = "semantic")]
+    pub fn wait_semantic(&self) -> Result<(), String> {
+        self.dense.as_ref().map_or(Ok(()), |d| d.wait())
+    }
+
+    /// The model this index embeds with, if any.
+    #[cfg(feature = "semantic")]
+    pub fn embedder(&self) -> Option<&std::sync::Arc<Embedder>> {
+        self.dense.as_ref().map(|d| d.embedder())
+    }
+
+    /// The text each tool is embedded as (summary, then operationId and path words), in tool
+    /// order.
+    #[cfg(feature = "semantic")]
+    pub fn semantic_texts(&self) -> &[String] {
+        &self.texts
+    }
+
+    /// Only the tools whose words match `query` (no fallback): what "did you mean" offers.
+    fn matches(&self, query: &str, top_k: usize) -> Vec<Hit> {
+        let stems = tokenize::Stems::new();
+        let q = rank::Query::parse(&self.postings, &stems, query);
+        self.hits(rank::rank(&self.postings, &q, top_k))
+    }
+
+    fn hits(&self, ranked: Vec<rank::Ranked>) -> Vec<Hit> {
+        ranked.into_iter().filter_map(|r| self.hit(r)).collect()
     }
 
     /// Tool names close to `name` (a misspelt or invented name), best first: near spellings
@@ -207,6 +352,20 @@ mod tests {
             ["/users/{user-id}/events", "/groups/{group-id}/events"]
         );
         assert!(hits.windows(2).all(|w| w[0].score >= w[1].score));
+    }
+
+    #[test]
+    fn a_query_without_tool_words_still_finds_tools() {
+        let index = ToolIndex::build(&petstore());
+        // A misspelling is read as the nearest tool word.
+        assert_eq!(index.search("delete a pett", 1)[0].name, "deletePet");
+        // Nothing near: the tools the intent favours, scored low.
+        let hits = index.search("zzzz qqqq", 3);
+        assert_eq!(hits.len(), 3);
+        assert!(hits.iter().all(|h| h.score < 0.1), "{hits:?}");
+        // First person: the signed-in user's own tools first.
+        let hits = index.search("who am I", 1);
+        assert!(hits[0].path.starts_with("/me"), "{hits:?}");
     }
 
     #[test]

@@ -3,7 +3,7 @@
 
 use std::borrow::Cow;
 
-use super::index::Postings;
+use super::index::{Doc, Postings};
 use super::synonyms::{self, SYNONYM_WEIGHT};
 use super::tokenize::{Stems, for_each_word, is_stop_word};
 use crate::manifest::HttpMethod;
@@ -343,22 +343,7 @@ pub(crate) fn rank(postings: &Postings, query: &Query, top_k: usize) -> Vec<Rank
         if *score <= 0.0 {
             continue;
         }
-        let depth = f32::from(d.depth.saturating_sub(1));
-        let mut s = score * query.method_factor(d.method) / (1.0 + DEPTH_PENALTY * depth);
-        if d.deprecated {
-            s *= DEPRECATED_FACTOR;
-        }
-        if query.first_person && d.personal {
-            s *= 1.0 + FIRST_PERSON_BOOST;
-        }
-        match (d.counts, query.counts) {
-            (true, false) => s *= COUNT_FACTOR,
-            (true, true) => s /= COUNT_FACTOR,
-            _ => {}
-        }
-        if query.collection && d.item && d.method == HttpMethod::Get {
-            s *= ITEM_FACTOR;
-        }
+        let s = with_priors(query, d, *score);
         if let Some(g) = group_best.get_mut(d.group as usize)
             && s > *g
         {
@@ -371,6 +356,39 @@ pub(crate) fn rank(postings: &Postings, query: &Query, top_k: usize) -> Vec<Rank
     for (g, s) in &mut best {
         *s = group_best.get(*g as usize).copied().unwrap_or(0.0);
     }
+    top_groups(postings, query, best, top_k)
+}
+
+/// A document's word score with the query-independent and intent priors applied: the method
+/// the query's verb asks for, generality, deprecation, the first person, counting, items.
+fn with_priors(query: &Query, d: &Doc, score: f32) -> f32 {
+    let depth = f32::from(d.depth.saturating_sub(1));
+    let mut s = score * query.method_factor(d.method) / (1.0 + DEPTH_PENALTY * depth);
+    if d.deprecated {
+        s *= DEPRECATED_FACTOR;
+    }
+    if query.first_person && d.personal {
+        s *= 1.0 + FIRST_PERSON_BOOST;
+    }
+    match (d.counts, query.counts) {
+        (true, false) => s *= COUNT_FACTOR,
+        (true, true) => s /= COUNT_FACTOR,
+        _ => {}
+    }
+    if query.collection && d.item && d.method == HttpMethod::Get {
+        s *= ITEM_FACTOR;
+    }
+    s
+}
+
+/// The best `top_k` of `best` (group, score), best first (ties to the lower group), each shown
+/// by its [`representative`].
+fn top_groups(
+    postings: &Postings,
+    query: &Query,
+    mut best: Vec<(u32, f32)>,
+    top_k: usize,
+) -> Vec<Ranked> {
     let order = |a: &(u32, f32), b: &(u32, f32)| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0));
     if best.len() > top_k {
         best.select_nth_unstable_by(top_k - 1, order);
@@ -385,13 +403,76 @@ pub(crate) fn rank(postings: &Postings, query: &Query, top_k: usize) -> Vec<Rank
         .collect()
 }
 
+/// Jaro-Winkler similarity from which an unknown query word is read as a tool's word
+/// (`calender` as `calendar`); below it a word is not guessed at.
+const NEAR_SPELLING: f64 = 0.9;
+
+/// The best partial matches when no word of `text` is a word of any tool, so a search never
+/// answers nothing while there are tools: first the query with each unknown word of four
+/// letters or more read as the nearest tool word ([`NEAR_SPELLING`]); failing that, the tools
+/// the query's priors alone favour (its verb's methods, the signed-in user's own paths for a
+/// first-person query, the most general paths), scored below any word match.
+pub(crate) fn fallback(
+    postings: &Postings,
+    stems: &Stems,
+    text: &str,
+    top_k: usize,
+) -> Vec<Ranked> {
+    if top_k == 0 || postings.docs.is_empty() {
+        return Vec::new();
+    }
+    let mut corrected = String::with_capacity(text.len());
+    let mut changed = false;
+    for token in text
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|t| !t.is_empty())
+    {
+        let word = token.to_lowercase();
+        let near = (word.chars().count() >= 4
+            && !is_stop_word(&word)
+            && postings.lookup(stems, &word).is_none())
+        .then(|| postings.nearest_term(&word, NEAR_SPELLING))
+        .flatten();
+        if let Some(term) = near {
+            corrected.push_str(term);
+            changed = true;
+        } else {
+            corrected.push_str(&word);
+        }
+        corrected.push(' ');
+    }
+    let query = Query::parse(postings, stems, &corrected);
+    if changed {
+        let ranked = rank(postings, &query, top_k);
+        if !ranked.is_empty() {
+            return ranked;
+        }
+    }
+    let mut group_best = vec![0f32; postings.groups.len()];
+    for d in &postings.docs {
+        if let Some(g) = group_best.get_mut(d.group as usize) {
+            *g = g.max(with_priors(&query, d, PRIOR_ONLY_SCORE));
+        }
+    }
+    let best = group_best
+        .into_iter()
+        .enumerate()
+        .filter_map(|(g, s)| Some((u32::try_from(g).ok()?, s)))
+        .collect();
+    top_groups(postings, &query, best, top_k)
+}
+
+/// The word score a tool gets in [`fallback`] when no word matched: small, so these hits
+/// read as the guesses they are.
+const PRIOR_ONLY_SCORE: f32 = 0.01;
+
 /// The member a group is shown by: its most general one, unless the query says whose
 /// resource it wants and that member is not it. A first-person query takes the first member
 /// under the signed-in user's path ("the tasks assigned to *me* in Planner" is
 /// `/me/planner/tasks`, not `/planner/tasks`); otherwise a query naming another member's owner
 /// takes that member ("set a *user's* manager" is `/users/{user-id}/manager/$ref`, not
 /// `/me/manager/$ref`).
-fn representative(postings: &Postings, query: &Query, group: u32) -> Option<u32> {
+pub(crate) fn representative(postings: &Postings, query: &Query, group: u32) -> Option<u32> {
     let members = postings.groups.get(group as usize)?;
     let first = *members.first()?;
     let doc = |m: &u32| postings.docs.get(*m as usize);

@@ -18,7 +18,7 @@ pub(super) fn suggest(index: &ToolIndex, name: &str, max: usize) -> Vec<String> 
         .collect();
     near.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(b.1)));
     let mut out: Vec<String> = near.into_iter().map(|(_, n)| n.to_owned()).collect();
-    for hit in index.search(name, max) {
+    for hit in index.matches(name, max) {
         if !out.contains(&hit.name) {
             out.push(hit.name);
         }
