@@ -8,6 +8,7 @@
 //! | `http`   | the runtime's HTTP executor |
 //! | `live`   | run-time loading: files (watched), URLs (polled), text; gates; hot reload ([`live`]) |
 //! | `mcp`    | [`mcp`]: serve a registry over MCP (stdio, Streamable HTTP) with list_changed |
+//! | `otel`   | `otel`: export spans and the tool duration metric over OTLP (OpenTelemetry) |
 //!
 //! The runtime (manifests, renderers, validation, requests, registry) is always there, as
 //! [`runtime`]; generated code refers to it by that path (`::openapi_tools::runtime`).
@@ -21,3 +22,5 @@ pub use openapi_tools_live as live;
 /// The MCP server (`openapi-tools-mcp`).
 #[cfg(feature = "mcp")]
 pub use openapi_tools_mcp as mcp;
+#[cfg(feature = "otel")]
+pub mod otel;

@@ -15,13 +15,13 @@ use openapi_tools_build::pipeline;
 use openapi_tools_live::{LiveOptions, Outcome};
 use openapi_tools_mcp::{HttpOptions, McpServer, MetaMode, Offer};
 use openapi_tools_runtime::diff::ChangeReport;
-use openapi_tools_runtime::exec::Executor;
+use openapi_tools_runtime::exec::{ExecutionLog, Executor};
 use openapi_tools_runtime::registry::{
     ChangeEvent, DefaultRegistry, InstallOptions, RegistryConfig, ToolFilter,
 };
 use openapi_tools_runtime::toolset::{Provider, Providers};
 
-use crate::args::Selection;
+use crate::args::{Selection, ThinkArgs};
 use crate::call::credentials;
 use crate::commands::{checked, model_options};
 
@@ -85,6 +85,12 @@ pub struct ServeArgs {
     /// With `--meta-tools auto`: offer the meta-tools when more tools than this are offered.
     #[arg(long, value_name = "N", default_value_t = openapi_tools_mcp::DEFAULT_META_THRESHOLD)]
     pub meta_tools_above: usize,
+    /// Keep the last N calls in an execution log and offer it to clients as the resource
+    /// `openapi-tools://execution-log` (sizes of arguments and answers, never their text).
+    #[arg(long, value_name = "N")]
+    pub execution_log: Option<usize>,
+    #[command(flatten)]
+    pub think: ThinkArgs,
     #[command(flatten)]
     pub select: Selection,
 }
@@ -133,6 +139,10 @@ pub fn run(args: ServeArgs) -> Result<ExitCode, String> {
     let mut model = model_options(&args.select);
     model.output_schemas = !args.no_output_schema;
     let mut executor = Executor::builder().read_only(args.read_only);
+    let log = args.execution_log.map(|n| Arc::new(ExecutionLog::new(n)));
+    if let Some(log) = &log {
+        executor = executor.execution_log(Arc::clone(log));
+    }
     if let Some(url) = &args.base_url {
         executor = executor.base_url(url);
     }
@@ -142,9 +152,10 @@ pub fn run(args: ServeArgs) -> Result<ExitCode, String> {
         let set = set_name(spec);
         let namespace = if several { set.clone() } else { String::new() };
         if args.watch {
-            let options = LiveOptions::default()
+            let mut options = LiveOptions::default()
                 .model(model.clone())
                 .namespace(namespace);
+            options.install = options.install.think_augment(args.think.augment());
             let (first, handle) = openapi_tools_live::watch_file(&registry, &set, spec, options)
                 .map_err(|e| format!("{}: {e}", spec.display()))?;
             if matches!(first, Outcome::Rejected) {
@@ -163,7 +174,9 @@ pub fn run(args: ServeArgs) -> Result<ExitCode, String> {
                 .install_manifest(
                     &set,
                     manifest,
-                    InstallOptions::default().namespace(namespace),
+                    InstallOptions::default()
+                        .namespace(namespace)
+                        .think_augment(args.think.augment()),
                 )
                 .map_err(|e| format!("{}: {e}", spec.display()))?;
         }
@@ -178,13 +191,16 @@ pub fn run(args: ServeArgs) -> Result<ExitCode, String> {
         filter: ToolFilter::default(),
         read_only: args.read_only,
     };
-    let server = McpServer::builder(Arc::clone(&registry))
+    let mut server = McpServer::builder(Arc::clone(&registry))
         .offer(offer)
         .page_size(args.page_size)
         .meta_tools(args.meta_mode())
         .runner(Arc::new(executor.build()))
-        .server_info("openapi-tools", env!("CARGO_PKG_VERSION"))
-        .build();
+        .server_info("openapi-tools", env!("CARGO_PKG_VERSION"));
+    if let Some(log) = log {
+        server = server.execution_log(log);
+    }
+    let server = server.build();
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()

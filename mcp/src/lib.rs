@@ -50,6 +50,7 @@ pub mod calls;
 mod catalog;
 pub mod discovery;
 pub mod http;
+pub mod log_resource;
 mod server;
 
 pub use calls::{CallRunner, RunFuture};

@@ -7,20 +7,24 @@
 
 use std::sync::{Arc, Weak};
 
+use openapi_tools_runtime::exec::ExecutionLog;
 use openapi_tools_runtime::registry::{ChangeEvent, Differ, ListenerId, Registry, Snapshot};
 use rmcp::RoleServer;
 use rmcp::handler::server::ServerHandler;
 use rmcp::model::{
-    CallToolRequestParams, CallToolResponse, ErrorData, Implementation, ListToolsResult,
-    PaginatedRequestParams, ServerCapabilities, ServerConfig, Tool,
+    CallToolRequestParams, CallToolResponse, ErrorData, Implementation, ListResourcesResult,
+    ListToolsResult, PaginatedRequestParams, ReadResourceRequestParams, ReadResourceResponse,
+    ServerCapabilities, ServerConfig, Tool,
 };
 use rmcp::service::{NotificationContext, RequestContext};
 use tokio::sync::watch;
 use tokio_util::sync::CancellationToken;
+use tracing::Instrument as _;
 
 use crate::calls::{self, CallRunner};
 use crate::catalog::{self, Catalog, CatalogCache, Cursor, Offer};
 use crate::discovery::MetaMode;
+use crate::log_resource;
 
 /// Tools per `tools/list` page unless set otherwise.
 pub const DEFAULT_PAGE_SIZE: usize = 500;
@@ -34,6 +38,7 @@ struct Settings<D: Differ> {
     instructions: Option<String>,
     runner: Option<Arc<dyn CallRunner>>,
     meta: MetaMode,
+    execution_log: Option<Arc<ExecutionLog>>,
 }
 
 /// Everything connections share.
@@ -104,6 +109,7 @@ impl<D: Differ> McpServer<D> {
                 instructions: None,
                 runner: None,
                 meta: MetaMode::Never,
+                execution_log: None,
             },
         }
     }
@@ -205,6 +211,15 @@ impl<D: Differ> McpServerBuilder<D> {
         self
     }
 
+    /// Offers `log` (usually the executor's, see
+    /// [`ExecutorBuilder::execution_log`](openapi_tools_runtime::exec::ExecutorBuilder::execution_log))
+    /// as the resource `openapi-tools://execution-log`. Off by default: every client of this
+    /// server can then read what all callers did.
+    pub fn execution_log(mut self, log: Arc<ExecutionLog>) -> Self {
+        self.settings.execution_log = Some(log);
+        self
+    }
+
     /// The server. Subscribes to the registry's changes for list_changed notifications.
     pub fn build(self) -> McpServer<D> {
         let (tx, rx) = watch::channel(0u64);
@@ -234,10 +249,13 @@ impl<D: Differ> McpServerBuilder<D> {
 
 impl<D: Differ> ServerHandler for McpServer<D> {
     fn get_info(&self) -> ServerConfig {
-        let capabilities = ServerCapabilities::builder()
+        let mut capabilities = ServerCapabilities::builder()
             .enable_tools()
             .enable_tool_list_changed()
             .build();
+        if self.shared.settings.execution_log.is_some() {
+            capabilities.resources = Some(Default::default());
+        }
         let mut info =
             ServerConfig::new(capabilities).with_server_info(self.shared.settings.info.clone());
         if let Some(text) = &self.shared.settings.instructions {
@@ -270,6 +288,34 @@ impl<D: Differ> ServerHandler for McpServer<D> {
         Ok(result)
     }
 
+    async fn list_resources(
+        &self,
+        _request: Option<PaginatedRequestParams>,
+        _context: RequestContext<RoleServer>,
+    ) -> Result<ListResourcesResult, ErrorData> {
+        let offered = self.shared.settings.execution_log.as_ref();
+        Ok(ListResourcesResult::with_all_items(
+            offered
+                .map(|_| log_resource::resource())
+                .into_iter()
+                .collect(),
+        ))
+    }
+
+    async fn read_resource(
+        &self,
+        request: ReadResourceRequestParams,
+        _context: RequestContext<RoleServer>,
+    ) -> Result<ReadResourceResponse, ErrorData> {
+        match &self.shared.settings.execution_log {
+            Some(log) => log_resource::read(log, &request.uri).map(Into::into),
+            None => Err(ErrorData::resource_not_found(
+                format!("no resource `{}`: this server offers none", request.uri),
+                None,
+            )),
+        }
+    }
+
     fn get_tool(&self, name: &str) -> Option<Tool> {
         let catalog = self.shared.catalog();
         let listed = catalog.listed().iter().find(|t| t.name == name);
@@ -283,6 +329,13 @@ impl<D: Differ> ServerHandler for McpServer<D> {
     ) -> Result<CallToolResponse, ErrorData> {
         let snapshot = self.shared.settings.registry.snapshot();
         let catalog = self.shared.catalog_of(&snapshot);
+        // Streamable HTTP hands the request's HTTP parts over: the session is their header.
+        let session = context
+            .extensions
+            .get::<axum::http::request::Parts>()
+            .and_then(|p| p.headers.get("mcp-session-id"))
+            .and_then(|v| v.to_str().ok());
+        let span = calls::server_span(&request.name, &context.id, session);
         let result = calls::call(
             snapshot,
             catalog,
@@ -290,7 +343,9 @@ impl<D: Differ> ServerHandler for McpServer<D> {
             self.shared.settings.runner.as_deref(),
             context.ct,
         )
-        .await?;
-        Ok(result.into())
+        .instrument(span.clone())
+        .await;
+        calls::record_outcome(&span, &result);
+        Ok(result?.into())
     }
 }

@@ -93,6 +93,7 @@ impl ToolBackend for TestBackend {
                 ParamLocation::BodyProperty | ParamLocation::Body => {
                     body.insert(p.wire_name.clone(), v.clone());
                 }
+                ParamLocation::Reason => {}
                 _ => query.push((p.wire_name.clone(), text)),
             }
         }
