@@ -4,6 +4,9 @@
 #   calls     provider response JSON -> tool calls, for all five provider formats
 #   validate  argument text -> validator (fixture schemas, and {"schema","args"} inputs)
 #   request   argument text -> request builder, for every tool of the fixture specs
+#   exec      argument JSON + response bytes -> the executor against an in-process server on
+#             127.0.0.1 that echoes the credentials it got; no piece (>= 6 bytes) of a secret in
+#             the result, its error or the executor's log
 # Usage: scripts/fuzz.sh [--dev] [SECONDS] [TARGET...]
 #   --dev  an unoptimised build (CI's short smoke run): the instrumented dependency build takes a
 #          fraction of the release build's time (release uses one codegen unit per crate at
@@ -21,7 +24,7 @@ if [ "${1:-}" = --dev ]; then profile=(--dev); shift; fi
 secs=${1:-10}
 shift || true
 targets=("$@")
-((${#targets[@]})) || targets=(load calls validate request)
+((${#targets[@]})) || targets=(load calls validate request exec)
 
 if ! cargo fuzz --version >/dev/null 2>&1; then
   echo "skipping fuzz: cargo-fuzz not installed (scripts/ci-tools.sh installs it)"
@@ -35,6 +38,7 @@ seeds() { # target -> seed directories
     calls) echo fixtures/calls ;;
     validate) echo fixtures/render fuzz/seeds/validate ;;
     request) echo fuzz/seeds/request ;;
+    exec) echo fuzz/seeds/exec ;;
   esac
 }
 

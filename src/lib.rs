@@ -22,5 +22,8 @@ pub use openapi_tools_live as live;
 /// The MCP server (`openapi-tools-mcp`).
 #[cfg(feature = "mcp")]
 pub use openapi_tools_mcp as mcp;
+/// Durable history and fleets (features `sqlite`, `postgres`; docs/store.md).
+#[cfg(any(feature = "sqlite", feature = "postgres"))]
+pub use openapi_tools_store as store;
 #[cfg(feature = "otel")]
 pub mod otel;

@@ -95,6 +95,21 @@ pub enum Command {
     Search(crate::search::SearchArgs),
     /// Serve the tools over MCP (stdio or Streamable HTTP), telling clients when they change.
     Serve(crate::serve::ServeArgs),
+    /// The versions a store keeps (oldest first; `*` marks the live ones), with who and why.
+    History(crate::operate::HistoryArgs),
+    /// Install a stored version of a tool set again (default: the one live before).
+    Rollback(crate::operate::RollbackArgs),
+    /// Switch a tool off in every server following the store.
+    Disable(crate::operate::ToggleArgs),
+    /// Switch a tool back on in every server following the store.
+    Enable(crate::operate::ToggleArgs),
+    /// Publish a spec as the new version of a tool set in a store (load, gates and
+    /// breaking-change policy as a reload).
+    Publish(crate::operate::PublishArgs),
+    /// Pin a tool set at its live version: publishes and reloads are refused until `unpin`.
+    Pin(crate::operate::PinArgs),
+    /// Remove a tool set's pin.
+    Unpin(crate::operate::PinArgs),
 }
 
 /// Think-augment: which tools gain the optional `toolcall_reason` property.

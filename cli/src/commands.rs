@@ -148,6 +148,13 @@ pub fn run(cli: Cli) -> Result<ExitCode, String> {
         }
         Command::Search(args) => crate::search::run(args),
         Command::Serve(args) => crate::serve::run(args),
+        Command::History(args) => crate::operate::history(args),
+        Command::Rollback(args) => crate::operate::rollback(args),
+        Command::Disable(args) => crate::operate::toggle(args, false),
+        Command::Enable(args) => crate::operate::toggle(args, true),
+        Command::Publish(args) => crate::operate::publish(args),
+        Command::Pin(args) => crate::operate::pin(args, true),
+        Command::Unpin(args) => crate::operate::pin(args, false),
     }
 }
 

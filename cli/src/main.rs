@@ -7,8 +7,10 @@
 mod args;
 mod call;
 mod commands;
+mod operate;
 mod search;
 mod serve;
+mod serve_store;
 
 use std::process::ExitCode;
 

@@ -1,4 +1,5 @@
-//! `openapi-tools serve`: the tools of one or more specs over MCP (stdio or Streamable HTTP).
+//! `openapi-tools serve`: the tools of one or more specs over MCP (stdio or Streamable HTTP);
+//! the command line of [`openapi_tools_mcp::Serve`], which does the work.
 //!
 //! Each spec becomes one tool set in a registry (named after its file; namespaced by that name
 //! when several are served). Logs go to stderr only: on stdio, stdout carries nothing but MCP
@@ -6,31 +7,29 @@
 //! on Ctrl-C / SIGTERM.
 
 use std::net::SocketAddr;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::process::ExitCode;
 use std::sync::Arc;
 
 use clap::{Args, ValueEnum};
-use openapi_tools_build::pipeline;
-use openapi_tools_live::{LiveOptions, Outcome};
-use openapi_tools_mcp::{HttpOptions, McpServer, MetaMode, Offer};
-use openapi_tools_runtime::diff::ChangeReport;
-use openapi_tools_runtime::exec::{ExecutionLog, Executor};
-use openapi_tools_runtime::registry::{
-    ChangeEvent, DefaultRegistry, InstallOptions, RegistryConfig, ToolFilter,
-};
-use openapi_tools_runtime::toolset::{Provider, Providers};
+use openapi_tools_mcp::{HttpOptions, MetaMode, Serve, ServeError};
+use openapi_tools_runtime::exec::ExecutionLog;
 
 use crate::args::{Selection, ThinkArgs};
-use crate::call::credentials;
-use crate::commands::{checked, model_options};
+use crate::commands::model_options;
 
 /// `serve` arguments.
 #[derive(Debug, Clone, Args)]
 pub struct ServeArgs {
-    /// The OpenAPI documents (YAML or JSON); one tool set each.
-    #[arg(required = true, value_name = "SPEC")]
+    /// The OpenAPI documents (YAML or JSON); one tool set each. With `--store`, they are
+    /// published to the store first (optional: without them the store's live sets are served).
+    #[arg(required_unless_present = "store", value_name = "SPEC")]
     pub specs: Vec<PathBuf>,
+    /// Keep versions, rollbacks and disabled tools in a store and follow the changes other
+    /// servers and operators make there: `sqlite:PATH` (one server) or `postgres://...` (a
+    /// fleet; see docs/store.md).
+    #[arg(long, value_name = "URL")]
+    pub store: Option<String>,
     /// How clients connect.
     #[arg(long, value_enum, default_value_t = Transport::Stdio)]
     pub transport: Transport,
@@ -125,90 +124,56 @@ pub enum Transport {
     Http,
 }
 
-/// Runs `serve`; `Err` is a usage-level failure.
+/// Runs `serve`: the library's [`Serve`] with these flags; `Err` is a usage-level failure.
 pub fn run(args: ServeArgs) -> Result<ExitCode, String> {
     init_logging();
-    // MCP declarations are the only ones served: rendering the other providers' too would be
-    // most of the install time.
-    let registry = Arc::new(DefaultRegistry::with_config(RegistryConfig {
-        prerender: Providers::only(Provider::Mcp),
-        ..RegistryConfig::default()
-    }));
-    registry.on_change(log_change);
-    let several = args.specs.len() > 1;
     let mut model = model_options(&args.select);
     model.output_schemas = !args.no_output_schema;
-    let mut executor = Executor::builder().read_only(args.read_only);
-    let log = args.execution_log.map(|n| Arc::new(ExecutionLog::new(n)));
-    if let Some(log) = &log {
-        executor = executor.execution_log(Arc::clone(log));
-    }
-    if let Some(url) = &args.base_url {
-        executor = executor.base_url(url);
-    }
-    // Kept alive while serving: dropping a handle stops its watch.
-    let mut watches = Vec::new();
-    for spec in &args.specs {
-        let set = set_name(spec);
-        let namespace = if several { set.clone() } else { String::new() };
-        if args.watch {
-            let mut options = LiveOptions::default()
-                .model(model.clone())
-                .namespace(namespace);
-            options.install = options.install.think_augment(args.think.augment());
-            let (first, handle) = openapi_tools_live::watch_file(&registry, &set, spec, options)
-                .map_err(|e| format!("{}: {e}", spec.display()))?;
-            if matches!(first, Outcome::Rejected) {
-                eprintln!("{}: not served (see the problems above)", spec.display());
-                return Ok(ExitCode::FAILURE);
-            }
-            watches.push(handle);
-        } else {
-            // The pipeline frees the loaded document on a helper thread: the first answer does
-            // not wait for it.
-            let out = pipeline::manifest_from_file(spec, &model);
-            let Some(manifest) = checked(spec, out)? else {
-                return Ok(ExitCode::FAILURE);
-            };
-            registry
-                .install_manifest(
-                    &set,
-                    manifest,
-                    InstallOptions::default()
-                        .namespace(namespace)
-                        .think_augment(args.think.augment()),
-                )
-                .map_err(|e| format!("{}: {e}", spec.display()))?;
-        }
-        let snapshot = registry.snapshot();
-        if let Some(live) = snapshot.set(&set) {
-            let manifest = live.toolset().manifest();
-            let creds = credentials(manifest, &args.auth, |n| std::env::var(n).ok())?;
-            executor = executor.set_credentials(&set, creds);
-        }
-    }
-    let offer = Offer {
-        filter: ToolFilter::default(),
-        read_only: args.read_only,
+    let think = args.think.augment();
+    // With a store, the specs are published through it here and the server serves its sets.
+    let stored = match &args.store {
+        Some(url) => Some(crate::serve_store::prepare(
+            url,
+            &args.specs,
+            &model,
+            args.watch,
+            &think,
+        )?),
+        None => None,
     };
-    let mut server = McpServer::builder(Arc::clone(&registry))
-        .offer(offer)
+    let specs = if stored.is_some() {
+        Vec::new()
+    } else {
+        args.specs.clone()
+    };
+    let mut serve = Serve::specs(specs)
+        .model(model)
+        .watch(args.watch)
+        .read_only(args.read_only)
         .page_size(args.page_size)
         .meta_tools(args.meta_mode())
-        .runner(Arc::new(executor.build()))
-        .server_info("openapi-tools", env!("CARGO_PKG_VERSION"));
-    if let Some(log) = log {
-        server = server.execution_log(log);
+        .think_augment(think);
+    if let Some(n) = args.execution_log {
+        serve = serve.execution_log(Arc::new(ExecutionLog::new(n)));
     }
-    let server = server.build();
+    if let Some(url) = &args.base_url {
+        serve = serve.base_url(url);
+    }
+    if let Some(stored) = &stored {
+        serve = serve.registry(stored.registry());
+    }
+    for pair in &args.auth {
+        let Some((scheme, value)) = pair.split_once('=') else {
+            return Err("--auth expects SCHEME=VALUE".to_owned());
+        };
+        serve = serve.auth(scheme, value);
+    }
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
         .map_err(|e| format!("cannot start the async runtime: {e}"))?;
     let outcome = match args.transport {
-        Transport::Stdio => runtime
-            .block_on(openapi_tools_mcp::serve_stdio(server))
-            .map_err(|e| e.to_string()),
+        Transport::Stdio => runtime.block_on(serve.stdio()),
         Transport::Http => {
             let token = match &args.bearer_token_env {
                 Some(var) => Some(std::env::var(var).map_err(|_| {
@@ -231,60 +196,25 @@ pub fn run(args: ServeArgs) -> Result<ExitCode, String> {
                 ..HttpOptions::default()
             };
             let stateless = args.stateless;
-            runtime
-                .block_on(openapi_tools_mcp::http::serve(
-                    server,
-                    options,
-                    shutdown_signal(),
-                    move |addr| {
-                        let mode = if stateless { "stateless" } else { "stateful" };
-                        // One line tests and scripts can wait for.
-                        tracing::info!("listening on http://{addr}/mcp ({mode})");
-                    },
-                ))
-                .map_err(|e| format!("{}: {e}", args.listen))
+            runtime.block_on(serve.http(options, shutdown_signal(), move |addr| {
+                let mode = if stateless { "stateless" } else { "stateful" };
+                // One line tests and scripts can wait for.
+                tracing::info!("listening on http://{addr}/mcp ({mode})");
+            }))
         }
     };
     // Do not wait for blocked stdin reads or idle connections once serving is over.
     runtime.shutdown_background();
-    drop(watches);
-    outcome.map(|()| ExitCode::SUCCESS)
-}
-
-/// Every registry change, one line on stderr (rejected reloads with all their problems).
-fn log_change(event: &ChangeEvent<ChangeReport>) {
-    match event {
-        ChangeEvent::Applied(report) => tracing::info!("{report}"),
-        ChangeEvent::Rejected(report) => {
-            tracing::warn!("refused by the breaking-change policy, previous version kept: {report}")
+    drop(stored);
+    match outcome {
+        Ok(()) => Ok(ExitCode::SUCCESS),
+        Err(e @ (ServeError::Spec { .. } | ServeError::Config(_))) => {
+            eprintln!("{e}");
+            Ok(ExitCode::FAILURE)
         }
-        ChangeEvent::SourceRejected(r) => {
-            tracing::warn!("{r}; previous version kept");
-            for d in r.diagnostics.iter().skip(1) {
-                tracing::warn!("  {d}");
-            }
-        }
-        ChangeEvent::ToolDisabled { tool, reason, .. } => {
-            tracing::info!("tool `{tool}` disabled: {reason}")
-        }
-        ChangeEvent::ToolEnabled { tool, .. } => tracing::info!("tool `{tool}` enabled"),
+        Err(ServeError::Io(e)) => Err(format!("{}: {e}", args.listen)),
+        Err(e) => Err(e.to_string()),
     }
-}
-
-/// The set name for a spec file: its stem, with characters tool names cannot carry replaced,
-/// so it is also a valid namespace.
-fn set_name(spec: &Path) -> String {
-    let stem = spec.file_stem().and_then(|s| s.to_str()).unwrap_or("spec");
-    let stem = stem.split('.').next().unwrap_or(stem);
-    let mut name: String = stem
-        .chars()
-        .map(|c| if c.is_ascii_alphanumeric() { c } else { '_' })
-        .take(20)
-        .collect();
-    if !name.starts_with(|c: char| c.is_ascii_alphabetic()) {
-        name.insert(0, 's');
-    }
-    name
 }
 
 /// Logs to stderr; `RUST_LOG` overrides the default (`info`).
@@ -318,20 +248,5 @@ async fn shutdown_signal() {
     #[cfg(not(unix))]
     {
         let _ = ctrl_c.await;
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn set_names_are_valid_namespaces() {
-        assert_eq!(set_name(Path::new("specs/petstore.yaml")), "petstore");
-        assert_eq!(
-            set_name(Path::new("github__api.github.com.json")),
-            "github__api"
-        );
-        assert_eq!(set_name(Path::new("3d-api.json")), "s3d_api");
     }
 }

@@ -60,6 +60,17 @@ pub(crate) fn load_file<D: Differ>(
     (offer(registry, set, &label, out, options), files)
 }
 
+/// Loads the spec file `path` once as the new version of `set`, through the same load, gates
+/// and breaking-change policy as a watched file's reload (`openapi-tools publish` uses it).
+pub fn publish_file<D: Differ>(
+    registry: &Registry<D>,
+    set: &str,
+    path: &Path,
+    options: &LiveOptions,
+) -> Outcome<D::Report> {
+    load_file(registry, set, path, options).0
+}
+
 /// Files a load read (the spec first).
 pub(crate) type SpecFiles = Vec<std::path::PathBuf>;
 
@@ -113,10 +124,9 @@ pub(crate) fn offer<D: Differ>(
         current,
         candidate: &manifest,
     };
-    let refusals: Vec<String> = options
-        .gates
-        .iter()
-        .filter_map(|gate| gate(&input).err())
+    let refusals: Vec<String> = std::iter::once(options.origin_gate.check(&input))
+        .chain(options.gates.iter().map(|gate| gate(&input)))
+        .filter_map(Result::err)
         .collect();
     drop(snapshot);
     if !refusals.is_empty() {

@@ -49,7 +49,7 @@ mod handle;
 mod options;
 mod url;
 
-pub use apply::{Outcome, load_text, version_id};
+pub use apply::{Outcome, load_text, publish_file, version_id};
 pub use file::watch_file;
 pub use gates::{Gate, GateInput};
 pub use handle::WatchHandle;

@@ -8,7 +8,7 @@ use openapi_tools_build::load::LoadLimits;
 use openapi_tools_build::model::ModelOptions;
 use openapi_tools_runtime::registry::{InstallOptions, InstallPolicy};
 
-use crate::gates::{Gate, GateInput};
+use crate::gates::{Gate, GateInput, OriginGate};
 
 /// How a source turns a new version into an install. Cheap to clone (gates are shared).
 #[derive(Clone, Default)]
@@ -18,6 +18,9 @@ pub struct LiveOptions {
     pub install: InstallOptions,
     /// Application gates, run in order on every version that loaded without errors.
     pub gates: Vec<Gate>,
+    /// The default gate binding credentials to the origins approved at start
+    /// ([`credential_origins`](crate::gates::credential_origins)); runs before `gates`.
+    pub origin_gate: OriginGate,
     /// Where `$ref`s may point and how much may be read.
     pub limits: LoadLimits,
     /// Which operations become tools and how.
@@ -32,6 +35,7 @@ impl std::fmt::Debug for LiveOptions {
         f.debug_struct("LiveOptions")
             .field("install", &self.install)
             .field("gates", &self.gates.len())
+            .field("origin_gate", &self.origin_gate)
             .field("limits", &self.limits)
             .field("debounce", &self.debounce)
             .finish_non_exhaustive()
@@ -58,6 +62,12 @@ impl LiveOptions {
         F: Fn(&GateInput<'_>) -> Result<(), String> + Send + Sync + 'static,
     {
         self.gates.push(Arc::new(gate));
+        self
+    }
+    /// Replaces the default credential-origin gate: [`OriginGate::allow`] for an explicit
+    /// allow-list, [`OriginGate::off`] to trust every version's servers and token URLs.
+    pub fn origin_gate(mut self, gate: OriginGate) -> Self {
+        self.origin_gate = gate;
         self
     }
     /// Sets the load limits.

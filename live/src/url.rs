@@ -10,6 +10,7 @@ use std::time::Duration;
 
 use openapi_tools_build::load::RefRoot;
 use openapi_tools_build::pipeline;
+use openapi_tools_runtime::manifest::hide_user_info;
 use openapi_tools_runtime::registry::{Differ, RejectStage};
 use reqwest::blocking::Client;
 use reqwest::header::{
@@ -21,8 +22,8 @@ use crate::apply::{self, Registry};
 use crate::handle::{Control, WatchHandle};
 use crate::options::LiveOptions;
 
-/// Polling settings of a URL source.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// Polling settings of a URL source. `Debug` shows header names, never their values.
+#[derive(Clone, PartialEq, Eq)]
 pub struct UrlOptions {
     /// Time between polls while the server answers (default 30 s).
     pub interval: Duration,
@@ -31,8 +32,20 @@ pub struct UrlOptions {
     pub max_backoff: Duration,
     /// Timeout of one request, connection to last byte (default 30 s).
     pub timeout: Duration,
-    /// Extra request headers (e.g. `Authorization`); never logged or put in events.
+    /// Extra request headers (e.g. `Authorization`); never logged or put in events, and sent
+    /// only to the spec's own host (redirects to another host are not followed).
     pub headers: HeaderMap,
+}
+
+impl std::fmt::Debug for UrlOptions {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("UrlOptions")
+            .field("interval", &self.interval)
+            .field("max_backoff", &self.max_backoff)
+            .field("timeout", &self.timeout)
+            .field("headers", &self.headers.keys().collect::<Vec<_>>())
+            .finish()
+    }
 }
 
 impl Default for UrlOptions {
@@ -89,12 +102,12 @@ pub fn watch_url<D: Differ>(
     mut options: LiveOptions,
 ) -> Result<WatchHandle, LiveError> {
     let parsed = reqwest::Url::parse(url).map_err(|e| LiveError::Url {
-        url: url.to_owned(),
+        url: hide_user_info(url.split(['?', '#']).next().unwrap_or_default()),
         message: e.to_string(),
     })?;
     if !matches!(parsed.scheme(), "http" | "https") {
         return Err(LiveError::Url {
-            url: url.to_owned(),
+            url: shown(&parsed),
             message: "only http and https are polled".to_owned(),
         });
     }
@@ -108,6 +121,7 @@ pub fn watch_url<D: Differ>(
             // The blocking client runs its own runtime: build it on this thread.
             match Client::builder()
                 .timeout(poll.timeout)
+                .redirect(same_host_redirects())
                 .default_headers(poll.headers.clone())
                 .build()
             {
@@ -124,7 +138,7 @@ pub fn watch_url<D: Differ>(
                 Err(e) => apply::refuse(
                     &registry,
                     &set,
-                    &format!("url {url_shown}", url_shown = parsed.as_str()),
+                    &format!("url {}", shown(&parsed)),
                     None,
                     RejectStage::Fetch,
                     vec![format!("cannot build the HTTP client: {e}")],
@@ -234,6 +248,38 @@ fn backoff(poll: &UrlOptions, failures: u32) -> Duration {
         .min(poll.max_backoff.max(poll.interval))
 }
 
+/// Redirects (at most 10) followed only to the same host and never from https to http: the
+/// spec's request headers (`UrlOptions::headers`, user-info) stay with its host, and a
+/// spec fetched over https is never read from plain http. Any other redirect ends the poll
+/// with an error naming it.
+fn same_host_redirects() -> reqwest::redirect::Policy {
+    reqwest::redirect::Policy::custom(|attempt| {
+        let Some(first) = attempt.previous().first() else {
+            return attempt.stop();
+        };
+        let why = redirect_refusal(first, attempt.url());
+        match why {
+            _ if attempt.previous().len() > 10 => attempt.error("more than 10 redirects"),
+            Some(why) => attempt.error(why),
+            None => attempt.follow(),
+        }
+    })
+}
+
+/// Why a redirect from `from` to `to` is not followed, if it is not.
+fn redirect_refusal(from: &reqwest::Url, to: &reqwest::Url) -> Option<String> {
+    if from.host_str() != to.host_str() {
+        Some(format!(
+            "a redirect to another host ({}) was not followed",
+            to.host_str().unwrap_or("none")
+        ))
+    } else if from.scheme() == "https" && to.scheme() != "https" {
+        Some("a redirect from https to http was not followed".to_owned())
+    } else {
+        None
+    }
+}
+
 /// The URL without user info or query (they may carry credentials).
 fn shown(url: &reqwest::Url) -> String {
     let mut u = url.clone();
@@ -280,5 +326,39 @@ mod tests {
     fn shown_urls_carry_no_credentials() {
         let url = reqwest::Url::parse("https://user:pw@h.example/spec.json?token=s3cret").unwrap();
         assert_eq!(shown(&url), "https://h.example/spec.json");
+        let opts = UrlOptions {
+            headers: HeaderMap::from_iter([(
+                reqwest::header::AUTHORIZATION,
+                HeaderValue::from_static("Bearer spec-s3cret"),
+            )]),
+            ..UrlOptions::default()
+        };
+        assert!(!format!("{opts:?}").contains("spec-s3cret"));
+        let err = watch_url(
+            &std::sync::Arc::new(openapi_tools_runtime::registry::DefaultRegistry::new()),
+            "s",
+            "ftp://user:pw-s3cret@h.example/spec.json?token=q-s3cret",
+            UrlOptions::default(),
+            LiveOptions::default(),
+        )
+        .err()
+        .unwrap();
+        assert!(!format!("{err} {err:?}").contains("s3cret"), "{err:?}");
+    }
+
+    #[test]
+    fn redirects_stay_on_the_host_and_on_https() {
+        let u = |s: &str| reqwest::Url::parse(s).unwrap();
+        let from = u("https://specs.example.com/a.json");
+        assert_eq!(
+            redirect_refusal(&from, &u("https://specs.example.com/b.json")),
+            None
+        );
+        assert_eq!(
+            redirect_refusal(&from, &u("https://evil.example/b.json")).unwrap(),
+            "a redirect to another host (evil.example) was not followed"
+        );
+        assert!(redirect_refusal(&from, &u("http://specs.example.com/b.json")).is_some());
+        assert_eq!(redirect_refusal(&u("http://h/a"), &u("https://h/b")), None);
     }
 }

@@ -96,7 +96,7 @@ pub(crate) async fn call(
     snapshot: Arc<Snapshot>,
     catalog: Arc<Catalog>,
     request: CallToolRequestParams,
-    runner: Option<&dyn CallRunner>,
+    runner: &dyn CallRunner,
     cancel: CancellationToken,
 ) -> Result<CallToolResult, ErrorData> {
     let name = request.name.as_ref();
@@ -120,7 +120,7 @@ pub(crate) async fn call(
             },
         );
     }
-    if catalog.get(name).is_none() {
+    if !catalog.offers(name) {
         // A tool the registry has but this server does not offer (filtered, read-only,
         // disabled) is reported like an unknown one, except that disabled tools say why.
         return match snapshot.route(name) {
@@ -152,18 +152,11 @@ pub(crate) async fn call(
 /// `output` checks the tool's declared `outputSchema`, if it has one.
 async fn send(
     routed: Routed,
-    runner: Option<&dyn CallRunner>,
+    runner: &dyn CallRunner,
     output: Option<Arc<Validator>>,
     cancel: CancellationToken,
 ) -> Result<CallToolResult, ErrorData> {
     let name = routed.name.clone();
-    let Some(runner) = runner else {
-        return Ok(error_text(format!(
-            "tool `{name}`: the arguments are valid, but this server was started without an \
-             executor and does not send requests ({} {})",
-            routed.call.request.method, routed.call.request.path
-        )));
-    };
     let reply = tokio::select! {
         reply = runner.run(routed) => reply,
         () = cancel.cancelled() => {

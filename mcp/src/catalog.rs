@@ -1,9 +1,10 @@
 //! The offered tools: what `tools/list` pages through and what `tools/call` may reach.
 //!
 //! A [`Catalog`] is built from one registry snapshot: the enabled tools the server's
-//! [`Offer`] admits, as rmcp [`Tool`]s parsed from the registry's pre-rendered MCP declarations.
-//! Catalogs are cached per snapshot generation, and a rebuild re-parses only the declarations
-//! that changed (an unchanged tool keeps the same pre-rendered allocation across installs).
+//! [`Offer`] admits, as rmcp [`Tool`]s parsed from the registry's pre-rendered MCP declarations
+//! when first needed. Catalogs are cached per snapshot generation, and a rebuild keeps what was
+//! parsed of the declarations that did not change (an unchanged tool keeps the same
+//! pre-rendered allocation across installs).
 //!
 //! The catalog's `epoch` counts changes of the *offered* list. It moves only when the list a
 //! client would see differs (a tool added, removed, re-described, disabled or enabled), not on
@@ -18,10 +19,11 @@ use openapi_tools_runtime::registry::{Snapshot, ToolFilter};
 use openapi_tools_runtime::render::Provider;
 use openapi_tools_runtime::validate::Validator;
 use rmcp::model::Tool;
+use serde_json::Value;
 use serde_json::value::RawValue;
-use serde_json::{Map, Value};
 
 use crate::discovery::{self, Meta, MetaMode};
+use crate::own::OwnTools;
 
 /// Which registry tools the server offers.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -33,47 +35,92 @@ pub struct Offer {
 }
 
 /// The offered tools of one snapshot.
+///
+/// Nothing is parsed up front: an offered tool is its name and its pre-rendered MCP
+/// declaration (shared with the registry), and becomes an rmcp [`Tool`] the first time a
+/// `tools/list` page or a lookup needs it. With the meta-tools offered, no declaration is ever
+/// parsed, and the search index is built on a thread of its own (see [`Meta`]).
 #[derive(Debug)]
 pub(crate) struct Catalog {
     /// The snapshot generation this catalog was built from.
     pub generation: u64,
     /// Counts changes of the offered list (see the module docs).
     pub epoch: u64,
-    /// The declarations, in registry order.
-    pub tools: Vec<Tool>,
-    /// The pre-rendered piece each tool was parsed from (same order): compared by pointer, then
-    /// by text (and the output schemas by value), to tell whether the next snapshot offers the
-    /// same list.
-    pieces: Vec<Arc<RawValue>>,
+    /// Where the offered tools live (their manifests: output schemas).
+    snapshot: Arc<Snapshot>,
+    /// The offered tools, in registry order.
+    tools: Vec<Offered>,
     /// Exported name -> position in `tools`.
     index: HashMap<String, usize>,
-    /// Per tool (same order), its `outputSchema` compiled for checking answers, on the first
-    /// call that needs it; carried over to the next catalog while the tool is unchanged.
-    outputs: Vec<OutputCheck>,
     /// The meta-tools, when `tools/list` offers them instead of `tools`.
     pub meta: Option<Arc<Meta>>,
 }
 
+/// One offered tool.
+#[derive(Debug, Clone)]
+struct Offered {
+    name: String,
+    /// Its pre-rendered MCP declaration (the registry's allocation).
+    piece: Arc<RawValue>,
+    /// The declaration parsed, with the `outputSchema` of the manifest, on first use (`None`
+    /// when it does not parse: logged, not listed); shared with the next catalog while the tool
+    /// is unchanged.
+    parsed: Arc<OnceLock<Option<Tool>>>,
+    /// Its `outputSchema` compiled for checking answers, on the first call that needs it;
+    /// shared like `parsed`.
+    output: OutputCheck,
+}
+
 impl Catalog {
-    /// The offered tool named `name`.
-    pub fn get(&self, name: &str) -> Option<&Tool> {
-        self.index.get(name).and_then(|&i| self.tools.get(i))
+    /// Whether the registry tool `name` is offered.
+    pub fn offers(&self, name: &str) -> bool {
+        self.index.contains_key(name)
     }
 
-    /// What `tools/list` answers: the meta-tools when they are offered, else every tool.
-    pub fn listed(&self) -> &[Tool] {
-        self.meta.as_ref().map_or(&self.tools, |m| &m.listed)
+    /// The offered tool named `name`.
+    pub fn get(&self, name: &str) -> Option<&Tool> {
+        let &i = self.index.get(name)?;
+        self.tool(i)
+    }
+
+    /// The offered tool at position `i`, parsed now if it was not yet.
+    fn tool(&self, i: usize) -> Option<&Tool> {
+        let offered = self.tools.get(i)?;
+        offered
+            .parsed
+            .get_or_init(|| parse(&self.snapshot, offered))
+            .as_ref()
+    }
+
+    /// What `tools/list` answers, in order: the meta-tools when they are offered, else every
+    /// tool (parsed as they are reached).
+    pub fn listed(&self) -> Box<dyn Iterator<Item = &Tool> + '_> {
+        match &self.meta {
+            Some(meta) => Box::new(meta.listed.iter()),
+            None => Box::new((0..self.tools.len()).filter_map(|i| self.tool(i))),
+        }
+    }
+
+    /// How many tools `tools/list` answers at most (see [`Catalog::listed`]).
+    pub fn listed_len(&self) -> usize {
+        self.meta
+            .as_ref()
+            .map_or(self.tools.len(), |m| m.listed.len())
     }
 
     /// The checker of the offered tool `name`'s declared `outputSchema` (compiled on first
     /// use), or `None` when it declares none: a structured answer must conform to it.
     pub fn output_check(&self, name: &str) -> Option<Arc<Validator>> {
         let &i = self.index.get(name)?;
-        let schema = self.tools.get(i)?.output_schema.as_ref()?;
-        let slot = self.outputs.get(i)?;
-        Some(Arc::clone(slot.get_or_init(|| {
-            Arc::new(Validator::for_answers(&Value::Object((**schema).clone())))
-        })))
+        let slot = &self.tools.get(i)?.output;
+        if let Some(check) = slot.get() {
+            return Some(Arc::clone(check));
+        }
+        let entry = self.snapshot.entry(name)?;
+        let schema = entry.tool.output_schema.as_ref()?;
+        Some(Arc::clone(
+            slot.get_or_init(|| Arc::new(Validator::for_answers(schema))),
+        ))
     }
 }
 
@@ -90,6 +137,29 @@ pub struct CatalogError {
     pub message: String,
 }
 
+/// `offered`'s declaration as an rmcp tool, with the manifest's `outputSchema`; `None`
+/// (logged) when it does not parse.
+fn parse(snapshot: &Snapshot, offered: &Offered) -> Option<Tool> {
+    match serde_json::from_str::<Tool>(offered.piece.get()) {
+        Ok(mut tool) => {
+            tool.output_schema = snapshot
+                .entry(&offered.name)
+                .and_then(|e| e.tool.output_schema.as_ref())
+                .and_then(Value::as_object)
+                .map(|o| Arc::new(o.clone()));
+            Some(tool)
+        }
+        Err(err) => {
+            let err = CatalogError {
+                tool: offered.name.clone(),
+                message: err.to_string(),
+            };
+            tracing::error!("{err}; not offered");
+            None
+        }
+    }
+}
+
 /// Catalogs cached by snapshot generation.
 #[derive(Debug, Default)]
 pub(crate) struct CatalogCache {
@@ -98,9 +168,8 @@ pub(crate) struct CatalogCache {
 
 impl CatalogCache {
     /// The catalog of `snapshot`, built (reusing unchanged tools) when the cached one is for
-    /// another generation. A tool whose declaration cannot be parsed is left out and logged,
-    /// the rest are offered.
-    pub fn get(&self, snapshot: &Snapshot, offer: &Offer, mode: MetaMode) -> Arc<Catalog> {
+    /// another generation.
+    pub fn get(&self, snapshot: &Arc<Snapshot>, offer: &Offer, mode: MetaMode) -> Arc<Catalog> {
         let mut slot = self.current.lock().unwrap_or_else(PoisonError::into_inner);
         if let Some(c) = slot.as_ref()
             && c.generation == snapshot.generation()
@@ -113,176 +182,125 @@ impl CatalogCache {
     }
 }
 
-/// One offered tool as the snapshot has it.
-struct Entry<'a> {
-    name: &'a str,
-    piece: &'a Arc<RawValue>,
-    output: Option<&'a Map<String, Value>>,
+/// Whether the tool `name`, offered now as `piece`, is what `previous` offered under that name
+/// at position `i`: the same declaration (by pointer, else by text) and the same output schema.
+fn unchanged(
+    snapshot: &Snapshot,
+    name: &str,
+    piece: &Arc<RawValue>,
+    previous: &Catalog,
+    i: usize,
+) -> bool {
+    let Some(old) = previous.tools.get(i) else {
+        return false;
+    };
+    old.name == name
+        && (Arc::ptr_eq(&old.piece, piece) || old.piece.get() == piece.get())
+        && match (
+            output_schema(&previous.snapshot, name),
+            output_schema(snapshot, name),
+        ) {
+            (Some(a), Some(b)) => std::ptr::eq(a, b) || a == b,
+            (a, b) => a.is_none() && b.is_none(),
+        }
 }
 
-impl Entry<'_> {
-    /// Whether `tool` (parsed from `piece`) is what this entry offers.
-    fn same(&self, piece: &Arc<RawValue>, tool: &Tool) -> bool {
-        (Arc::ptr_eq(piece, self.piece) || piece.get() == self.piece.get())
-            && tool.output_schema.as_deref() == self.output
-    }
+fn output_schema<'a>(snapshot: &'a Snapshot, name: &str) -> Option<&'a Value> {
+    snapshot.entry(name)?.tool.output_schema.as_ref()
 }
 
 fn build(
-    snapshot: &Snapshot,
+    snapshot: &Arc<Snapshot>,
     offer: &Offer,
     mode: MetaMode,
     previous: Option<&Catalog>,
 ) -> Catalog {
-    let offered: Vec<Entry<'_>> = snapshot
+    let offered: Vec<(&str, &Arc<RawValue>)> = snapshot
         .tools(&offer.filter)
         .filter(|e| e.disabled.is_none())
         .filter(|e| !offer.read_only || e.tool.method.is_read_only())
-        .filter_map(|e| {
-            Some(Entry {
-                name: e.name,
-                piece: e.declaration(Provider::Mcp)?,
-                output: e.tool.output_schema.as_ref().and_then(Value::as_object),
-            })
-        })
+        .filter_map(|e| Some((e.name, e.declaration(Provider::Mcp)?)))
         .collect();
+    let generation = snapshot.generation();
     if let Some(prev) = previous
-        && prev.pieces.len() == offered.len()
-        && prev
-            .pieces
+        && prev.tools.len() == offered.len()
+        && offered
             .iter()
-            .zip(&prev.tools)
-            .zip(&offered)
-            .all(|((piece, tool), e)| e.same(piece, tool))
+            .enumerate()
+            .all(|(i, (name, piece))| unchanged(snapshot, name, piece, prev, i))
     {
         return Catalog {
-            generation: snapshot.generation(),
+            generation,
             epoch: prev.epoch,
+            snapshot: Arc::clone(snapshot),
             tools: prev.tools.clone(),
-            pieces: prev.pieces.clone(),
             index: prev.index.clone(),
-            outputs: prev.outputs.clone(),
             meta: prev.meta.clone(),
         };
     }
     let epoch = previous.map_or(0, |p| p.epoch + 1);
-    let generation = snapshot.generation();
-    if !mode.applies(offered.len()) {
-        return parse(offered, previous).into_catalog(generation, epoch, None);
-    }
-    // The search index and the parsing of the declarations are independent: on two cores the
-    // meta-tools add no start time.
-    let names: Vec<&str> = offered.iter().map(|e| e.name).collect();
-    let (parsed, meta) = std::thread::scope(|scope| {
-        let index = std::thread::Builder::new()
-            .name("openapi-tools-mcp-index".into())
-            .spawn_scoped(scope, || discovery::build(snapshot, &names));
-        let parsed = parse(offered, previous);
-        let meta = match index {
-            Ok(thread) => thread
-                .join()
-                .unwrap_or_else(|panic| std::panic::resume_unwind(panic)),
-            Err(_) => discovery::build(snapshot, &names),
-        };
-        (parsed, meta)
-    });
-    // A declaration that did not parse is not offered, so the index must not know it either.
-    let meta = if parsed.tools.len() == names.len() {
-        meta
-    } else {
-        let names: Vec<&str> = parsed.tools.iter().map(|t| t.name.as_ref()).collect();
-        mode.applies(names.len())
-            .then(|| discovery::build(snapshot, &names))
-            .flatten()
-    };
-    parsed.into_catalog(generation, epoch, meta.map(Arc::new))
-}
-
-/// The offered tools parsed into MCP tools: what a [`Catalog`] lists, minus the meta-tools.
-struct Parsed {
-    tools: Vec<Tool>,
-    pieces: Vec<Arc<RawValue>>,
-    index: HashMap<String, usize>,
-    outputs: Vec<OutputCheck>,
-}
-
-impl Parsed {
-    fn into_catalog(self, generation: u64, epoch: u64, meta: Option<Arc<Meta>>) -> Catalog {
-        Catalog {
-            generation,
-            epoch,
-            tools: self.tools,
-            pieces: self.pieces,
-            index: self.index,
-            outputs: self.outputs,
-            meta,
-        }
-    }
-}
-
-/// Parses the `offered` declarations; those whose piece and output schema did not change since
-/// `previous` are cloned, not re-parsed. A declaration that does not parse is left out and
-/// logged.
-fn parse(offered: Vec<Entry<'_>>, previous: Option<&Catalog>) -> Parsed {
-    type Kept<'p> = (&'p Arc<RawValue>, &'p Tool, &'p OutputCheck);
-    let reuse: HashMap<*const RawValue, Kept<'_>> = previous
+    // Unchanged tools keep their parsed declaration and compiled output check.
+    let kept: HashMap<&str, usize> = previous
         .map(|p| {
-            p.pieces
+            p.tools
                 .iter()
-                .zip(&p.tools)
-                .zip(&p.outputs)
-                .map(|((raw, tool), check)| (Arc::as_ptr(raw), (raw, tool, check)))
+                .enumerate()
+                .map(|(i, t)| (t.name.as_str(), i))
                 .collect()
         })
         .unwrap_or_default();
-    let mut out = Parsed {
-        tools: Vec::with_capacity(offered.len()),
-        pieces: Vec::with_capacity(offered.len()),
-        index: HashMap::with_capacity(offered.len()),
-        outputs: Vec::with_capacity(offered.len()),
-    };
-    for e in offered {
-        let kept = reuse
-            .get(&Arc::as_ptr(e.piece))
-            .filter(|(raw, tool, _)| e.same(raw, tool));
-        let (tool, check) = match kept {
-            Some((_, t, check)) => ((*t).clone(), Arc::clone(check)),
-            None => match serde_json::from_str::<Tool>(e.piece.get()) {
-                Ok(mut t) => {
-                    t.output_schema = e.output.map(|o| Arc::new(o.clone()));
-                    (t, OutputCheck::default())
-                }
-                Err(err) => {
-                    let err = CatalogError {
-                        tool: e.name.to_owned(),
-                        message: err.to_string(),
-                    };
-                    tracing::error!("{err}; not offered");
-                    continue;
-                }
-            },
-        };
-        out.index.insert(e.name.to_owned(), out.tools.len());
-        out.tools.push(tool);
-        out.pieces.push(Arc::clone(e.piece));
-        out.outputs.push(check);
+    let mut tools = Vec::with_capacity(offered.len());
+    let mut index = HashMap::with_capacity(offered.len());
+    for (name, piece) in &offered {
+        let reused = previous.zip(kept.get(name)).and_then(|(prev, &i)| {
+            unchanged(snapshot, name, piece, prev, i).then(|| prev.tools.get(i).cloned())?
+        });
+        index.insert((*name).to_owned(), tools.len());
+        tools.push(reused.unwrap_or_else(|| Offered {
+            name: (*name).to_owned(),
+            piece: Arc::clone(piece),
+            parsed: Arc::default(),
+            output: OutputCheck::default(),
+        }));
     }
-    out
+    let names: Vec<&str> = offered.iter().map(|(name, _)| *name).collect();
+    let meta = mode
+        .applies(names.len())
+        .then(|| discovery::build(snapshot, &names))
+        .flatten()
+        .map(Arc::new);
+    if let Some(meta) = &meta {
+        discovery::index_in_background(meta);
+    }
+    Catalog {
+        generation,
+        epoch,
+        snapshot: Arc::clone(snapshot),
+        tools,
+        index,
+        meta,
+    }
 }
 
-/// A page of the catalog: the tools from `offset`, at most `size`, and the cursor of the next
-/// page when there is one.
-pub(crate) fn page(catalog: &Catalog, offset: usize, size: usize) -> (Vec<Tool>, Option<String>) {
+/// A page of what `tools/list` answers: the application's `own` tools, then the catalog's
+/// listed tools that no own tool hides; from `offset`, at most `size`, and the cursor of the
+/// next page when there is one.
+pub(crate) fn page(
+    catalog: &Catalog,
+    own: &OwnTools,
+    offset: usize,
+    size: usize,
+) -> (Vec<Tool>, Option<String>) {
     let size = size.max(1);
-    let listed = catalog.listed();
-    let end = offset.saturating_add(size).min(listed.len());
-    let tools = listed
-        .get(offset..end)
-        .map(<[Tool]>::to_vec)
-        .unwrap_or_default();
-    let next = (end < listed.len()).then_some(Cursor {
+    let mut all = own.listed().iter().chain(
+        catalog
+            .listed()
+            .filter(|t| own.len() == 0 || !own.contains(&t.name)),
+    );
+    let tools: Vec<Tool> = all.by_ref().skip(offset).take(size).cloned().collect();
+    let next = all.next().is_some().then_some(Cursor {
         epoch: catalog.epoch,
-        offset: end,
+        offset: offset.saturating_add(tools.len()),
     });
     (tools, next.map(|c| c.encode()))
 }
@@ -311,8 +329,8 @@ impl Cursor {
         format!("e{}.{}", self.epoch, self.offset)
     }
 
-    /// Reads a cursor and checks it belongs to `catalog`'s list.
-    pub fn decode(text: &str, catalog: &Catalog) -> Result<Cursor, CursorError> {
+    /// Reads a cursor and checks it belongs to the list of `catalog` (after the `own` tools).
+    pub fn decode(text: &str, catalog: &Catalog, own: &OwnTools) -> Result<Cursor, CursorError> {
         let malformed = || CursorError::Malformed(text.chars().take(64).collect());
         let (epoch, offset) = text
             .strip_prefix('e')
@@ -325,7 +343,7 @@ impl Cursor {
         if cursor.epoch != catalog.epoch {
             return Err(CursorError::Stale);
         }
-        if cursor.offset > catalog.listed().len() {
+        if cursor.offset > own.len().saturating_add(catalog.listed_len()) {
             return Err(malformed());
         }
         Ok(cursor)

@@ -19,7 +19,7 @@
 
 use std::cell::RefCell;
 use std::collections::HashSet;
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 
 use openapi_tools_runtime::Manifest;
 use openapi_tools_runtime::discovery::{MetaCall, MetaTools};
@@ -61,17 +61,33 @@ impl MetaMode {
 }
 
 /// The meta-tools over one catalog's offered tools.
+///
+/// What `tools/list` answers (`listed`) is rendered without the search index; the index is
+/// built on a thread of its own, so the first `tools/list` does not wait for it. The first
+/// `search_tools` or `call_tool` waits for it if it is not done yet.
 pub(crate) struct Meta {
-    /// Search index and checkers.
-    pub tools: MetaTools,
+    /// The offered tools as one tool set (what the index is built over).
+    offered: Arc<Offered>,
+    /// Search index and checkers, once built.
+    tools: OnceLock<MetaTools>,
     /// `search_tools` and `call_tool` as MCP tools (what `tools/list` answers).
     pub listed: Vec<Tool>,
+}
+
+impl Meta {
+    /// The search index and checkers (built now, or waited for, if they are not ready).
+    pub fn tools(&self) -> &MetaTools {
+        self.tools.get_or_init(|| {
+            let offered: Arc<dyn ToolSet> = self.offered.clone();
+            MetaTools::new(offered)
+        })
+    }
 }
 
 impl std::fmt::Debug for Meta {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Meta")
-            .field("tools", &self.tools)
+            .field("tools", &self.tools.get())
             .finish_non_exhaustive()
     }
 }
@@ -125,7 +141,7 @@ struct CallScope {
 
 impl CallScope {
     fn contains(&self, tool: &str) -> bool {
-        self.catalog.get(tool).is_some()
+        self.catalog.offers(tool)
     }
 }
 
@@ -159,7 +175,7 @@ pub(crate) fn handle(
         set: RefCell::new(None),
     };
     let (result, set) = SCOPE.sync_scope(scope, || {
-        let result = meta.tools.handle(tool, args);
+        let result = meta.tools().handle(tool, args);
         (result, SCOPE.with(|s| s.set.take()))
     });
     match result {
@@ -181,15 +197,21 @@ pub(crate) fn handle(
 }
 
 /// The meta-tools over `offered` (the catalog's tool names, from `snapshot`), or `None`
-/// when they cannot be rendered as MCP tools (logged; the full list is served then).
+/// when they cannot be rendered as MCP tools (logged; the full list is served then). Their
+/// search index is started on a thread of its own.
 pub(crate) fn build(snapshot: &Snapshot, offered: &[&str]) -> Option<Meta> {
     let source = whole_set(snapshot, offered).map_or_else(
         || Source::Owned(offered_manifest(snapshot, offered)),
         Source::Set,
     );
-    let tools = MetaTools::new(Arc::new(Offered { source }));
+    let offered = Arc::new(Offered { source });
     let mut listed = Vec::with_capacity(2);
-    for value in tools.render(Provider::Mcp, &RenderOptions::default()) {
+    let declared = MetaTools::render_declarations(
+        offered.manifest(),
+        Provider::Mcp,
+        &RenderOptions::default(),
+    );
+    for value in declared {
         match serde_json::from_value::<Tool>(value) {
             Ok(t) => listed.push(t),
             Err(e) => {
@@ -200,7 +222,27 @@ pub(crate) fn build(snapshot: &Snapshot, offered: &[&str]) -> Option<Meta> {
             }
         }
     }
-    Some(Meta { tools, listed })
+    Some(Meta {
+        offered,
+        tools: OnceLock::new(),
+        listed,
+    })
+}
+
+/// Builds `meta`'s search index on a thread of its own (inline when no thread can start).
+pub(crate) fn index_in_background(meta: &Arc<Meta>) {
+    let meta = Arc::clone(meta);
+    let spawned = std::thread::Builder::new()
+        .name("openapi-tools-mcp-index".into())
+        .spawn({
+            let meta = Arc::clone(&meta);
+            move || {
+                meta.tools();
+            }
+        });
+    if spawned.is_err() {
+        meta.tools();
+    }
 }
 
 /// The one set whose every tool is offered, under its own name, if that is the case.

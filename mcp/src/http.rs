@@ -15,7 +15,10 @@
 //! - `Origin`, when a browser sends one, must be a loopback origin or one of
 //!   [`HttpOptions::allowed_origins`] (the MCP transport spec's DNS-rebinding rule);
 //! - with [`HttpOptions::bearer_token`], `Authorization: Bearer <token>` is required
-//!   (compared in constant time; a missing or wrong token gets 401 and is never logged).
+//!   (the scheme name in any case, the token compared in constant time; a missing or wrong
+//!   token gets 401 and is never logged; an empty token is refused at start);
+//! - [`Limits`] (with [`serve`]): a header-read timeout, an idle timeout and a connection cap,
+//!   so clients trickling headers or holding idle connections cannot exhaust the server.
 
 use std::future::Future;
 use std::net::SocketAddr;
@@ -33,7 +36,9 @@ use tokio_util::sync::CancellationToken;
 
 use crate::McpServer;
 
+mod limits;
 mod sessions;
+pub use limits::Limits;
 use sessions::CancellingSessions;
 
 /// Where the MCP endpoint is mounted.
@@ -55,6 +60,9 @@ pub struct HttpOptions {
     pub allowed_hosts: Vec<String>,
     /// Stops the server (open sessions are ended) when cancelled.
     pub shutdown: CancellationToken,
+    /// Header-read timeout, idle timeout and connection cap of [`serve`] (an application
+    /// serving [`router`] itself sets its own).
+    pub limits: Limits,
 }
 
 impl std::fmt::Debug for HttpOptions {
@@ -68,6 +76,7 @@ impl std::fmt::Debug for HttpOptions {
             )
             .field("allowed_origins", &self.allowed_origins)
             .field("allowed_hosts", &self.allowed_hosts)
+            .field("limits", &self.limits)
             .finish_non_exhaustive()
     }
 }
@@ -81,6 +90,7 @@ impl Default for HttpOptions {
             allowed_origins: Vec::new(),
             allowed_hosts: Vec::new(),
             shutdown: CancellationToken::new(),
+            limits: Limits::default(),
         }
     }
 }
@@ -128,7 +138,13 @@ pub fn router<D: Differ>(server: McpServer<D>, options: &HttpOptions) -> Router 
     };
     match &options.bearer_token {
         Some(token) => {
-            let expected: Arc<[u8]> = format!("Bearer {token}").into_bytes().into();
+            // An empty token would let `Authorization: Bearer ` in: nothing matches it instead
+            // ([`serve`] refuses it at start).
+            let expected: Arc<[u8]> = if token.trim().is_empty() {
+                Arc::from(&[][..])
+            } else {
+                token.as_bytes().into()
+            };
             mcp.layer(middleware::from_fn(move |req: Request, next: Next| {
                 let expected = Arc::clone(&expected);
                 async move { require_token(&expected, req, next).await }
@@ -139,12 +155,16 @@ pub fn router<D: Differ>(server: McpServer<D>, options: &HttpOptions) -> Router 
 }
 
 async fn require_token(expected: &[u8], req: Request, next: Next) -> Response {
+    // RFC 9110: the scheme name is case-insensitive (`bearer x` is as good as `Bearer x`).
     let given = req
         .headers()
         .get(header::AUTHORIZATION)
         .map(HeaderValue::as_bytes)
-        .unwrap_or_default();
-    if constant_time_eq(given, expected) {
+        .and_then(|v| {
+            let (scheme, token) = v.split_at_checked(7)?;
+            scheme.eq_ignore_ascii_case(b"bearer ").then_some(token)
+        });
+    if !expected.is_empty() && given.is_some_and(|g| constant_time_eq(g, expected)) {
         next.run(req).await
     } else {
         let mut response = (
@@ -171,13 +191,24 @@ fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
 }
 
 /// Binds `options.listen` and serves until `options.shutdown` is cancelled or `stop`
-/// completes. `ready` is called with the bound address (useful with port 0).
+/// completes, under `options.limits`. `ready` is called with the bound address (useful with
+/// port 0). An empty bearer token is refused (`InvalidInput`) before anything is bound.
 pub async fn serve<D: Differ>(
     server: McpServer<D>,
     options: HttpOptions,
     stop: impl Future<Output = ()> + Send + 'static,
     ready: impl FnOnce(SocketAddr),
 ) -> std::io::Result<()> {
+    if options
+        .bearer_token
+        .as_deref()
+        .is_some_and(|t| t.trim().is_empty())
+    {
+        return Err(std::io::Error::new(
+            std::io::ErrorKind::InvalidInput,
+            "the bearer token is empty: any client could send it; set a non-empty token (or none on loopback)",
+        ));
+    }
     let listener = tokio::net::TcpListener::bind(options.listen).await?;
     let bound = listener.local_addr()?;
     let mut options = options;
@@ -185,15 +216,15 @@ pub async fn serve<D: Differ>(
     let app = router(server, &options);
     ready(bound);
     let shutdown = options.shutdown.clone();
-    axum::serve(listener, app)
-        .with_graceful_shutdown(async move {
-            tokio::select! {
-                () = stop => {}
-                () = shutdown.cancelled() => {}
-            }
-            shutdown.cancel();
-        })
-        .await
+    let on_stop = shutdown.clone();
+    tokio::spawn(async move {
+        tokio::select! {
+            () = stop => on_stop.cancel(),
+            () = on_stop.cancelled() => {}
+        }
+    });
+    limits::serve(listener, app, options.limits, shutdown).await;
+    Ok(())
 }
 
 #[cfg(test)]

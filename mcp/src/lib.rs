@@ -16,7 +16,16 @@
 //!   `call_tool` instead of thousands of tools ([`MetaMode`], [`discovery`]).
 //! - Transports: stdio ([`serve_stdio`]) and Streamable HTTP ([`http`]), stateful or stateless.
 //!
-//! Serving a registry from an application:
+//! Serving spec files, as `openapi-tools serve` does (same defaults), is one call:
+//!
+//! ```no_run
+//! # async fn run() -> Result<(), openapi_tools_mcp::ServeError> {
+//! openapi_tools_mcp::Serve::spec("petstore.yaml").watch(true).stdio().await
+//! # }
+//! ```
+//!
+//! Serving a registry the application fills itself, with its own rmcp tools beside the
+//! registry's ([`McpServerBuilder::tools`]):
 //!
 //! ```no_run
 //! use std::sync::Arc;
@@ -27,9 +36,8 @@
 //! # async fn run(manifest: openapi_tools_runtime::Manifest) -> Result<(), Box<dyn std::error::Error>> {
 //! let registry = Arc::new(DefaultRegistry::new());
 //! registry.install_manifest("petstore", manifest, InstallOptions::default())?;
-//! let server = McpServer::builder(Arc::clone(&registry))
-//!     .runner(Arc::new(Executor::builder().build())) // sends the calls
-//!     .build();
+//! // The executor sends the calls (auth, servers, retries, caps).
+//! let server = McpServer::builder(Arc::clone(&registry), Executor::builder().build()).build();
 //! // Installs and reloads from now on reach the client as notifications/tools/list_changed.
 //! openapi_tools_mcp::serve_stdio(server).await?;
 //! # Ok(()) }
@@ -51,12 +59,19 @@ mod catalog;
 pub mod discovery;
 pub mod http;
 pub mod log_resource;
+mod own;
+mod serve;
 mod server;
 
 pub use calls::{CallRunner, RunFuture};
 pub use catalog::{CatalogError, Offer};
 pub use discovery::{DEFAULT_META_THRESHOLD, MetaMode};
 pub use http::HttpOptions;
+/// The rmcp version this crate serves with: its `#[tool_router]` / `#[tool]` macros and
+/// [`ToolRouter`](rmcp::handler::server::router::tool::ToolRouter) for
+/// [`McpServerBuilder::tools`].
+pub use rmcp;
+pub use serve::{Serve, set_name};
 pub use server::{DEFAULT_PAGE_SIZE, McpServer, McpServerBuilder};
 
 use openapi_tools_runtime::registry::Differ;
@@ -64,7 +79,19 @@ use rmcp::ServiceExt;
 
 /// Why serving stopped with an error.
 #[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
 pub enum ServeError {
+    /// A spec could not be served; every error found in it, one per entry.
+    #[error("{}: not served:\n  {}", path.display(), problems.join("\n  "))]
+    Spec {
+        /// The spec file.
+        path: std::path::PathBuf,
+        /// Every error, as `file:line:column: message` where known.
+        problems: Vec<String>,
+    },
+    /// The options do not fit the specs (e.g. a credential for a scheme no spec has).
+    #[error("{0}")]
+    Config(String),
     /// The MCP handshake failed (the client sent something else than `initialize`, or left).
     #[error("MCP handshake failed: {0}")]
     Handshake(String),

@@ -25,6 +25,8 @@ use crate::calls::{self, CallRunner};
 use crate::catalog::{self, Catalog, CatalogCache, Cursor, Offer};
 use crate::discovery::MetaMode;
 use crate::log_resource;
+use crate::own::OwnTools;
+use crate::serve::LoadState;
 
 /// Tools per `tools/list` page unless set otherwise.
 pub const DEFAULT_PAGE_SIZE: usize = 500;
@@ -36,9 +38,12 @@ struct Settings<D: Differ> {
     page_size: usize,
     info: Implementation,
     instructions: Option<String>,
-    runner: Option<Arc<dyn CallRunner>>,
+    runner: Arc<dyn CallRunner>,
     meta: MetaMode,
     execution_log: Option<Arc<ExecutionLog>>,
+    own: OwnTools,
+    /// Set while the tools are still being loaded ([`McpServerBuilder::after`]).
+    gate: Option<watch::Receiver<LoadState>>,
 }
 
 /// Everything connections share.
@@ -62,7 +67,7 @@ impl<D: Differ> Shared<D> {
         self.catalog_of(&self.settings.registry.snapshot())
     }
 
-    fn catalog_of(&self, snapshot: &Snapshot) -> Arc<Catalog> {
+    fn catalog_of(&self, snapshot: &Arc<Snapshot>) -> Arc<Catalog> {
         self.cache
             .get(snapshot, &self.settings.offer, self.settings.meta)
     }
@@ -82,7 +87,7 @@ impl<D: Differ> std::fmt::Debug for McpServer<D> {
             .field("offer", &self.shared.settings.offer)
             .field("page_size", &self.shared.settings.page_size)
             .field("info", &self.shared.settings.info)
-            .field("executes_calls", &self.shared.settings.runner.is_some())
+            .field("own_tools", &self.shared.settings.own.len())
             .field("meta_tools", &self.shared.settings.meta)
             .finish_non_exhaustive()
     }
@@ -98,8 +103,10 @@ impl Drop for ConnectionGuard {
 }
 
 impl<D: Differ> McpServer<D> {
-    /// Starts building a server for `registry`.
-    pub fn builder(registry: Arc<Registry<D>>) -> McpServerBuilder<D> {
+    /// Starts building a server for `registry` whose `tools/call`s `runner` sends: usually the
+    /// runtime's [`Executor`](openapi_tools_runtime::exec::Executor) (auth, servers, retries,
+    /// caps), which is cheap to clone.
+    pub fn builder(registry: Arc<Registry<D>>, runner: impl CallRunner) -> McpServerBuilder<D> {
         McpServerBuilder {
             settings: Settings {
                 registry,
@@ -107,9 +114,11 @@ impl<D: Differ> McpServer<D> {
                 page_size: DEFAULT_PAGE_SIZE,
                 info: Implementation::new("openapi-tools", env!("CARGO_PKG_VERSION")),
                 instructions: None,
-                runner: None,
+                runner: Arc::new(runner),
                 meta: MetaMode::Never,
                 execution_log: None,
+                own: OwnTools::default(),
+                gate: None,
             },
         }
     }
@@ -128,20 +137,50 @@ impl<D: Differ> McpServer<D> {
         &self.shared.settings.registry
     }
 
-    /// What `tools/list` answers right now, in order (all pages): every offered tool, or the
-    /// two meta-tools (see [`MetaMode`]).
+    /// What `tools/list` answers right now, in order (all pages): the application's own tools
+    /// (see [`McpServerBuilder::tools`]), then every offered registry tool, or the two
+    /// meta-tools (see [`MetaMode`]).
     pub fn offered_tools(&self) -> Vec<Tool> {
-        self.shared.catalog().listed().to_vec()
+        let catalog = self.shared.catalog();
+        catalog::page(&catalog, &self.shared.settings.own, 0, usize::MAX).0
+    }
+
+    /// Waits until the tools this server was started before are loaded
+    /// ([`McpServerBuilder::after`]); an error when their load failed.
+    async fn loaded(&self) -> Result<(), ErrorData> {
+        let Some(gate) = &self.shared.settings.gate else {
+            return Ok(());
+        };
+        let mut gate = gate.clone();
+        let state = gate
+            .wait_for(|s| *s != LoadState::Loading)
+            .await
+            .map_err(|_| ErrorData::internal_error("the tools were not loaded", None))?;
+        match &*state {
+            LoadState::Failed(why) => Err(ErrorData::internal_error(
+                format!("the tools could not be loaded: {why}"),
+                None,
+            )),
+            _ => Ok(()),
+        }
     }
 
     /// Forwards offered-list changes to this connection's client until the connection ends.
     fn forward_changes(&self, peer: rmcp::Peer<RoleServer>) {
+        // Shares the registry view, not this connection's lifetime.
+        let this = self.connection();
         let shared = Arc::downgrade(&self.shared);
         let mut changes = self.shared.changes.clone();
         let done = self.connection.0.clone();
-        let mut seen = self.shared.catalog().epoch;
-        changes.mark_unchanged();
         tokio::spawn(async move {
+            // Changes count from the list the client can first see: after the initial load.
+            tokio::select! {
+                () = done.cancelled() => return,
+                loaded = this.loaded() => if loaded.is_err() { return },
+            }
+            changes.mark_unchanged();
+            let mut seen = this.shared.catalog().epoch;
+            drop(this);
             loop {
                 tokio::select! {
                     () = done.cancelled() => return,
@@ -196,11 +235,45 @@ impl<D: Differ> McpServerBuilder<D> {
         self
     }
 
-    /// What sends the HTTP requests of `tools/call`: usually the runtime's
-    /// [`Executor`](openapi_tools_runtime::exec::Executor). Without one, calls are checked and
-    /// then answered with an error saying that this server does not execute calls.
-    pub fn runner(mut self, runner: Arc<dyn CallRunner>) -> Self {
-        self.settings.runner = Some(runner);
+    /// The application's own rmcp tools, served beside the registry's: `router` is what
+    /// rmcp's `#[tool_router]` generates for `service` (or any [`ToolRouter`] built by hand).
+    ///
+    /// They are listed first, on every `tools/list` (also in meta-tools mode, beside
+    /// `search_tools` and `call_tool`), and called with `service` as rmcp calls them. A registry
+    /// tool with the same name as one of them is not offered (the application's tool wins). May
+    /// be called several times; a later router's tool wins over an earlier one of the same name.
+    ///
+    /// ```no_run
+    /// use openapi_tools_mcp::McpServer;
+    /// use openapi_tools_mcp::rmcp::{tool, tool_router, handler::server::router::tool::ToolRouter};
+    /// # use std::sync::Arc;
+    /// # use openapi_tools_runtime::{exec::Executor, registry::DefaultRegistry};
+    ///
+    /// #[derive(Clone)]
+    /// struct Clock;
+    ///
+    /// #[tool_router]
+    /// impl Clock {
+    ///     /// The server's time, in seconds since 1970.
+    ///     #[tool]
+    ///     fn now(&self) -> String {
+    ///         let t = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH);
+    ///         t.map(|d| d.as_secs()).unwrap_or_default().to_string()
+    ///     }
+    /// }
+    ///
+    /// # fn build(registry: Arc<DefaultRegistry>) {
+    /// let server = McpServer::builder(registry, Executor::builder().build())
+    ///     .tools(Clock, Clock::tool_router())
+    ///     .build();
+    /// # }
+    /// ```
+    pub fn tools<S: Send + Sync + 'static>(
+        mut self,
+        service: S,
+        router: rmcp::handler::server::router::tool::ToolRouter<S>,
+    ) -> Self {
+        self.settings.own.add(service, router);
         self
     }
 
@@ -217,6 +290,14 @@ impl<D: Differ> McpServerBuilder<D> {
     /// server can then read what all callers did.
     pub fn execution_log(mut self, log: Arc<ExecutionLog>) -> Self {
         self.settings.execution_log = Some(log);
+        self
+    }
+
+    /// Serve before the registry is filled: `tools/list` and `tools/call` wait until `state`
+    /// leaves [`LoadState::Loading`] (what [`Serve`](crate::Serve) does, so `initialize` is
+    /// answered while the specs load).
+    pub(crate) fn after(mut self, state: watch::Receiver<LoadState>) -> Self {
+        self.settings.gate = Some(state);
         self
     }
 
@@ -273,16 +354,22 @@ impl<D: Differ> ServerHandler for McpServer<D> {
         request: Option<PaginatedRequestParams>,
         _context: RequestContext<RoleServer>,
     ) -> Result<ListToolsResult, ErrorData> {
+        self.loaded().await?;
         let catalog = self.shared.catalog();
         let offset = match request.and_then(|r| r.cursor) {
             Some(text) => {
-                Cursor::decode(&text, &catalog)
+                Cursor::decode(&text, &catalog, &self.shared.settings.own)
                     .map_err(|e| ErrorData::invalid_params(e.to_string(), None))?
                     .offset
             }
             None => 0,
         };
-        let (tools, next) = catalog::page(&catalog, offset, self.shared.settings.page_size);
+        let (tools, next) = catalog::page(
+            &catalog,
+            &self.shared.settings.own,
+            offset,
+            self.shared.settings.page_size,
+        );
         let mut result = ListToolsResult::with_all_items(tools);
         result.next_cursor = next;
         Ok(result)
@@ -317,8 +404,11 @@ impl<D: Differ> ServerHandler for McpServer<D> {
     }
 
     fn get_tool(&self, name: &str) -> Option<Tool> {
+        if let Some(tool) = self.shared.settings.own.get(name) {
+            return Some(tool.clone());
+        }
         let catalog = self.shared.catalog();
-        let listed = catalog.listed().iter().find(|t| t.name == name);
+        let listed = catalog.listed().find(|t| t.name == name);
         listed.or_else(|| catalog.get(name)).cloned()
     }
 
@@ -327,6 +417,10 @@ impl<D: Differ> ServerHandler for McpServer<D> {
         request: CallToolRequestParams,
         context: RequestContext<RoleServer>,
     ) -> Result<CallToolResponse, ErrorData> {
+        if self.shared.settings.own.contains(&request.name) {
+            return self.shared.settings.own.call(request, context).await;
+        }
+        self.loaded().await?;
         let snapshot = self.shared.settings.registry.snapshot();
         let catalog = self.shared.catalog_of(&snapshot);
         // Streamable HTTP hands the request's HTTP parts over: the session is their header.
@@ -340,7 +434,7 @@ impl<D: Differ> ServerHandler for McpServer<D> {
             snapshot,
             catalog,
             request,
-            self.shared.settings.runner.as_deref(),
+            &*self.shared.settings.runner,
             context.ct,
         )
         .instrument(span.clone())

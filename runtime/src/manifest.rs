@@ -47,6 +47,48 @@ impl Manifest {
     pub fn tool(&self, name: &str) -> Option<&ToolManifest> {
         self.tools.iter().find(|t| t.name == name)
     }
+
+    /// About how many bytes of heap and inline memory this manifest holds (strings, schemas,
+    /// parameters): an estimate for planning replicas, not an allocator's count.
+    pub fn approximate_size(&self) -> usize {
+        std::mem::size_of::<Self>()
+            + self.title.capacity()
+            + self.version.capacity()
+            + self.openapi.capacity()
+            + self.source_hash.capacity()
+            + self.servers.iter().map(String::capacity).sum::<usize>()
+            + self.tools.capacity() * std::mem::size_of::<ToolManifest>()
+            + self
+                .tools
+                .iter()
+                .map(ToolManifest::approximate_heap)
+                .sum::<usize>()
+    }
+}
+
+/// About how many heap bytes a JSON value holds beyond its own inline size (strings, arrays,
+/// objects with their keys and index).
+pub fn approximate_value_heap(value: &Value) -> usize {
+    const VALUE: usize = std::mem::size_of::<Value>();
+    match value {
+        Value::String(s) => s.capacity(),
+        Value::Array(items) => items
+            .iter()
+            .map(|v| VALUE + approximate_value_heap(v))
+            .sum(),
+        // Each entry: the key, the value, and the map's index slot and hash.
+        Value::Object(map) => map
+            .iter()
+            .map(|(k, v)| {
+                std::mem::size_of::<String>()
+                    + k.capacity()
+                    + VALUE
+                    + 16
+                    + approximate_value_heap(v)
+            })
+            .sum(),
+        Value::Null | Value::Bool(_) | Value::Number(_) => 0,
+    }
 }
 
 /// One tool: one OpenAPI operation as a model sees it and as the wire needs it.
@@ -103,6 +145,39 @@ pub struct ToolManifest {
 }
 
 impl ToolManifest {
+    /// About how many heap bytes this tool holds (see [`Manifest::approximate_size`]).
+    fn approximate_heap(&self) -> usize {
+        let text = |s: &String| s.capacity();
+        text(&self.name)
+            + self.operation_id.as_ref().map_or(0, text)
+            + text(&self.path)
+            + self.tags.iter().map(text).sum::<usize>()
+            + self.summary.as_ref().map_or(0, text)
+            + text(&self.description)
+            + self.servers.iter().map(text).sum::<usize>()
+            + self.params.capacity() * std::mem::size_of::<InputParam>()
+            + self
+                .params
+                .iter()
+                .map(|p| text(&p.name) + text(&p.wire_name))
+                .sum::<usize>()
+            + self
+                .body
+                .as_ref()
+                .map_or(0, |_| std::mem::size_of::<BodySpec>())
+            + approximate_value_heap(&self.input_schema)
+            + text(&self.schema_hash)
+            + self
+                .wire_names
+                .iter()
+                .map(|(k, v)| 48 + text(k) + text(v))
+                .sum::<usize>()
+            + self
+                .output_schema
+                .as_ref()
+                .map_or(0, approximate_value_heap)
+    }
+
     /// Looks an input property up by its tool-facing name.
     pub fn param(&self, name: &str) -> Option<&InputParam> {
         self.params.iter().find(|p| p.name == name)
@@ -416,6 +491,44 @@ pub enum SecurityScheme {
         /// The discovery document URL.
         url: String,
     },
+}
+
+/// `url` with any user-info (`user:password@`) replaced by `***@`, for messages and `Debug`.
+/// Works on text that does not parse as a URL too (a template, a typo).
+pub fn hide_user_info(url: &str) -> String {
+    let Some(scheme_end) = url.find("://").map(|i| i + 3) else {
+        return url.to_owned();
+    };
+    let rest = &url[scheme_end..];
+    let authority_end = rest.find(['/', '?', '#']).unwrap_or(rest.len());
+    match rest[..authority_end].rfind('@') {
+        Some(at) => format!("{}***{}", &url[..scheme_end], &rest[at..]),
+        None => url.to_owned(),
+    }
+}
+
+/// Whether `url` sends what it carries in the clear across the network: `http://` to a host
+/// other than `localhost` or a loopback address. (Client secrets go only over https, except
+/// to a token endpoint on this machine.)
+pub fn is_plain_remote_url(url: &str) -> bool {
+    let Some(rest) = url
+        .get(..7)
+        .filter(|p| p.eq_ignore_ascii_case("http://"))
+        .map(|_| &url[7..])
+    else {
+        return false;
+    };
+    let authority = rest.split(['/', '?', '#']).next().unwrap_or("");
+    let host_port = authority.rsplit('@').next().unwrap_or("");
+    let host = match host_port.strip_prefix('[') {
+        Some(v6) => v6.split(']').next().unwrap_or(""),
+        None => host_port.split(':').next().unwrap_or(""),
+    };
+    let loopback = host.eq_ignore_ascii_case("localhost")
+        || host
+            .parse::<std::net::IpAddr>()
+            .is_ok_and(|ip| ip.is_loopback());
+    !loopback
 }
 
 /// Where an API key goes.

@@ -95,6 +95,33 @@ pub fn spec_files(dir: impl AsRef<Path>) -> Vec<PathBuf> {
     files
 }
 
+/// The environment variable naming the embedding model directory (the `semantic` feature's
+/// tests; `scripts/fetch-model.sh` fetches the tested model).
+pub const MODEL_ENV: &str = "OPENAPI_TOOLS_MODEL_DIR";
+
+/// The embedding model directory for a crate at `crate_dir`: `OPENAPI_TOOLS_MODEL_DIR`, else
+/// the nearest ancestor's `models/all-MiniLM-L6-v2` with a `config.json` (where
+/// `scripts/fetch-model.sh` puts it: `<clone>/../models/all-MiniLM-L6-v2`), else `None`.
+///
+/// # Panics
+/// When `OPENAPI_TOOLS_MODEL_DIR` is set but is not a directory.
+pub fn model_dir(crate_dir: impl AsRef<Path>) -> Option<PathBuf> {
+    if let Some(dir) = std::env::var_os(MODEL_ENV).filter(|v| !v.is_empty()) {
+        let dir = PathBuf::from(dir);
+        assert!(
+            dir.is_dir(),
+            "{MODEL_ENV}={} is not a directory",
+            dir.display()
+        );
+        return Some(dir);
+    }
+    crate_dir
+        .as_ref()
+        .ancestors()
+        .map(|a| a.join("models").join("all-MiniLM-L6-v2"))
+        .find(|m| m.join("config.json").is_file())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

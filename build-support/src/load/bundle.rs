@@ -220,6 +220,18 @@ impl<'a> Bundler<'a> {
         let canonical = match joined.canonicalize() {
             Ok(c) => c,
             Err(e) => {
+                // A missing file where the spec may not look is refused exactly like an
+                // existing one: the message must not tell whether a file exists outside the root.
+                if let Err(why) = self.budget.allows(&lexical(&joined)) {
+                    self.diags.push(
+                        Diagnostic::error(
+                            &site.ptr,
+                            format!("reference `{}`: {why}", site.reference),
+                        )
+                        .with_hint(OUTSIDE_ROOT_HINT),
+                    );
+                    return None;
+                }
                 self.diags.push(Diagnostic::error(
                     &site.ptr,
                     format!(
@@ -237,7 +249,7 @@ impl<'a> Bundler<'a> {
         if let Err(why) = self.budget.allows(&canonical) {
             self.diags.push(
                 Diagnostic::error(&site.ptr, format!("reference `{}`: {why}", site.reference))
-                    .with_hint("refer only to files in the spec's directory tree, or widen the load's root"),
+                    .with_hint(OUTSIDE_ROOT_HINT),
             );
             self.by_path.insert(canonical, None);
             return None;
@@ -464,6 +476,27 @@ pub(crate) fn split_ref(reference: &str) -> (&str, String) {
 /// Whether a reference's file part names a network resource.
 pub(crate) fn is_remote(file_part: &str) -> bool {
     file_part.contains("://") && !file_part.starts_with("file://")
+}
+
+/// The hint of a reference refused by the load's root.
+const OUTSIDE_ROOT_HINT: &str =
+    "refer only to files in the spec's directory tree, or widen the load's root";
+
+/// `path` made absolute with `.` and `..` resolved without touching the file system (for a path
+/// that does not exist, so cannot be canonicalised).
+fn lexical(path: &Path) -> PathBuf {
+    let absolute = std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf());
+    let mut out = PathBuf::new();
+    for part in absolute.components() {
+        match part {
+            std::path::Component::CurDir => {}
+            std::path::Component::ParentDir => {
+                out.pop();
+            }
+            other => out.push(other),
+        }
+    }
+    out
 }
 
 #[cfg(test)]

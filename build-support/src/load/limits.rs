@@ -215,6 +215,36 @@ mod tests {
         assert!(ok && msgs.is_empty(), "{msgs}");
     }
 
+    /// Issue #21 (info): a `$ref` to a missing file outside the root said "cannot read ...: No
+    /// such file", one to an existing file "outside the allowed directory": the difference told
+    /// a spec author which files exist on the machine. Both are now refused alike.
+    #[test]
+    fn refusals_outside_the_root_do_not_tell_whether_the_file_exists() {
+        let tmp = tempfile::tempdir().unwrap();
+        write(&tmp.path().join("shared/pet.yaml"), PET);
+        for reference in [
+            "../shared/pet.yaml",
+            "../shared/missing.yaml",
+            "/nonexistent/x.yaml",
+        ] {
+            let spec = tmp.path().join("api/spec.yaml");
+            write(&spec, &spec_referring_to(reference));
+            let (_, msgs) = load(&spec, &LoadLimits::default());
+            assert!(
+                msgs.contains("outside the allowed directory"),
+                "{reference}: {msgs}"
+            );
+            assert!(!msgs.contains("cannot read"), "{reference}: {msgs}");
+            let none = LoadLimits::default().root(RefRoot::NoFiles);
+            let (_, msgs) = load(&spec, &none);
+            assert!(
+                msgs.contains("file references are not allowed"),
+                "{reference}: {msgs}"
+            );
+            assert!(!msgs.contains("cannot read"), "{reference}: {msgs}");
+        }
+    }
+
     #[test]
     fn a_symlink_inside_the_root_to_a_file_outside_it_is_refused() {
         let tmp = tempfile::tempdir().unwrap();

@@ -23,8 +23,9 @@ pub fn workspace() -> PathBuf {
         .to_path_buf()
 }
 
-/// A Python with the `mcp` SDK, or `None` after printing why the test is skipped.
-pub fn python() -> Option<PathBuf> {
+/// A Python with the `mcp` SDK. Tests that need it are `#[ignore = "needs ..."]` and run by
+/// CI with `--include-ignored`, so a missing SDK fails them instead of passing silently.
+pub fn python() -> PathBuf {
     let candidates = std::env::var_os("OPENAPI_TOOLS_MCP_PYTHON")
         .map(PathBuf::from)
         .into_iter()
@@ -37,31 +38,26 @@ pub fn python() -> Option<PathBuf> {
             .status()
             .is_ok_and(|s| s.success());
         if ok {
-            return Some(py);
+            return py;
         }
     }
-    openapi_tools_test_support::skip(
-        "skipped: no Python with the MCP SDK (run scripts/ci-tools.sh or set OPENAPI_TOOLS_MCP_PYTHON)",
-    );
-    None
+    panic!("no Python with the MCP SDK: run scripts/ci-tools.sh or set OPENAPI_TOOLS_MCP_PYTHON");
 }
 
-/// The Inspector CLI entry point (`node <it> <server command> --method ...`), or `None` after
-/// printing why the test is skipped.
-pub fn inspector() -> Option<PathBuf> {
+/// The Inspector CLI entry point (`node <it> <server command> --method ...`); like
+/// [`python`], its tests are ignored unless asked for, and fail when it is missing.
+pub fn inspector() -> PathBuf {
     let js = workspace()
         .join(".tools/inspector/node_modules/@modelcontextprotocol/inspector-cli/build/index.js");
     let node = Command::new("node")
         .arg("--version")
         .output()
         .is_ok_and(|o| o.status.success());
-    if node && js.exists() {
-        return Some(js);
-    }
-    openapi_tools_test_support::skip(
-        "skipped: MCP Inspector CLI not installed (run scripts/ci-tools.sh; needs node)",
+    assert!(
+        node && js.exists(),
+        "MCP Inspector CLI not installed: run scripts/ci-tools.sh (needs node)"
     );
-    None
+    js
 }
 
 /// Runs the Inspector CLI against a stdio server command and parses its JSON output.

@@ -50,9 +50,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         .map(|s| Credentials::from_env(s.toolset().manifest()))
         .unwrap_or_default();
     let executor = Executor::builder().credentials(credentials).build();
-    let server = McpServer::builder(Arc::clone(&registry))
-        .runner(Arc::new(executor))
-        .build();
+    let server = McpServer::builder(Arc::clone(&registry), executor).build();
     tokio::runtime::Runtime::new()?.block_on(openapi_tools_mcp::serve_stdio(server))?;
     eprintln!("client closed the connection");
     Ok(())

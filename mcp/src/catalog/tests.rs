@@ -13,7 +13,10 @@ fn petstore() -> Manifest {
 }
 
 fn names(c: &Catalog) -> Vec<&str> {
-    c.tools.iter().map(|t| t.name.as_ref()).collect()
+    (0..c.tools.len())
+        .filter_map(|i| c.tool(i))
+        .map(|t| t.name.as_ref())
+        .collect()
 }
 
 fn registry() -> Arc<DefaultRegistry> {
@@ -120,31 +123,34 @@ fn pages_and_cursors() {
     let r = registry();
     let cache = CatalogCache::default();
     let c = cache.get(&r.snapshot(), &Offer::default(), MetaMode::Never);
-    let (p1, next) = page(&c, 0, 3);
+    let (p1, next) = page(&c, &OwnTools::default(), 0, 3);
     assert_eq!(p1.len(), 3);
     let next = next.unwrap();
-    let cur = Cursor::decode(&next, &c).unwrap();
-    let (p2, end) = page(&c, cur.offset, 3);
+    let cur = Cursor::decode(&next, &c, &OwnTools::default()).unwrap();
+    let (p2, end) = page(&c, &OwnTools::default(), cur.offset, 3);
     assert_eq!(p2.len(), 1);
     assert_eq!(p2[0].name, "delete_pet");
     assert_eq!(end, None);
     assert!(matches!(
-        Cursor::decode("nonsense", &c),
+        Cursor::decode("nonsense", &c, &OwnTools::default()),
         Err(CursorError::Malformed(_))
     ));
     assert!(matches!(
-        Cursor::decode("e0.99", &c),
+        Cursor::decode("e0.99", &c, &OwnTools::default()),
         Err(CursorError::Malformed(_))
     ));
     r.disable("list_pets", "x").unwrap();
     let c2 = cache.get(&r.snapshot(), &Offer::default(), MetaMode::Never);
-    assert_eq!(Cursor::decode(&next, &c2), Err(CursorError::Stale));
+    assert_eq!(
+        Cursor::decode(&next, &c2, &OwnTools::default()),
+        Err(CursorError::Stale)
+    );
     // A page past the end is empty, never a panic.
-    assert_eq!(page(&c2, 10, 3), (Vec::new(), None));
+    assert_eq!(page(&c2, &OwnTools::default(), 10, 3), (Vec::new(), None));
 }
 
 fn listed(c: &Catalog) -> Vec<&str> {
-    c.listed().iter().map(|t| t.name.as_ref()).collect()
+    c.listed().map(|t| t.name.as_ref()).collect()
 }
 
 #[test]
@@ -155,17 +161,20 @@ fn meta_tools_replace_the_list_above_the_threshold() {
     assert_eq!(listed(&c), ["search_tools", "call_tool"]);
     // The offered tools stay behind the meta-tools (for call_tool and direct calls).
     assert_eq!(c.tools.len(), 4);
-    let search = &c.listed()[0];
+    let search = c.listed().next().unwrap();
     assert_eq!(
         search.annotations.as_ref().unwrap().read_only_hint,
         Some(true)
     );
     assert!(search.description.as_deref().unwrap().contains("4 tools"));
     // Pages and cursors run over what is listed.
-    let (p1, next) = page(&c, 0, 1);
+    let (p1, next) = page(&c, &OwnTools::default(), 0, 1);
     assert_eq!(p1[0].name, "search_tools");
-    let cur = Cursor::decode(&next.unwrap(), &c).unwrap();
-    assert_eq!(page(&c, cur.offset, 1), (vec![c.listed()[1].clone()], None));
+    let cur = Cursor::decode(&next.unwrap(), &c, &OwnTools::default()).unwrap();
+    assert_eq!(
+        page(&c, &OwnTools::default(), cur.offset, 1),
+        (vec![c.listed().nth(1).unwrap().clone()], None)
+    );
 
     // One tool disabled: 3 offered, not above 3, the full list again (a new epoch).
     r.disable("create_pet", "maintenance").unwrap();
@@ -195,7 +204,7 @@ fn meta_tools_search_only_the_offered_tools() {
     };
     let c = CatalogCache::default().get(&r.snapshot(), &offer, MetaMode::Always);
     let meta = c.meta.as_ref().unwrap();
-    let manifest = meta.tools.toolset().manifest();
+    let manifest = meta.tools().toolset().manifest();
     let mut names: Vec<&str> = manifest.tools.iter().map(|t| t.name.as_str()).collect();
     names.sort_unstable();
     assert_eq!(
@@ -203,7 +212,7 @@ fn meta_tools_search_only_the_offered_tools() {
         ["get_pet", "list_pets", "v2_get_pet", "v2_list_pets"]
     );
     let found = meta
-        .tools
+        .tools()
         .search(&serde_json::json!({"query": "delete a pet", "top_k": 10}))
         .unwrap();
     assert!(!found.to_string().contains("delete_pet"), "{found}");

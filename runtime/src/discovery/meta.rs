@@ -41,6 +41,94 @@ pub enum MetaCall {
     Call(PreparedCall),
 }
 
+/// What the two meta-tools declare over a tool set of `count` tools.
+struct Declared {
+    search_schema: Value,
+    call_schema: Value,
+    search_description: String,
+}
+
+impl Declared {
+    fn of(manifest: &crate::Manifest, count: usize) -> Self {
+        let search_schema = json!({
+            "type": "object",
+            "properties": {
+                "query": {"type": "string", "minLength": 1, "maxLength": 500,
+                    "description": "What you want to do, in plain words (\"list open pull requests\")."},
+                "top_k": {"type": "integer", "minimum": 1, "maximum": MAX_TOP_K,
+                    "description": format!("How many tools to return (default {DEFAULT_TOP_K}).")},
+                "include_schemas": {"type": "boolean",
+                    "description": format!("Return every result's input schema (by default only the first {SCHEMAS_BY_DEFAULT} have one).")}
+            },
+            "required": ["query"],
+            "additionalProperties": false
+        });
+        let call_schema = json!({
+            "type": "object",
+            "properties": {
+                "name": {"type": "string", "minLength": 1,
+                    "description": "The tool's exact name, as search_tools returned it."},
+                "arguments": {"type": "object",
+                    "description": "The tool's arguments: one JSON object matching its input schema."}
+            },
+            "required": ["name", "arguments"],
+            "additionalProperties": false
+        });
+        let title = if manifest.title.trim().is_empty() {
+            "this API".to_owned()
+        } else {
+            manifest.title.trim().to_owned()
+        };
+        let search_description = format!(
+            "Find the tools of {title} that can do a task. There are {count} tools, too many to \
+             list: describe what you want to do in plain words and get the best matching tools \
+             (name, what it does, method and path; the first ones with their input schema). \
+             Then call one with {CALL_TOOL}."
+        );
+        Declared {
+            search_schema,
+            call_schema,
+            search_description,
+        }
+    }
+
+    fn defs(&self) -> [ToolDef<'_>; 2] {
+        defs(
+            &self.search_description,
+            &self.search_schema,
+            &self.call_schema,
+        )
+    }
+}
+
+/// The two tools as every renderer takes them.
+fn defs<'a>(
+    search_description: &'a str,
+    search_schema: &'a Value,
+    call_schema: &'a Value,
+) -> [ToolDef<'a>; 2] {
+    [
+        ToolDef {
+            name: SEARCH_TOOLS,
+            title: Some("Search tools"),
+            description: search_description,
+            input_schema: search_schema,
+            method: Some(crate::manifest::HttpMethod::Get),
+            deprecated: false,
+        },
+        ToolDef {
+            name: CALL_TOOL,
+            title: Some("Call a tool"),
+            description: "Call a tool found with search_tools: its exact name and its \
+                    arguments as one JSON object matching its input schema. The arguments are \
+                    checked like a direct call; a wrong name is answered with the closest names.",
+            input_schema: call_schema,
+            method: None,
+            deprecated: false,
+        },
+    ]
+}
+
 /// The two meta-tools over one tool set.
 ///
 /// ```
@@ -96,43 +184,11 @@ impl MetaTools {
     /// Indexes `tools` and prepares the two meta-tools (compile their checkers once).
     pub fn new(tools: Arc<dyn ToolSet>) -> Self {
         let index = ToolIndex::from_manifest(tools.manifest());
-        let search_schema = json!({
-            "type": "object",
-            "properties": {
-                "query": {"type": "string", "minLength": 1, "maxLength": 500,
-                    "description": "What you want to do, in plain words (\"list open pull requests\")."},
-                "top_k": {"type": "integer", "minimum": 1, "maximum": MAX_TOP_K,
-                    "description": format!("How many tools to return (default {DEFAULT_TOP_K}).")},
-                "include_schemas": {"type": "boolean",
-                    "description": format!("Return every result's input schema (by default only the first {SCHEMAS_BY_DEFAULT} have one).")}
-            },
-            "required": ["query"],
-            "additionalProperties": false
-        });
-        let call_schema = json!({
-            "type": "object",
-            "properties": {
-                "name": {"type": "string", "minLength": 1,
-                    "description": "The tool's exact name, as search_tools returned it."},
-                "arguments": {"type": "object",
-                    "description": "The tool's arguments: one JSON object matching its input schema."}
-            },
-            "required": ["name", "arguments"],
-            "additionalProperties": false
-        });
-        let manifest = tools.manifest();
-        let title = if manifest.title.trim().is_empty() {
-            "this API".to_owned()
-        } else {
-            manifest.title.trim().to_owned()
-        };
-        let search_description = format!(
-            "Find the tools of {title} that can do a task. There are {} tools, too many to \
-             list: describe what you want to do in plain words and get the best matching tools \
-             (name, what it does, method and path; the first ones with their input schema). \
-             Then call one with {CALL_TOOL}.",
-            index.len()
-        );
+        let Declared {
+            search_schema,
+            call_schema,
+            search_description,
+        } = Declared::of(tools.manifest(), index.len());
         MetaTools {
             search_check: Validator::new(&search_schema),
             call_check: Validator::new(&call_schema),
@@ -142,6 +198,18 @@ impl MetaTools {
             call_schema,
             search_description,
         }
+    }
+
+    /// The two tools over `manifest` in `provider`'s shape, exactly as
+    /// [`MetaTools::render`] of `MetaTools::new` over it answers, without building the search
+    /// index: what a server lists while the index is built elsewhere.
+    pub fn render_declarations(
+        manifest: &crate::Manifest,
+        provider: Provider,
+        opts: &RenderOptions,
+    ) -> Vec<Value> {
+        let declared = Declared::of(manifest, manifest.tools.len());
+        render::render_set(provider, &declared.defs(), opts)
     }
 
     /// The index behind `search_tools` (for per-request selection or a CLI).
@@ -162,26 +230,11 @@ impl MetaTools {
     /// The two tools, as every renderer takes them. `search_tools` is declared as a safe
     /// (read-only, idempotent) operation so MCP clients need not confirm it.
     pub fn defs(&self) -> [ToolDef<'_>; 2] {
-        [
-            ToolDef {
-                name: SEARCH_TOOLS,
-                title: Some("Search tools"),
-                description: &self.search_description,
-                input_schema: &self.search_schema,
-                method: Some(crate::manifest::HttpMethod::Get),
-                deprecated: false,
-            },
-            ToolDef {
-                name: CALL_TOOL,
-                title: Some("Call a tool"),
-                description: "Call a tool found with search_tools: its exact name and its \
-                    arguments as one JSON object matching its input schema. The arguments are \
-                    checked like a direct call; a wrong name is answered with the closest names.",
-                input_schema: &self.call_schema,
-                method: None,
-                deprecated: false,
-            },
-        ]
+        defs(
+            &self.search_description,
+            &self.search_schema,
+            &self.call_schema,
+        )
     }
 
     /// The two tools in `provider`'s shape (what goes into a request's `tools`).

@@ -2,10 +2,13 @@
 //! alternatives (OR), each a set of schemes (AND); the first alternative the credentials
 //! satisfy is used; an empty alternative (`{}`) or `security: []` sends none.
 
+use std::time::Instant;
+
 use base64::Engine as _;
 
 use super::credentials::{Credential, Credentials, Secret};
 use super::oauth::{TokenCache, TokenRequest};
+use super::result::ErrorKind;
 use crate::manifest::{ApiKeyLocation, Manifest, SecurityScheme, ToolManifest};
 
 /// Where one credential goes.
@@ -111,15 +114,17 @@ fn fits(scheme: &SecurityScheme, credential: &Credential) -> bool {
 /// from the cache) through `tokens`. `dry_run` puts `***` for tokens it would fetch.
 /// `derived` receives secrets made here (fetched tokens, encoded basic credentials), so
 /// echoes of them can be scrubbed from the result; `fetched` the client-credentials tokens
-/// used, by scheme, so a 401 can drop exactly those from the cache.
+/// used, by scheme, so a 401 can drop exactly those from the cache. A token not fetched by
+/// `deadline` (waiting for another call's fetch included) fails the call as a timeout.
 pub(crate) async fn place(
     chosen: &[Chosen<'_>],
     tokens: &TokenCache,
     client: &reqwest::Client,
     dry_run: bool,
+    deadline: Instant,
     derived: &mut Vec<String>,
     fetched: &mut Vec<(String, Secret)>,
-) -> Result<Vec<Placement>, String> {
+) -> Result<Vec<Placement>, (ErrorKind, String)> {
     let mut out = Vec::with_capacity(chosen.len());
     for c in chosen {
         let placement = match (c.scheme, c.credential) {
@@ -156,9 +161,12 @@ pub(crate) async fn place(
                 },
             ) => {
                 let url = override_url.as_ref().or(token_url.as_ref()).ok_or_else(|| {
-                    format!(
-                        "security scheme `{}` declares no client-credentials tokenUrl; set one in the credential",
-                        c.name
+                    (
+                        ErrorKind::Credentials,
+                        format!(
+                            "security scheme `{}` declares no client-credentials tokenUrl; set one in the credential",
+                            c.name
+                        ),
                     )
                 })?;
                 let scopes = if scopes.is_empty() {
@@ -176,7 +184,24 @@ pub(crate) async fn place(
                         client_secret,
                         scopes,
                     };
-                    let token = tokens.token(client, &req).await?;
+                    let token = match tokio::time::timeout_at(
+                        deadline.into(),
+                        tokens.token(client, &req),
+                    )
+                    .await
+                    {
+                        Ok(Ok(token)) => token,
+                        Ok(Err(why)) => return Err((ErrorKind::Credentials, why)),
+                        Err(_) => {
+                            return Err((
+                                ErrorKind::Timeout,
+                                format!(
+                                    "could not get an OAuth 2.0 token for security scheme `{}`: the token endpoint did not answer within the call's time budget; nothing was sent",
+                                    c.name
+                                ),
+                            ));
+                        }
+                    };
                     fetched.push((c.name.to_owned(), token.clone()));
                     token
                 };
@@ -300,6 +325,7 @@ mod tests {
             &TokenCache::default(),
             &client,
             false,
+            Instant::now() + std::time::Duration::from_secs(5),
             &mut derived,
             &mut Vec::new(),
         )

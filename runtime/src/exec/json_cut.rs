@@ -26,28 +26,41 @@ struct Cut {
 
 /// Bytes of `v` serialised compactly, without building the text.
 pub(crate) fn size(v: &Value) -> usize {
-    struct Count(usize);
+    size_within(v, usize::MAX).unwrap_or(usize::MAX)
+}
+
+/// Bytes of `v` serialised compactly when at most `limit`, else `None`; stops counting at the
+/// limit, so asking whether a large element fits a small budget costs the budget, not the
+/// element (cutting a deep document would otherwise re-measure it whole at every level).
+pub(crate) fn size_within(v: &Value, limit: usize) -> Option<usize> {
+    struct Count {
+        n: usize,
+        limit: usize,
+    }
     impl io::Write for Count {
         fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
-            self.0 += buf.len();
+            self.n = self.n.saturating_add(buf.len());
+            if self.n > self.limit {
+                return Err(io::Error::other("over the limit"));
+            }
             Ok(buf.len())
         }
         fn flush(&mut self) -> io::Result<()> {
             Ok(())
         }
     }
-    let mut c = Count(0);
-    // Writing a `Value` into a counter cannot fail (string keys, no I/O errors).
-    let _ = serde_json::to_writer(&mut c, v);
-    c.0
+    let mut c = Count { n: 0, limit };
+    // Writing a `Value` fails only when the counter stops it.
+    serde_json::to_writer(&mut c, v).ok().map(|()| c.n)
 }
 
 /// `v` cut to at most `max` bytes of compact JSON (a number, `true`, `false` or `null` at the
 /// top is never cut), and the note saying how much was cut. `total` is the body's size in
-/// bytes as received.
-pub(crate) fn fit(v: &Value, max: usize, total: usize) -> (Value, String) {
+/// bytes as received. A string cut short never ends in the first characters of one of
+/// `secrets` (the caller scrubbed whole ones already).
+pub(crate) fn fit(v: &Value, max: usize, total: usize, secrets: &[String]) -> (Value, String) {
     let mut cuts = Vec::new();
-    let kept = fit_in(v, max, "", &mut cuts);
+    let kept = fit_in(v, max, "", secrets, &mut cuts);
     let mut named: Vec<String> = cuts
         .iter()
         .take(MAX_NAMED)
@@ -72,8 +85,14 @@ pub(crate) fn fit(v: &Value, max: usize, total: usize) -> (Value, String) {
     (kept, note)
 }
 
-fn fit_in(v: &Value, budget: usize, pointer: &str, cuts: &mut Vec<Cut>) -> Value {
-    if size(v) <= budget {
+fn fit_in(
+    v: &Value,
+    budget: usize,
+    pointer: &str,
+    secrets: &[String],
+    cuts: &mut Vec<Cut>,
+) -> Value {
+    if size_within(v, budget).is_some() {
         return v.clone();
     }
     match v {
@@ -82,15 +101,15 @@ fn fit_in(v: &Value, budget: usize, pointer: &str, cuts: &mut Vec<Cut>) -> Value
             let mut used = 2; // []
             for (i, item) in items.iter().enumerate() {
                 let sep = usize::from(!out.is_empty());
-                let s = size(item);
-                if used + sep + s <= budget {
+                let room = budget.saturating_sub(used + sep);
+                if let Some(s) = size_within(item, room) {
                     out.push(item.clone());
                     used += sep + s;
                     continue;
                 }
-                let room = budget.saturating_sub(used + sep);
                 if room >= MIN_PARTIAL && partial_worth(item) {
-                    out.push(fit_in(item, room, &format!("{pointer}/{i}"), cuts));
+                    let child = format!("{pointer}/{i}");
+                    out.push(fit_in(item, room, &child, secrets, cuts));
                 }
                 break;
             }
@@ -108,16 +127,15 @@ fn fit_in(v: &Value, budget: usize, pointer: &str, cuts: &mut Vec<Cut>) -> Value
             for (k, item) in members {
                 let sep = usize::from(!out.is_empty());
                 let key = size(&Value::String(k.clone())) + 1; // "key":
-                let s = size(item);
-                if used + sep + key + s <= budget {
+                let room = budget.saturating_sub(used + sep + key);
+                if let Some(s) = size_within(item, room) {
                     out.insert(k.clone(), item.clone());
                     used += sep + key + s;
                     continue;
                 }
-                let room = budget.saturating_sub(used + sep + key);
                 if room >= MIN_PARTIAL && partial_worth(item) {
                     let child = format!("{pointer}/{}", escape(k));
-                    out.insert(k.clone(), fit_in(item, room, &child, cuts));
+                    out.insert(k.clone(), fit_in(item, room, &child, secrets, cuts));
                 }
                 break;
             }
@@ -130,7 +148,8 @@ fn fit_in(v: &Value, budget: usize, pointer: &str, cuts: &mut Vec<Cut>) -> Value
             Value::Object(out)
         }
         Value::String(s) => {
-            let kept = cut_string(s, budget);
+            let mut kept = cut_string(s, budget);
+            super::redact::drop_partial_tail(&mut kept, secrets);
             cuts.push(Cut {
                 pointer: pointer.to_owned(),
                 kept: kept.chars().count(),
@@ -177,7 +196,7 @@ mod tests {
     #[test]
     fn arrays_keep_their_first_items_and_stay_valid() {
         let v = Value::Array((0..1000).map(|i| json!({"id": i, "name": "pet"})).collect());
-        let (kept, note) = fit(&v, 200, size(&v));
+        let (kept, note) = fit(&v, 200, size(&v), &[]);
         assert!(size(&kept) <= 200, "{}", size(&kept));
         let items = kept.as_array().unwrap();
         assert!(items.len() > 3 && items.len() < 1000);
@@ -200,7 +219,7 @@ mod tests {
             "data/x": {"items": (0..5000).collect::<Vec<_>>()},
             "after": "never reached"
         });
-        let (kept, note) = fit(&v, 300, 99_999);
+        let (kept, note) = fit(&v, 300, 99_999, &[]);
         assert!(size(&kept) <= 300);
         assert_eq!(kept["total"], 5000);
         let items = kept["data/x"]["items"].as_array().unwrap();
@@ -217,7 +236,7 @@ mod tests {
         assert!(note.contains("of 99999 bytes"), "{note}");
 
         let s = json!({"text": "é\"".repeat(500)});
-        let (kept, note) = fit(&s, 100, size(&s));
+        let (kept, note) = fit(&s, 100, size(&s), &[]);
         assert!(size(&kept) <= 100, "{}", size(&kept));
         let t = kept["text"].as_str().unwrap();
         assert!(!t.is_empty() && "é\"".repeat(500).starts_with(t));
@@ -231,8 +250,8 @@ mod tests {
     fn scalars_are_never_cut_and_sizes_match_serde() {
         let v = json!([1, "two", {"three": [3.5, null, true]}]);
         assert_eq!(size(&v), serde_json::to_string(&v).unwrap().len());
-        assert_eq!(fit(&json!(12345), 2, 5).0, json!(12345));
-        let (kept, _) = fit(&v, 10, size(&v));
+        assert_eq!(fit(&json!(12345), 2, 5, &[]).0, json!(12345));
+        let (kept, _) = fit(&v, 10, size(&v), &[]);
         assert_eq!(kept, json!([1, "two"]));
     }
 }

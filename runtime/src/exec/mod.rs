@@ -64,6 +64,7 @@ use std::fmt;
 use std::sync::{Arc, Mutex, PoisonError};
 use std::time::Duration;
 
+pub use crate::manifest::hide_user_info;
 pub use access::{Access, Confirm, Confirmation, Rule};
 pub use credentials::{Credential, Credentials, Secret, env_var_name};
 pub use log::{CallRecord, ExecutionLog, MAX_CONTENT_BYTES, MAX_FIELD_BYTES, Payload};
@@ -170,7 +171,9 @@ struct Config {
 
 pub(crate) struct Inner {
     config: Config,
-    clients: Mutex<HashMap<Duration, reqwest::Client>>,
+    /// HTTP clients by connect timeout and the base URL their redirects must stay under
+    /// (`None`: redirects not followed, for token endpoints).
+    clients: Mutex<HashMap<(Duration, Option<String>), reqwest::Client>>,
     hosts: Mutex<HashMap<String, Arc<tokio::sync::Semaphore>>>,
     tokens: oauth::TokenCache,
 }
@@ -256,18 +259,29 @@ impl Inner {
             .unwrap_or(&self.config.policy)
     }
 
-    fn client(&self, connect_timeout: Duration) -> Result<reqwest::Client, String> {
+    /// The client for requests to `scope` (a server's base URL): redirects are followed only
+    /// while they stay under it. `None`: redirects are never followed (token endpoints).
+    fn client(
+        &self,
+        connect_timeout: Duration,
+        scope: Option<&reqwest::Url>,
+    ) -> Result<reqwest::Client, String> {
+        let key = (connect_timeout, scope.map(|u| u.as_str().to_owned()));
         let mut clients = self.clients.lock().unwrap_or_else(PoisonError::into_inner);
-        if let Some(c) = clients.get(&connect_timeout) {
+        if let Some(c) = clients.get(&key) {
             return Ok(c.clone());
         }
+        let redirects = match scope {
+            Some(base) => send::redirects_within(base.clone()),
+            None => reqwest::redirect::Policy::none(),
+        };
         let client = reqwest::Client::builder()
             .connect_timeout(connect_timeout)
-            .redirect(send::same_origin_redirects())
+            .redirect(redirects)
             .user_agent(concat!("openapi-tools/", env!("CARGO_PKG_VERSION")))
             .build()
             .map_err(|e| format!("the HTTP client could not be set up ({})", e.without_url()))?;
-        clients.insert(connect_timeout, client.clone());
+        clients.insert(key, client.clone());
         Ok(client)
     }
 

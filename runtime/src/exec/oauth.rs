@@ -97,6 +97,12 @@ async fn fetch(client: &reqwest::Client, req: &TokenRequest<'_>) -> Result<Token
     let failed = |why: String| {
         format!("could not get an OAuth 2.0 token for security scheme `{scheme}`: {why}")
     };
+    if crate::manifest::is_plain_remote_url(token_url) {
+        return Err(failed(format!(
+            "the token URL `{}` is plain http to another machine, and the client secret is only sent over https (or to a loopback address); nothing was sent",
+            crate::manifest::hide_user_info(token_url)
+        )));
+    }
     let mut form = vec![("grant_type", "client_credentials".to_owned())];
     if !scopes.is_empty() {
         form.push(("scope", scopes.join(" ")));

@@ -8,6 +8,7 @@ use base64::Engine as _;
 use serde_json::{Map, Value, json};
 
 use super::json_cut;
+use super::redact::{drop_partial_tail, scrub, scrub_bytes};
 use crate::calls::{ToolCall, ToolResult};
 
 /// Why a call did not produce a successful response.
@@ -246,8 +247,28 @@ pub(crate) fn is_text(media: &str) -> bool {
         )
 }
 
-/// The body for the model from the bytes read. `complete` is false when reading stopped at
-/// the network cap; `announced` is the Content-Length, when given.
+/// JSON bodies larger than this many times the size cap (and than [`JSON_SHAPE_MIN`]) are cut
+/// as text, never parsed: the tree of an 8 MiB `[[],[],...]` takes over 500 MB. Below it the
+/// tree stays within a few tens of MB, and cutting it by element costs at most the cap per
+/// level of nesting ([`json_cut::size_within`] stops measuring at the budget).
+pub(crate) const JSON_SHAPE_FACTOR: usize = 16;
+
+/// Bodies this small are always parsed, whatever the cap (a list of a few thousand records
+/// is still cut by element under a small cap).
+const JSON_SHAPE_MIN: usize = 1024 * 1024;
+
+/// The largest JSON body parsed for shaping under a cap of `max_text` bytes.
+pub(crate) fn json_shape_limit(max_text: usize) -> usize {
+    max_text
+        .saturating_mul(JSON_SHAPE_FACTOR)
+        .max(JSON_SHAPE_MIN)
+}
+
+/// The body for the model from the bytes read, every known secret in `secrets` scrubbed
+/// before anything is cut (a cut through a secret would leave its first characters, which
+/// no longer match it), and a cut never ending in a secret's first characters. `complete` is
+/// false when reading stopped at the network cap; `announced` is the Content-Length, when
+/// given.
 pub(crate) fn shape_body(
     media: &str,
     bytes: &[u8],
@@ -255,6 +276,7 @@ pub(crate) fn shape_body(
     announced: Option<usize>,
     max_text: usize,
     max_inline_binary: usize,
+    secrets: &[String],
 ) -> (ResultBody, Option<String>) {
     let total = announced.unwrap_or(bytes.len()).max(bytes.len());
     if bytes.is_empty() && complete {
@@ -263,21 +285,28 @@ pub(crate) fn shape_body(
     let textual = media.is_empty() || is_json(media) || is_text(media);
     let utf8 = std::str::from_utf8(bytes).ok();
     if textual && let Some(text) = utf8.or_else(|| lossy_ok(bytes)) {
-        if complete
-            && (is_json(media) || media.is_empty())
+        let json_like = complete && (is_json(media) || media.is_empty());
+        let limit = json_shape_limit(max_text);
+        if json_like
+            && text.len() <= limit
             && let Ok(v) = serde_json::from_str::<Value>(text)
         {
+            let v = scrub_json(v, secrets, 0);
             if text.len() <= max_text {
                 return (ResultBody::Json(v), None);
             }
-            let (kept, note) = json_cut::fit(&v, max_text, total);
+            let (kept, note) = json_cut::fit(&v, max_text, total, secrets);
             return (ResultBody::Json(kept), Some(note));
         }
-        let mut t = text.to_owned();
-        let note = cut(&mut t, max_text, total);
-        let note = note.or_else(|| {
-            (!complete).then(|| format!("response cut: {} of {} bytes shown", t.len(), total))
-        });
+        let (t, mut note) = cut_text(text, max_text, total, complete, secrets);
+        if json_like
+            && text.len() > limit
+            && let Some(n) = &mut note
+        {
+            n.push_str(&format!(
+                " (JSON too large to cut by element: over {limit} bytes, the larger of {JSON_SHAPE_MIN} bytes and {JSON_SHAPE_FACTOR} times the size cap)"
+            ));
+        }
         return (ResultBody::Text(t), note);
     }
     let inline = complete && max_inline_binary > 0 && bytes.len() <= max_inline_binary;
@@ -290,10 +319,62 @@ pub(crate) fn shape_body(
         ResultBody::Binary {
             media_type,
             size: total,
-            base64: inline.then(|| base64::engine::general_purpose::STANDARD.encode(bytes)),
+            base64: inline.then(|| {
+                base64::engine::general_purpose::STANDARD.encode(scrub_bytes(bytes, secrets))
+            }),
         },
         None,
     )
+}
+
+/// `text` scrubbed, then cut to `max` bytes; the note says how much was shown.
+fn cut_text(
+    text: &str,
+    max: usize,
+    total: usize,
+    complete: bool,
+    secrets: &[String],
+) -> (String, Option<String>) {
+    let mut t = scrub(text, secrets).into_owned();
+    let over = cut(&mut t, max, total).is_some();
+    if !over && complete {
+        return (t, None);
+    }
+    drop_partial_tail(&mut t, secrets);
+    let note = format!(
+        "response cut: {} of {} bytes shown",
+        t.len(),
+        total.max(t.len())
+    );
+    (t, Some(note))
+}
+
+/// A JSON value with every known secret scrubbed from its strings and member names.
+pub(crate) fn scrub_json(v: Value, secrets: &[String], depth: usize) -> Value {
+    // serde_json refuses documents nested deeper than 128 levels.
+    if secrets.is_empty() || depth > 128 {
+        return v;
+    }
+    match v {
+        Value::String(s) => Value::String(scrub(&s, secrets).into_owned()),
+        Value::Array(items) => Value::Array(
+            items
+                .into_iter()
+                .map(|i| scrub_json(i, secrets, depth + 1))
+                .collect(),
+        ),
+        Value::Object(map) => Value::Object(
+            map.into_iter()
+                .map(|(k, v)| {
+                    (
+                        scrub(&k, secrets).into_owned(),
+                        scrub_json(v, secrets, depth + 1),
+                    )
+                })
+                .collect(),
+        ),
+        other => other,
+    }
 }
 
 /// Text with a cut multi-byte character at the very end (reading stopped mid-character).
@@ -311,10 +392,10 @@ mod tests {
 
     #[test]
     fn json_text_binary_and_cuts() {
-        let (b, n) = shape_body("application/json", br#"{"a":1}"#, true, None, 100, 0);
+        let (b, n) = shape_body("application/json", br#"{"a":1}"#, true, None, 100, 0, &[]);
         assert_eq!((b, n), (ResultBody::Json(json!({"a": 1})), None));
         let big = format!("[{}]", vec!["1"; 100].join(","));
-        let (b, n) = shape_body("application/json", big.as_bytes(), true, None, 20, 0);
+        let (b, n) = shape_body("application/json", big.as_bytes(), true, None, 20, 0, &[]);
         // Cut by element: still JSON, the first items kept.
         assert_eq!(b, ResultBody::Json(json!([1, 1, 1, 1, 1, 1, 1, 1, 1])));
         assert_eq!(
@@ -332,6 +413,7 @@ mod tests {
             Some(big.len()),
             20,
             0,
+            &[],
         );
         assert_eq!(b, ResultBody::Text(big[..20].to_owned()));
         assert_eq!(
@@ -345,9 +427,10 @@ mod tests {
             None,
             2,
             0,
+            &[],
         );
         assert_eq!(b, ResultBody::Text("h".into()));
-        let (b, n) = shape_body("image/png", &[0x89, 0x50, 0, 1], true, None, 100, 0);
+        let (b, n) = shape_body("image/png", &[0x89, 0x50, 0, 1], true, None, 100, 0, &[]);
         assert_eq!(
             b,
             ResultBody::Binary {
@@ -357,13 +440,13 @@ mod tests {
             }
         );
         assert!(n.is_none());
-        let (b, _) = shape_body("image/png", &[0x89, 0x50, 0, 1], true, None, 100, 16);
+        let (b, _) = shape_body("image/png", &[0x89, 0x50, 0, 1], true, None, 100, 16, &[]);
         assert_eq!(b.to_json()["base64"], "iVAAAQ==");
-        let (b, n) = shape_body("text/plain", b"abc", false, Some(1000), 100, 0);
+        let (b, n) = shape_body("text/plain", b"abc", false, Some(1000), 100, 0, &[]);
         assert_eq!(b, ResultBody::Text("abc".into()));
         assert_eq!(n.unwrap(), "response cut: 3 of 1000 bytes shown");
         assert_eq!(
-            shape_body("application/json", b"", true, None, 9, 0).0,
+            shape_body("application/json", b"", true, None, 9, 0, &[]).0,
             ResultBody::Empty
         );
     }

@@ -43,15 +43,11 @@ impl std::fmt::Display for RequestPreview {
     }
 }
 
-/// Redirects are followed (at most 10) only while they stay on the same origin; any other
-/// redirect is returned as the response, so credentials never follow it.
-pub(crate) fn same_origin_redirects() -> reqwest::redirect::Policy {
-    reqwest::redirect::Policy::custom(|attempt| {
-        let same = attempt
-            .previous()
-            .first()
-            .is_some_and(|first| first.origin() == attempt.url().origin());
-        if !same || attempt.previous().len() > 10 {
+/// Redirects are followed (at most 10) only while they stay under `base` (its origin and base
+/// path); any other redirect is returned as the response, so credentials never follow it.
+pub(crate) fn redirects_within(base: Url) -> reqwest::redirect::Policy {
+    reqwest::redirect::Policy::custom(move |attempt| {
+        if attempt.previous().len() > 10 || !servers::within(&base, attempt.url()) {
             attempt.stop()
         } else {
             attempt.follow()
@@ -85,6 +81,10 @@ pub(crate) fn describe_reqwest(e: &reqwest::Error) -> String {
 
 /// Everything decided before the first byte is sent.
 struct Ready {
+    /// The server's base URL: credentials go only to requests under it, redirects included.
+    base: Url,
+    /// The client whose redirects stay under `base`.
+    client: reqwest::Client,
     url: Url,
     headers: Vec<(String, String)>,
     /// Header names whose values are credentials (shown `***` in previews).
@@ -104,12 +104,13 @@ fn refused(kind: ErrorKind, message: impl Into<String>, started: Instant) -> Exe
     r
 }
 
-/// Checks, server and credentials; `dry_run` fetches no token.
+/// Checks, server and credentials; `dry_run` fetches no token. Token fetches end by
+/// `started + policy.timeout` (the call's time budget).
 async fn prepare(
     inner: &Inner,
     target: &Target<'_>,
     request: &HttpRequest,
-    client: &reqwest::Client,
+    policy: &Policy,
     dry_run: bool,
     started: Instant,
 ) -> Result<Ready, ExecResult> {
@@ -152,6 +153,13 @@ async fn prepare(
             )
         })?;
 
+    let client = inner
+        .client(policy.connect_timeout, Some(&base))
+        .map_err(|e| refused(ErrorKind::Network, e, started))?;
+    let token_client = inner
+        .client(policy.connect_timeout, None)
+        .map_err(|e| refused(ErrorKind::Network, e, started))?;
+
     let creds = inner.credentials(target.set);
     let chosen = match auth::choose(target.manifest, target.tool, creds) {
         Ok(c) => c,
@@ -163,13 +171,14 @@ async fn prepare(
     let placements = auth::place(
         &chosen,
         &inner.tokens,
-        client,
+        &token_client,
         dry_run,
+        started + policy.timeout,
         &mut secrets,
         &mut fetched,
     )
     .await
-    .map_err(|why| refused(ErrorKind::Credentials, why, started))?;
+    .map_err(|(kind, why)| refused(kind, why, started))?;
 
     let mut headers = request.headers.clone();
     let mut secret_headers = Vec::new();
@@ -195,6 +204,12 @@ async fn prepare(
                 secret_query.push(name.clone());
             }
             Placement::Cookie(name, value) => {
+                if request
+                    .header("cookie")
+                    .is_some_and(|c| sets_cookie(c, name))
+                {
+                    return Err(collision(target, "cookie", name, started));
+                }
                 cookies.push(format!("{name}={}", value.expose()));
                 secret_headers.push("cookie".to_owned());
             }
@@ -213,6 +228,8 @@ async fn prepare(
         }
     }
     Ok(Ready {
+        base,
+        client,
         url,
         headers,
         secret_headers,
@@ -220,6 +237,17 @@ async fn prepare(
         body: request.body_bytes(),
         secrets,
         fetched,
+    })
+}
+
+/// Whether the `Cookie` header value `header` sets a cookie named `name` (compared after
+/// percent-decoding and trimming, case-insensitively: servers differ in how they match
+/// names, and a near-duplicate can shadow the credential on some of them).
+fn sets_cookie(header: &str, name: &str) -> bool {
+    header.split(';').any(|pair| {
+        let key = pair.split_once('=').map_or(pair, |(k, _)| k);
+        let key = percent_encoding::percent_decode_str(key).decode_utf8_lossy();
+        key.trim().eq_ignore_ascii_case(name.trim())
     })
 }
 
@@ -242,10 +270,7 @@ pub(crate) async fn preview(
 ) -> Result<RequestPreview, ExecResult> {
     let started = Instant::now();
     let policy = inner.policy(target);
-    let client = inner
-        .client(policy.connect_timeout)
-        .map_err(|e| refused(ErrorKind::Network, e, started))?;
-    let ready = prepare(inner, target, request, &client, true, started).await?;
+    let ready = prepare(inner, target, request, policy, true, started).await?;
     let mut url = ready.url.clone();
     if !ready.secret_query.is_empty() {
         let pairs: Vec<(String, String)> = url
@@ -326,11 +351,7 @@ async fn execute_inner(
 ) -> ExecResult {
     let started = Instant::now();
     let policy = inner.policy(target).clone();
-    let client = match inner.client(policy.connect_timeout) {
-        Ok(c) => c,
-        Err(e) => return refused(ErrorKind::Network, e, started),
-    };
-    let mut ready = match prepare(inner, target, request, &client, false, started).await {
+    let mut ready = match prepare(inner, target, request, &policy, false, started).await {
         Ok(r) => r,
         Err(r) => return r,
     };
@@ -382,9 +403,10 @@ async fn execute_inner(
     loop {
         attempts += 1;
         let http = observe::http_span(request, &ready.url, &host, attempts - 1);
+        let attempt_started = Instant::now();
         let outcome = {
             let _permit = permits.acquire().await.ok();
-            attempt(inner, &client, request, &ready, &policy)
+            attempt(inner, request, &ready, &policy)
                 .instrument(http.clone())
                 .await
         };
@@ -407,7 +429,7 @@ async fn execute_inner(
                 attempt = attempts,
                 "401 with a cached token; fetching a new one"
             );
-            ready = match prepare(inner, target, request, &client, false, started).await {
+            ready = match prepare(inner, target, request, &policy, false, started).await {
                 Ok(r) => r,
                 Err(mut r) => {
                     r.attempts = attempts;
@@ -447,7 +469,8 @@ async fn execute_inner(
                 if let Attempt::Response(r) = &outcome {
                     wire.received = r.bytes.len() as u64;
                 }
-                let mut result = finish(target, request, outcome, &policy, &ready.secrets);
+                let deadline = attempt_started + policy.timeout;
+                let mut result = finish(target, request, outcome, &policy, &ready, deadline).await;
                 result.attempts = attempts;
                 result.elapsed = started.elapsed();
                 return result;
@@ -481,16 +504,10 @@ struct Received {
     announced: Option<usize>,
 }
 
-async fn attempt(
-    inner: &Inner,
-    client: &reqwest::Client,
-    request: &HttpRequest,
-    ready: &Ready,
-    policy: &Policy,
-) -> Attempt {
+async fn attempt(inner: &Inner, request: &HttpRequest, ready: &Ready, policy: &Policy) -> Attempt {
     let method = reqwest::Method::from_bytes(request.method.as_str().as_bytes())
         .unwrap_or(reqwest::Method::GET);
-    let mut builder = client.request(method, ready.url.clone());
+    let mut builder = ready.client.request(method, ready.url.clone());
     for (k, v) in &ready.headers {
         builder = builder.header(k.as_str(), v.as_str());
     }
@@ -565,16 +582,20 @@ fn human(d: Duration) -> String {
     }
 }
 
-/// The attempt's outcome as the model gets it, secrets scrubbed.
-fn finish(
+/// The attempt's outcome as the model gets it, secrets scrubbed. The body is shaped on the
+/// blocking pool (parsing and cutting JSON is CPU work), within what is left of the attempt's
+/// time budget (`deadline`); past it the body is cut as text instead.
+async fn finish(
     target: &Target<'_>,
     request: &HttpRequest,
     outcome: Attempt,
     policy: &Policy,
-    secrets: &[String],
+    ready: &Ready,
+    deadline: Instant,
 ) -> ExecResult {
+    let secrets = &ready.secrets;
     let what = format!("{} {}", request.method, request.path);
-    let r = match outcome {
+    let mut r = match outcome {
         Attempt::Failed {
             timeout, message, ..
         } => {
@@ -588,15 +609,7 @@ fn finish(
         }
         Attempt::Response(r) => r,
     };
-    let (body, truncated) = shape_body(
-        &r.media,
-        &r.bytes,
-        r.complete,
-        r.announced,
-        policy.max_result_text,
-        policy.max_inline_binary,
-    );
-    let body = scrub_body(body, secrets);
+    let (body, truncated) = shape_within(&mut r, policy, secrets, deadline).await;
     let headers = r
         .headers
         .iter()
@@ -612,14 +625,23 @@ fn finish(
             .location
             .as_deref()
             .and_then(|l| r.final_url.join(l).ok())
-            .filter(|u| u.origin() != r.final_url.origin());
+            .filter(|u| !servers::within(&ready.base, u));
         match elsewhere {
-            Some(u) => (
+            Some(u) if u.origin() != ready.base.origin() => (
                 Some(ErrorKind::Redirect),
                 Some(format!(
                     "tool `{}`: {what} answered {status_text}, a redirect to another origin ({}); it was not followed, so credentials stay with the configured server",
                     target.name,
                     u.origin().ascii_serialization()
+                )),
+            ),
+            Some(u) => (
+                Some(ErrorKind::Redirect),
+                Some(format!(
+                    "tool `{}`: {what} answered {status_text}, a redirect to `{}`, outside the server's base path `{}`; it was not followed, so credentials stay under the configured server",
+                    target.name,
+                    u.path(),
+                    ready.base.path()
                 )),
             ),
             None => (None, None),
@@ -647,35 +669,40 @@ fn finish(
     }
 }
 
-fn scrub_body(body: ResultBody, secrets: &[String]) -> ResultBody {
-    if secrets.is_empty() {
-        return body;
-    }
-    match body {
-        ResultBody::Text(t) => ResultBody::Text(scrub(&t, secrets).into_owned()),
-        ResultBody::Json(v) => ResultBody::Json(scrub_json(v, secrets, 0)),
-        other => other,
-    }
-}
-
-fn scrub_json(v: serde_json::Value, secrets: &[String], depth: usize) -> serde_json::Value {
-    use serde_json::Value;
-    if depth > 128 {
-        return v;
-    }
-    match v {
-        Value::String(s) => Value::String(scrub(&s, secrets).into_owned()),
-        Value::Array(items) => Value::Array(
-            items
-                .into_iter()
-                .map(|i| scrub_json(i, secrets, depth + 1))
-                .collect(),
-        ),
-        Value::Object(map) => Value::Object(
-            map.into_iter()
-                .map(|(k, v)| (k, scrub_json(v, secrets, depth + 1)))
-                .collect(),
-        ),
-        other => other,
+/// [`shape_body`] of a response on the blocking pool, bounded by `deadline`; when the
+/// deadline passes first the body is cut as text (cheap, and never parsed).
+async fn shape_within(
+    r: &mut Received,
+    policy: &Policy,
+    secrets: &[String],
+    deadline: Instant,
+) -> (ResultBody, Option<String>) {
+    let bytes = std::mem::take(&mut r.bytes);
+    let (media, complete, announced) = (r.media.clone(), r.complete, r.announced);
+    let (max_text, max_binary) = (policy.max_result_text, policy.max_inline_binary);
+    let owned = secrets.to_vec();
+    let bytes = std::sync::Arc::new(bytes);
+    let work = {
+        let bytes = std::sync::Arc::clone(&bytes);
+        tokio::task::spawn_blocking(move || {
+            shape_body(
+                &media, &bytes, complete, announced, max_text, max_binary, &owned,
+            )
+        })
+    };
+    match tokio::time::timeout_at(deadline.into(), work).await {
+        Ok(Ok(shaped)) => shaped,
+        _ => {
+            tracing::debug!("shaping the body ran out of the time budget; cut as text");
+            shape_body(
+                "text/plain",
+                &bytes,
+                complete,
+                announced,
+                max_text,
+                max_binary,
+                secrets,
+            )
+        }
     }
 }

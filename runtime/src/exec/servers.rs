@@ -6,10 +6,10 @@ use std::collections::BTreeMap;
 
 use reqwest::Url;
 
-use crate::manifest::{Manifest, ToolManifest};
+use crate::manifest::{Manifest, ToolManifest, hide_user_info};
 
-/// Server settings of one tool set (or the executor's defaults).
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+/// Server settings of one tool set (or the executor's defaults). `Debug` hides URL user-info.
+#[derive(Clone, Default, PartialEq, Eq)]
 pub struct ServerConfig {
     /// Replaces every server of the document.
     pub base_url: Option<String>,
@@ -18,6 +18,17 @@ pub struct ServerConfig {
     pub variables: BTreeMap<String, String>,
     /// Where the document was loaded from; relative server URLs resolve against it.
     pub source_url: Option<String>,
+}
+
+impl std::fmt::Debug for ServerConfig {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let hide = |u: &Option<String>| u.as_deref().map(hide_user_info);
+        f.debug_struct("ServerConfig")
+            .field("base_url", &hide(&self.base_url))
+            .field("variables", &self.variables)
+            .field("source_url", &hide(&self.source_url))
+            .finish()
+    }
 }
 
 /// Why no server URL could be chosen (configuration, not the model's fault).
@@ -34,6 +45,12 @@ pub enum ServerError {
     /// Not an http(s) URL after substitution.
     #[error("the server URL `{0}` is not an absolute http or https URL")]
     Invalid(String),
+    /// The URL carries user-info (`user:password@host`): it would be sent as
+    /// `Authorization: Basic` to wherever the URL points, and printed wherever the URL is.
+    #[error(
+        "the server URL `{0}` carries user-info (`user:password@`); it is refused so the password is neither sent nor shown: configure HTTP basic credentials for the security scheme instead"
+    )]
+    UserInfo(String),
     /// A variable value outside the variable's `enum`.
     #[error("server variable `{name}` must be one of {allowed:?}, got `{value}`")]
     Variable {
@@ -69,19 +86,34 @@ pub(crate) fn base_url(
         .as_deref()
         .and_then(|s| Url::parse(s).ok())
         .filter(|u| matches!(u.scheme(), "http" | "https"))
-        .ok_or_else(|| ServerError::Relative(url.clone()))?;
+        .ok_or_else(|| ServerError::Relative(hide_user_info(&url)))?;
     let joined = source
         .join(&url)
-        .map_err(|_| ServerError::Invalid(url.clone()))?;
+        .map_err(|_| ServerError::Invalid(hide_user_info(&url)))?;
     absolute(joined.as_str())
 }
 
 fn absolute(text: &str) -> Result<Url, ServerError> {
-    let url = Url::parse(text).map_err(|_| ServerError::Invalid(text.to_owned()))?;
+    let shown = || hide_user_info(text);
+    let url = Url::parse(text).map_err(|_| ServerError::Invalid(shown()))?;
+    if !url.username().is_empty() || url.password().is_some() {
+        return Err(ServerError::UserInfo(shown()));
+    }
     if !matches!(url.scheme(), "http" | "https") || url.host_str().is_none() {
-        return Err(ServerError::Invalid(text.to_owned()));
+        return Err(ServerError::Invalid(shown()));
     }
     Ok(url)
+}
+
+/// Whether `url` stays where credentials for `base` may go: the same origin, and a path at or
+/// under the base path (segment by segment: `/v1` covers `/v1` and `/v1/x`, not `/v10`).
+pub(crate) fn within(base: &Url, url: &Url) -> bool {
+    let prefix = base.path().trim_end_matches('/');
+    let path = url.path();
+    url.origin() == base.origin()
+        && path
+            .strip_prefix(prefix)
+            .is_some_and(|rest| rest.is_empty() || rest.starts_with('/'))
 }
 
 /// Fills `{name}` variables: configured value (checked against the enum), else the default.
@@ -111,7 +143,7 @@ fn substitute(
             (Some(v), _) => v.clone(),
             (None, Some(var)) => var.default.clone(),
             (None, None) => {
-                return Err(ServerError::Invalid(template.to_owned()));
+                return Err(ServerError::Invalid(hide_user_info(template)));
             }
         };
         out.push_str(&value);
@@ -129,8 +161,7 @@ pub(crate) fn join(base: &Url, path_and_query: &str) -> Option<Url> {
     }
     let text = format!("{}{}", base.as_str().trim_end_matches('/'), path_and_query);
     let url = Url::parse(&text).ok()?;
-    let prefix = base.path().trim_end_matches('/');
-    (url.origin() == base.origin() && url.path().starts_with(prefix)).then_some(url)
+    within(base, &url).then_some(url)
 }
 
 #[cfg(test)]
@@ -248,5 +279,28 @@ mod tests {
         assert!(join(&base, "/../../admin").is_none());
         assert!(join(&base, "@evil.com/x").is_none());
         assert!(join(&base, "/%2e%2e/%2e%2e/admin").is_none());
+        let v1 = Url::parse("https://api.example.com/v1").unwrap();
+        let at = |u: &str| within(&v1, &Url::parse(u).unwrap());
+        assert!(at("https://api.example.com/v1") && at("https://api.example.com/v1/x?q"));
+        assert!(!at("https://api.example.com/v10") && !at("https://api.example.com/admin"));
+        assert!(!at("http://api.example.com/v1/x") && !at("https://api.example.com:8443/v1"));
+    }
+
+    #[test]
+    fn user_info_is_refused_and_hidden() {
+        let cfg = ServerConfig {
+            base_url: Some("https://me:pw-9@api.example.com/v1".into()),
+            ..ServerConfig::default()
+        };
+        let err = base_url(&cfg, &Manifest::default(), &tool(&[])).unwrap_err();
+        assert_eq!(
+            err,
+            ServerError::UserInfo("https://***@api.example.com/v1".into())
+        );
+        assert!(!err.to_string().contains("pw-9"));
+        assert!(!format!("{cfg:?}").contains("pw-9"));
+        assert_eq!(hide_user_info("http://a@b@h:1/x@y"), "http://***@h:1/x@y");
+        assert_eq!(hide_user_info("/v1/a@b"), "/v1/a@b");
+        assert_eq!(hide_user_info("http://h/p?u=a@b"), "http://h/p?u=a@b");
     }
 }

@@ -89,6 +89,10 @@ pub enum RegistryError<R: fmt::Debug> {
         /// The serialiser's message.
         message: String,
     },
+    /// The commit hook (a durable store) refused the change, e.g. because another process
+    /// changed the tool set first.
+    #[error("{0}; nothing was changed")]
+    Refused(#[source] super::CommitError),
     /// A change listener tried to change the registry while being notified.
     #[error("a change listener may read the registry but not change it")]
     Reentrant,

@@ -44,6 +44,24 @@ pub use report::{
 };
 pub use snapshot::{LiveSet, Routed, Snapshot, ToolEntry, ToolFilter};
 
+/// A change about to be made visible, as the commit hook sees it (see
+/// [`Registry::before_commit`]).
+#[derive(Debug)]
+pub struct Commit<'a, R> {
+    /// What the listeners will receive once the change is visible: [`ChangeEvent::Applied`]
+    /// (install, replace, rollback, removal), [`ChangeEvent::ToolDisabled`] or
+    /// [`ChangeEvent::ToolEnabled`].
+    pub event: &'a ChangeEvent<R>,
+    /// The manifest of the version being installed (`None` for removals and toggles).
+    pub manifest: Option<&'a Manifest>,
+}
+
+/// The error a commit hook refuses a change with.
+pub type CommitError = Box<dyn std::error::Error + Send + Sync>;
+
+type CommitHook<R> =
+    Arc<dyn Fn(&Commit<'_, R>) -> std::result::Result<(), CommitError> + Send + Sync>;
+
 pub use diff_seam::{CrateDiffer, DefaultRegistry};
 use history::{History, Kept};
 use listeners::Listeners;
@@ -131,6 +149,8 @@ struct Writer<R> {
     retired: Option<Arc<Snapshot>>,
     /// Where retired snapshots go to be dropped (started on first use).
     reclaimer: Option<mpsc::Sender<Arc<Snapshot>>>,
+    /// Runs before every change is made visible; an error refuses the change.
+    hook: Option<CommitHook<R>>,
 }
 
 /// Installed tool sets, swapped atomically. See the module docs.
@@ -171,6 +191,7 @@ impl<D: Differ> Registry<D> {
                 generation: 0,
                 retired: None,
                 reclaimer: None,
+                hook: None,
             }),
             listeners: Listeners::new(),
             differ,
@@ -249,6 +270,33 @@ impl<D: Differ> Registry<D> {
         self.listeners.remove(id)
     }
 
+    /// Sets the commit hook: `f` sees every install, replace, rollback, removal and toggle
+    /// after every check passed and before the change becomes visible, under the writer lock.
+    /// An `Err` refuses the change ([`RegistryError::Refused`]); nothing changes and no
+    /// listener is told. This is how a durable store records a change before it is served
+    /// (one hook: a second call replaces the first).
+    pub fn before_commit<F>(&self, f: F)
+    where
+        F: Fn(&Commit<'_, D::Report>) -> std::result::Result<(), CommitError>
+            + Send
+            + Sync
+            + 'static,
+    {
+        self.lock().hook = Some(Arc::new(f));
+    }
+
+    /// Numbers the next version of `set` `next_seq` or later: a registry restored from a
+    /// store, or following changes other processes made, continues their numbering. Never
+    /// lowers a number already used.
+    pub fn continue_numbering(&self, set: &str, next_seq: u64) {
+        let mut w = self.lock();
+        let history = w
+            .histories
+            .entry(set.to_owned())
+            .or_insert_with(History::new);
+        history.next_seq = history.next_seq.max(next_seq);
+    }
+
     // ---- writers ---------------------------------------------------------------------------
 
     /// Installs (or replaces) the tool set `set` with a tool set built elsewhere, e.g. by
@@ -276,8 +324,20 @@ impl<D: Differ> Registry<D> {
     pub fn install_manifest(
         &self,
         set: &str,
-        mut manifest: Manifest,
+        manifest: Manifest,
         options: InstallOptions,
+    ) -> Result<Arc<InstallReport<D::Report>>, D> {
+        self.install_dynamic(set, manifest, &options, None)
+    }
+
+    /// Installs a run-time manifest as `set`, numbered `seq` when it re-installs a known
+    /// version (a rollback) or the next number otherwise.
+    fn install_dynamic(
+        &self,
+        set: &str,
+        mut manifest: Manifest,
+        options: &InstallOptions,
+        seq: Option<u64>,
     ) -> Result<Arc<InstallReport<D::Report>>, D> {
         listeners::check_not_in_listener()?;
         options.think_augment.apply(&mut manifest);
@@ -298,7 +358,7 @@ impl<D: Differ> Registry<D> {
             kept: None,
             reuse: Vec::new(),
         };
-        self.apply(&mut w, set, candidate, &options, None)
+        self.apply(&mut w, set, candidate, options, seq)
     }
 
     /// Re-installs a kept version of `set` (a swap with its own report, recorded in history as
@@ -364,6 +424,25 @@ impl<D: Differ> Registry<D> {
         self.apply(&mut w, set, candidate, &options, Some(seq))
     }
 
+    /// Re-installs `manifest`, a version of `set` numbered `seq` that the registry's own
+    /// history no longer keeps (a store kept it): reported and recorded as a rollback to `seq`.
+    pub fn rollback_to_manifest(
+        &self,
+        set: &str,
+        seq: u64,
+        manifest: Manifest,
+        namespace: Option<String>,
+        policy: Option<InstallPolicy>,
+    ) -> Result<Arc<InstallReport<D::Report>>, D> {
+        let options = InstallOptions {
+            policy,
+            namespace: Some(namespace.unwrap_or_default()),
+            // A kept manifest is installed as it was kept, reason property included.
+            think_augment: ThinkAugment::none(),
+        };
+        self.install_dynamic(set, manifest, &options, Some(seq))
+    }
+
     /// Removes `set`. Its history is kept, so a later rollback can restore it.
     pub fn remove(&self, set: &str) -> Result<Arc<InstallReport<D::Report>>, D> {
         listeners::check_not_in_listener()?;
@@ -389,14 +468,15 @@ impl<D: Differ> Registry<D> {
             analysis,
             at: SystemTime::now(),
         });
+        let event = ChangeEvent::Applied(Arc::clone(&report));
+        commit(&w, &event, None)?;
         let mut sets = snap.sets.clone();
         sets.remove(set);
         self.publish(&mut w, sets, snap.disabled.clone());
         if let Some(h) = w.histories.get_mut(set) {
             h.live = None;
         }
-        self.listeners
-            .notify(&ChangeEvent::Applied(Arc::clone(&report)));
+        self.listeners.notify(&event);
         Ok(report)
     }
 
@@ -436,7 +516,6 @@ impl<D: Differ> Registry<D> {
         if !changed {
             return Ok(false);
         }
-        self.publish(&mut w, snap.sets.clone(), disabled);
         let event = match reason {
             Some(reason) => ChangeEvent::ToolDisabled {
                 set,
@@ -448,6 +527,8 @@ impl<D: Differ> Registry<D> {
                 tool: tool.to_owned(),
             },
         };
+        commit(&w, &event, None)?;
+        self.publish(&mut w, snap.sets.clone(), disabled);
         self.listeners.notify(&event);
         Ok(true)
     }
@@ -622,12 +703,15 @@ impl<D: Differ> Registry<D> {
             tools,
         });
 
+        let report = Arc::new(report);
+        let event = ChangeEvent::Applied(Arc::clone(&report));
+        commit(w, &event, Some(manifest))?;
+
         // Swap.
         let mut sets = snap.sets.clone();
         sets.insert(set.to_owned(), live_set);
         self.publish(w, sets, snap.disabled.clone());
 
-        let report = Arc::new(report);
         let entry = HistoryEntry {
             seq,
             version: manifest.version.clone(),
@@ -642,8 +726,7 @@ impl<D: Differ> Registry<D> {
             .entry(set.to_owned())
             .or_insert_with(History::new)
             .push(entry, self.config.history_len);
-        self.listeners
-            .notify(&ChangeEvent::Applied(Arc::clone(&report)));
+        self.listeners.notify(&event);
         Ok(report)
     }
 
@@ -709,6 +792,18 @@ impl<D: Differ> Registry<D> {
             analysis,
             at: SystemTime::now(),
         }
+    }
+}
+
+/// Asks the commit hook (if any) whether `event` may become visible.
+fn commit<R: fmt::Debug>(
+    w: &Writer<R>,
+    event: &ChangeEvent<R>,
+    manifest: Option<&Manifest>,
+) -> std::result::Result<(), RegistryError<R>> {
+    match &w.hook {
+        Some(hook) => hook(&Commit { event, manifest }).map_err(RegistryError::Refused),
+        None => Ok(()),
     }
 }
 

@@ -82,6 +82,22 @@ impl LiveSet {
             .find(|t| t.exported == exported)
             .map(|t| &t.rendered)
     }
+    /// About how many bytes this version holds in memory: its manifest and every declaration
+    /// rendered so far (a manifest or rendering shared with another version counts in both).
+    /// Logged by `openapi-tools serve` at install, to plan replicas.
+    pub fn approximate_size(&self) -> usize {
+        self.toolset.manifest().approximate_size()
+            + self
+                .tools
+                .iter()
+                .map(|t| {
+                    std::mem::size_of::<LiveTool>()
+                        + t.exported.capacity()
+                        + t.rendered.approximate_size()
+                })
+                .sum::<usize>()
+    }
+
     fn manifest_tool(&self, tool: &LiveTool) -> Option<&ToolManifest> {
         self.toolset.manifest().tools.get(tool.index)
     }
@@ -251,6 +267,20 @@ impl Snapshot {
             .get(&set.name)
             .and_then(|m| m.get(tool))
             .map(String::as_str)
+    }
+
+    /// The tool exported as `tool` (disabled or not), found in constant time.
+    pub fn entry(&self, tool: &str) -> Option<ToolEntry<'_>> {
+        let (set, i) = self.routes.get(tool)?;
+        let live = set.tools.get(*i)?;
+        Some(ToolEntry {
+            set,
+            name: &live.exported,
+            tool: set.manifest_tool(live)?,
+            disabled: self.disabled_reason(tool),
+            rendered: &live.rendered,
+            live,
+        })
     }
 
     /// The tools `filter` admits, disabled ones included, in deterministic order: sets by

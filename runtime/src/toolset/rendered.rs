@@ -159,6 +159,26 @@ impl RenderedTool {
         Ok(cell.get_or_init(|| raw))
     }
 
+    /// About how many bytes this tool's renderings hold (the serialised declarations rendered
+    /// so far, the name and what is compared on re-installs).
+    pub fn approximate_size(&self) -> usize {
+        std::mem::size_of::<Self>()
+            + self.name.capacity()
+            + self
+                .fingerprint
+                .summary
+                .as_ref()
+                .map_or(0, String::capacity)
+            + self.fingerprint.description.capacity()
+            + self.fingerprint.schema_hash.capacity()
+            + self
+                .pieces
+                .iter()
+                .filter_map(OnceLock::get)
+                .map(|raw| raw.get().len() + 2 * std::mem::size_of::<usize>())
+                .sum::<usize>()
+    }
+
     /// Whether this rendering is still valid for `tool` exported as `name`, so it can be
     /// shared instead of rendered again. Relies on [`ToolManifest::schema_hash`] being the hash
     /// of the tool's input schema, as the manifest promises.
