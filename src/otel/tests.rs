@@ -208,7 +208,9 @@ fn spans_and_the_duration_metric_reach_an_otlp_receiver() {
     assert_eq!(http[0].trace_id, tool.trace_id);
     assert_eq!(text(h, "http.request.method"), Some("GET"));
     assert_eq!(text(h, "server.address"), Some("127.0.0.1"));
-    assert_eq!(int(h, "http.response.status_code"), Some(200));
+    assert_eq!(int(h, "http.response.status_code"), Some(200), "{h:?}");
+    assert!(int(h, "server.port").is_some_and(|p| p > 0), "{h:?}");
+    assert_eq!(int(&tool.attributes, "openapi_tools.attempts"), Some(1));
     assert!(text(h, "url.full").is_some_and(|u| u.ends_with("/items/7")));
 
     // A failed call: error.type and an error status on both spans.

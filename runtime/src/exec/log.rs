@@ -182,7 +182,7 @@ impl ExecutionLog {
     pub fn recent(&self, n: usize) -> Vec<Arc<CallRecord>> {
         let mut out: Vec<Arc<CallRecord>> =
             self.slots.iter().filter_map(|s| s.load_full()).collect();
-        out.sort_unstable_by(|a, b| b.seq.cmp(&a.seq));
+        out.sort_unstable_by_key(|r| std::cmp::Reverse(r.seq));
         out.truncate(n);
         out
     }

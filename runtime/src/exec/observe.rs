@@ -6,7 +6,9 @@
 //! go in the `otel.name` field, which `tracing-opentelemetry` uses as the exported span name,
 //! and `otel.kind` sets the span kind. The histogram event uses `tracing-opentelemetry`'s
 //! metrics convention (a `histogram.` field prefix) under the target [`METRICS_TARGET`], at
-//! debug level, so it costs nothing unless a subscriber asks for it.
+//! debug level, so it costs nothing unless a subscriber asks for it. Integer attributes are
+//! recorded as `i64`: `tracing-opentelemetry` exports unsigned values as strings, and the
+//! conventions type `http.response.status_code` and `server.port` as ints.
 
 use std::io;
 
@@ -63,9 +65,9 @@ pub(crate) fn http_span(
         otel.status_code = tracing::field::Empty,
         http.request.method = method,
         server.address = host,
-        server.port = url.port_or_known_default(),
+        server.port = url.port_or_known_default().map(i64::from),
         url.full = shown.as_str(),
-        http.request.resend_count = (resend > 0).then_some(resend),
+        http.request.resend_count = (resend > 0).then_some(i64::from(resend)),
         http.response.status_code = tracing::field::Empty,
         error.type = tracing::field::Empty,
     )
@@ -76,7 +78,7 @@ pub(crate) fn http_span(
 pub(crate) fn http_outcome(span: &tracing::Span, status: Option<u16>, timeout: bool) {
     match status {
         Some(s) => {
-            span.record("http.response.status_code", s);
+            span.record("http.response.status_code", i64::from(s));
             if s >= 400 {
                 span.record("error.type", s.to_string());
                 span.record("otel.status_code", "error");
@@ -91,7 +93,7 @@ pub(crate) fn http_outcome(span: &tracing::Span, status: Option<u16>, timeout: b
 
 /// Fills the tool span and emits the duration histogram event.
 pub(crate) fn finish(span: &tracing::Span, target: &Target<'_>, result: &ExecResult) {
-    span.record("openapi_tools.attempts", result.attempts);
+    span.record("openapi_tools.attempts", i64::from(result.attempts));
     let error = result.error.map(|k| k.as_str());
     if let Some(kind) = error {
         span.record("error.type", kind);
