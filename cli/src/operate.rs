@@ -12,11 +12,11 @@ use std::sync::{Arc, Mutex};
 
 use clap::Args;
 use openapi_tools_live::{LiveOptions, Outcome};
-use openapi_tools_runtime::diff::ChangeReport;
 use openapi_tools_runtime::registry::{
-    ChangeEvent, DefaultRegistry, InstallPolicy, InstallReport, RegistryConfig, RegistryError,
+    ChangeEvent, InstallPolicy, InstallReport, Registry, RegistryConfig, RegistryError,
 };
-use openapi_tools_runtime::toolset::{Provider, Providers};
+use openapi_tools_runtime::render::Provider;
+use openapi_tools_runtime::toolset::Providers;
 use openapi_tools_store::{Actor, StoreError, StoreUrl, Stored, VersionRecord};
 use serde_json::{Value, json};
 
@@ -106,10 +106,10 @@ pub struct PublishArgs {
 pub(crate) fn open(url: &str) -> Result<Stored, String> {
     let url = StoreUrl::parse(url).map_err(|e| e.to_string())?;
     let store = url.open().map_err(|e| format!("{url}: {e}"))?;
-    let registry = Arc::new(DefaultRegistry::with_config(RegistryConfig {
+    let registry = Registry::with_config(RegistryConfig {
         prerender: Providers::only(Provider::Mcp),
         ..RegistryConfig::default()
-    }));
+    });
     Stored::attach(registry, store).map_err(|e| format!("{url}: {e}"))
 }
 
@@ -190,7 +190,7 @@ fn history_line(v: &VersionRecord) -> String {
 }
 
 /// A registry error as the operator sees it, and the exit code (1: refused, e.g. a conflict).
-fn refused(e: RegistryError<ChangeReport>, format: DiffFormat) -> Result<ExitCode, String> {
+fn refused(e: RegistryError, format: DiffFormat) -> Result<ExitCode, String> {
     let conflict = matches!(&e, RegistryError::Refused(inner)
         if matches!(inner.downcast_ref::<StoreError>(), Some(StoreError::Conflict { .. })));
     if !json_out(
@@ -202,7 +202,7 @@ fn refused(e: RegistryError<ChangeReport>, format: DiffFormat) -> Result<ExitCod
     Ok(ExitCode::FAILURE)
 }
 
-fn report_out(report: &InstallReport<ChangeReport>, format: DiffFormat) {
+fn report_out(report: &InstallReport, format: DiffFormat) {
     let json = json!({
         "ok": true,
         "set": report.set,

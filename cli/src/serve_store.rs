@@ -3,14 +3,13 @@
 //! change. The server then serves that registry.
 
 use std::path::PathBuf;
-use std::sync::Arc;
 use std::time::Duration;
 
 use openapi_tools_build::model::ModelOptions;
 use openapi_tools_build::pipeline;
 use openapi_tools_live::{LiveOptions, Outcome, WatchHandle};
 use openapi_tools_runtime::Manifest;
-use openapi_tools_runtime::registry::{DefaultRegistry, InstallOptions};
+use openapi_tools_runtime::registry::{InstallOptions, Registry};
 use openapi_tools_runtime::think::ThinkAugment;
 use openapi_tools_store::{Actor, Follow, Stored};
 
@@ -28,8 +27,8 @@ pub(crate) struct Prepared {
 }
 
 impl Prepared {
-    pub(crate) fn registry(&self) -> Arc<DefaultRegistry> {
-        Arc::clone(self.stored.registry())
+    pub(crate) fn registry(&self) -> Registry {
+        self.stored.registry().clone()
     }
 }
 
@@ -47,7 +46,7 @@ pub(crate) fn prepare(
         source: "serve".into(),
         ..Actor::default()
     });
-    let registry = Arc::clone(stored.registry());
+    let registry = stored.registry().clone();
     tracing::info!(
         "store: {} live tool sets restored",
         registry.snapshot().sets().count()

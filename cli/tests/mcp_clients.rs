@@ -10,12 +10,11 @@
 mod support;
 
 use std::process::{Command, Stdio};
-use std::sync::Arc;
 use std::time::Duration;
 
 use openapi_tools_mcp::{HttpOptions, McpServer};
 use openapi_tools_runtime::exec::Executor;
-use openapi_tools_runtime::registry::{DefaultRegistry, InstallOptions, InstallPolicy};
+use openapi_tools_runtime::registry::{InstallOptions, InstallPolicy, Registry};
 use serde_json::{Value, json};
 
 use support::{Client, Server, SlowCall, inspector, manifest, petstore_spec, python};
@@ -207,7 +206,7 @@ fn list_changed_follows_the_registry() {
         .enable_all()
         .build()
         .unwrap();
-    let registry = Arc::new(DefaultRegistry::new());
+    let registry = Registry::new();
     registry
         .install_manifest(
             "pets",
@@ -215,7 +214,7 @@ fn list_changed_follows_the_registry() {
             InstallOptions::default(),
         )
         .unwrap();
-    let server = McpServer::builder(Arc::clone(&registry), Executor::builder().build()).build();
+    let server = McpServer::builder(registry.clone(), Executor::builder().build()).build();
     let options = HttpOptions {
         listen: "127.0.0.1:0".parse().unwrap(),
         ..HttpOptions::default()

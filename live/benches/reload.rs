@@ -17,7 +17,7 @@ use std::sync::mpsc::Receiver;
 use std::time::{Duration, Instant};
 
 use openapi_tools_live::{LiveOptions, watch_file};
-use openapi_tools_runtime::registry::{ChangeEvent, DefaultRegistry, InstallReport};
+use openapi_tools_runtime::registry::{ChangeEvent, InstallReport, Registry};
 
 const ROUNDS: usize = 10;
 const LABEL: &str = "\"version\": \"23.0.2\"";
@@ -31,10 +31,7 @@ fn rss_mib() -> f64 {
     pages * 4096.0 / (1024.0 * 1024.0)
 }
 
-fn wait_applied<R: std::fmt::Debug>(
-    rx: &Receiver<ChangeEvent<R>>,
-    version: &str,
-) -> Arc<InstallReport<R>> {
+fn wait_applied(rx: &Receiver<ChangeEvent>, version: &str) -> Arc<InstallReport> {
     loop {
         match rx.recv_timeout(Duration::from_secs(120)) {
             Ok(ChangeEvent::Applied(r)) if r.to.as_ref().is_some_and(|t| t.version == version) => {
@@ -65,7 +62,7 @@ fn main() {
     std::fs::write(&path, &text).expect("copy");
 
     let rss_before = rss_mib();
-    let registry = Arc::new(DefaultRegistry::new());
+    let registry = Registry::new();
     let events = registry.subscribe();
     let started = Instant::now();
     let (_, watch) = watch_file(&registry, "github", &path, LiveOptions::default()).expect("watch");

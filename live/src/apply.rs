@@ -6,20 +6,17 @@ use std::sync::Arc;
 
 use openapi_tools_build::pipeline::{self, SpecOutput};
 use openapi_tools_runtime::registry::{
-    Differ, InstallReport, RegistryError, RejectStage, SourceRejection,
+    InstallReport, Registry, RegistryError, RejectStage, SourceRejection,
 };
 
 use crate::gates::GateInput;
 use crate::options::LiveOptions;
 
-/// The registry every source feeds (any breaking-change analysis).
-pub(crate) type Registry<D> = openapi_tools_runtime::registry::Registry<D>;
-
 /// What became of one offered version.
 #[derive(Debug)]
-pub enum Outcome<R> {
+pub enum Outcome {
     /// Installed; the registry's report (listeners got `ChangeEvent::Applied`).
-    Installed(Arc<InstallReport<R>>),
+    Installed(Arc<InstallReport>),
     /// The version id is the one already serving: nothing to do, no event.
     Unchanged,
     /// Refused; the previous version keeps serving (listeners got `ChangeEvent::SourceRejected`
@@ -36,24 +33,19 @@ pub fn version_id(text: &str) -> String {
 
 /// Loads `text` (a whole spec) as the new version of `set`. Relative `$ref`s resolve against the
 /// current directory within `options.limits`.
-pub fn load_text<D: Differ>(
-    registry: &Registry<D>,
-    set: &str,
-    text: &str,
-    options: &LiveOptions,
-) -> Outcome<D::Report> {
+pub fn load_text(registry: &Registry, set: &str, text: &str, options: &LiveOptions) -> Outcome {
     let dir = std::env::current_dir().unwrap_or_else(|_| ".".into());
     let out = pipeline::manifest_from_text(text, "text", &dir, &options.model, &options.limits);
     offer(registry, set, "text", out, options)
 }
 
 /// Loads the spec file `path` (and the files it references) as the new version of `set`.
-pub(crate) fn load_file<D: Differ>(
-    registry: &Registry<D>,
+pub(crate) fn load_file(
+    registry: &Registry,
     set: &str,
     path: &Path,
     options: &LiveOptions,
-) -> (Outcome<D::Report>, SpecFiles) {
+) -> (Outcome, SpecFiles) {
     let out = pipeline::manifest_from_file_with(path, &options.model, &options.limits);
     let files = out.files.clone();
     let label = format!("file {}", path.display());
@@ -62,12 +54,7 @@ pub(crate) fn load_file<D: Differ>(
 
 /// Loads the spec file `path` once as the new version of `set`, through the same load, gates
 /// and breaking-change policy as a watched file's reload (`openapi-tools publish` uses it).
-pub fn publish_file<D: Differ>(
-    registry: &Registry<D>,
-    set: &str,
-    path: &Path,
-    options: &LiveOptions,
-) -> Outcome<D::Report> {
+pub fn publish_file(registry: &Registry, set: &str, path: &Path, options: &LiveOptions) -> Outcome {
     load_file(registry, set, path, options).0
 }
 
@@ -75,8 +62,8 @@ pub fn publish_file<D: Differ>(
 pub(crate) type SpecFiles = Vec<std::path::PathBuf>;
 
 /// Tells the listeners that `source` offered something unusable for `set`.
-pub(crate) fn refuse<D: Differ>(
-    registry: &Registry<D>,
+pub(crate) fn refuse(
+    registry: &Registry,
     set: &str,
     source: &str,
     version_id: Option<String>,
@@ -93,13 +80,13 @@ pub(crate) fn refuse<D: Differ>(
 }
 
 /// Gates and installs a loaded spec.
-pub(crate) fn offer<D: Differ>(
-    registry: &Registry<D>,
+pub(crate) fn offer(
+    registry: &Registry,
     set: &str,
     source: &str,
     out: SpecOutput,
     options: &LiveOptions,
-) -> Outcome<D::Report> {
+) -> Outcome {
     let errors: Vec<String> = out
         .diagnostics
         .iter()

@@ -12,10 +12,10 @@ use std::sync::mpsc::{self, Receiver, RecvTimeoutError};
 use std::sync::{Arc, Mutex, PoisonError};
 
 use notify::{RecursiveMode, Watcher};
-use openapi_tools_runtime::registry::Differ;
+use openapi_tools_runtime::registry::Registry;
 
 use crate::LiveError;
-use crate::apply::{self, Outcome, Registry};
+use crate::apply::{self, Outcome};
 use crate::handle::{Control, WatchHandle};
 use crate::options::{DEFAULT_DEBOUNCE, LiveOptions};
 
@@ -26,11 +26,10 @@ use crate::options::{DEFAULT_DEBOUNCE, LiveOptions};
 /// set is installed once the file is fixed). Later outcomes reach the registry's listeners.
 ///
 /// ```no_run
-/// use std::sync::Arc;
 /// use openapi_tools_live::{LiveOptions, watch_file};
-/// use openapi_tools_runtime::registry::{ChangeEvent, DefaultRegistry, InstallPolicy};
+/// use openapi_tools_runtime::registry::{ChangeEvent, Registry, InstallPolicy};
 ///
-/// let registry = Arc::new(DefaultRegistry::new());
+/// let registry = Registry::new();
 /// registry.on_change(|event| match event {
 ///     ChangeEvent::Applied(report) => println!("swapped: {report}"),
 ///     ChangeEvent::Rejected(report) => println!("breaking, refused: {report}"),
@@ -42,12 +41,12 @@ use crate::options::{DEFAULT_DEBOUNCE, LiveOptions};
 /// // ... serve; the tools follow the file while `_watch` lives.
 /// # Ok::<(), openapi_tools_live::LiveError>(())
 /// ```
-pub fn watch_file<D: Differ>(
-    registry: &Arc<Registry<D>>,
+pub fn watch_file(
+    registry: &Registry,
     set: &str,
     path: impl AsRef<Path>,
     options: LiveOptions,
-) -> Result<(Outcome<D::Report>, WatchHandle), LiveError> {
+) -> Result<(Outcome, WatchHandle), LiveError> {
     let path = absolute(path.as_ref());
     let (tx, rx) = mpsc::channel::<Control>();
     let events = tx.clone();
@@ -73,7 +72,7 @@ pub fn watch_file<D: Differ>(
     let mut watched = watched;
     watched.update(&mut watcher, &path, &files)?;
 
-    let registry = Arc::clone(registry);
+    let registry = registry.clone();
     let set = set.to_owned();
     let thread = std::thread::Builder::new()
         .name(format!("openapi-tools-watch-{set}"))
@@ -124,8 +123,8 @@ impl Watched {
     }
 }
 
-fn run<D: Differ, W: Watcher>(
-    registry: &Registry<D>,
+fn run<W: Watcher>(
+    registry: &Registry,
     set: &str,
     path: &Path,
     options: &LiveOptions,

@@ -23,11 +23,10 @@
 //!   the watch.
 //!
 //! ```
-//! use std::sync::Arc;
 //! use openapi_tools_live::{LiveOptions, Outcome, load_text, version_id};
-//! use openapi_tools_runtime::registry::DefaultRegistry;
+//! use openapi_tools_runtime::registry::Registry;
 //!
-//! let registry = Arc::new(DefaultRegistry::new());
+//! let registry = Registry::new();
 //! let spec = r#"{"openapi": "3.1.0", "info": {"title": "Pets", "version": "1.0"},
 //!   "paths": {"/pets": {"get": {"operationId": "listPets",
 //!     "responses": {"200": {"description": "ok"}}}}}}"#;

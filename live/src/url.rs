@@ -4,21 +4,20 @@
 //! references name resources next to the URL, not files on this machine.
 
 use std::io::Read;
-use std::sync::Arc;
 use std::sync::mpsc::{self, Receiver, RecvTimeoutError};
 use std::time::Duration;
 
 use openapi_tools_build::load::RefRoot;
 use openapi_tools_build::pipeline;
 use openapi_tools_runtime::manifest::hide_user_info;
-use openapi_tools_runtime::registry::{Differ, RejectStage};
+use openapi_tools_runtime::registry::{Registry, RejectStage};
 use reqwest::blocking::Client;
 use reqwest::header::{
     ETAG, HeaderMap, HeaderValue, IF_MODIFIED_SINCE, IF_NONE_MATCH, LAST_MODIFIED,
 };
 
 use crate::LiveError;
-use crate::apply::{self, Registry};
+use crate::apply;
 use crate::handle::{Control, WatchHandle};
 use crate::options::LiveOptions;
 
@@ -84,18 +83,18 @@ impl UrlOptions {
 /// size cap is `options.limits.max_file_bytes`.
 ///
 /// ```no_run
-/// use std::{sync::Arc, time::Duration};
+/// use std::time::Duration;
 /// use openapi_tools_live::{LiveOptions, UrlOptions, watch_url};
-/// use openapi_tools_runtime::registry::DefaultRegistry;
+/// use openapi_tools_runtime::registry::Registry;
 ///
-/// let registry = Arc::new(DefaultRegistry::new());
+/// let registry = Registry::new();
 /// let poll = UrlOptions::default().interval(Duration::from_secs(60));
 /// let _watch = watch_url(&registry, "billing", "https://api.example.com/openapi.json",
 ///     poll, LiveOptions::default())?;
 /// # Ok::<(), openapi_tools_live::LiveError>(())
 /// ```
-pub fn watch_url<D: Differ>(
-    registry: &Arc<Registry<D>>,
+pub fn watch_url(
+    registry: &Registry,
     set: &str,
     url: &str,
     poll: UrlOptions,
@@ -113,7 +112,7 @@ pub fn watch_url<D: Differ>(
     }
     options.limits.root = RefRoot::NoFiles;
     let (tx, rx) = mpsc::channel::<Control>();
-    let registry = Arc::clone(registry);
+    let registry = registry.clone();
     let set = set.to_owned();
     let thread = std::thread::Builder::new()
         .name(format!("openapi-tools-poll-{set}"))
@@ -163,9 +162,9 @@ enum Fetched {
 }
 
 impl Poller {
-    fn run<D: Differ>(
+    fn run(
         &mut self,
-        registry: &Registry<D>,
+        registry: &Registry,
         set: &str,
         poll: &UrlOptions,
         options: &LiveOptions,
@@ -335,7 +334,7 @@ mod tests {
         };
         assert!(!format!("{opts:?}").contains("spec-s3cret"));
         let err = watch_url(
-            &std::sync::Arc::new(openapi_tools_runtime::registry::DefaultRegistry::new()),
+            &openapi_tools_runtime::registry::Registry::new(),
             "s",
             "ftp://user:pw-s3cret@h.example/spec.json?token=q-s3cret",
             UrlOptions::default(),

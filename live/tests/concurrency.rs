@@ -7,7 +7,7 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 
 use openapi_tools_live::{LiveOptions, watch_file};
-use openapi_tools_runtime::registry::DefaultRegistry;
+use openapi_tools_runtime::registry::Registry;
 use serde_json::json;
 use support::{applied, spec};
 
@@ -16,7 +16,7 @@ fn readers_lose_and_misroute_no_call_during_reloads() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("api.json");
     std::fs::write(&path, spec("1", &["get_item", "list_items"])).unwrap();
-    let registry = Arc::new(DefaultRegistry::new());
+    let registry = Registry::new();
     let events = registry.subscribe();
     let (_, _watch) = watch_file(&registry, "api", &path, LiveOptions::default()).unwrap();
     applied(&events, "1");
@@ -25,8 +25,7 @@ fn readers_lose_and_misroute_no_call_during_reloads() {
     let calls = Arc::new(AtomicUsize::new(0));
     let readers: Vec<_> = (0..4)
         .map(|_| {
-            let (registry, done, calls) =
-                (Arc::clone(&registry), Arc::clone(&done), Arc::clone(&calls));
+            let (registry, done, calls) = (registry.clone(), Arc::clone(&done), Arc::clone(&calls));
             std::thread::spawn(move || {
                 let mut failures = Vec::new();
                 while !done.load(Ordering::Relaxed) {

@@ -3,14 +3,12 @@
 
 mod support;
 
-use std::sync::Arc;
-
 use openapi_tools_live::{LiveOptions, Outcome, gates, watch_file};
-use openapi_tools_runtime::registry::{ChangeEvent, DefaultRegistry, InstallPolicy, RejectStage};
+use openapi_tools_runtime::registry::{ChangeEvent, InstallPolicy, Registry, RejectStage};
 use serde_json::json;
 use support::{applied, rejected, source_hash, spec, wait_for, write_renaming};
 
-fn call_path(registry: &DefaultRegistry, tool: &str) -> Option<String> {
+fn call_path(registry: &Registry, tool: &str) -> Option<String> {
     registry
         .prepare(tool, &json!({"id": "7"}))
         .ok()
@@ -22,7 +20,7 @@ fn edits_rename_over_and_delete_recreate_swap_versions_and_broken_edits_keep_the
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("api.json");
     std::fs::write(&path, spec("1", &["get_item"])).unwrap();
-    let registry = Arc::new(DefaultRegistry::new());
+    let registry = Registry::new();
     let events = registry.subscribe();
 
     let (first, watch) = watch_file(&registry, "api", &path, LiveOptions::default()).unwrap();
@@ -97,7 +95,7 @@ fn a_breaking_edit_under_reject_breaking_and_a_gate_refusal_change_nothing() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("api.json");
     std::fs::write(&path, spec("1", &["get_item", "list_items", "delete_item"])).unwrap();
-    let registry = Arc::new(DefaultRegistry::new());
+    let registry = Registry::new();
     let events = registry.subscribe();
     let options = LiveOptions::default()
         .policy(InstallPolicy::RejectBreaking)
@@ -150,7 +148,7 @@ fn a_change_to_a_referenced_file_reloads_the_spec() {
          '200': {description: ok}\n",
     )
     .unwrap();
-    let registry = Arc::new(DefaultRegistry::new());
+    let registry = Registry::new();
     let events = registry.subscribe();
     let (first, _watch) = watch_file(&registry, "pets", &path, LiveOptions::default()).unwrap();
     assert!(matches!(first, Outcome::Installed(_)), "{first:?}");

@@ -7,7 +7,7 @@ mod support;
 
 use openapi_tools_live::gates::OriginGate;
 use openapi_tools_live::{LiveOptions, Outcome, load_text};
-use openapi_tools_runtime::registry::{DefaultRegistry, RejectStage};
+use openapi_tools_runtime::registry::{Registry, RejectStage};
 use serde_json::json;
 use support::rejected;
 
@@ -32,7 +32,7 @@ fn spec(version: &str, servers: &[&str], key_in: &str, key_name: &str, token_url
 const API: &str = "https://api.example.com/v1";
 const TOKEN: &str = "https://auth.example.com/token";
 
-fn serving(registry: &DefaultRegistry) -> String {
+fn serving(registry: &Registry) -> String {
     registry
         .snapshot()
         .set("billing")
@@ -45,7 +45,7 @@ fn serving(registry: &DefaultRegistry) -> String {
 
 #[test]
 fn a_reloaded_version_cannot_send_credentials_elsewhere() {
-    let registry = DefaultRegistry::new();
+    let registry = Registry::new();
     let events = registry.subscribe();
     let options = LiveOptions::default();
     let v1 = spec("1", &[API], "header", "X-Api-Key", TOKEN);
@@ -136,7 +136,7 @@ fn a_reloaded_version_cannot_send_credentials_elsewhere() {
 
 #[test]
 fn an_explicit_allow_list_replaces_the_first_version_and_the_gate_can_be_turned_off() {
-    let registry = DefaultRegistry::new();
+    let registry = Registry::new();
     let options = LiveOptions::default().origin_gate(OriginGate::allow([
         "https://api.example.com",
         "https://auth.example.com",
@@ -171,7 +171,7 @@ fn an_explicit_allow_list_replaces_the_first_version_and_the_gate_can_be_turned_
     ));
 
     let open = LiveOptions::default().origin_gate(OriginGate::off());
-    let registry = DefaultRegistry::new();
+    let registry = Registry::new();
     assert!(matches!(
         load_text(&registry, "billing", &v1, &open),
         Outcome::Installed(_)

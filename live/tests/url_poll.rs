@@ -13,7 +13,7 @@ use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use openapi_tools_live::{LiveOptions, LoadLimits, UrlOptions, watch_url};
-use openapi_tools_runtime::registry::{DefaultRegistry, RejectStage};
+use openapi_tools_runtime::registry::{Registry, RejectStage};
 use support::{applied, rejected, spec};
 
 /// What the server serves and what it saw.
@@ -65,7 +65,7 @@ fn polls_with_etags_swaps_on_change_and_recovers_after_failures() {
     let served = Arc::new(Served::default());
     set(&served, "v1", Some(spec("1", &["get_item"])));
     let (base, _rt) = serve(Arc::clone(&served));
-    let registry = Arc::new(DefaultRegistry::new());
+    let registry = Registry::new();
     let events = registry.subscribe();
     // Polls only when asked (check_now) or after a long interval, so the test drives it.
     let poll = UrlOptions::default()
@@ -122,7 +122,7 @@ fn url_specs_obey_the_size_cap_and_reference_no_local_files() {
     let big = spec("1", &["get_item", "list_items", "delete_item"]);
     set(&served, "big", Some(big.clone()));
     let (base, _rt) = serve(Arc::clone(&served));
-    let registry = Arc::new(DefaultRegistry::new());
+    let registry = Registry::new();
     let events = registry.subscribe();
     let url = format!("{base}/spec.json");
     let small = LiveOptions::default().limits(LoadLimits::default().max_file_bytes(100));
@@ -160,4 +160,68 @@ fn url_specs_obey_the_size_cap_and_reference_no_local_files() {
         "{why:#?}"
     );
     assert!(registry.snapshot().set("hostile").is_none());
+}
+
+/// What the second host saw: the value of `X-Spec-Token` on each request (empty if absent).
+#[derive(Default)]
+struct Seen(Mutex<Vec<String>>);
+
+async fn other_host(State(seen): State<Arc<Seen>>, headers: HeaderMap) -> Response {
+    let token = headers
+        .get("x-spec-token")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default()
+        .to_owned();
+    seen.0.lock().unwrap().push(token);
+    spec("9", &["get_item"]).into_response()
+}
+
+/// Item 9 of #21, against two real servers: the spec's host redirects to another host
+/// (`localhost` instead of `127.0.0.1`, so a different origin on the same machine). The
+/// redirect is not followed, the custom spec header never reaches the other host, and no
+/// event or error shows the URL's user-info or query.
+#[test]
+fn redirects_to_another_host_are_refused_and_spec_headers_stay_home() {
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    let seen = Arc::new(Seen::default());
+    let other = rt
+        .block_on(tokio::net::TcpListener::bind("127.0.0.1:0"))
+        .unwrap();
+    let other_port = other.local_addr().unwrap().port();
+    let app = Router::new()
+        .route("/spec.json", get(other_host))
+        .with_state(Arc::clone(&seen));
+    rt.spawn(async move { axum::serve(other, app).await });
+    let home = rt
+        .block_on(tokio::net::TcpListener::bind("127.0.0.1:0"))
+        .unwrap();
+    let home_addr = home.local_addr().unwrap();
+    let target = format!("http://localhost:{other_port}/spec.json");
+    let app = Router::new().route(
+        "/spec.json",
+        get(move || async move { (StatusCode::FOUND, [(header::LOCATION, target)]) }),
+    );
+    rt.spawn(async move { axum::serve(home, app).await });
+
+    let registry = Registry::new();
+    let events = registry.subscribe();
+    let mut poll = UrlOptions::default().timeout(Duration::from_secs(10));
+    poll.headers
+        .insert("x-spec-token", "spec-SECRET-7777".parse().unwrap());
+    let url = format!("http://spec-user:pw-SECRET-1@{home_addr}/spec.json?key=q-SECRET-2");
+    let _watch = watch_url(&registry, "moved", &url, poll, LiveOptions::default()).unwrap();
+    let why = rejected(&events, "refusal of the cross-host redirect", |r| {
+        r.set == "moved"
+    });
+    assert_eq!(why.stage, RejectStage::Fetch, "{why:#?}");
+    let shown = format!("{why:?}");
+    assert!(shown.contains("another host (localhost)"), "{shown}");
+    for secret in ["pw-SECRET-1", "q-SECRET-2", "spec-SECRET-7777"] {
+        assert!(!shown.contains(secret), "{secret} shown in {shown}");
+    }
+    assert!(
+        seen.0.lock().unwrap().is_empty(),
+        "the other host was asked"
+    );
+    assert!(registry.snapshot().set("moved").is_none());
 }

@@ -29,7 +29,6 @@ use axum::extract::Request;
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
-use openapi_tools_runtime::registry::Differ;
 use rmcp::transport::streamable_http_server::session::never::NeverSessionManager;
 use rmcp::transport::streamable_http_server::{StreamableHttpServerConfig, StreamableHttpService};
 use tokio_util::sync::CancellationToken;
@@ -108,7 +107,7 @@ const LOOPBACK_ORIGINS: [&str; 6] = [
 /// The MCP endpoint as an axum [`Router`] (mounted at [`ENDPOINT`]), with the Host, Origin and
 /// bearer-token checks, for applications that serve other routes too. `listen` is the address
 /// the application binds (allowed as `Host`).
-pub fn router<D: Differ>(server: McpServer<D>, options: &HttpOptions) -> Router {
+pub fn router(server: McpServer, options: &HttpOptions) -> Router {
     let mut hosts: Vec<String> = vec!["localhost".into(), "127.0.0.1".into(), "[::1]".into()];
     hosts.push(options.listen.ip().to_string());
     hosts.push(options.listen.to_string());
@@ -193,8 +192,8 @@ fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
 /// Binds `options.listen` and serves until `options.shutdown` is cancelled or `stop`
 /// completes, under `options.limits`. `ready` is called with the bound address (useful with
 /// port 0). An empty bearer token is refused (`InvalidInput`) before anything is bound.
-pub async fn serve<D: Differ>(
-    server: McpServer<D>,
+pub async fn serve(
+    server: McpServer,
     options: HttpOptions,
     stop: impl Future<Output = ()> + Send + 'static,
     ready: impl FnOnce(SocketAddr),

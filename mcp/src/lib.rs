@@ -30,14 +30,14 @@
 //! ```no_run
 //! use std::sync::Arc;
 //! use openapi_tools_runtime::exec::Executor;
-//! use openapi_tools_runtime::registry::{DefaultRegistry, InstallOptions};
+//! use openapi_tools_runtime::registry::{Registry, InstallOptions};
 //! use openapi_tools_mcp::McpServer;
 //!
 //! # async fn run(manifest: openapi_tools_runtime::Manifest) -> Result<(), Box<dyn std::error::Error>> {
-//! let registry = Arc::new(DefaultRegistry::new());
+//! let registry = Registry::new();
 //! registry.install_manifest("petstore", manifest, InstallOptions::default())?;
 //! // The executor sends the calls (auth, servers, retries, caps).
-//! let server = McpServer::builder(Arc::clone(&registry), Executor::builder().build()).build();
+//! let server = McpServer::builder(registry.clone(), Executor::builder().build()).build();
 //! // Installs and reloads from now on reach the client as notifications/tools/list_changed.
 //! openapi_tools_mcp::serve_stdio(server).await?;
 //! # Ok(()) }
@@ -47,7 +47,7 @@
 //!
 //! A registry that only feeds MCP clients installs several times faster when it pre-renders
 //! MCP declarations only (the other providers then render on first use):
-//! `DefaultRegistry::with_config(RegistryConfig { prerender: Providers::only(Provider::Mcp),
+//! `Registry::with_config(RegistryConfig { prerender: Providers::only(Provider::Mcp),
 //! ..RegistryConfig::default() })`, as `openapi-tools serve` does.
 //!
 //! Logging goes through `tracing`; on stdio, stdout carries only MCP messages.
@@ -74,7 +74,6 @@ pub use rmcp;
 pub use serve::{Serve, set_name};
 pub use server::{DEFAULT_PAGE_SIZE, McpServer, McpServerBuilder};
 
-use openapi_tools_runtime::registry::Differ;
 use rmcp::ServiceExt;
 
 /// Why serving stopped with an error.
@@ -105,15 +104,14 @@ pub enum ServeError {
 
 /// Serves one client over stdin/stdout until it closes stdin (or the connection fails). A
 /// client that closes stdin, even before `initialize`, ends it with `Ok`.
-pub async fn serve_stdio<D: Differ>(server: McpServer<D>) -> Result<(), ServeError> {
+pub async fn serve_stdio(server: McpServer) -> Result<(), ServeError> {
     serve_on(server, rmcp::transport::stdio()).await
 }
 
 /// Serves one client over any rmcp transport (a duplex stream, a child process's pipes, ...)
 /// until it closes.
-pub async fn serve_on<D, T, E, A>(server: McpServer<D>, transport: T) -> Result<(), ServeError>
+pub async fn serve_on<T, E, A>(server: McpServer, transport: T) -> Result<(), ServeError>
 where
-    D: Differ,
     T: rmcp::transport::IntoTransport<rmcp::RoleServer, E, A>,
     E: std::error::Error + Send + Sync + 'static,
 {

@@ -24,15 +24,15 @@ use std::sync::{Arc, OnceLock};
 use openapi_tools_build::model::ModelOptions;
 use openapi_tools_build::pipeline;
 use openapi_tools_live::{LiveOptions, Outcome, WatchHandle};
-use openapi_tools_runtime::diff::ChangeReport;
 use openapi_tools_runtime::exec::{
     Credential, Credentials, ErrorKind, ExecResult, ExecutionLog, Executor,
 };
 use openapi_tools_runtime::registry::{
-    ChangeEvent, CrateDiffer, DefaultRegistry, InstallOptions, RegistryConfig, Routed, ToolFilter,
+    ChangeEvent, InstallOptions, Registry, RegistryConfig, Routed, ToolFilter,
 };
+use openapi_tools_runtime::render::Provider;
 use openapi_tools_runtime::think::ThinkAugment;
-use openapi_tools_runtime::toolset::{Provider, Providers};
+use openapi_tools_runtime::toolset::Providers;
 use tokio::sync::watch;
 
 use crate::calls::{CallRunner, RunFuture};
@@ -51,7 +51,7 @@ pub struct Serve {
     page_size: usize,
     meta: MetaMode,
     info: (String, String),
-    registry: Option<Arc<DefaultRegistry>>,
+    registry: Option<Registry>,
     think: ThinkAugment,
     execution_log: Option<Arc<ExecutionLog>>,
 }
@@ -86,7 +86,7 @@ impl Serve {
     /// Serves `registry` (e.g. one bound to a durable store, with tool sets already installed)
     /// instead of a fresh one; the specs are installed into it, and every set in it is served
     /// with credentials from the environment and [`Serve::auth`].
-    pub fn registry(mut self, registry: Arc<DefaultRegistry>) -> Self {
+    pub fn registry(mut self, registry: Registry) -> Self {
         self.registry = Some(registry);
         self
     }
@@ -208,20 +208,20 @@ impl Serve {
 
     /// The server over a fresh registry, and the load of the specs into it, started on a
     /// blocking thread.
-    fn start(self) -> (McpServer<CrateDiffer>, Loading) {
+    fn start(self) -> (McpServer, Loading) {
         let registry = self.registry.clone().unwrap_or_else(|| {
-            Arc::new(DefaultRegistry::with_config(RegistryConfig {
+            Registry::with_config(RegistryConfig {
                 // MCP declarations are the only ones served: rendering the other providers'
                 // too would be most of the install time.
                 prerender: Providers::only(Provider::Mcp),
                 ..RegistryConfig::default()
-            }))
+            })
         });
         registry.on_change(log_change);
         let executor = Arc::new(OnceLock::new());
         let (done, state) = watch::channel(LoadState::Loading);
         let mut server =
-            McpServer::builder(Arc::clone(&registry), LoadedExecutor(Arc::clone(&executor)))
+            McpServer::builder(registry.clone(), LoadedExecutor(Arc::clone(&executor)))
                 .offer(Offer {
                     filter: ToolFilter::default(),
                     read_only: self.read_only,
@@ -251,10 +251,7 @@ impl Serve {
 
     /// Loads every spec into `registry`; the executor with each set's credentials, and the
     /// watches to keep alive while serving.
-    fn load(
-        &self,
-        registry: &Arc<DefaultRegistry>,
-    ) -> Result<(Executor, Vec<WatchHandle>), ServeError> {
+    fn load(&self, registry: &Registry) -> Result<(Executor, Vec<WatchHandle>), ServeError> {
         let several = self.specs.len() > 1;
         let mut executor = Executor::builder().read_only(self.read_only);
         if let Some(log) = &self.execution_log {
@@ -414,7 +411,7 @@ impl CallRunner for LoadedExecutor {
 }
 
 /// Every registry change, one line in the log (rejected reloads with all their problems).
-fn log_change(event: &ChangeEvent<ChangeReport>) {
+fn log_change(event: &ChangeEvent) {
     match event {
         ChangeEvent::Applied(report) => tracing::info!("{report}"),
         ChangeEvent::Rejected(report) => {
@@ -430,6 +427,7 @@ fn log_change(event: &ChangeEvent<ChangeReport>) {
             tracing::info!("tool `{tool}` disabled: {reason}")
         }
         ChangeEvent::ToolEnabled { tool, .. } => tracing::info!("tool `{tool}` enabled"),
+        other => tracing::info!("{other:?}"),
     }
 }
 

@@ -8,7 +8,7 @@
 use std::sync::{Arc, Weak};
 
 use openapi_tools_runtime::exec::ExecutionLog;
-use openapi_tools_runtime::registry::{ChangeEvent, Differ, ListenerId, Registry, Snapshot};
+use openapi_tools_runtime::registry::{ChangeEvent, ListenerId, Registry, Snapshot};
 use rmcp::RoleServer;
 use rmcp::handler::server::ServerHandler;
 use rmcp::model::{
@@ -32,8 +32,8 @@ use crate::serve::LoadState;
 pub const DEFAULT_PAGE_SIZE: usize = 500;
 
 /// What the builder collects.
-struct Settings<D: Differ> {
-    registry: Arc<Registry<D>>,
+struct Settings {
+    registry: Registry,
     offer: Offer,
     page_size: usize,
     info: Implementation,
@@ -47,8 +47,8 @@ struct Settings<D: Differ> {
 }
 
 /// Everything connections share.
-struct Shared<D: Differ> {
-    settings: Settings<D>,
+struct Shared {
+    settings: Settings,
     cache: CatalogCache,
     /// Bumped by the registry listener on every applied change (not on rejected ones);
     /// connections then check whether the offered list actually changed.
@@ -56,13 +56,13 @@ struct Shared<D: Differ> {
     listener: ListenerId,
 }
 
-impl<D: Differ> Drop for Shared<D> {
+impl Drop for Shared {
     fn drop(&mut self) {
         self.settings.registry.remove_listener(self.listener);
     }
 }
 
-impl<D: Differ> Shared<D> {
+impl Shared {
     fn catalog(&self) -> Arc<Catalog> {
         self.catalog_of(&self.settings.registry.snapshot())
     }
@@ -74,14 +74,14 @@ impl<D: Differ> Shared<D> {
 }
 
 /// Serves a registry's tools over MCP. See the crate docs for an example.
-pub struct McpServer<D: Differ> {
-    shared: Arc<Shared<D>>,
+pub struct McpServer {
+    shared: Arc<Shared>,
     /// Cancelled when this connection's handler is dropped (its session ended), which stops its
     /// list_changed forwarder.
     connection: Arc<ConnectionGuard>,
 }
 
-impl<D: Differ> std::fmt::Debug for McpServer<D> {
+impl std::fmt::Debug for McpServer {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("McpServer")
             .field("offer", &self.shared.settings.offer)
@@ -102,11 +102,11 @@ impl Drop for ConnectionGuard {
     }
 }
 
-impl<D: Differ> McpServer<D> {
+impl McpServer {
     /// Starts building a server for `registry` whose `tools/call`s `runner` sends: usually the
     /// runtime's [`Executor`](openapi_tools_runtime::exec::Executor) (auth, servers, retries,
     /// caps), which is cheap to clone.
-    pub fn builder(registry: Arc<Registry<D>>, runner: impl CallRunner) -> McpServerBuilder<D> {
+    pub fn builder(registry: Registry, runner: impl CallRunner) -> McpServerBuilder {
         McpServerBuilder {
             settings: Settings {
                 registry,
@@ -133,7 +133,7 @@ impl<D: Differ> McpServer<D> {
     }
 
     /// The registry served.
-    pub fn registry(&self) -> &Arc<Registry<D>> {
+    pub fn registry(&self) -> &Registry {
         &self.shared.settings.registry
     }
 
@@ -206,11 +206,11 @@ impl<D: Differ> McpServer<D> {
 }
 
 /// Builds an [`McpServer`].
-pub struct McpServerBuilder<D: Differ> {
-    settings: Settings<D>,
+pub struct McpServerBuilder {
+    settings: Settings,
 }
 
-impl<D: Differ> McpServerBuilder<D> {
+impl McpServerBuilder {
     /// Which tools to offer (default: every enabled tool of every set).
     pub fn offer(mut self, offer: Offer) -> Self {
         self.settings.offer = offer;
@@ -247,7 +247,7 @@ impl<D: Differ> McpServerBuilder<D> {
     /// use openapi_tools_mcp::McpServer;
     /// use openapi_tools_mcp::rmcp::{tool, tool_router, handler::server::router::tool::ToolRouter};
     /// # use std::sync::Arc;
-    /// # use openapi_tools_runtime::{exec::Executor, registry::DefaultRegistry};
+    /// # use openapi_tools_runtime::{exec::Executor, registry::Registry};
     ///
     /// #[derive(Clone)]
     /// struct Clock;
@@ -262,7 +262,7 @@ impl<D: Differ> McpServerBuilder<D> {
     ///     }
     /// }
     ///
-    /// # fn build(registry: Arc<DefaultRegistry>) {
+    /// # fn build(registry: Registry) {
     /// let server = McpServer::builder(registry, Executor::builder().build())
     ///     .tools(Clock, Clock::tool_router())
     ///     .build();
@@ -302,7 +302,7 @@ impl<D: Differ> McpServerBuilder<D> {
     }
 
     /// The server. Subscribes to the registry's changes for list_changed notifications.
-    pub fn build(self) -> McpServer<D> {
+    pub fn build(self) -> McpServer {
         let (tx, rx) = watch::channel(0u64);
         let listener = self.settings.registry.on_change(move |event| {
             // Only applied changes can change the offered tools; rejected ones change nothing.
@@ -328,7 +328,7 @@ impl<D: Differ> McpServerBuilder<D> {
     }
 }
 
-impl<D: Differ> ServerHandler for McpServer<D> {
+impl ServerHandler for McpServer {
     fn get_info(&self) -> ServerConfig {
         let mut capabilities = ServerCapabilities::builder()
             .enable_tools()

@@ -3,18 +3,17 @@
 //! and tokens the bearer check must get right (`bearer` in lower case, an empty token).
 
 use std::net::SocketAddr;
-use std::sync::Arc;
 use std::time::Duration;
 
 use openapi_tools_mcp::McpServer;
 use openapi_tools_mcp::http::{HttpOptions, Limits};
-use openapi_tools_runtime::registry::DefaultRegistry;
+use openapi_tools_runtime::registry::Registry;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpStream;
 
 async fn start(limits: Limits, token: Option<&str>) -> SocketAddr {
     let server = McpServer::builder(
-        Arc::new(DefaultRegistry::new()),
+        Registry::new(),
         openapi_tools_runtime::exec::Executor::builder().build(),
     )
     .build();
@@ -160,7 +159,7 @@ async fn bearer_scheme_in_any_case_and_no_empty_token() {
         assert_eq!(!status.contains(" 401 "), ok, "{auth}: {status}");
     }
     let server = McpServer::builder(
-        Arc::new(DefaultRegistry::new()),
+        Registry::new(),
         openapi_tools_runtime::exec::Executor::builder().build(),
     )
     .build();

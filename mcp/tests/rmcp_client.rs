@@ -21,7 +21,7 @@ use openapi_tools_mcp::rmcp::{RoleClient, ServiceExt, tool, tool_router};
 use openapi_tools_mcp::{McpServer, MetaMode, Serve, ServeError};
 use openapi_tools_runtime::Manifest;
 use openapi_tools_runtime::exec::Executor;
-use openapi_tools_runtime::registry::{DefaultRegistry, InstallOptions, InstallPolicy};
+use openapi_tools_runtime::registry::{InstallOptions, InstallPolicy, Registry};
 use serde_json::{Value, json};
 use tokio::sync::{Notify, mpsc};
 
@@ -59,9 +59,7 @@ impl Counting {
 type Client = RunningService<RoleClient, Counting>;
 
 /// Connects rmcp's client to `server` over an in-memory duplex stream.
-async fn connect(
-    server: McpServer<openapi_tools_runtime::registry::CrateDiffer>,
-) -> (Client, Counting) {
+async fn connect(server: McpServer) -> (Client, Counting) {
     let (client_io, server_io) = tokio::io::duplex(1 << 16);
     tokio::spawn(openapi_tools_mcp::serve_on(server, server_io));
     let handler = Counting::default();
@@ -129,8 +127,8 @@ fn petstore() -> Manifest {
     serde_json::from_str(text).unwrap()
 }
 
-fn registry() -> Arc<DefaultRegistry> {
-    let registry = Arc::new(DefaultRegistry::new());
+fn registry() -> Registry {
+    let registry = Registry::new();
     registry
         .install_manifest("pets", petstore(), InstallOptions::default())
         .unwrap();
@@ -225,7 +223,7 @@ async fn lists_pages_and_calls_a_real_api() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn list_changed_follows_the_registry() {
     let registry = registry();
-    let server = McpServer::builder(Arc::clone(&registry), executor("http://127.0.0.1:9")).build();
+    let server = McpServer::builder(registry.clone(), executor("http://127.0.0.1:9")).build();
     let (client, seen) = connect(server).await;
     assert_eq!(client.list_all_tools().await.unwrap().len(), 4);
 
@@ -395,7 +393,7 @@ async fn own_tools_beside_the_registry() {
     let (base, _events) = pet_api().await;
     let registry = registry();
     let greeter = Greeter::default();
-    let server = McpServer::builder(Arc::clone(&registry), executor(&base))
+    let server = McpServer::builder(registry.clone(), executor(&base))
         .tools(greeter.clone(), Greeter::tool_router())
         .page_size(2)
         .build();
@@ -562,7 +560,7 @@ async fn a_reason_is_logged_and_offered_as_a_resource_never_sent() {
     let base = format!("http://{}", listener.local_addr().unwrap());
     tokio::spawn(async move { axum::serve(listener, app).await });
 
-    let registry = Arc::new(DefaultRegistry::new());
+    let registry = Registry::new();
     registry
         .install_manifest(
             "pets",

@@ -18,7 +18,7 @@ use criterion::{Criterion, criterion_group, criterion_main};
 use openapi_tools_runtime::calls::ToolCall;
 use openapi_tools_runtime::exec::{Executor, Target};
 use openapi_tools_runtime::manifest::Manifest;
-use openapi_tools_runtime::registry::{DefaultRegistry, InstallOptions};
+use openapi_tools_runtime::registry::{InstallOptions, Registry};
 use openapi_tools_runtime::request::build_request;
 use serde_json::json;
 
@@ -101,7 +101,7 @@ fn benches(c: &mut Criterion) {
     });
     g.finish();
 
-    let registry = DefaultRegistry::default();
+    let registry = Registry::default();
     registry
         .install_manifest("bench", m.clone(), InstallOptions::default())
         .expect("install");

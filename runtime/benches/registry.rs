@@ -30,11 +30,9 @@ use std::time::{Duration, Instant};
 use criterion::{BatchSize, Criterion};
 use openapi_tools_runtime::Manifest;
 use openapi_tools_runtime::manifest::InputParam;
-use openapi_tools_runtime::registry::{
-    DefaultRegistry, InstallOptions, RegistryConfig, ToolFilter,
-};
-use openapi_tools_runtime::toolset::seams::CrateBackend;
-use openapi_tools_runtime::toolset::{DynamicToolSet, Provider, ToolSet};
+use openapi_tools_runtime::registry::{InstallOptions, Registry, RegistryConfig, ToolFilter};
+use openapi_tools_runtime::render::Provider;
+use openapi_tools_runtime::toolset::{DynamicToolSet, ToolSet};
 use serde_json::{Value, json};
 use stats_alloc::{INSTRUMENTED_SYSTEM, StatsAlloc};
 
@@ -111,8 +109,8 @@ fn variant(base: &Manifest, version: &str, indices: &[usize]) -> Manifest {
     m
 }
 
-fn registry() -> DefaultRegistry {
-    DefaultRegistry::with_config(RegistryConfig {
+fn registry() -> Registry {
+    Registry::with_config(RegistryConfig {
         history_len: 10,
         ..RegistryConfig::default()
     })
@@ -240,9 +238,8 @@ fn readers(
     window: Duration,
 ) -> ReaderStats {
     let reg = Arc::new(registry());
-    let backend = Arc::new(CrateBackend);
-    let ts1: Arc<dyn ToolSet> = Arc::new(DynamicToolSet::with_backend(v1.clone(), backend.clone()));
-    let ts2: Arc<dyn ToolSet> = Arc::new(DynamicToolSet::with_backend(v2.clone(), backend));
+    let ts1: Arc<dyn ToolSet> = Arc::new(DynamicToolSet::new(v1.clone()));
+    let ts2: Arc<dyn ToolSet> = Arc::new(DynamicToolSet::new(v2.clone()));
     reg.install(SET, Arc::clone(&ts1), InstallOptions::default())
         .expect("v1 installs");
     reg.install(SET, Arc::clone(&ts2), InstallOptions::default())

@@ -13,7 +13,7 @@ use openapi_tools_runtime::exec::{
     Rule,
 };
 use openapi_tools_runtime::manifest::{HttpMethod, Manifest};
-use openapi_tools_runtime::registry::{DefaultRegistry, InstallOptions};
+use openapi_tools_runtime::registry::{InstallOptions, Registry};
 use openapi_tools_runtime::toolset::DynamicToolSet;
 use serde_json::{Value, json};
 use support::server::{self, Server};
@@ -567,7 +567,7 @@ async fn access_rules_and_confirmation_refuse_before_sending() {
 #[tokio::test]
 async fn a_turn_runs_concurrently_and_answers_every_call_in_order() {
     let server = server::start().await;
-    let registry = DefaultRegistry::default();
+    let registry = Registry::default();
     registry
         .install_manifest("svc", manifest(), InstallOptions::default())
         .unwrap();
@@ -732,8 +732,8 @@ async fn a_refused_client_credentials_token_is_dropped_and_fetched_again_once() 
 }
 
 /// A registry with the service installed twice, as `a_*` on server `a` and `b_*` on `b`.
-fn two_hosts(a: &Server, b: &Server, per_host: usize) -> (DefaultRegistry, Executor) {
-    let registry = DefaultRegistry::default();
+fn two_hosts(a: &Server, b: &Server, per_host: usize) -> (Registry, Executor) {
+    let registry = Registry::default();
     for ns in ["a", "b"] {
         registry
             .install_manifest(ns, manifest(), InstallOptions::default().namespace(ns))

@@ -10,7 +10,7 @@ use std::sync::Arc;
 use openapi_tools_runtime::calls::ToolCall;
 use openapi_tools_runtime::exec::{ExecutionLog, Executor};
 use openapi_tools_runtime::manifest::Manifest;
-use openapi_tools_runtime::registry::{DefaultRegistry, InstallOptions};
+use openapi_tools_runtime::registry::{InstallOptions, Registry};
 use openapi_tools_runtime::think::ThinkAugment;
 use serde_json::{Value, json};
 
@@ -81,7 +81,7 @@ async fn a_reason_reaches_the_log_and_the_span_but_never_the_api() {
     let _guard = tracing::subscriber::set_default(subscriber);
 
     let server = support::server::start().await;
-    let registry = DefaultRegistry::new();
+    let registry = Registry::new();
     registry
         .install_manifest(
             "items",
@@ -208,7 +208,7 @@ async fn failures_carry_error_type_on_the_span_and_in_the_log() {
     m.tools[0].params.retain(|p| p.name != "id");
     m.tools[0].input_schema = json!({"type": "object", "properties": {"q": {"type": "string"}},
                                      "additionalProperties": false});
-    let registry = DefaultRegistry::new();
+    let registry = Registry::new();
     registry
         .install_manifest("items", m, InstallOptions::default())
         .unwrap();

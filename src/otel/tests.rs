@@ -13,7 +13,7 @@ use axum::extract::State;
 use axum::routing::post;
 use openapi_tools_runtime::calls::ToolCall;
 use openapi_tools_runtime::exec::Executor;
-use openapi_tools_runtime::registry::{DefaultRegistry, InstallOptions};
+use openapi_tools_runtime::registry::{InstallOptions, Registry};
 use openapi_tools_runtime::think::ThinkAugment;
 use opentelemetry_proto::tonic::collector::metrics::v1::ExportMetricsServiceRequest;
 use opentelemetry_proto::tonic::collector::trace::v1::ExportTraceServiceRequest;
@@ -136,7 +136,7 @@ fn spans_and_the_duration_metric_reach_an_otlp_receiver() {
     let subscriber = tracing_subscriber::registry().with(otel.layer());
     let guard = tracing::subscriber::set_default(subscriber);
 
-    let registry = DefaultRegistry::new();
+    let registry = Registry::new();
     registry
         .install_manifest(
             "items",

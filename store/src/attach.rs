@@ -7,10 +7,8 @@ use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 use std::thread::JoinHandle;
 use std::time::Duration;
 
-use openapi_tools_runtime::diff::ChangeReport;
 use openapi_tools_runtime::registry::{
-    Action, ChangeEvent, DefaultRegistry, InstallOptions, InstallPolicy, InstallReport,
-    RegistryError,
+    Action, ChangeEvent, InstallOptions, InstallPolicy, InstallReport, Registry, RegistryError,
 };
 use serde_json::{Value, json};
 
@@ -61,10 +59,10 @@ impl Default for Actor {
 }
 
 /// The registry's reports, as stored.
-type Report = InstallReport<ChangeReport>;
+type Report = InstallReport;
 
 struct Inner {
-    registry: Arc<DefaultRegistry>,
+    registry: Registry,
     store: Arc<dyn Store>,
     origin: String,
     actor: Arc<Mutex<Actor>>,
@@ -97,10 +95,7 @@ impl Stored {
     /// Restores the store's live versions, disabled tools and numbering into `registry` (attach
     /// before installing anything), then records every later change of the registry in the
     /// store before it becomes visible.
-    pub fn attach(
-        registry: Arc<DefaultRegistry>,
-        store: Arc<dyn Store>,
-    ) -> Result<Stored, StoreError> {
+    pub fn attach(registry: Registry, store: Arc<dyn Store>) -> Result<Stored, StoreError> {
         let origin = format!("{}-{:016x}", std::process::id(), fastrand::u64(..));
         let inner = Arc::new(Inner {
             registry,
@@ -117,7 +112,7 @@ impl Stored {
     }
 
     /// The registry.
-    pub fn registry(&self) -> &Arc<DefaultRegistry> {
+    pub fn registry(&self) -> &Registry {
         &self.inner.registry
     }
 
@@ -175,7 +170,7 @@ impl Stored {
         set: &str,
         seq: u64,
         policy: Option<InstallPolicy>,
-    ) -> Result<Arc<Report>, RegistryError<ChangeReport>> {
+    ) -> Result<Arc<Report>, RegistryError> {
         let registry = &self.inner.registry;
         if registry.history(set).iter().any(|e| e.seq == seq) {
             return registry.rollback(set, seq, policy);
@@ -406,7 +401,9 @@ impl Stored {
                         ..base
                     })?;
                 }
-                ChangeEvent::Rejected(_) | ChangeEvent::SourceRejected(_) => {}
+                // Refusals (`Rejected`, `SourceRejected`) change nothing. `ChangeEvent` may
+                // grow: a new kind of change must be added above to be stored.
+                _ => {}
             }
             Ok(())
         });

@@ -19,12 +19,12 @@
 //! ```no_run
 //! # #[cfg(feature = "sqlite")] {
 //! use std::sync::Arc;
-//! use openapi_tools_runtime::registry::DefaultRegistry;
+//! use openapi_tools_runtime::registry::Registry;
 //! use openapi_tools_store::{Stored, StoreUrl};
 //!
-//! let registry = Arc::new(DefaultRegistry::new());
+//! let registry = Registry::new();
 //! let store = StoreUrl::parse("sqlite:tools.db").unwrap().open().unwrap();
-//! let stored = Stored::attach(Arc::clone(&registry), store).unwrap();
+//! let stored = Stored::attach(registry.clone(), store).unwrap();
 //! // Installs through `registry` are now recorded; a restart restores them.
 //! # let _ = stored; }
 //! ```

@@ -9,7 +9,7 @@ use std::sync::{Arc, Barrier};
 use std::time::{Duration, Instant};
 
 use openapi_tools_live::{LiveOptions, Outcome, load_text};
-use openapi_tools_runtime::registry::{ChangeEvent, DefaultRegistry, RegistryError};
+use openapi_tools_runtime::registry::{ChangeEvent, Registry, RegistryError};
 use openapi_tools_store::{PostgresStore, StoreError, StoreUrl, Stored};
 
 /// A fresh database on the test server; its URL.
@@ -51,7 +51,7 @@ struct Replica {
 
 fn replica(url: &str) -> Replica {
     let store = Arc::new(PostgresStore::connect(url).unwrap());
-    let stored = Stored::attach(Arc::new(DefaultRegistry::new()), store).unwrap();
+    let stored = Stored::attach(Registry::new(), store).unwrap();
     let events = Arc::new(AtomicUsize::new(0));
     let count = Arc::clone(&events);
     stored.registry().on_change(move |e| {
@@ -212,7 +212,7 @@ fn a_replica_that_missed_notifications_catches_up_from_the_table() {
     let writer = replica(&url);
     // Not following: every notification is missed.
     let store = Arc::new(PostgresStore::connect(&url).unwrap());
-    let behind = Stored::attach(Arc::new(DefaultRegistry::new()), store).unwrap();
+    let behind = Stored::attach(Registry::new(), store).unwrap();
     install(&writer, "1.0", 0);
     install(&writer, "2.0", 3);
     writer.stored.registry().disable("extra2", "x").unwrap();

@@ -8,7 +8,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use openapi_tools_live::{LiveOptions, Outcome, load_text};
-use openapi_tools_runtime::registry::{DefaultRegistry, RegistryError};
+use openapi_tools_runtime::registry::{Registry, RegistryError};
 use openapi_tools_store::{Actor, ChangeKind, SqliteStore, StoreError, Stored};
 
 /// A small spec whose `info.version` is `version`, with `extra` more operations.
@@ -30,7 +30,7 @@ fn spec(version: &str, extra: usize) -> String {
 
 fn attach(path: &std::path::Path) -> Stored {
     let store = Arc::new(SqliteStore::open(path).unwrap());
-    Stored::attach(Arc::new(DefaultRegistry::new()), store).unwrap()
+    Stored::attach(Registry::new(), store).unwrap()
 }
 
 fn install(stored: &Stored, version: &str, extra: usize) {

@@ -12,9 +12,9 @@
 use std::sync::Arc;
 
 use openapi_tools::runtime::calls::{complete, dispatch, parse_tool_calls, result_messages};
-use openapi_tools::runtime::registry::{DefaultRegistry, InstallOptions, ToolFilter};
+use openapi_tools::runtime::registry::{InstallOptions, Registry, ToolFilter};
+use openapi_tools::runtime::render::Provider;
 use openapi_tools::runtime::request::{HttpRequest, RequestBody};
-use openapi_tools::runtime::toolset::Provider;
 
 // The generated code: `pub mod clinic { ... }` (the build script sets `.module("clinic")`).
 // Generated items carry the spec's descriptions where it has them; not every field does.
@@ -66,7 +66,7 @@ const BASE_URL: &str = "https://clinic.example.com/api";
 
 fn main() {
     // 1. Install the generated tool set; the registry pre-renders each provider's schemas.
-    let registry = DefaultRegistry::new();
+    let registry = Registry::new();
     if let Err(e) = registry.install(
         "clinic",
         Arc::new(clinic::Clinic),

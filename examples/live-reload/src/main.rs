@@ -11,15 +11,14 @@
 //! turn out as described.
 
 use std::path::Path;
-use std::sync::Arc;
 use std::sync::mpsc::Receiver;
 use std::time::Duration;
 
 use openapi_tools::live::{LiveOptions, watch_file};
-use openapi_tools::runtime::registry::{ChangeEvent, DefaultRegistry, InstallPolicy, ToolFilter};
+use openapi_tools::runtime::registry::{ChangeEvent, InstallPolicy, Registry, ToolFilter};
 use openapi_tools::runtime::render::Provider;
 
-type Event = ChangeEvent<openapi_tools::runtime::diff::ChangeReport>;
+type Event = ChangeEvent;
 
 fn main() {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -35,7 +34,7 @@ fn main() {
 }
 
 /// The tools the registry exports now (MCP names), in one line.
-fn tools(registry: &DefaultRegistry) -> String {
+fn tools(registry: &Registry) -> String {
     let snapshot = registry.snapshot();
     let names: Vec<String> = snapshot
         .tools(&ToolFilter::all())
@@ -62,7 +61,7 @@ fn describe(event: &Event) -> String {
 }
 
 fn watch_forever(path: &Path) -> Result<(), String> {
-    let registry = Arc::new(DefaultRegistry::new());
+    let registry = Registry::new();
     let events = registry.subscribe();
     let options = LiveOptions::default().policy(InstallPolicy::RejectBreaking);
     let (_, _watch) = watch_file(&registry, "api", path, options).map_err(|e| e.to_string())?;
@@ -127,7 +126,7 @@ fn next(events: &Receiver<Event>) -> Result<Event, String> {
 }
 
 fn step(
-    registry: &DefaultRegistry,
+    registry: &Registry,
     events: &Receiver<Event>,
     path: &Path,
     what: &str,
@@ -153,7 +152,7 @@ fn demo() -> Result<(), String> {
     let path = dir.join("pets.yaml");
     std::fs::write(&path, V1).map_err(|e| e.to_string())?;
 
-    let registry = Arc::new(DefaultRegistry::new());
+    let registry = Registry::new();
     let events = registry.subscribe();
     let options = LiveOptions::default().policy(InstallPolicy::RejectBreaking);
     let (_, watch) = watch_file(&registry, "pets", &path, options).map_err(|e| e.to_string())?;

@@ -16,8 +16,9 @@ mod shop;
 
 use openapi_tools::runtime::calls::{ToolCall, ToolResult, parse_tool_calls, result_messages};
 use openapi_tools::runtime::exec::Executor;
+use openapi_tools::runtime::render::Provider;
 use openapi_tools::runtime::request::{HttpRequest, RequestBody};
-use openapi_tools::runtime::toolset::{Provider, ToolSet};
+use openapi_tools::runtime::toolset::ToolSet;
 
 /// The generated tool set: one typed struct per operation, `Call` over all of them, `Tools`.
 mod petstore {

@@ -10,13 +10,12 @@
 //! CI) it answers nothing and exits 0.
 
 use std::path::PathBuf;
-use std::sync::Arc;
 
 use openapi_tools_build::model::ModelOptions;
 use openapi_tools_build::pipeline;
 use openapi_tools_mcp::McpServer;
 use openapi_tools_runtime::exec::{Credentials, Executor};
-use openapi_tools_runtime::registry::{DefaultRegistry, InstallOptions};
+use openapi_tools_runtime::registry::{InstallOptions, Registry};
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
     let spec = std::env::args_os().nth(1).map_or_else(
@@ -39,7 +38,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let manifest = out.manifest.ok_or("the spec has errors")?;
 
     // Registry -> MCP server -> stdio.
-    let registry = Arc::new(DefaultRegistry::new());
+    let registry = Registry::new();
     let report = registry.install_manifest("petstore", manifest, InstallOptions::default())?;
     eprintln!("{report}");
     // Calls go out through the runtime's executor (servers from the spec, credentials from
@@ -50,7 +49,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         .map(|s| Credentials::from_env(s.toolset().manifest()))
         .unwrap_or_default();
     let executor = Executor::builder().credentials(credentials).build();
-    let server = McpServer::builder(Arc::clone(&registry), executor).build();
+    let server = McpServer::builder(registry.clone(), executor).build();
     tokio::runtime::Runtime::new()?.block_on(openapi_tools_mcp::serve_stdio(server))?;
     eprintln!("client closed the connection");
     Ok(())

@@ -21,9 +21,9 @@ use openapi_tools_build::pipeline;
 use openapi_tools_runtime::Manifest;
 use openapi_tools_runtime::calls::{complete, dispatch, parse_tool_calls, result_messages};
 use openapi_tools_runtime::registry::{
-    ChangeEvent, DefaultRegistry, InstallOptions, InstallPolicy, RegistryError, ToolFilter,
+    ChangeEvent, InstallOptions, InstallPolicy, Registry, RegistryError, ToolFilter,
 };
-use openapi_tools_runtime::toolset::Provider;
+use openapi_tools_runtime::render::Provider;
 use serde_json::{Value, json};
 
 const SET: &str = "petstore";
@@ -48,7 +48,7 @@ fn heading(text: &str) {
 }
 
 /// Exported tool names for one provider, as the model would see them.
-fn offered(registry: &DefaultRegistry) -> Vec<String> {
+fn offered(registry: &Registry) -> Vec<String> {
     let tools: Value =
         serde_json::from_str(&registry.export(Provider::Anthropic, &ToolFilter::all()))
             .unwrap_or(Value::Null);
@@ -73,7 +73,7 @@ fn main() -> ExitCode {
 }
 
 fn run() -> Result<(), String> {
-    let registry = DefaultRegistry::new();
+    let registry = Registry::new();
 
     // Listeners: a callback (runs while the change commits) and a channel (read later).
     registry.on_change(|event| match event {
@@ -84,6 +84,7 @@ fn run() -> Result<(), String> {
         }
         ChangeEvent::ToolEnabled { tool, .. } => println!("  [listener] enabled `{tool}`"),
         ChangeEvent::SourceRejected(r) => println!("  [listener] source rejected: {r}"),
+        other => println!("  [listener] {other:?}"),
     });
     let events = registry.subscribe();
 
@@ -208,6 +209,7 @@ fn run() -> Result<(), String> {
             ChangeEvent::ToolDisabled { tool, .. } => println!("  disabled {tool}"),
             ChangeEvent::ToolEnabled { tool, .. } => println!("  enabled  {tool}"),
             ChangeEvent::SourceRejected(r) => println!("  source rejected {r}"),
+            other => println!("  {other:?}"),
         }
     }
     Ok(())

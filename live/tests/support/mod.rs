@@ -6,7 +6,7 @@ use std::sync::Arc;
 use std::sync::mpsc::Receiver;
 use std::time::{Duration, Instant};
 
-use openapi_tools_runtime::registry::{ChangeEvent, DefaultRegistry, SourceRejection};
+use openapi_tools_runtime::registry::{ChangeEvent, Registry, SourceRejection};
 use serde_json::{Value, json};
 
 /// Generous: a loaded CI machine may take seconds to deliver a file event.
@@ -36,11 +36,11 @@ pub fn spec(version: &str, tools: &[&str]) -> String {
 }
 
 /// Receives events until one satisfies `want`; panics with every event seen after [`WAIT`].
-pub fn wait_for<R: std::fmt::Debug>(
-    rx: &Receiver<ChangeEvent<R>>,
+pub fn wait_for(
+    rx: &Receiver<ChangeEvent>,
     what: &str,
-    want: impl Fn(&ChangeEvent<R>) -> bool,
-) -> ChangeEvent<R> {
+    want: impl Fn(&ChangeEvent) -> bool,
+) -> ChangeEvent {
     let deadline = Instant::now() + WAIT;
     let mut seen = Vec::new();
     loop {
@@ -54,7 +54,7 @@ pub fn wait_for<R: std::fmt::Debug>(
 }
 
 /// Waits for the install of `version`.
-pub fn applied<R: std::fmt::Debug>(rx: &Receiver<ChangeEvent<R>>, version: &str) {
+pub fn applied(rx: &Receiver<ChangeEvent>, version: &str) {
     wait_for(
         rx,
         &format!("install of {version}"),
@@ -70,8 +70,8 @@ pub fn write_renaming(path: &std::path::Path, text: &str) {
 }
 
 /// Waits for a live source's refusal that satisfies `want` and returns it.
-pub fn rejected<R: std::fmt::Debug>(
-    rx: &Receiver<ChangeEvent<R>>,
+pub fn rejected(
+    rx: &Receiver<ChangeEvent>,
     what: &str,
     want: impl Fn(&SourceRejection) -> bool,
 ) -> Arc<SourceRejection> {
@@ -86,7 +86,7 @@ pub fn rejected<R: std::fmt::Debug>(
 }
 
 /// The content-derived version id (`source_hash`) of the set installed as `set`.
-pub fn source_hash(registry: &DefaultRegistry, set: &str) -> String {
+pub fn source_hash(registry: &Registry, set: &str) -> String {
     registry
         .snapshot()
         .set(set)

@@ -1,7 +1,5 @@
-use std::sync::Arc;
-
 use openapi_tools_runtime::Manifest;
-use openapi_tools_runtime::registry::{DefaultRegistry, InstallOptions, ToolFilter};
+use openapi_tools_runtime::registry::{InstallOptions, Registry, ToolFilter};
 
 use super::*;
 
@@ -19,8 +17,8 @@ fn names(c: &Catalog) -> Vec<&str> {
         .collect()
 }
 
-fn registry() -> Arc<DefaultRegistry> {
-    let r = Arc::new(DefaultRegistry::new());
+fn registry() -> Registry {
+    let r = Registry::new();
     r.install_manifest("pets", petstore(), InstallOptions::default())
         .unwrap();
     r

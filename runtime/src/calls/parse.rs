@@ -13,7 +13,7 @@
 use serde_json::{Map, Value};
 
 use super::{BadArguments, ToolCall};
-use crate::toolset::Provider;
+use crate::render::Provider;
 
 /// A response whose structure is not the provider's documented shape.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -31,7 +31,7 @@ pub struct ResponseShapeError {
 ///
 /// ```
 /// # use openapi_tools_runtime::calls::parse_tool_calls;
-/// # use openapi_tools_runtime::toolset::Provider;
+/// # use openapi_tools_runtime::render::Provider;
 /// let response = serde_json::json!({"content": [
 ///     {"type": "text", "text": "Looking it up."},
 ///     {"type": "tool_use", "id": "toolu_1", "name": "get_pet", "input": {"id": "7"}}

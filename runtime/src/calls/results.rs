@@ -3,7 +3,7 @@
 use serde_json::{Value, json};
 
 use super::ToolCall;
-use crate::toolset::Provider;
+use crate::render::Provider;
 
 /// The outcome of one call, ready to send back to the model.
 #[derive(Debug, Clone, PartialEq)]
@@ -78,7 +78,7 @@ impl ToolResult {
 ///
 /// ```
 /// # use openapi_tools_runtime::calls::{ToolCall, ToolResult, result_messages};
-/// # use openapi_tools_runtime::toolset::Provider;
+/// # use openapi_tools_runtime::render::Provider;
 /// let call = ToolCall { id: "toolu_1".into(), id_synthetic: false, name: "get_pet".into(),
 ///                       arguments: Ok(serde_json::json!({})), rpc_id: None };
 /// let msgs = result_messages(Provider::Anthropic, &[ToolResult::error(&call, "no such pet")]);

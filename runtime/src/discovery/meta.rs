@@ -13,8 +13,9 @@ use serde_json::{Map, Value, json};
 
 use super::ToolIndex;
 use crate::render::{self, Provider, RenderOptions, ToolDef};
-use crate::toolset::{ArgErrors, ArgProblem, CallError, PreparedCall, ToolSet};
+use crate::toolset::{CallError, PreparedCall, ToolSet};
 use crate::validate::Validator;
+use crate::validate::{ArgErrors, ArgProblem};
 
 /// Name of the search meta-tool.
 pub const SEARCH_TOOLS: &str = "search_tools";

@@ -33,8 +33,8 @@
 //!
 //! ```no_run
 //! use openapi_tools_runtime::exec::{Credential, Credentials, Executor, Policy};
-//! use openapi_tools_runtime::registry::DefaultRegistry;
-//! # async fn demo(registry: &DefaultRegistry, calls: Vec<openapi_tools_runtime::calls::ToolCall>) {
+//! use openapi_tools_runtime::registry::Registry;
+//! # async fn demo(registry: &Registry, calls: Vec<openapi_tools_runtime::calls::ToolCall>) {
 //! let executor = Executor::builder()
 //!     .base_url("https://petstore.example.com/v1")
 //!     .credentials(Credentials::new().with("api_key", Credential::ApiKey("k-123".into())))
@@ -167,6 +167,8 @@ struct Config {
     anonymous_fallback: bool,
     result_headers: Vec<String>,
     log: Option<Arc<ExecutionLog>>,
+    /// The application's own client, used for every request instead of the executor's.
+    client: Option<reqwest::Client>,
 }
 
 pub(crate) struct Inner {
@@ -267,6 +269,11 @@ impl Inner {
         scope: Option<&reqwest::Url>,
     ) -> Result<reqwest::Client, String> {
         let key = (connect_timeout, scope.map(|u| u.as_str().to_owned()));
+        if let Some(client) = &self.config.client {
+            // The application's own client: its timeouts, proxies and TLS, and its redirect
+            // policy (see `ExecutorBuilder::client`).
+            return Ok(client.clone());
+        }
         let mut clients = self.clients.lock().unwrap_or_else(PoisonError::into_inner);
         if let Some(c) = clients.get(&key) {
             return Ok(c.clone());
@@ -343,6 +350,7 @@ impl Default for Config {
                 .map(|s| (*s).to_owned())
                 .collect(),
             log: None,
+            client: None,
         }
     }
 }
@@ -361,6 +369,19 @@ impl fmt::Debug for ExecutorBuilder {
 impl ExecutorBuilder {
     fn set_mut(&mut self, set: &str) -> &mut SetConfig {
         self.config.sets.entry(set.to_owned()).or_default()
+    }
+
+    /// Sends every request with `client` (your proxy, TLS roots, connection pool, user agent,
+    /// middleware-built client) instead of clients the executor builds itself. Timeouts,
+    /// retries, caps and credentials still come from the executor's [`Policy`] and
+    /// credentials; the client's own connect timeout and redirect policy apply. The
+    /// executor's own clients follow a redirect only while it stays under the server's base
+    /// path, and never from a token endpoint, so credentials never leave it. A given client's
+    /// policy cannot be changed: build yours with `redirect(reqwest::redirect::Policy::none())`
+    /// to keep that guarantee.
+    pub fn client(mut self, client: reqwest::Client) -> Self {
+        self.config.client = Some(client);
+        self
     }
 
     /// Sends every call to this base URL instead of the document's servers.

@@ -1,12 +1,11 @@
 //! Registry errors. Every failed change leaves the live tool sets and the history as they were.
 
-use std::fmt;
-
 use super::report::InstallReport;
 
 /// Why a registry change was refused.
 #[derive(Debug, thiserror::Error)]
-pub enum RegistryError<R: fmt::Debug> {
+#[non_exhaustive]
+pub enum RegistryError {
     /// Two installed sets would export the same tool name.
     #[error(
         "tool `{tool}` of tool set `{set}` clashes with tool `{tool}` of tool set `{other_set}`; \
@@ -56,7 +55,7 @@ pub enum RegistryError<R: fmt::Debug> {
         "install of tool set `{}` rejected: it has breaking changes and the policy is \
          RejectBreaking; the live version and history are unchanged ({})", .0.set, .0
     )]
-    Rejected(Box<InstallReport<R>>),
+    Rejected(Box<InstallReport>),
     /// No tool set of that name is installed (or kept in history, for rollbacks).
     #[error("no tool set named `{set}`")]
     UnknownSet {

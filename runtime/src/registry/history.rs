@@ -16,7 +16,8 @@ use crate::manifest::{Manifest, ToolManifest};
 use crate::toolset::{DynamicToolSet, RenderedTool, ToolSet};
 
 /// One kept version of a tool set.
-pub struct HistoryEntry<R> {
+#[derive(Clone)]
+pub struct HistoryEntry {
     /// Registry sequence number (increasing per set).
     pub seq: u64,
     /// `info.version` of the manifest.
@@ -28,28 +29,12 @@ pub struct HistoryEntry<R> {
     /// The namespace it was exported under.
     pub namespace: Option<String>,
     /// The report of the change that installed it.
-    pub report: Arc<InstallReport<R>>,
+    pub report: Arc<InstallReport>,
     pub(crate) kept: Kept,
     pub(crate) rendered: Vec<Arc<RenderedTool>>,
 }
 
-// Manual impl: everything is shared, `R` need not be `Clone`.
-impl<R> Clone for HistoryEntry<R> {
-    fn clone(&self) -> Self {
-        HistoryEntry {
-            seq: self.seq,
-            version: self.version.clone(),
-            installed_at: self.installed_at,
-            source_hash: self.source_hash.clone(),
-            namespace: self.namespace.clone(),
-            report: Arc::clone(&self.report),
-            kept: self.kept.clone(),
-            rendered: self.rendered.clone(),
-        }
-    }
-}
-
-impl<R: fmt::Debug> fmt::Debug for HistoryEntry<R> {
+impl fmt::Debug for HistoryEntry {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("HistoryEntry")
             .field("seq", &self.seq)
@@ -189,14 +174,14 @@ fn manifest_header(m: &Manifest) -> Manifest {
 }
 
 /// The kept versions of one tool set.
-pub(crate) struct History<R> {
-    pub(crate) entries: VecDeque<HistoryEntry<R>>,
+pub(crate) struct History {
+    pub(crate) entries: VecDeque<HistoryEntry>,
     pub(crate) next_seq: u64,
     /// The sequence number of the live version, `None` while the set is removed.
     pub(crate) live: Option<u64>,
 }
 
-impl<R> History<R> {
+impl History {
     pub(crate) fn new() -> Self {
         History {
             entries: VecDeque::new(),
@@ -207,7 +192,7 @@ impl<R> History<R> {
 
     /// Appends the new live version and drops the oldest beyond `max` (at least one is kept).
     /// The version that was newest until now is turned into its shared [`Kept::Manifest`] form.
-    pub(crate) fn push(&mut self, entry: HistoryEntry<R>, max: usize) {
+    pub(crate) fn push(&mut self, entry: HistoryEntry, max: usize) {
         let n = self.entries.len();
         // (With room for one version only, the newest until now is about to go anyway.)
         if max > 1
@@ -227,7 +212,7 @@ impl<R> History<R> {
         }
     }
 
-    pub(crate) fn get(&self, seq: u64) -> Option<&HistoryEntry<R>> {
+    pub(crate) fn get(&self, seq: u64) -> Option<&HistoryEntry> {
         self.entries.iter().find(|e| e.seq == seq)
     }
 
@@ -265,8 +250,7 @@ mod tests {
 
     #[test]
     fn the_newest_version_is_kept_as_its_tool_set_until_a_newer_one_arrives() {
-        use crate::toolset::testing::TestBackend;
-        let entry = |seq: u64, m: &Manifest| HistoryEntry::<()> {
+        let entry = |seq: u64, m: &Manifest| HistoryEntry {
             seq,
             version: m.version.clone(),
             installed_at: SystemTime::now(),
@@ -283,13 +267,10 @@ mod tests {
                 updated: Vec::new(),
                 unchanged: Vec::new(),
                 breaking: false,
-                analysis: (),
+                analysis: crate::diff::diff(m, m),
                 at: SystemTime::now(),
             }),
-            kept: Kept::Newest(Arc::new(DynamicToolSet::with_backend(
-                m.clone(),
-                Arc::new(TestBackend),
-            ))),
+            kept: Kept::Newest(Arc::new(DynamicToolSet::new(m.clone()))),
             rendered: Vec::new(),
         };
         let v1 = manifest("1", vec![tool("a", "m", &["id"], &[])]);

@@ -6,7 +6,6 @@
 //! a thread-local flag turns that deadlock into [`RegistryError::Reentrant`].
 
 use std::cell::Cell;
-use std::fmt;
 use std::sync::{Arc, Mutex, PoisonError, mpsc};
 
 use super::error::RegistryError;
@@ -16,16 +15,16 @@ use super::report::ChangeEvent;
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub struct ListenerId(u64);
 
-type Callback<R> = Arc<dyn Fn(&ChangeEvent<R>) + Send + Sync>;
+type Callback = Arc<dyn Fn(&ChangeEvent) + Send + Sync>;
 
-struct Inner<R> {
+struct Inner {
     next: u64,
-    callbacks: Vec<(ListenerId, Callback<R>)>,
-    channels: Vec<mpsc::Sender<ChangeEvent<R>>>,
+    callbacks: Vec<(ListenerId, Callback)>,
+    channels: Vec<mpsc::Sender<ChangeEvent>>,
 }
 
-pub(crate) struct Listeners<R> {
-    inner: Mutex<Inner<R>>,
+pub(crate) struct Listeners {
+    inner: Mutex<Inner>,
 }
 
 thread_local! {
@@ -33,7 +32,7 @@ thread_local! {
 }
 
 /// Fails when called from inside a change listener.
-pub(crate) fn check_not_in_listener<R: fmt::Debug>() -> Result<(), RegistryError<R>> {
+pub(crate) fn check_not_in_listener() -> Result<(), RegistryError> {
     if NOTIFYING.with(Cell::get) > 0 {
         Err(RegistryError::Reentrant)
     } else {
@@ -57,7 +56,7 @@ impl Drop for Notifying {
     }
 }
 
-impl<R> Listeners<R> {
+impl Listeners {
     pub(crate) fn new() -> Self {
         Listeners {
             inner: Mutex::new(Inner {
@@ -68,11 +67,11 @@ impl<R> Listeners<R> {
         }
     }
 
-    fn lock(&self) -> std::sync::MutexGuard<'_, Inner<R>> {
+    fn lock(&self) -> std::sync::MutexGuard<'_, Inner> {
         self.inner.lock().unwrap_or_else(PoisonError::into_inner)
     }
 
-    pub(crate) fn add_callback(&self, f: Callback<R>) -> ListenerId {
+    pub(crate) fn add_callback(&self, f: Callback) -> ListenerId {
         let mut inner = self.lock();
         let id = ListenerId(inner.next);
         inner.next += 1;
@@ -80,7 +79,7 @@ impl<R> Listeners<R> {
         id
     }
 
-    pub(crate) fn add_channel(&self) -> mpsc::Receiver<ChangeEvent<R>> {
+    pub(crate) fn add_channel(&self) -> mpsc::Receiver<ChangeEvent> {
         let (tx, rx) = mpsc::channel();
         self.lock().channels.push(tx);
         rx
@@ -95,8 +94,8 @@ impl<R> Listeners<R> {
 
     /// Delivers `event` to every callback, then every channel; channels whose receiver is gone
     /// are dropped.
-    pub(crate) fn notify(&self, event: &ChangeEvent<R>) {
-        let callbacks: Vec<Callback<R>> = self
+    pub(crate) fn notify(&self, event: &ChangeEvent) {
+        let callbacks: Vec<Callback> = self
             .lock()
             .callbacks
             .iter()

@@ -8,7 +8,7 @@
 //! tool set alive until it is done.
 //!
 //! Every change produces an [`InstallReport`]: tool lists by schema hash plus the breaking-change
-//! analysis of the [`Differ`]. An [`InstallPolicy`] decides whether a breaking install goes
+//! analysis of [`crate::diff::diff`]. An [`InstallPolicy`] decides whether a breaking install goes
 //! through; a rejected install changes nothing (neither the live sets nor the history).
 
 use std::collections::{BTreeMap, HashMap, HashSet};
@@ -21,13 +21,10 @@ use serde_json::Value;
 use serde_json::value::RawValue;
 
 use crate::manifest::Manifest;
+use crate::render::Provider;
 use crate::think::ThinkAugment;
-use crate::toolset::{
-    CallError, DynamicToolSet, Provider, Providers, RenderedTool, Renderer, ToolBackend, ToolSet,
-    prerender,
-};
+use crate::toolset::{CallError, DynamicToolSet, Providers, RenderedTool, ToolSet, prerender};
 
-mod diff_seam;
 mod error;
 mod history;
 mod listeners;
@@ -39,19 +36,17 @@ pub use error::RegistryError;
 pub use history::HistoryEntry;
 pub use listeners::ListenerId;
 pub use names::{MAX_NAMESPACE, MAX_TOOL_NAME, exported_name};
-pub use report::{
-    Action, ChangeEvent, Differ, InstallReport, RejectStage, SourceRejection, VersionRef,
-};
+pub use report::{Action, ChangeEvent, InstallReport, RejectStage, SourceRejection, VersionRef};
 pub use snapshot::{LiveSet, Routed, Snapshot, ToolEntry, ToolFilter};
 
 /// A change about to be made visible, as the commit hook sees it (see
 /// [`Registry::before_commit`]).
 #[derive(Debug)]
-pub struct Commit<'a, R> {
+pub struct Commit<'a> {
     /// What the listeners will receive once the change is visible: [`ChangeEvent::Applied`]
     /// (install, replace, rollback, removal), [`ChangeEvent::ToolDisabled`] or
     /// [`ChangeEvent::ToolEnabled`].
-    pub event: &'a ChangeEvent<R>,
+    pub event: &'a ChangeEvent,
     /// The manifest of the version being installed (`None` for removals and toggles).
     pub manifest: Option<&'a Manifest>,
 }
@@ -59,10 +54,8 @@ pub struct Commit<'a, R> {
 /// The error a commit hook refuses a change with.
 pub type CommitError = Box<dyn std::error::Error + Send + Sync>;
 
-type CommitHook<R> =
-    Arc<dyn Fn(&Commit<'_, R>) -> std::result::Result<(), CommitError> + Send + Sync>;
+type CommitHook = Arc<dyn Fn(&Commit<'_>) -> std::result::Result<(), CommitError> + Send + Sync>;
 
-pub use diff_seam::{CrateDiffer, DefaultRegistry};
 use history::{History, Kept};
 use listeners::Listeners;
 use snapshot::LiveTool;
@@ -140,8 +133,8 @@ struct Candidate {
     reuse: Vec<Arc<RenderedTool>>,
 }
 
-struct Writer<R> {
-    histories: BTreeMap<String, History<R>>,
+struct Writer {
+    histories: BTreeMap<String, History>,
     generation: u64,
     /// The snapshot replaced by the last swap. Kept until the next swap so that dropping it
     /// (and the versions only it holds) usually falls to the writer, not to a reader that
@@ -150,88 +143,106 @@ struct Writer<R> {
     /// Where retired snapshots go to be dropped (started on first use).
     reclaimer: Option<mpsc::Sender<Arc<Snapshot>>>,
     /// Runs before every change is made visible; an error refuses the change.
-    hook: Option<CommitHook<R>>,
+    hook: Option<CommitHook>,
 }
 
 /// Installed tool sets, swapped atomically. See the module docs.
-pub struct Registry<D: Differ> {
+///
+/// Cheap to clone: clones share the same tool sets, history and listeners (the state sits
+/// behind one `Arc`), so hand a clone to each task, server or watcher instead of wrapping the
+/// registry in an `Arc`.
+///
+/// ```
+/// use openapi_tools_runtime::registry::Registry;
+/// let registry = Registry::new();
+/// let for_the_server = registry.clone();
+/// assert!(for_the_server.snapshot().sets().next().is_none());
+/// ```
+#[derive(Clone)]
+pub struct Registry {
+    inner: Arc<Inner>,
+}
+
+struct Inner {
     live: ArcSwap<Snapshot>,
-    writer: Mutex<Writer<D::Report>>,
-    listeners: Listeners<D::Report>,
-    differ: D,
-    renderer: Arc<dyn Renderer>,
-    backend: Arc<dyn ToolBackend>,
+    writer: Mutex<Writer>,
+    listeners: Listeners,
     config: RegistryConfig,
 }
 
-impl<D: Differ> fmt::Debug for Registry<D> {
+impl fmt::Debug for Registry {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Registry")
-            .field("snapshot", &self.live.load())
-            .field("config", &self.config)
+            .field("snapshot", &self.inner.live.load())
+            .field("config", &self.inner.config)
             .finish_non_exhaustive()
     }
 }
 
-type Result<T, D> = std::result::Result<T, RegistryError<<D as Differ>::Report>>;
+impl Default for Registry {
+    fn default() -> Self {
+        Self::new()
+    }
+}
 
-impl<D: Differ> Registry<D> {
-    /// A registry with the given breaking-change analysis, renderer (for pre-rendering
-    /// declarations) and backend (for runtime-loaded manifests).
-    pub fn with_parts(
-        differ: D,
-        renderer: Arc<dyn Renderer>,
-        backend: Arc<dyn ToolBackend>,
-        config: RegistryConfig,
-    ) -> Self {
+type Result<T> = std::result::Result<T, RegistryError>;
+
+impl Registry {
+    /// A registry with default settings (10 versions kept, breaking installs allowed, every
+    /// provider pre-rendered).
+    pub fn new() -> Self {
+        Self::with_config(RegistryConfig::default())
+    }
+
+    /// A registry with the given settings.
+    pub fn with_config(config: RegistryConfig) -> Self {
         Registry {
-            live: ArcSwap::from_pointee(Snapshot::new(0, BTreeMap::new(), BTreeMap::new())),
-            writer: Mutex::new(Writer {
-                histories: BTreeMap::new(),
-                generation: 0,
-                retired: None,
-                reclaimer: None,
-                hook: None,
+            inner: Arc::new(Inner {
+                live: ArcSwap::from_pointee(Snapshot::new(0, BTreeMap::new(), BTreeMap::new())),
+                writer: Mutex::new(Writer {
+                    histories: BTreeMap::new(),
+                    generation: 0,
+                    retired: None,
+                    reclaimer: None,
+                    hook: None,
+                }),
+                listeners: Listeners::new(),
+                config,
             }),
-            listeners: Listeners::new(),
-            differ,
-            renderer,
-            backend,
-            config,
         }
     }
 
     /// The settings.
     pub fn config(&self) -> &RegistryConfig {
-        &self.config
+        &self.inner.config
     }
 
     // ---- readers: never block -------------------------------------------------------------
 
     /// The current snapshot; hold it to work on one consistent set of versions.
     pub fn snapshot(&self) -> Arc<Snapshot> {
-        self.live.load_full()
+        self.inner.live.load_full()
     }
 
     /// [`Snapshot::export`] on the current snapshot.
     pub fn export(&self, provider: Provider, filter: &ToolFilter) -> Arc<str> {
-        self.live.load().export(provider, filter)
+        self.inner.live.load().export(provider, filter)
     }
 
     /// [`Snapshot::export_raw`] on the current snapshot.
     pub fn export_raw(&self, provider: Provider, filter: &ToolFilter) -> Vec<Arc<RawValue>> {
-        self.live.load().export_raw(provider, filter)
+        self.inner.live.load().export_raw(provider, filter)
     }
 
     /// [`Snapshot::prepare`] on the current snapshot.
     pub fn prepare(&self, tool: &str, args: &Value) -> std::result::Result<Routed, CallError> {
-        self.live.load().prepare(tool, args)
+        self.inner.live.load().prepare(tool, args)
     }
 
     // ---- history and listeners -------------------------------------------------------------
 
     /// The kept versions of `set`, oldest first (empty if it was never installed).
-    pub fn history(&self, set: &str) -> Vec<HistoryEntry<D::Report>> {
+    pub fn history(&self, set: &str) -> Vec<HistoryEntry> {
         self.lock()
             .histories
             .get(set)
@@ -244,30 +255,31 @@ impl<D: Differ> Registry<D> {
     /// [`RegistryError::Reentrant`].
     pub fn on_change<F>(&self, f: F) -> ListenerId
     where
-        F: Fn(&ChangeEvent<D::Report>) + Send + Sync + 'static,
+        F: Fn(&ChangeEvent) + Send + Sync + 'static,
     {
-        self.listeners.add_callback(Arc::new(f))
+        self.inner.listeners.add_callback(Arc::new(f))
     }
 
     /// A channel receiving every change event from now on. Dropping the receiver unsubscribes.
-    pub fn subscribe(&self) -> mpsc::Receiver<ChangeEvent<D::Report>> {
-        self.listeners.add_channel()
+    pub fn subscribe(&self) -> mpsc::Receiver<ChangeEvent> {
+        self.inner.listeners.add_channel()
     }
 
     /// Tells every listener that a live source offered a version and it was refused before the
     /// install (see [`ChangeEvent::SourceRejected`]). Delivered in order with the other events;
     /// changes nothing.
-    pub fn notify_source_rejected(&self, rejection: SourceRejection) -> Result<(), D> {
+    pub fn notify_source_rejected(&self, rejection: SourceRejection) -> Result<()> {
         listeners::check_not_in_listener()?;
         let _w = self.lock();
-        self.listeners
+        self.inner
+            .listeners
             .notify(&ChangeEvent::SourceRejected(Arc::new(rejection)));
         Ok(())
     }
 
     /// Removes a callback; `false` if it was not registered.
     pub fn remove_listener(&self, id: ListenerId) -> bool {
-        self.listeners.remove(id)
+        self.inner.listeners.remove(id)
     }
 
     /// Sets the commit hook: `f` sees every install, replace, rollback, removal and toggle
@@ -277,10 +289,7 @@ impl<D: Differ> Registry<D> {
     /// (one hook: a second call replaces the first).
     pub fn before_commit<F>(&self, f: F)
     where
-        F: Fn(&Commit<'_, D::Report>) -> std::result::Result<(), CommitError>
-            + Send
-            + Sync
-            + 'static,
+        F: Fn(&Commit<'_>) -> std::result::Result<(), CommitError> + Send + Sync + 'static,
     {
         self.lock().hook = Some(Arc::new(f));
     }
@@ -306,7 +315,7 @@ impl<D: Differ> Registry<D> {
         set: &str,
         toolset: Arc<dyn ToolSet>,
         options: InstallOptions,
-    ) -> Result<Arc<InstallReport<D::Report>>, D> {
+    ) -> Result<Arc<InstallReport>> {
         listeners::check_not_in_listener()?;
         let mut w = self.lock();
         let candidate = Candidate {
@@ -319,14 +328,14 @@ impl<D: Differ> Registry<D> {
     }
 
     /// Installs (or replaces) the tool set `set` from a manifest loaded at run time, checking
-    /// arguments and building requests with the registry's backend. Argument checkers of tools
+    /// arguments and building requests with [`crate::validate`] and [`crate::request`]. Argument checkers of tools
     /// whose schema did not change are shared with the live version.
     pub fn install_manifest(
         &self,
         set: &str,
         manifest: Manifest,
         options: InstallOptions,
-    ) -> Result<Arc<InstallReport<D::Report>>, D> {
+    ) -> Result<Arc<InstallReport>> {
         self.install_dynamic(set, manifest, &options, None)
     }
 
@@ -338,18 +347,14 @@ impl<D: Differ> Registry<D> {
         mut manifest: Manifest,
         options: &InstallOptions,
         seq: Option<u64>,
-    ) -> Result<Arc<InstallReport<D::Report>>, D> {
+    ) -> Result<Arc<InstallReport>> {
         listeners::check_not_in_listener()?;
         options.think_augment.apply(&mut manifest);
         // Compile outside the writer lock; the live version is only a source of reusable
         // checkers, so a concurrent swap costs at most some recompilation.
-        let live = self.live.load_full();
+        let live = self.inner.live.load_full();
         let previous = live.set(set).and_then(|s| s.dynamic.as_deref());
-        let dynamic = Arc::new(DynamicToolSet::reusing(
-            manifest,
-            Arc::clone(&self.backend),
-            previous,
-        ));
+        let dynamic = Arc::new(DynamicToolSet::reusing(manifest, previous));
         drop(live);
         let mut w = self.lock();
         let candidate = Candidate {
@@ -368,7 +373,7 @@ impl<D: Differ> Registry<D> {
         set: &str,
         seq: u64,
         policy: Option<InstallPolicy>,
-    ) -> Result<Arc<InstallReport<D::Report>>, D> {
+    ) -> Result<Arc<InstallReport>> {
         listeners::check_not_in_listener()?;
         let mut w = self.lock();
         let history = w
@@ -385,7 +390,7 @@ impl<D: Differ> Registry<D> {
                 kept: history.seqs(),
             })?
             .clone();
-        let live = self.live.load_full();
+        let live = self.inner.live.load_full();
         let candidate = match &entry.kept {
             Kept::ToolSet(ts) => Candidate {
                 toolset: Arc::clone(ts),
@@ -402,11 +407,7 @@ impl<D: Differ> Registry<D> {
             kept @ Kept::Manifest { .. } => {
                 let manifest = kept.to_manifest().unwrap_or_else(empty_manifest);
                 let previous = live.set(set).and_then(|s| s.dynamic.as_deref());
-                let dynamic = Arc::new(DynamicToolSet::reusing(
-                    manifest,
-                    Arc::clone(&self.backend),
-                    previous,
-                ));
+                let dynamic = Arc::new(DynamicToolSet::reusing(manifest, previous));
                 Candidate {
                     toolset: Arc::clone(&dynamic) as Arc<dyn ToolSet>,
                     dynamic: Some(dynamic),
@@ -433,7 +434,7 @@ impl<D: Differ> Registry<D> {
         manifest: Manifest,
         namespace: Option<String>,
         policy: Option<InstallPolicy>,
-    ) -> Result<Arc<InstallReport<D::Report>>, D> {
+    ) -> Result<Arc<InstallReport>> {
         let options = InstallOptions {
             policy,
             namespace: Some(namespace.unwrap_or_default()),
@@ -444,15 +445,15 @@ impl<D: Differ> Registry<D> {
     }
 
     /// Removes `set`. Its history is kept, so a later rollback can restore it.
-    pub fn remove(&self, set: &str) -> Result<Arc<InstallReport<D::Report>>, D> {
+    pub fn remove(&self, set: &str) -> Result<Arc<InstallReport>> {
         listeners::check_not_in_listener()?;
         let mut w = self.lock();
-        let snap = self.live.load_full();
+        let snap = self.inner.live.load_full();
         let current = snap.set(set).ok_or_else(|| RegistryError::UnknownSet {
             set: set.to_owned(),
         })?;
         let empty = empty_manifest();
-        let analysis = self.differ.diff(current.toolset.manifest(), &empty);
+        let analysis = crate::diff::diff(current.toolset.manifest(), &empty);
         let removed: Vec<String> = current.tool_names().map(str::to_owned).collect();
         let report = Arc::new(InstallReport {
             set: set.to_owned(),
@@ -461,7 +462,7 @@ impl<D: Differ> Registry<D> {
             to: None,
             namespace: current.namespace.clone(),
             added: Vec::new(),
-            breaking: self.differ.is_breaking(&analysis) || !removed.is_empty(),
+            breaking: analysis.breaking || !removed.is_empty(),
             removed,
             updated: Vec::new(),
             unchanged: Vec::new(),
@@ -476,26 +477,26 @@ impl<D: Differ> Registry<D> {
         if let Some(h) = w.histories.get_mut(set) {
             h.live = None;
         }
-        self.listeners.notify(&event);
+        self.inner.listeners.notify(&event);
         Ok(report)
     }
 
     /// Switches a tool off: it leaves every export and calls to it return
     /// [`CallError::Disabled`] with `reason`. Stays off across replacements of its set while
     /// the tool exists. Returns `false` when it was already disabled with that reason.
-    pub fn disable(&self, tool: &str, reason: &str) -> Result<bool, D> {
+    pub fn disable(&self, tool: &str, reason: &str) -> Result<bool> {
         self.toggle(tool, Some(reason))
     }
 
     /// Switches a tool back on. Returns `false` when it was not disabled.
-    pub fn enable(&self, tool: &str) -> Result<bool, D> {
+    pub fn enable(&self, tool: &str) -> Result<bool> {
         self.toggle(tool, None)
     }
 
-    fn toggle(&self, tool: &str, reason: Option<&str>) -> Result<bool, D> {
+    fn toggle(&self, tool: &str, reason: Option<&str>) -> Result<bool> {
         listeners::check_not_in_listener()?;
         let mut w = self.lock();
-        let snap = self.live.load_full();
+        let snap = self.inner.live.load_full();
         let (owner, _) = snap
             .routes
             .get(tool)
@@ -529,45 +530,48 @@ impl<D: Differ> Registry<D> {
         };
         commit(&w, &event, None)?;
         self.publish(&mut w, snap.sets.clone(), disabled);
-        self.listeners.notify(&event);
+        self.inner.listeners.notify(&event);
         Ok(true)
     }
 
     /// Publishes the next snapshot with one atomic store.
     fn publish(
         &self,
-        w: &mut Writer<D::Report>,
+        w: &mut Writer,
         sets: BTreeMap<String, Arc<LiveSet>>,
         disabled: BTreeMap<String, BTreeMap<String, String>>,
     ) {
         w.generation += 1;
         let next = Arc::new(Snapshot::new(w.generation, sets, disabled));
-        let previous = self.live.swap(next);
+        let previous = self.inner.live.swap(next);
         if let Some(old) = w.retired.replace(previous) {
             reclaim(w, old);
         }
     }
 
-    fn lock(&self) -> MutexGuard<'_, Writer<D::Report>> {
+    fn lock(&self) -> MutexGuard<'_, Writer> {
         // A listener that panicked leaves the state consistent: the swap and history push
         // happen before notification.
-        self.writer.lock().unwrap_or_else(PoisonError::into_inner)
+        self.inner
+            .writer
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
     }
 
     /// The install pipeline shared by install, install_manifest and rollback. Everything that
     /// can fail happens before the swap.
     fn apply(
         &self,
-        w: &mut Writer<D::Report>,
+        w: &mut Writer,
         set: &str,
         candidate: Candidate,
         options: &InstallOptions,
         rollback_to: Option<u64>,
-    ) -> Result<Arc<InstallReport<D::Report>>, D> {
+    ) -> Result<Arc<InstallReport>> {
         if set.is_empty() {
             return Err(RegistryError::EmptySetName);
         }
-        let snap = self.live.load_full();
+        let snap = self.inner.live.load_full();
         let current = snap.set(set);
         let namespace = match &options.namespace {
             Some(ns) if ns.is_empty() => None,
@@ -628,10 +632,11 @@ impl<D: Differ> Registry<D> {
             seq,
             rollback_to,
         );
-        let policy = options.policy.unwrap_or(self.config.default_policy);
+        let policy = options.policy.unwrap_or(self.inner.config.default_policy);
         if report.breaking && policy == InstallPolicy::RejectBreaking {
             let report = Arc::new(report);
-            self.listeners
+            self.inner
+                .listeners
                 .notify(&ChangeEvent::Rejected(Arc::clone(&report)));
             return Err(RegistryError::Rejected(Box::new((*report).clone())));
         }
@@ -666,18 +671,14 @@ impl<D: Differ> Registry<D> {
                 pool.get(name.as_str())
                     .and_then(|rs| rs.iter().copied().find(|r| r.is_for(tool, &name)))
             });
-            let rendered = prerender(
-                &*self.renderer,
-                tool,
-                &name,
-                previous,
-                self.config.prerender,
-            )
-            .map_err(|e| RegistryError::Render {
-                set: set.to_owned(),
-                tool: name.clone(),
-                message: e.to_string(),
-            })?;
+            let rendered =
+                prerender(tool, &name, previous, self.inner.config.prerender).map_err(|e| {
+                    RegistryError::Render {
+                        set: set.to_owned(),
+                        tool: name.clone(),
+                        message: e.to_string(),
+                    }
+                })?;
             tools.push(LiveTool {
                 exported: name,
                 index,
@@ -699,7 +700,6 @@ impl<D: Differ> Registry<D> {
             seq,
             toolset: Arc::clone(&candidate.toolset),
             dynamic: candidate.dynamic,
-            renderer: Arc::clone(&self.renderer),
             tools,
         });
 
@@ -725,8 +725,8 @@ impl<D: Differ> Registry<D> {
         w.histories
             .entry(set.to_owned())
             .or_insert_with(History::new)
-            .push(entry, self.config.history_len);
-        self.listeners.notify(&event);
+            .push(entry, self.inner.config.history_len);
+        self.inner.listeners.notify(&event);
         Ok(report)
     }
 
@@ -740,10 +740,10 @@ impl<D: Differ> Registry<D> {
         namespace: &Option<String>,
         seq: u64,
         rollback_to: Option<u64>,
-    ) -> InstallReport<D::Report> {
+    ) -> InstallReport {
         let empty = empty_manifest();
         let old = current.map_or(&empty, |c| c.toolset.manifest());
-        let analysis = self.differ.diff(old, new);
+        let analysis = crate::diff::diff(old, new);
 
         let mut old_hashes: HashMap<&str, &str> = HashMap::new();
         if let Some(cur) = current {
@@ -788,7 +788,7 @@ impl<D: Differ> Registry<D> {
             removed,
             updated,
             unchanged,
-            breaking: self.differ.is_breaking(&analysis) || renamed_all,
+            breaking: analysis.breaking || renamed_all,
             analysis,
             at: SystemTime::now(),
         }
@@ -796,11 +796,11 @@ impl<D: Differ> Registry<D> {
 }
 
 /// Asks the commit hook (if any) whether `event` may become visible.
-fn commit<R: fmt::Debug>(
-    w: &Writer<R>,
-    event: &ChangeEvent<R>,
+fn commit(
+    w: &Writer,
+    event: &ChangeEvent,
     manifest: Option<&Manifest>,
-) -> std::result::Result<(), RegistryError<R>> {
+) -> std::result::Result<(), RegistryError> {
     match &w.hook {
         Some(hook) => hook(&Commit { event, manifest }).map_err(RegistryError::Refused),
         None => Ok(()),
@@ -815,7 +815,7 @@ fn commit<R: fmt::Debug>(
 /// registry) does it instead, so an install costs what the install itself does. A snapshot a
 /// reader still holds is only released (the reader frees it later); if the thread cannot be
 /// started the snapshot is dropped here.
-fn reclaim<R>(w: &mut Writer<R>, old: Arc<Snapshot>) {
+fn reclaim(w: &mut Writer, old: Arc<Snapshot>) {
     if Arc::strong_count(&old) > 1 {
         return;
     }

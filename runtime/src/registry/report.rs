@@ -4,21 +4,7 @@ use std::fmt;
 use std::sync::Arc;
 use std::time::SystemTime;
 
-use crate::manifest::Manifest;
-
-/// The breaking-change analysis the registry runs on every install.
-///
-/// The registry owns the tool lists (added / removed / updated by schema hash / unchanged); the
-/// differ adds the analysis from a tool caller's point of view and says whether it breaks.
-/// The crate's implementation is `crate::diff::diff` (see `registry/diff_seam.rs`).
-pub trait Differ: Send + Sync + 'static {
-    /// The analysis report carried in [`InstallReport::analysis`].
-    type Report: fmt::Debug + Clone + Send + Sync + 'static;
-    /// Compares two versions of a tool set (`old` is empty for a first install).
-    fn diff(&self, old: &Manifest, new: &Manifest) -> Self::Report;
-    /// Whether the report contains a breaking change.
-    fn is_breaking(&self, report: &Self::Report) -> bool;
-}
+use crate::diff::ChangeReport;
 
 /// What kind of change a report describes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -58,7 +44,7 @@ pub struct VersionRef {
 
 /// The report every change returns and every listener receives.
 #[derive(Debug, Clone)]
-pub struct InstallReport<R> {
+pub struct InstallReport {
     /// The tool set's name.
     pub set: String,
     /// What happened.
@@ -81,13 +67,13 @@ pub struct InstallReport<R> {
     /// Whether the change breaks callers (the analysis says so, or every exported name changed
     /// because the namespace did).
     pub breaking: bool,
-    /// The breaking-change analysis.
-    pub analysis: R,
+    /// The breaking-change analysis from a caller's point of view ([`crate::diff::diff`]).
+    pub analysis: ChangeReport,
     /// When the report was made.
     pub at: SystemTime,
 }
 
-impl<R> fmt::Display for InstallReport<R> {
+impl fmt::Display for InstallReport {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let v = |r: &Option<VersionRef>| {
             r.as_ref()
@@ -110,12 +96,13 @@ impl<R> fmt::Display for InstallReport<R> {
 }
 
 /// What listeners receive.
-#[derive(Debug)]
-pub enum ChangeEvent<R> {
+#[derive(Debug, Clone)]
+#[non_exhaustive]
+pub enum ChangeEvent {
     /// A change was applied (install, replace, rollback or removal).
-    Applied(Arc<InstallReport<R>>),
+    Applied(Arc<InstallReport>),
     /// An install was refused by the policy; nothing changed.
-    Rejected(Arc<InstallReport<R>>),
+    Rejected(Arc<InstallReport>),
     /// A tool was switched off.
     ToolDisabled {
         /// The owning tool set.
@@ -155,6 +142,7 @@ pub struct SourceRejection {
 
 /// The step of a live reload that refused a version.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum RejectStage {
     /// The source could not be read (I/O, HTTP status, size cap, timeout).
     Fetch,
@@ -192,25 +180,5 @@ impl fmt::Display for SourceRejection {
             write!(f, ": {first}")?;
         }
         Ok(())
-    }
-}
-
-// Manual impl: the derive would require `R: Clone`, but reports are shared through `Arc`.
-impl<R> Clone for ChangeEvent<R> {
-    fn clone(&self) -> Self {
-        match self {
-            ChangeEvent::Applied(r) => ChangeEvent::Applied(Arc::clone(r)),
-            ChangeEvent::Rejected(r) => ChangeEvent::Rejected(Arc::clone(r)),
-            ChangeEvent::ToolDisabled { set, tool, reason } => ChangeEvent::ToolDisabled {
-                set: set.clone(),
-                tool: tool.clone(),
-                reason: reason.clone(),
-            },
-            ChangeEvent::ToolEnabled { set, tool } => ChangeEvent::ToolEnabled {
-                set: set.clone(),
-                tool: tool.clone(),
-            },
-            ChangeEvent::SourceRejected(r) => ChangeEvent::SourceRejected(Arc::clone(r)),
-        }
     }
 }

@@ -12,9 +12,8 @@ use serde_json::Value;
 use serde_json::value::RawValue;
 
 use crate::manifest::ToolManifest;
-use crate::toolset::{
-    CallError, DynamicToolSet, PreparedCall, Provider, RenderedTool, Renderer, ToolSet,
-};
+use crate::render::Provider;
+use crate::toolset::{CallError, DynamicToolSet, PreparedCall, RenderedTool, ToolSet};
 
 /// One installed version of a tool set, as readers see it.
 pub struct LiveSet {
@@ -23,8 +22,6 @@ pub struct LiveSet {
     pub(crate) seq: u64,
     pub(crate) toolset: Arc<dyn ToolSet>,
     pub(crate) dynamic: Option<Arc<DynamicToolSet>>,
-    /// Renders the declarations of providers that were not pre-rendered, on first use.
-    pub(crate) renderer: Arc<dyn Renderer>,
     pub(crate) tools: Vec<LiveTool>,
 }
 
@@ -109,9 +106,7 @@ impl LiveSet {
         manifest_tool: &ToolManifest,
         provider: Provider,
     ) -> Option<&'a Arc<RawValue>> {
-        tool.rendered
-            .get_or_render(provider, &*self.renderer, manifest_tool)
-            .ok()
+        tool.rendered.get_or_render(provider, manifest_tool).ok()
     }
 }
 

@@ -6,12 +6,12 @@ use std::sync::{Arc, OnceLock};
 
 use serde_json::Value;
 
-use super::seams::{ArgErrors, ArgProblem, ArgsChecker, ToolBackend};
 use super::{CallError, PreparedCall, ToolSet};
 use crate::manifest::Manifest;
+use crate::validate::{ArgErrors, ArgProblem, Validator};
 
-/// A tool set built from a [`Manifest`]: one compiled argument checker per tool and the shared
-/// request builder.
+/// A tool set built from a [`Manifest`]: one compiled argument checker ([`Validator`]) per tool
+/// and the request builder ([`crate::request::build_request`]).
 ///
 /// A tool's checker is compiled on the tool's first call and kept: building a tool set of
 /// GitHub's 1,223 tools then costs nothing per tool, and a server answers its first request
@@ -22,11 +22,10 @@ pub struct DynamicToolSet {
     manifest: Manifest,
     index: HashMap<String, usize>,
     checkers: Vec<Arc<Checker>>,
-    backend: Arc<dyn ToolBackend>,
 }
 
 /// One tool's argument checker, compiled on first use.
-type Checker = OnceLock<Box<dyn ArgsChecker>>;
+type Checker = OnceLock<Validator>;
 
 impl fmt::Debug for DynamicToolSet {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -39,22 +38,17 @@ impl fmt::Debug for DynamicToolSet {
 }
 
 impl DynamicToolSet {
-    /// A tool set for `manifest`; each tool's checker is compiled by `backend` on its first
-    /// call.
-    pub fn with_backend(manifest: Manifest, backend: Arc<dyn ToolBackend>) -> Self {
-        Self::reusing(manifest, backend, None)
+    /// A tool set for `manifest`; each tool's checker is compiled on its first call.
+    pub fn new(manifest: Manifest) -> Self {
+        Self::reusing(manifest, None)
     }
 
-    /// Like [`DynamicToolSet::with_backend`], but shares the checker of any tool of `previous`
+    /// Like [`DynamicToolSet::new`], but shares the checker of any tool of `previous`
     /// with the same [`schema_hash`](crate::manifest::ToolManifest::schema_hash) instead of
     /// compiling it again.
     /// The hash must be that of the tool's input schema, as the manifest promises (see
     /// [`rehash`](crate::manifest::ToolManifest::rehash)); comparing hashes keeps a replace of a large set cheap.
-    pub fn reusing(
-        manifest: Manifest,
-        backend: Arc<dyn ToolBackend>,
-        previous: Option<&DynamicToolSet>,
-    ) -> Self {
+    pub fn reusing(manifest: Manifest, previous: Option<&DynamicToolSet>) -> Self {
         // Versions mostly keep their tool order: the same position is looked at first, the
         // hash index is built only when a tool moved or changed.
         let mut by_hash: Option<HashMap<&str, &Arc<Checker>>> = None;
@@ -92,7 +86,6 @@ impl DynamicToolSet {
             manifest,
             index,
             checkers,
-            backend,
         }
     }
 
@@ -106,6 +99,12 @@ impl DynamicToolSet {
 
     fn checker(&self, tool: &str) -> Option<&Arc<Checker>> {
         self.index.get(tool).and_then(|&i| self.checkers.get(i))
+    }
+
+    /// Whether `tool`'s checker has been compiled (by a call through any version sharing it).
+    #[cfg(test)]
+    fn is_compiled(&self, tool: &str) -> bool {
+        self.checker(tool).is_some_and(|c| c.get().is_some())
     }
 }
 
@@ -132,8 +131,8 @@ impl ToolSet for DynamicToolSet {
             })
         };
         let problems = checker
-            .get_or_init(|| self.backend.checker(def))
-            .check(args);
+            .get_or_init(|| Validator::new(&def.input_schema))
+            .validate(args);
         if !problems.is_empty() {
             return Err(invalid(problems));
         }
@@ -145,7 +144,7 @@ impl ToolSet for DynamicToolSet {
                 message: "expected a JSON object of named arguments".into(),
             }]));
         };
-        let request = self.backend.build_request(def, map).map_err(invalid)?;
+        let request = crate::request::build_request(def, map).map_err(invalid)?;
         Ok(PreparedCall {
             tool: def.name.clone(),
             request,
@@ -158,11 +157,11 @@ impl ToolSet for DynamicToolSet {
 mod tests {
     use super::*;
     use crate::manifest::{HttpMethod, ToolManifest};
-    use crate::toolset::testing::{TestBackend, manifest, tool};
+    use crate::toolset::testing::{manifest, tool};
     use serde_json::json;
 
     fn set(version: &str, tools: Vec<ToolManifest>) -> DynamicToolSet {
-        DynamicToolSet::with_backend(manifest(version, tools), Arc::new(TestBackend))
+        DynamicToolSet::new(manifest(version, tools))
     }
 
     #[test]
@@ -195,16 +194,17 @@ mod tests {
             panic!("expected invalid arguments, got {err:?}");
         };
         let pointers: Vec<&str> = errors.problems.iter().map(|p| p.pointer.as_str()).collect();
-        assert_eq!(pointers, ["/id", "/limit", "/extra"]);
+        assert_eq!(pointers, ["/", "/limit", "/"]);
+        let text = CallError::InvalidArguments(errors).to_string();
+        assert!(text.contains(r#"missing required property "id""#), "{text}");
+        assert!(text.contains("extra"), "{text}");
     }
 
     #[test]
     fn non_object_arguments_are_an_argument_problem() {
         let ts = set("1", vec![tool("get_pet", "v1", &["id"], &[])]);
         let err = ts.prepare("get_pet", &json!([1])).unwrap_err();
-        assert!(
-            matches!(err, CallError::InvalidArguments(ref e) if e.problems[0].pointer.is_empty())
-        );
+        assert!(matches!(err, CallError::InvalidArguments(ref e) if e.problems[0].pointer == "/"));
     }
 
     #[test]
@@ -221,44 +221,23 @@ mod tests {
                     tool("b", "v2", &["id", "limit"], &[]),
                 ],
             ),
-            Arc::new(TestBackend),
             Some(&old),
         );
         assert!(new.shares_checker_with(&old, "a"));
         assert!(!new.shares_checker_with(&old, "b"));
     }
 
-    /// Counts compiled checkers.
-    struct Counting(std::sync::atomic::AtomicUsize);
-
-    impl ToolBackend for Counting {
-        fn checker(&self, tool: &ToolManifest) -> Box<dyn ArgsChecker> {
-            self.0.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-            TestBackend.checker(tool)
-        }
-        fn build_request(
-            &self,
-            tool: &ToolManifest,
-            args: &serde_json::Map<String, Value>,
-        ) -> Result<crate::toolset::HttpRequest, Vec<ArgProblem>> {
-            TestBackend.build_request(tool, args)
-        }
-    }
-
     #[test]
     fn checkers_compile_on_first_call_once_and_are_shared_before_that() {
-        let backend = Arc::new(Counting(Default::default()));
-        let compiled = || backend.0.load(std::sync::atomic::Ordering::Relaxed);
         let tools = || vec![tool("a", "v1", &["id"], &[]), tool("b", "v1", &["id"], &[])];
-        let old = DynamicToolSet::with_backend(manifest("1", tools()), backend.clone());
-        assert_eq!(compiled(), 0);
-        let new = DynamicToolSet::reusing(manifest("2", tools()), backend.clone(), Some(&old));
+        let old = DynamicToolSet::new(manifest("1", tools()));
+        assert!(!old.is_compiled("a") && !old.is_compiled("b"));
+        let new = DynamicToolSet::reusing(manifest("2", tools()), Some(&old));
         assert!(new.shares_checker_with(&old, "a"));
         new.prepare("a", &json!({"id": "1"})).unwrap();
         new.prepare("a", &json!({"id": "2"})).unwrap();
-        assert_eq!(compiled(), 1);
-        // Compiled through one version, used by the other.
+        // Compiled through one version, used by the other; `b` was never called.
+        assert!(old.is_compiled("a") && !new.is_compiled("b"));
         assert!(old.prepare("a", &json!({"id": 1})).is_err());
-        assert_eq!(compiled(), 1);
     }
 }

@@ -11,18 +11,16 @@ use std::fmt;
 use serde_json::Value;
 
 use crate::manifest::Manifest;
+use crate::request::HttpRequest;
+use crate::validate::ArgErrors;
 
 mod dynamic;
 mod rendered;
-pub mod seams;
 #[cfg(test)]
 pub(crate) mod testing;
 
 pub use dynamic::DynamicToolSet;
 pub use rendered::{Providers, RenderedTool, prerender};
-pub use seams::{
-    ArgErrors, ArgProblem, ArgsChecker, HttpRequest, Provider, Renderer, RequestBody, ToolBackend,
-};
 
 /// A collection of tools that can check and prepare calls.
 ///
@@ -135,6 +133,7 @@ fn describe_problems(errors: &ArgErrors) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::validate::ArgProblem;
 
     #[test]
     fn invalid_arguments_text_lists_every_problem_with_its_pointer() {

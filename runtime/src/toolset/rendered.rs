@@ -16,13 +16,14 @@ use std::sync::{Arc, OnceLock};
 
 use serde_json::value::RawValue;
 
-use super::seams::{Provider, Renderer};
 use crate::manifest::{HttpMethod, ToolManifest};
+use crate::render::Provider;
 
 /// A set of providers (which declarations to render when a tool set is installed).
 ///
 /// ```
-/// use openapi_tools_runtime::toolset::{Provider, Providers};
+/// use openapi_tools_runtime::render::Provider;
+/// use openapi_tools_runtime::toolset::Providers;
 /// let mcp = Providers::only(Provider::Mcp);
 /// assert!(mcp.contains(Provider::Mcp) && !mcp.contains(Provider::Gemini));
 /// assert!(Providers::ALL.contains(Provider::Gemini));
@@ -136,8 +137,8 @@ impl RenderedTool {
         self.pieces.get(slot(provider)).and_then(OnceLock::get)
     }
 
-    /// The serialised declaration for `provider`, rendered now with `renderer` from `tool` if
-    /// it was not yet, and kept. `tool` must be the tool this rendering is for
+    /// The serialised declaration for `provider`, rendered now from `tool` if it was not yet,
+    /// and kept. `tool` must be the tool this rendering is for
     /// ([`RenderedTool::is_for`]); the registry passes the manifest entry of the version being
     /// read, which any version sharing this allocation has identical.
     ///
@@ -146,14 +147,13 @@ impl RenderedTool {
     pub fn get_or_render(
         &self,
         provider: Provider,
-        renderer: &dyn Renderer,
         tool: &ToolManifest,
     ) -> Result<&Arc<RawValue>, serde_json::Error> {
         let cell = &self.pieces[slot(provider)];
         if let Some(raw) = cell.get() {
             return Ok(raw);
         }
-        let raw = render_one(renderer, provider, tool, &self.name)?;
+        let raw = render_one(provider, tool, &self.name)?;
         // Two threads may render at once; both produce the same text and the first one kept
         // wins.
         Ok(cell.get_or_init(|| raw))
@@ -187,13 +187,17 @@ impl RenderedTool {
     }
 }
 
+/// `tool`'s declaration for `provider` under the exported `name` (which differs from
+/// [`ToolManifest::name`] when the registry installs the set under a namespace), serialised.
 fn render_one(
-    renderer: &dyn Renderer,
     provider: Provider,
     tool: &ToolManifest,
     name: &str,
 ) -> Result<Arc<RawValue>, serde_json::Error> {
-    let value = renderer.render(provider, tool, name);
+    let mut def = crate::render::ToolDef::from(tool);
+    def.name = name;
+    let value =
+        crate::render::render(provider, &def, &crate::render::RenderOptions::default()).tool;
     serde_json::value::to_raw_value(&value).map(Arc::from)
 }
 
@@ -203,7 +207,6 @@ fn render_one(
 /// `reuse` is consulted first: when it was rendered for an identical tool under the same name,
 /// it is returned as is (same allocation), with the `providers` it lacks rendered into it.
 pub fn prerender(
-    renderer: &dyn Renderer,
     tool: &ToolManifest,
     name: &str,
     reuse: Option<&Arc<RenderedTool>>,
@@ -218,7 +221,7 @@ pub fn prerender(
         }),
     };
     for provider in providers.iter() {
-        rendered.get_or_render(provider, renderer, tool)?;
+        rendered.get_or_render(provider, tool)?;
     }
     Ok(rendered)
 }
@@ -226,16 +229,19 @@ pub fn prerender(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::toolset::testing::{TestRenderer, tool};
+    use crate::toolset::testing::tool;
 
     #[test]
     fn renders_every_provider_once_with_the_exported_name() {
         let t = tool("list_pets", "v1", &["limit"], &[]);
-        let r = prerender(&TestRenderer, &t, "ns_list_pets", None, Providers::ALL).unwrap();
+        let r = prerender(&t, "ns_list_pets", None, Providers::ALL).unwrap();
         for p in Provider::ALL {
             let v: serde_json::Value = serde_json::from_str(r.get(p).unwrap().get()).unwrap();
-            assert_eq!(v["name"], "ns_list_pets");
-            assert_eq!(v["provider"], format!("{p:?}"));
+            let name = match p {
+                Provider::OpenAiChat => &v["function"]["name"],
+                _ => &v["name"],
+            };
+            assert_eq!(name, "ns_list_pets", "{p:?}");
         }
     }
 
@@ -252,88 +258,55 @@ mod tests {
         );
     }
 
-    /// Counts renders, to tell a rendered-once declaration from a re-rendered one.
-    #[derive(Default)]
-    struct Counting(std::sync::atomic::AtomicUsize);
-
-    impl Renderer for Counting {
-        fn render(&self, p: Provider, t: &ToolManifest, name: &str) -> serde_json::Value {
-            self.0.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-            TestRenderer.render(p, t, name)
-        }
-    }
-
-    impl Counting {
-        fn count(&self) -> usize {
-            self.0.load(std::sync::atomic::Ordering::Relaxed)
-        }
-    }
-
     #[test]
     fn only_the_named_providers_render_up_front_the_rest_once_on_first_use() {
         let t = tool("list_pets", "v1", &["limit"], &[]);
-        let renderer = Counting::default();
         let only_mcp = Providers::only(Provider::Mcp);
-        let r = prerender(&renderer, &t, "list_pets", None, only_mcp).unwrap();
-        assert_eq!(renderer.count(), 1);
+        let r = prerender(&t, "list_pets", None, only_mcp).unwrap();
+        let rendered = |r: &RenderedTool| {
+            Provider::ALL
+                .iter()
+                .filter(|p| r.get(**p).is_some())
+                .count()
+        };
+        assert_eq!(rendered(&r), 1);
         assert!(r.get(Provider::Mcp).is_some());
         assert!(r.get(Provider::Gemini).is_none());
 
-        let late = r.get_or_render(Provider::Gemini, &renderer, &t).unwrap();
-        let eager = prerender(&TestRenderer, &t, "list_pets", None, Providers::ALL).unwrap();
+        let late = r.get_or_render(Provider::Gemini, &t).unwrap();
+        let eager = prerender(&t, "list_pets", None, Providers::ALL).unwrap();
         assert_eq!(late.get(), eager.get(Provider::Gemini).unwrap().get());
-        let again = r.get_or_render(Provider::Gemini, &renderer, &t).unwrap();
+        let again = r.get_or_render(Provider::Gemini, &t).unwrap();
         assert!(Arc::ptr_eq(late, again));
-        assert_eq!(renderer.count(), 2);
+        assert_eq!(rendered(&r), 2);
 
         // Reusing an allocation renders only what it lacks of the providers asked for.
-        let reused = prerender(&renderer, &t, "list_pets", Some(&r), Providers::ALL).unwrap();
+        let gemini = Arc::clone(r.get(Provider::Gemini).unwrap());
+        let reused = prerender(&t, "list_pets", Some(&r), Providers::ALL).unwrap();
         assert!(Arc::ptr_eq(&r, &reused));
-        assert_eq!(renderer.count(), 5);
-        let none = prerender(&renderer, &t, "other", None, Providers::NONE).unwrap();
-        assert!(Provider::ALL.iter().all(|p| none.get(*p).is_none()));
-        assert_eq!(renderer.count(), 5);
+        assert!(Arc::ptr_eq(&gemini, reused.get(Provider::Gemini).unwrap()));
+        assert_eq!(rendered(&r), Provider::ALL.len());
+        let none = prerender(&t, "other", None, Providers::NONE).unwrap();
+        assert_eq!(rendered(&none), 0);
     }
 
     #[test]
     fn identical_tool_reuses_the_allocation_and_changes_do_not() {
         let t = tool("list_pets", "v1", &["limit"], &[]);
-        let first = prerender(&TestRenderer, &t, "list_pets", None, Providers::ALL).unwrap();
-        let again =
-            prerender(&TestRenderer, &t, "list_pets", Some(&first), Providers::ALL).unwrap();
+        let first = prerender(&t, "list_pets", None, Providers::ALL).unwrap();
+        let again = prerender(&t, "list_pets", Some(&first), Providers::ALL).unwrap();
         assert!(Arc::ptr_eq(&first, &again));
 
-        let renamed = prerender(
-            &TestRenderer,
-            &t,
-            "x_list_pets",
-            Some(&first),
-            Providers::ALL,
-        )
-        .unwrap();
+        let renamed = prerender(&t, "x_list_pets", Some(&first), Providers::ALL).unwrap();
         assert!(!Arc::ptr_eq(&first, &renamed));
 
         let mut described = t.clone();
         described.description.push_str(" More.");
-        let d = prerender(
-            &TestRenderer,
-            &described,
-            "list_pets",
-            Some(&first),
-            Providers::ALL,
-        )
-        .unwrap();
+        let d = prerender(&described, "list_pets", Some(&first), Providers::ALL).unwrap();
         assert!(!Arc::ptr_eq(&first, &d));
 
         let schema = tool("list_pets", "v1", &["limit", "offset"], &[]);
-        let s = prerender(
-            &TestRenderer,
-            &schema,
-            "list_pets",
-            Some(&first),
-            Providers::ALL,
-        )
-        .unwrap();
+        let s = prerender(&schema, "list_pets", Some(&first), Providers::ALL).unwrap();
         assert!(!Arc::ptr_eq(&first, &s));
     }
 }
