@@ -34,3 +34,8 @@ else
   echo "provider-check: $shared/specs not found: checking the bundled fixtures only"
 fi
 "$venv/bin/python" scripts/provider_check_all.py --cli "$cli" --checker "$shared/tools/provider_check.py" "${specs[@]}"
+
+# Think-augment: every tool gains the optional `toolcall_reason` property; the fixtures must
+# still pass on all five providers, strict modes included.
+"$venv/bin/python" scripts/provider_check_all.py --cli "$cli" --checker "$shared/tools/provider_check.py" \
+  --schemas-arg=--think-augment fixtures/specs/*

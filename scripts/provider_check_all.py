@@ -2,7 +2,8 @@
 """Render every given spec for all five providers and check the result with
 ../shared/tools/provider_check.py, at most 128 tools per request (as a request would carry them).
 
-usage: provider_check_all.py --cli PATH/TO/openapi-tools [--checker provider_check.py] SPEC...
+usage: provider_check_all.py --cli PATH/TO/openapi-tools [--checker provider_check.py]
+                             [--schemas-arg ARG]... SPEC...
 
 Each spec is rendered twice: once plain (all five providers) and once with --anthropic-strict
 (Anthropic only, checked with strict rules). A spec the CLI cannot load counts as failed.
@@ -64,12 +65,12 @@ def check(checker, data: dict, strict: bool, only: str | None, tmp: str) -> tupl
     return checked, errors
 
 
-def check_spec(cli: str, checker_path: str, spec: str) -> tuple[bool, int, int, str]:
+def check_spec(cli: str, checker_path: str, spec: str, extra: list[str]) -> tuple[bool, int, int, str]:
     """Renders and checks one spec; returns (passed, schemas checked, violations, report text)."""
     checker = load_checker(checker_path)
     name = os.path.basename(spec)
-    plain = render(cli, spec, ["--provider", "all"])
-    strict = render(cli, spec, ["--provider", "anthropic", "--anthropic-strict"])
+    plain = render(cli, spec, ["--provider", "all", *extra])
+    strict = render(cli, spec, ["--provider", "anthropic", "--anthropic-strict", *extra])
     if plain is None or strict is None:
         return False, 0, 0, f"FAIL {name}: the CLI could not render it"
     with tempfile.TemporaryDirectory() as tmp:
@@ -92,12 +93,14 @@ def main() -> int:
     ap.add_argument("--checker", default=os.path.join(os.path.dirname(__file__), "..", "..",
                                                        "shared", "tools", "provider_check.py"))
     ap.add_argument("--jobs", type=int, default=os.cpu_count() or 1)
+    ap.add_argument("--schemas-arg", action="append", default=[],
+                    help="an extra argument for `schemas` (e.g. --think-augment), repeatable")
     ap.add_argument("specs", nargs="+")
     a = ap.parse_args()
     passed = failed = total_tools = total_violations = 0
     # Specs are independent: check them in parallel, print in the order given.
     with concurrent.futures.ProcessPoolExecutor(max_workers=max(1, a.jobs)) as pool:
-        futures = [pool.submit(check_spec, a.cli, a.checker, spec) for spec in a.specs]
+        futures = [pool.submit(check_spec, a.cli, a.checker, spec, a.schemas_arg) for spec in a.specs]
         for fut in futures:
             ok, checked, violations, text = fut.result()
             print(text, flush=True)

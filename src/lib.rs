@@ -8,6 +8,7 @@
 //! | `http`   | the runtime's HTTP executor |
 //! | `live`   | run-time loading: files (watched), URLs (polled), text; gates; hot reload ([`live`]) |
 //! | `mcp`    | [`mcp`]: serve a registry over MCP (stdio, Streamable HTTP) with list_changed |
+//! | `otel`   | `otel`: export spans and the tool duration metric over OTLP (OpenTelemetry) |
 //!
 //! The runtime (manifests, renderers, validation, requests, registry) is always there, as
 //! [`runtime`]; generated code refers to it by that path (`::openapi_tools::runtime`).
@@ -24,3 +25,5 @@ pub use openapi_tools_mcp as mcp;
 /// Durable history and fleets (features `sqlite`, `postgres`; docs/store.md).
 #[cfg(any(feature = "sqlite", feature = "postgres"))]
 pub use openapi_tools_store as store;
+#[cfg(feature = "otel")]
+pub mod otel;

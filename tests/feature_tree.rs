@@ -104,3 +104,33 @@ fn the_model_compiles_only_with_the_semantic_feature() {
     assert_eq!(present(&without, MODEL), Vec::<&str>::new());
     assert_eq!(present(&with, MODEL), MODEL.to_vec());
 }
+
+/// The OpenTelemetry crates come only with the `otel` feature.
+const OTEL: &[&str] = &[
+    "opentelemetry",
+    "opentelemetry_sdk",
+    "opentelemetry_otlp",
+    "opentelemetry_proto",
+    "tracing_opentelemetry",
+];
+
+#[test]
+fn opentelemetry_is_compiled_only_with_the_otel_feature() {
+    let (Some(default), Some(everything_else)) = (
+        tree("", true, "normal"),
+        tree("macros,http,live,mcp", true, "normal"),
+    ) else {
+        return;
+    };
+    assert_eq!(present(&default, OTEL), Vec::<&str>::new(), "default");
+    assert_eq!(
+        present(&everything_else, OTEL),
+        Vec::<&str>::new(),
+        "macros,http,live,mcp"
+    );
+    // The check can fail: the feature pulls every one of them.
+    let Some(otel) = tree("otel", true, "normal") else {
+        return;
+    };
+    assert_eq!(present(&otel, OTEL), OTEL.to_vec());
+}

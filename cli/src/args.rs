@@ -25,6 +25,8 @@ pub enum Command {
         #[arg(long)]
         anthropic_strict: bool,
         #[command(flatten)]
+        think: ThinkArgs,
+        #[command(flatten)]
         select: Selection,
     },
     /// List every problem and warning of a document; exit 1 when there are errors.
@@ -108,6 +110,30 @@ pub enum Command {
     Pin(crate::operate::PinArgs),
     /// Remove a tool set's pin.
     Unpin(crate::operate::PinArgs),
+}
+
+/// Think-augment: which tools gain the optional `toolcall_reason` property.
+#[derive(Debug, Clone, Default, Args)]
+pub struct ThinkArgs {
+    /// Add an optional `toolcall_reason` string to every tool's input (or only to the tools
+    /// listed: `--think-augment=list_pets,get_pet`), in which the model says why it calls the
+    /// tool; recorded in traces and the execution log, never sent to the API.
+    #[arg(long, value_name = "TOOL", num_args = 0.., value_delimiter = ',', require_equals = true)]
+    pub think_augment: Option<Vec<String>>,
+}
+
+impl ThinkArgs {
+    /// The think-augment choice these flags make.
+    pub fn augment(&self) -> openapi_tools_runtime::think::ThinkAugment {
+        use openapi_tools_runtime::think::ThinkAugment;
+        match &self.think_augment {
+            None => ThinkAugment::none(),
+            Some(tools) if tools.is_empty() => ThinkAugment::all(),
+            Some(tools) => tools
+                .iter()
+                .fold(ThinkAugment::none(), |t, name| t.tool(name.trim(), true)),
+        }
+    }
 }
 
 /// Which operations become tools and how they are named.

@@ -16,7 +16,7 @@ use openapi_tools_runtime::exec::{
 use openapi_tools_runtime::toolset::{DynamicToolSet, ToolSet};
 use serde_json::Value;
 
-use crate::args::Selection;
+use crate::args::{Selection, ThinkArgs};
 
 /// `openapi-tools call SPEC TOOL --args JSON|@FILE ...`
 #[derive(Debug, Clone, Args)]
@@ -48,6 +48,8 @@ pub struct CallArgs {
     #[arg(long, value_name = "SECONDS")]
     pub timeout: Option<f64>,
     #[command(flatten)]
+    pub think: ThinkArgs,
+    #[command(flatten)]
     pub select: Selection,
 }
 
@@ -65,9 +67,10 @@ pub fn run(
     args: CallArgs,
     load: impl Fn(&Path, &Selection) -> Result<Option<Manifest>, String>,
 ) -> Result<ExitCode, String> {
-    let Some(manifest) = load(&args.spec, &args.select)? else {
+    let Some(mut manifest) = load(&args.spec, &args.select)? else {
         return Ok(ExitCode::FAILURE);
     };
+    args.think.augment().apply(&mut manifest);
     let call_args = read_args(&args.args)?;
     let credentials = credentials(&manifest, &args.auth, |n| std::env::var(n).ok())?;
     let mut builder = Executor::builder().credentials(credentials);

@@ -23,12 +23,14 @@ pub fn run(cli: Cli) -> Result<ExitCode, String> {
             spec,
             provider,
             anthropic_strict,
+            think,
             select,
         } => {
             let model = model_options(&select);
-            let Some(manifest) = load_with(&spec, &model)? else {
+            let Some(mut manifest) = load_with(&spec, &model)? else {
                 return Ok(ExitCode::FAILURE);
             };
+            think.augment().apply(&mut manifest);
             // Gemini's `$ref` inlining stays within the budget the tools were modelled with.
             let opts = RenderOptions {
                 anthropic_strict,

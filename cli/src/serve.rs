@@ -9,11 +9,13 @@
 use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::process::ExitCode;
+use std::sync::Arc;
 
 use clap::{Args, ValueEnum};
 use openapi_tools_mcp::{HttpOptions, MetaMode, Serve, ServeError};
+use openapi_tools_runtime::exec::ExecutionLog;
 
-use crate::args::Selection;
+use crate::args::{Selection, ThinkArgs};
 use crate::commands::model_options;
 
 /// `serve` arguments.
@@ -82,6 +84,12 @@ pub struct ServeArgs {
     /// With `--meta-tools auto`: offer the meta-tools when more tools than this are offered.
     #[arg(long, value_name = "N", default_value_t = openapi_tools_mcp::DEFAULT_META_THRESHOLD)]
     pub meta_tools_above: usize,
+    /// Keep the last N calls in an execution log and offer it to clients as the resource
+    /// `openapi-tools://execution-log` (sizes of arguments and answers, never their text).
+    #[arg(long, value_name = "N")]
+    pub execution_log: Option<usize>,
+    #[command(flatten)]
+    pub think: ThinkArgs,
     #[command(flatten)]
     pub select: Selection,
     /// `--model DIR`: `search_tools` and per-request selection by meaning too.
@@ -130,6 +138,7 @@ pub fn run(args: ServeArgs) -> Result<ExitCode, String> {
     crate::semantic::check_unsupported(&args.embedding)?;
     let mut model = model_options(&args.select);
     model.output_schemas = !args.no_output_schema;
+    let think = args.think.augment();
     // With a store, the specs are published through it here and the server serves its sets.
     let stored = match &args.store {
         Some(url) => Some(crate::serve_store::prepare(
@@ -137,6 +146,7 @@ pub fn run(args: ServeArgs) -> Result<ExitCode, String> {
             &args.specs,
             &model,
             args.watch,
+            &think,
         )?),
         None => None,
     };
@@ -150,10 +160,14 @@ pub fn run(args: ServeArgs) -> Result<ExitCode, String> {
         .watch(args.watch)
         .read_only(args.read_only)
         .page_size(args.page_size)
-        .meta_tools(args.meta_mode());
+        .meta_tools(args.meta_mode())
+        .think_augment(think);
     #[cfg(feature = "semantic")]
     if let Some(model) = embedder {
         serve = serve.embedder(model);
+    }
+    if let Some(n) = args.execution_log {
+        serve = serve.execution_log(Arc::new(ExecutionLog::new(n)));
     }
     if let Some(url) = &args.base_url {
         serve = serve.base_url(url);

@@ -10,6 +10,7 @@ use openapi_tools_build::pipeline;
 use openapi_tools_live::{LiveOptions, Outcome, WatchHandle};
 use openapi_tools_runtime::Manifest;
 use openapi_tools_runtime::registry::{InstallOptions, Registry};
+use openapi_tools_runtime::think::ThinkAugment;
 use openapi_tools_store::{Actor, Follow, Stored};
 
 use crate::commands::checked;
@@ -38,6 +39,7 @@ pub(crate) fn prepare(
     specs: &[PathBuf],
     model: &ModelOptions,
     watch: bool,
+    think: &ThinkAugment,
 ) -> Result<Prepared, String> {
     let stored = crate::operate::open(url)?;
     stored.set_actor(Actor {
@@ -55,9 +57,10 @@ pub(crate) fn prepare(
         let set = openapi_tools_mcp::set_name(spec);
         let namespace = if several { set.clone() } else { String::new() };
         if watch {
-            let options = LiveOptions::default()
+            let mut options = LiveOptions::default()
                 .model(model.clone())
                 .namespace(namespace);
+            options.install = options.install.think_augment(think.clone());
             let (first, handle) = openapi_tools_live::watch_file(&registry, &set, spec, options)
                 .map_err(|e| format!("{}: {e}", spec.display()))?;
             if matches!(first, Outcome::Rejected) && registry.snapshot().set(&set).is_none() {
@@ -79,7 +82,9 @@ pub(crate) fn prepare(
                 &stored,
                 &set,
                 manifest,
-                InstallOptions::default().namespace(namespace),
+                InstallOptions::default()
+                    .namespace(namespace)
+                    .think_augment(think.clone()),
             )
             .map_err(|e| format!("{}: {e}", spec.display()))?;
         }

@@ -23,6 +23,7 @@ use openapi_tools_runtime::exec::{
 };
 use openapi_tools_runtime::manifest::{Manifest, ParamLocation, SecurityScheme, ToolManifest};
 use openapi_tools_runtime::sample::sample_args;
+use openapi_tools_runtime::think::{ThinkAugment, reason_param};
 use openapi_tools_runtime::toolset::{DynamicToolSet, ToolSet};
 use openapi_tools_runtime::validate::Validator;
 use openapi_tools_test_support::skip;
@@ -237,10 +238,25 @@ fn run_spec(
     rt: &tokio::runtime::Runtime,
     show: usize,
 ) -> Result<Tally, String> {
+    run_spec_with(prism, spec, rt, show, false)
+}
+
+/// [`run_spec`]; with `think`, every tool is think-augmented and every call carries a reason,
+/// which must not reach Prism.
+fn run_spec_with(
+    prism: &Path,
+    spec: &Path,
+    rt: &tokio::runtime::Runtime,
+    show: usize,
+    think: bool,
+) -> Result<Tally, String> {
     let out = pipeline::manifest_from_file(spec, &ModelOptions::default());
-    let manifest = out
+    let mut manifest = out
         .manifest
         .ok_or_else(|| format!("{}: no manifest", spec.display()))?;
+    if think {
+        ThinkAugment::all().apply(&mut manifest);
+    }
     let credentials = credentials(&manifest);
     let executor = |url: &str| {
         Executor::builder()
@@ -256,7 +272,13 @@ fn run_spec(
     let mut tally = Tally::default();
     let mut shown = 0;
     for tool in &set.manifest().tools {
-        let args = sample_args(&sample_schema(tool));
+        let mut args = sample_args(&sample_schema(tool));
+        if let (true, Some(p), Some(map)) = (think, reason_param(tool), args.as_object_mut()) {
+            map.insert(
+                p.name.clone(),
+                "checking the think-augment reason stays home".into(),
+            );
+        }
         if !Validator::new(&tool.input_schema)
             .validate(&args)
             .is_empty()
@@ -312,6 +334,34 @@ fn tools_or_skip() -> Option<PathBuf> {
         return None;
     }
     Some(prism)
+}
+
+#[test]
+fn prism_accepts_think_augmented_calls_without_their_reason() {
+    let Some(prism) = tools_or_skip() else {
+        return;
+    };
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .unwrap();
+    for f in [
+        "examples/macro-petstore/specs/petstore.yaml",
+        "examples/http-credentials/specs/notes.yaml",
+        "fixtures/specs/petstore.yaml",
+    ] {
+        let t = run_spec_with(&prism, &repo().join(f), &rt, 10, true).unwrap();
+        println!(
+            "prism fixture {f}, think-augmented: {}/{} accepted",
+            t.accepted, t.total
+        );
+        assert!(t.total > 0 && t.sample_invalid == 0, "{f}");
+        assert_eq!(
+            t.accepted, t.total,
+            "{f}: every call with a reason is accepted"
+        );
+    }
 }
 
 #[test]

@@ -25,9 +25,10 @@ use openapi_tools_runtime::exec::{ExecResult, Executor, ResultBody};
 use openapi_tools_runtime::registry::{Routed, Snapshot};
 use openapi_tools_runtime::toolset::CallError;
 use openapi_tools_runtime::validate::Validator;
-use rmcp::model::{CallToolRequestParams, CallToolResult, ContentBlock, ErrorData};
+use rmcp::model::{CallToolRequestParams, CallToolResult, ContentBlock, ErrorData, RequestId};
 use serde_json::Value;
 use tokio_util::sync::CancellationToken;
+use tracing::Span;
 
 use crate::catalog::Catalog;
 use crate::discovery::{self, Handled};
@@ -53,6 +54,40 @@ impl CallRunner for Executor {
     fn run(&self, call: Routed) -> RunFuture {
         let executor = self.clone();
         Box::pin(async move { executor.send_routed(&call).await })
+    }
+}
+
+/// The server span of one `tools/call`, named and attributed after OpenTelemetry's MCP
+/// semantic conventions: `tools/call {tool}`, kind server, `mcp.method.name`,
+/// `jsonrpc.request.id`, `mcp.session.id` (Streamable HTTP), `gen_ai.tool.name`. The
+/// executor's `execute_tool` span is its child. [`record_outcome`] sets `error.type`.
+pub(crate) fn server_span(tool: &str, request_id: &RequestId, session: Option<&str>) -> Span {
+    let name = format!("tools/call {tool}");
+    tracing::info_span!(
+        "tools/call",
+        otel.name = name.as_str(),
+        otel.kind = "server",
+        otel.status_code = tracing::field::Empty,
+        mcp.method.name = "tools/call",
+        gen_ai.operation.name = "execute_tool",
+        gen_ai.tool.name = tool,
+        jsonrpc.request.id = %request_id,
+        mcp.session.id = session,
+        error.type = tracing::field::Empty,
+    )
+}
+
+/// Records how a `tools/call` ended on its server span: `tool_error` for a result with
+/// `isError`, the JSON-RPC error code for a protocol error.
+pub(crate) fn record_outcome(span: &Span, outcome: &Result<CallToolResult, ErrorData>) {
+    let error = match outcome {
+        Ok(r) if r.is_error == Some(true) => Some("tool_error".to_owned()),
+        Ok(_) => None,
+        Err(e) => Some(e.code.0.to_string()),
+    };
+    if let Some(kind) = error {
+        span.record("error.type", kind.as_str());
+        span.record("otel.status_code", "error");
     }
 }
 

@@ -58,6 +58,7 @@ pub mod calls;
 mod catalog;
 pub mod discovery;
 pub mod http;
+pub mod log_resource;
 mod own;
 mod serve;
 mod server;

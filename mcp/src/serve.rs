@@ -24,11 +24,14 @@ use std::sync::{Arc, OnceLock};
 use openapi_tools_build::model::ModelOptions;
 use openapi_tools_build::pipeline;
 use openapi_tools_live::{LiveOptions, Outcome, WatchHandle};
-use openapi_tools_runtime::exec::{Credential, Credentials, ErrorKind, ExecResult, Executor};
+use openapi_tools_runtime::exec::{
+    Credential, Credentials, ErrorKind, ExecResult, ExecutionLog, Executor,
+};
 use openapi_tools_runtime::registry::{
     ChangeEvent, InstallOptions, Registry, RegistryConfig, Routed, ToolFilter,
 };
 use openapi_tools_runtime::render::Provider;
+use openapi_tools_runtime::think::ThinkAugment;
 use openapi_tools_runtime::toolset::Providers;
 use tokio::sync::watch;
 
@@ -51,6 +54,8 @@ pub struct Serve {
     registry: Option<Registry>,
     #[cfg(feature = "semantic")]
     embedder: Option<Arc<openapi_tools_runtime::discovery::Embedder>>,
+    think: ThinkAugment,
+    execution_log: Option<Arc<ExecutionLog>>,
 }
 
 impl Serve {
@@ -77,6 +82,8 @@ impl Serve {
             registry: None,
             #[cfg(feature = "semantic")]
             embedder: None,
+            think: ThinkAugment::none(),
+            execution_log: None,
         }
     }
 
@@ -117,6 +124,22 @@ impl Serve {
     /// `OPENAPI_TOOLS_AUTH_<SCHEME>` variable; `user:password` for HTTP basic).
     pub fn auth(mut self, scheme: impl Into<String>, value: impl Into<String>) -> Self {
         self.auth.push((scheme.into(), value.into()));
+        self
+    }
+
+    /// Which tools of the specs gain the optional `toolcall_reason` property (see
+    /// [`openapi_tools_runtime::think`]; default none). The reason is recorded in the call's
+    /// span and the execution log, never sent to the API.
+    pub fn think_augment(mut self, think: ThinkAugment) -> Self {
+        self.think = think;
+        self
+    }
+
+    /// Records every call in `log` and offers it to clients as the resource
+    /// `openapi-tools://execution-log` (default off: every client could read what all callers
+    /// did).
+    pub fn execution_log(mut self, log: Arc<ExecutionLog>) -> Self {
+        self.execution_log = Some(log);
         self
     }
 
@@ -218,16 +241,20 @@ impl Serve {
         registry.on_change(log_change);
         let executor = Arc::new(OnceLock::new());
         let (done, state) = watch::channel(LoadState::Loading);
-        let server = McpServer::builder(registry.clone(), LoadedExecutor(Arc::clone(&executor)))
-            .offer(Offer {
-                filter: ToolFilter::default(),
-                read_only: self.read_only,
-            })
-            .page_size(self.page_size)
-            .meta_tools(self.meta)
-            .server_info(self.info.0.clone(), self.info.1.clone())
-            .after(state.clone())
-            .build();
+        let mut server =
+            McpServer::builder(registry.clone(), LoadedExecutor(Arc::clone(&executor)))
+                .offer(Offer {
+                    filter: ToolFilter::default(),
+                    read_only: self.read_only,
+                })
+                .page_size(self.page_size)
+                .meta_tools(self.meta)
+                .server_info(self.info.0.clone(), self.info.1.clone())
+                .after(state.clone());
+        if let Some(log) = &self.execution_log {
+            server = server.execution_log(Arc::clone(log));
+        }
+        let server = server.build();
         let task = tokio::task::spawn_blocking(move || {
             let outcome = self.load(&registry).map(|(built, watches)| {
                 let _ = executor.set(built);
@@ -248,6 +275,9 @@ impl Serve {
     fn load(&self, registry: &Registry) -> Result<(Executor, Vec<WatchHandle>), ServeError> {
         let several = self.specs.len() > 1;
         let mut executor = Executor::builder().read_only(self.read_only);
+        if let Some(log) = &self.execution_log {
+            executor = executor.execution_log(Arc::clone(log));
+        }
         if let Some(url) = &self.base_url {
             executor = executor.base_url(url);
         }
@@ -261,9 +291,10 @@ impl Serve {
                 problems,
             };
             if self.watch {
-                let options = LiveOptions::default()
+                let mut options = LiveOptions::default()
                     .model(self.model.clone())
                     .namespace(namespace);
+                options.install = options.install.think_augment(self.think.clone());
                 let (first, handle) = openapi_tools_live::watch_file(registry, &set, spec, options)
                     .map_err(|e| failed(vec![e.to_string()]))?;
                 if matches!(first, Outcome::Rejected) {
@@ -300,7 +331,9 @@ impl Serve {
                     .install_manifest(
                         &set,
                         manifest,
-                        InstallOptions::default().namespace(namespace),
+                        InstallOptions::default()
+                            .namespace(namespace)
+                            .think_augment(self.think.clone()),
                     )
                     .map_err(|e| failed(vec![e.to_string()]))?;
             }

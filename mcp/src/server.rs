@@ -7,20 +7,24 @@
 
 use std::sync::{Arc, Weak};
 
+use openapi_tools_runtime::exec::ExecutionLog;
 use openapi_tools_runtime::registry::{ChangeEvent, ListenerId, Registry, Snapshot};
 use rmcp::RoleServer;
 use rmcp::handler::server::ServerHandler;
 use rmcp::model::{
-    CallToolRequestParams, CallToolResponse, ErrorData, Implementation, ListToolsResult,
-    PaginatedRequestParams, ServerCapabilities, ServerConfig, Tool,
+    CallToolRequestParams, CallToolResponse, ErrorData, Implementation, ListResourcesResult,
+    ListToolsResult, PaginatedRequestParams, ReadResourceRequestParams, ReadResourceResponse,
+    ServerCapabilities, ServerConfig, Tool,
 };
 use rmcp::service::{NotificationContext, RequestContext};
 use tokio::sync::watch;
 use tokio_util::sync::CancellationToken;
+use tracing::Instrument as _;
 
 use crate::calls::{self, CallRunner};
 use crate::catalog::{self, Catalog, CatalogCache, Cursor, Offer};
 use crate::discovery::MetaMode;
+use crate::log_resource;
 use crate::own::OwnTools;
 use crate::serve::LoadState;
 
@@ -36,6 +40,7 @@ struct Settings {
     instructions: Option<String>,
     runner: Arc<dyn CallRunner>,
     meta: MetaMode,
+    execution_log: Option<Arc<ExecutionLog>>,
     own: OwnTools,
     /// Set while the tools are still being loaded ([`McpServerBuilder::after`]).
     gate: Option<watch::Receiver<LoadState>>,
@@ -111,6 +116,7 @@ impl McpServer {
                 instructions: None,
                 runner: Arc::new(runner),
                 meta: MetaMode::Never,
+                execution_log: None,
                 own: OwnTools::default(),
                 gate: None,
             },
@@ -278,6 +284,15 @@ impl McpServerBuilder {
         self
     }
 
+    /// Offers `log` (usually the executor's, see
+    /// [`ExecutorBuilder::execution_log`](openapi_tools_runtime::exec::ExecutorBuilder::execution_log))
+    /// as the resource `openapi-tools://execution-log`. Off by default: every client of this
+    /// server can then read what all callers did.
+    pub fn execution_log(mut self, log: Arc<ExecutionLog>) -> Self {
+        self.settings.execution_log = Some(log);
+        self
+    }
+
     /// Serve before the registry is filled: `tools/list` and `tools/call` wait until `state`
     /// leaves [`LoadState::Loading`] (what [`Serve`](crate::Serve) does, so `initialize` is
     /// answered while the specs load).
@@ -315,10 +330,13 @@ impl McpServerBuilder {
 
 impl ServerHandler for McpServer {
     fn get_info(&self) -> ServerConfig {
-        let capabilities = ServerCapabilities::builder()
+        let mut capabilities = ServerCapabilities::builder()
             .enable_tools()
             .enable_tool_list_changed()
             .build();
+        if self.shared.settings.execution_log.is_some() {
+            capabilities.resources = Some(Default::default());
+        }
         let mut info =
             ServerConfig::new(capabilities).with_server_info(self.shared.settings.info.clone());
         if let Some(text) = &self.shared.settings.instructions {
@@ -357,6 +375,34 @@ impl ServerHandler for McpServer {
         Ok(result)
     }
 
+    async fn list_resources(
+        &self,
+        _request: Option<PaginatedRequestParams>,
+        _context: RequestContext<RoleServer>,
+    ) -> Result<ListResourcesResult, ErrorData> {
+        let offered = self.shared.settings.execution_log.as_ref();
+        Ok(ListResourcesResult::with_all_items(
+            offered
+                .map(|_| log_resource::resource())
+                .into_iter()
+                .collect(),
+        ))
+    }
+
+    async fn read_resource(
+        &self,
+        request: ReadResourceRequestParams,
+        _context: RequestContext<RoleServer>,
+    ) -> Result<ReadResourceResponse, ErrorData> {
+        match &self.shared.settings.execution_log {
+            Some(log) => log_resource::read(log, &request.uri).map(Into::into),
+            None => Err(ErrorData::resource_not_found(
+                format!("no resource `{}`: this server offers none", request.uri),
+                None,
+            )),
+        }
+    }
+
     fn get_tool(&self, name: &str) -> Option<Tool> {
         if let Some(tool) = self.shared.settings.own.get(name) {
             return Some(tool.clone());
@@ -377,6 +423,13 @@ impl ServerHandler for McpServer {
         self.loaded().await?;
         let snapshot = self.shared.settings.registry.snapshot();
         let catalog = self.shared.catalog_of(&snapshot);
+        // Streamable HTTP hands the request's HTTP parts over: the session is their header.
+        let session = context
+            .extensions
+            .get::<axum::http::request::Parts>()
+            .and_then(|p| p.headers.get("mcp-session-id"))
+            .and_then(|v| v.to_str().ok());
+        let span = calls::server_span(&request.name, &context.id, session);
         let result = calls::call(
             snapshot,
             catalog,
@@ -384,7 +437,9 @@ impl ServerHandler for McpServer {
             &*self.shared.settings.runner,
             context.ct,
         )
-        .await?;
-        Ok(result.into())
+        .instrument(span.clone())
+        .await;
+        calls::record_outcome(&span, &result);
+        Ok(result?.into())
     }
 }

@@ -530,3 +530,92 @@ async fn serve_a_spec_file_in_one_call() {
         .expect_err("unknown scheme");
     assert!(err.to_string().contains("`nope`"), "{err}");
 }
+
+/// Think-augment and the execution log over MCP: `tools/list` offers `toolcall_reason`, a call
+/// with a reason reaches the API without it (the API records every request URI and header),
+/// and the opt-in resource `openapi-tools://execution-log` lists the call with its reason.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_reason_is_logged_and_offered_as_a_resource_never_sent() {
+    use openapi_tools_mcp::log_resource::URI;
+    use openapi_tools_mcp::rmcp::model::{ReadResourceRequestParams, ResourceContents};
+    use openapi_tools_runtime::exec::ExecutionLog;
+    use openapi_tools_runtime::think::ThinkAugment;
+
+    let seen: Arc<Mutex<Vec<String>>> = Arc::default();
+    let app = {
+        let seen = Arc::clone(&seen);
+        Router::new().fallback(move |request: axum::extract::Request| {
+            let seen = Arc::clone(&seen);
+            async move {
+                let mut line = request.uri().to_string();
+                for (name, value) in request.headers() {
+                    line.push_str(&format!(" {name}={}", value.to_str().unwrap_or("")));
+                }
+                seen.lock().unwrap().push(line);
+                axum::Json(json!({"id": 1, "name": "Rex"}))
+            }
+        })
+    };
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let base = format!("http://{}", listener.local_addr().unwrap());
+    tokio::spawn(async move { axum::serve(listener, app).await });
+
+    let registry = Registry::new();
+    registry
+        .install_manifest(
+            "pets",
+            petstore(),
+            InstallOptions::default().think_augment(ThinkAugment::all()),
+        )
+        .unwrap();
+    let log = Arc::new(ExecutionLog::new(8));
+    let executor = Executor::builder()
+        .base_url(&base)
+        .execution_log(Arc::clone(&log))
+        .build();
+    let server = McpServer::builder(registry, executor)
+        .execution_log(Arc::clone(&log))
+        .build();
+    let (client, _) = connect(server).await;
+
+    let tools = client.list_all_tools().await.unwrap();
+    let get_pet = tools.iter().find(|t| t.name == "get_pet").unwrap();
+    assert_eq!(
+        get_pet.input_schema["properties"]["toolcall_reason"]["type"],
+        "string"
+    );
+    let reason = "the user asked for pet 1 (toolcall-reason-marker)";
+    let result = client
+        .call_tool(call(
+            "get_pet",
+            json!({"pet_id": "1", "toolcall_reason": reason}),
+        ))
+        .await
+        .unwrap();
+    assert_ne!(result.is_error, Some(true), "{result:?}");
+
+    let requests = seen.lock().unwrap().clone();
+    assert_eq!(requests.len(), 1, "{requests:?}");
+    assert!(requests[0].starts_with("/pets/1"), "{requests:?}");
+    assert!(
+        !requests[0].contains("marker") && !requests[0].contains("toolcall_reason"),
+        "the reason reached the API: {requests:?}"
+    );
+
+    let resources = client.list_all_resources().await.unwrap();
+    assert!(resources.iter().any(|r| r.uri == URI), "{resources:?}");
+    let read = client
+        .read_resource(ReadResourceRequestParams::new(URI))
+        .await
+        .unwrap();
+    let ResourceContents::TextResourceContents { text, .. } = &read.contents[0] else {
+        panic!("{read:?}")
+    };
+    let body: Value = serde_json::from_str(text).unwrap();
+    assert_eq!(body["total"], 1);
+    let record = &body["calls"][0];
+    assert_eq!(record["tool"], "get_pet");
+    assert_eq!(record["reason"], reason);
+    assert_eq!(record["status"], 200);
+    client.cancel().await.unwrap();
+}

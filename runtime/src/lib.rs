@@ -30,6 +30,7 @@ pub mod registry;
 pub mod render;
 pub mod request;
 pub mod sample;
+pub mod think;
 pub mod toolset;
 pub mod validate;
 

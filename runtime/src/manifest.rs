@@ -294,10 +294,13 @@ pub enum ParamLocation {
     Body,
     /// One top-level property of an object request body, flattened to the tool's top level.
     BodyProperty,
+    /// Nowhere: the model's reason for the call (think-augment, see [`crate::think`]),
+    /// validated and recorded by the executor, never sent.
+    Reason,
 }
 
 impl ParamLocation {
-    /// The `in` value used in reports: `path | query | header | cookie | body`.
+    /// The `in` value used in reports: `path | query | header | cookie | body | reason`.
     pub fn as_in(self) -> &'static str {
         match self {
             ParamLocation::Path => "path",
@@ -305,6 +308,7 @@ impl ParamLocation {
             ParamLocation::Header => "header",
             ParamLocation::Cookie => "cookie",
             ParamLocation::Body | ParamLocation::BodyProperty => "body",
+            ParamLocation::Reason => "reason",
         }
     }
 }

@@ -9,7 +9,8 @@ use std::time::Duration;
 
 use openapi_tools_runtime::calls::{ToolCall, ToolResult};
 use openapi_tools_runtime::exec::{
-    Credential, Credentials, ErrorKind, ExecResult, Executor, Policy, ResultBody, Rule,
+    Credential, Credentials, ErrorKind, ExecResult, ExecutionLog, Executor, Policy, ResultBody,
+    Rule,
 };
 use openapi_tools_runtime::manifest::{HttpMethod, Manifest};
 use openapi_tools_runtime::registry::{InstallOptions, Registry};
@@ -858,11 +859,14 @@ async fn no_secret_reaches_debug_output_errors_results_previews_or_logs() {
         username: "u".into(),
         password: "pw-secret-5".into(),
     };
+    // The execution log with contents: arguments and answers as text, secrets redacted.
+    let log = Arc::new(ExecutionLog::new(256).with_contents(true));
     let exec = Executor::builder()
         .base_url(&server.url)
         .credentials(creds(&server).with("basic", basic.clone()))
         .policy(fast_policy())
         .tool_policy("slow", fast_policy().timeout(Duration::from_millis(100)))
+        .execution_log(Arc::clone(&log))
         .build();
     let mut shown = String::new();
     let record = |r: ExecResult, shown: &mut String| {
@@ -927,9 +931,13 @@ async fn no_secret_reaches_debug_output_errors_results_previews_or_logs() {
     }
     shown.push_str(&format!("{exec:?}{bad:?}{:?}", creds(&server)));
 
-    let logs = String::from_utf8(logs.0.lock().unwrap().clone()).unwrap();
+    let records: Vec<_> = log.recent(256).iter().map(|r| (**r).clone()).collect();
+    assert!(records.len() >= 9, "{records:?}");
+    let records = serde_json::to_string(&records).unwrap();
+    assert!(records.contains("\"answer\":{\"bytes\""), "{records}");
+    let logs = String::from_utf8(logs.0.lock().unwrap().clone()).unwrap() + &records;
     assert!(
-        logs.contains("tool_call") && logs.contains("tool=\"echo_header\""),
+        logs.contains("execute_tool") && logs.contains("gen_ai.tool.name=\"echo_header\""),
         "the log was captured: {logs}"
     );
     // The echoes prove the secrets went on the wire.

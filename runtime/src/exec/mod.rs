@@ -23,8 +23,13 @@
 //!    policy's cap with a note; 4xx/5xx, timeouts and network failures as error results. Known
 //!    secrets are scrubbed from everything returned.
 //!
-//! Every call is traced with a `tool_call` span (tool, method, host, status, attempts, bytes,
-//! duration); URLs in spans and messages carry no query string and no secret.
+//! Every call is traced with an `execute_tool {tool}` span named and attributed after
+//! OpenTelemetry's GenAI semantic conventions (`gen_ai.operation.name`, `gen_ai.tool.name`,
+//! `gen_ai.tool.call.id`, `gen_ai.tool.type`, `error.type`), each attempt with a child `HTTP`
+//! client span (`http.request.method`, `server.address`, `http.response.status_code`), and
+//! a `gen_ai.execute_tool.duration` histogram event; see `docs/observability.md`. URLs in spans
+//! and messages carry no query string and no secret. An [`ExecutionLog`] set with
+//! [`ExecutorBuilder::execution_log`] keeps the most recent calls.
 //!
 //! ```no_run
 //! use openapi_tools_runtime::exec::{Credential, Credentials, Executor, Policy};
@@ -44,7 +49,9 @@ mod access;
 mod auth;
 mod credentials;
 mod json_cut;
+mod log;
 mod oauth;
+mod observe;
 mod policy;
 mod redact;
 mod result;
@@ -60,6 +67,8 @@ use std::time::Duration;
 pub use crate::manifest::hide_user_info;
 pub use access::{Access, Confirm, Confirmation, Rule};
 pub use credentials::{Credential, Credentials, Secret, env_var_name};
+pub use log::{CallRecord, ExecutionLog, MAX_CONTENT_BYTES, MAX_FIELD_BYTES, Payload};
+pub use observe::{METRICS_TARGET, TOOL_TYPE};
 pub use policy::Policy;
 pub use result::{ErrorKind, ExecResult, ResultBody};
 pub use send::RequestPreview;
@@ -80,6 +89,21 @@ pub struct Target<'a> {
     pub set: Option<&'a str>,
     /// The name the model used (the exported name); the tool's own name by default.
     pub name: &'a str,
+    /// What else is known about the call, for traces and the execution log.
+    pub call: CallContext<'a>,
+}
+
+/// What the executor knows about a call beside its request: recorded in its trace span and
+/// execution log, never sent.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct CallContext<'a> {
+    /// The provider's call id (`gen_ai.tool.call.id`).
+    pub id: Option<&'a str>,
+    /// The arguments as the model sent them (their size is logged; their text only when the
+    /// log keeps contents). The think-augment reason is read from them.
+    pub args: Option<&'a serde_json::Value>,
+    /// The user the call is made for, when the front-end knows.
+    pub subject: Option<&'a str>,
 }
 
 impl<'a> Target<'a> {
@@ -90,7 +114,13 @@ impl<'a> Target<'a> {
             tool,
             set: None,
             name: &tool.name,
+            call: CallContext::default(),
         }
+    }
+    /// The same target, with what is known about the call.
+    pub fn with_call(mut self, call: CallContext<'a>) -> Self {
+        self.call = call;
+        self
     }
     /// The same target, as tool set `set` of a registry exports it under `name`.
     pub fn in_set(mut self, set: &'a str, name: &'a str) -> Self {
@@ -136,6 +166,7 @@ struct Config {
     per_host: usize,
     anonymous_fallback: bool,
     result_headers: Vec<String>,
+    log: Option<Arc<ExecutionLog>>,
     /// The application's own client, used for every request instead of the executor's.
     client: Option<reqwest::Client>,
 }
@@ -188,6 +219,11 @@ impl Executor {
     /// OAuth 2.0 tokens fetched so far (all schemes): a fetch per expiry, not per call.
     pub fn token_fetches(&self) -> usize {
         self.inner.tokens.fetch_count()
+    }
+
+    /// The execution log the executor records its calls in, if one was set.
+    pub fn execution_log(&self) -> Option<&Arc<ExecutionLog>> {
+        self.inner.config.log.as_ref()
     }
 }
 
@@ -313,6 +349,7 @@ impl Default for Config {
                 .iter()
                 .map(|s| (*s).to_owned())
                 .collect(),
+            log: None,
             client: None,
         }
     }
@@ -443,6 +480,12 @@ impl ExecutorBuilder {
             .into_iter()
             .map(|s| s.as_ref().to_ascii_lowercase())
             .collect();
+        self
+    }
+
+    /// Records every finished call in `log` (shared: keep a clone to read it).
+    pub fn execution_log(mut self, log: Arc<ExecutionLog>) -> Self {
+        self.config.log = Some(log);
         self
     }
 

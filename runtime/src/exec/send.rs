@@ -8,6 +8,7 @@ use tracing::Instrument as _;
 
 use super::auth::{self, Placement};
 use super::credentials::Secret;
+use super::observe;
 use super::policy::{self, Policy};
 use super::redact::scrub;
 use super::result::{ErrorKind, ExecResult, ResultBody, shape_body};
@@ -318,41 +319,35 @@ pub(crate) async fn preview(
 }
 
 /// Sends `request` for `target` under the executor's rules. Never panics; every outcome is an
-/// [`ExecResult`].
+/// [`ExecResult`]. Traced and logged by [`observe`].
 pub(crate) async fn execute(
     inner: &Inner,
     target: &Target<'_>,
     request: &HttpRequest,
 ) -> ExecResult {
-    let span = tracing::info_span!(
-        "tool_call",
-        tool = target.name,
-        method = request.method.as_str(),
-        host = tracing::field::Empty,
-        status = tracing::field::Empty,
-        attempts = tracing::field::Empty,
-        bytes = tracing::field::Empty,
-        duration_ms = tracing::field::Empty,
-    );
-    let result = execute_inner(inner, target, request, &span)
+    let reason = observe::reason(target);
+    let span = observe::tool_span(target, reason);
+    let mut wire = Wire::default();
+    let result = execute_inner(inner, target, request, &mut wire)
         .instrument(span.clone())
         .await;
-    if let Some(s) = result.status {
-        span.record("status", s);
-    }
-    span.record("attempts", result.attempts);
-    span.record("duration_ms", result.elapsed.as_millis() as u64);
-    if let Some(kind) = result.error {
-        tracing::debug!(parent: &span, kind = kind.as_str(), "tool call failed");
-    }
+    observe::finish(&span, target, &result);
+    observe::log(inner, target, request, &result, reason, wire);
     result
+}
+
+/// Bytes a call put on the wire and got back (last attempt), for the execution log.
+#[derive(Debug, Default, Clone, Copy)]
+pub(crate) struct Wire {
+    pub(crate) sent: u64,
+    pub(crate) received: u64,
 }
 
 async fn execute_inner(
     inner: &Inner,
     target: &Target<'_>,
     request: &HttpRequest,
-    span: &tracing::Span,
+    wire: &mut Wire,
 ) -> ExecResult {
     let started = Instant::now();
     let policy = inner.policy(target).clone();
@@ -361,7 +356,7 @@ async fn execute_inner(
         Err(r) => return r,
     };
     let host = ready.url.host_str().unwrap_or_default().to_owned();
-    span.record("host", host.as_str());
+    wire.sent = ready.body.as_ref().map_or(0, |b| b.len() as u64);
 
     if inner.needs_confirmation(request.method)
         && let Some(hook) = &inner.config.confirm
@@ -407,11 +402,18 @@ async fn execute_inner(
     let mut reauthorised = false;
     loop {
         attempts += 1;
+        let http = observe::http_span(request, &ready.url, &host, attempts - 1);
         let attempt_started = Instant::now();
         let outcome = {
             let _permit = permits.acquire().await.ok();
-            attempt(inner, request, &ready, &policy).await
+            attempt(inner, request, &ready, &policy)
+                .instrument(http.clone())
+                .await
         };
+        match &outcome {
+            Attempt::Response(r) => observe::http_outcome(&http, Some(r.status), false),
+            Attempt::Failed { timeout, .. } => observe::http_outcome(&http, None, *timeout),
+        }
         // A 401 with a cached client-credentials token: the token may have been revoked or
         // expired early. Drop it, fetch a fresh one and send once more (the server refused
         // the request, so repeating it is safe for any method).
@@ -464,16 +466,13 @@ async fn execute_inner(
                 tokio::time::sleep(wait).await;
             }
             _ => {
+                if let Attempt::Response(r) = &outcome {
+                    wire.received = r.bytes.len() as u64;
+                }
                 let deadline = attempt_started + policy.timeout;
                 let mut result = finish(target, request, outcome, &policy, &ready, deadline).await;
                 result.attempts = attempts;
                 result.elapsed = started.elapsed();
-                if let Some(bytes) = result
-                    .header("content-length")
-                    .and_then(|b| b.parse::<u64>().ok())
-                {
-                    span.record("bytes", bytes);
-                }
                 return result;
             }
         }

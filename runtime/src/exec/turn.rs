@@ -6,7 +6,7 @@ use serde_json::Value;
 
 use super::result::{ErrorKind, ExecResult};
 use super::send::{self, RequestPreview};
-use super::{Executor, Target};
+use super::{CallContext, Executor, Target};
 use crate::calls::{CallOutcome, ToolCall, ToolResult, dispatch};
 use crate::registry::{Routed, Snapshot};
 use crate::request::HttpRequest;
@@ -32,6 +32,13 @@ impl Executor {
     /// Sends a call prepared by [`Snapshot::prepare`] or [`dispatch`], on the tool set version
     /// it was prepared on.
     pub async fn send_routed(&self, routed: &Routed) -> ExecResult {
+        self.send_routed_with(routed, CallContext::default()).await
+    }
+
+    /// [`Executor::send_routed`] with what else is known about the call (call id, user
+    /// subject) for traces and the execution log; the arguments are taken from the prepared
+    /// call when it kept them as JSON.
+    pub async fn send_routed_with(&self, routed: &Routed, call: CallContext<'_>) -> ExecResult {
         let manifest = routed.set.toolset().manifest();
         let Some(tool) = manifest.tool(&routed.call.tool) else {
             return ExecResult::refused(
@@ -39,7 +46,15 @@ impl Executor {
                 format!("unknown tool `{}`", routed.name),
             );
         };
-        let target = Target::new(manifest, tool).in_set(routed.set.name(), &routed.name);
+        let call = CallContext {
+            args: call
+                .args
+                .or_else(|| routed.call.args.downcast_ref::<Value>()),
+            ..call
+        };
+        let target = Target::new(manifest, tool)
+            .in_set(routed.set.name(), &routed.name)
+            .with_call(call);
         self.execute(target, &routed.call.request).await
     }
 
@@ -54,7 +69,11 @@ impl Executor {
         let manifest = set.manifest();
         match manifest.tool(&prepared.tool) {
             Some(t) => {
-                self.execute(Target::new(manifest, t), &prepared.request)
+                let call = CallContext {
+                    args: Some(args),
+                    ..CallContext::default()
+                };
+                self.execute(Target::new(manifest, t).with_call(call), &prepared.request)
                     .await
             }
             None => ExecResult::refused(ErrorKind::Arguments, format!("unknown tool `{tool}`")),
@@ -103,7 +122,16 @@ impl Executor {
     pub async fn run_outcomes(&self, outcomes: &[CallOutcome]) -> Vec<ToolResult> {
         futures_util::stream::iter(outcomes.iter().map(|o| async move {
             match &o.result {
-                Ok(routed) => self.send_routed(routed).await.into_tool_result(&o.call),
+                Ok(routed) => {
+                    let call = CallContext {
+                        id: (!o.call.id_synthetic).then_some(o.call.id.as_str()),
+                        args: o.call.arguments.as_ref().ok(),
+                        subject: None,
+                    };
+                    self.send_routed_with(routed, call)
+                        .await
+                        .into_tool_result(&o.call)
+                }
                 Err(e) => ToolResult::error(&o.call, e.to_string()),
             }
         }))

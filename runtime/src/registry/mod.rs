@@ -22,6 +22,7 @@ use serde_json::value::RawValue;
 
 use crate::manifest::Manifest;
 use crate::render::Provider;
+use crate::think::ThinkAugment;
 use crate::toolset::{CallError, DynamicToolSet, Providers, RenderedTool, ToolSet, prerender};
 
 mod error;
@@ -101,9 +102,17 @@ pub struct InstallOptions {
     /// The namespace to export the tools under: `None` keeps the set's current namespace (none
     /// for a new set), `Some("")` removes it. Tools are exported as `{namespace}_{tool}`.
     pub namespace: Option<String>,
+    /// Which tools gain the `toolcall_reason` property ([`crate::think`]); applies to
+    /// [`Registry::install_manifest`] only (a tool set built elsewhere keeps its schemas).
+    pub think_augment: ThinkAugment,
 }
 
 impl InstallOptions {
+    /// Sets which tools gain the `toolcall_reason` property (see [`crate::think`]).
+    pub fn think_augment(mut self, think: ThinkAugment) -> Self {
+        self.think_augment = think;
+        self
+    }
     /// Sets the policy.
     pub fn policy(mut self, policy: InstallPolicy) -> Self {
         self.policy = Some(policy);
@@ -335,11 +344,12 @@ impl Registry {
     fn install_dynamic(
         &self,
         set: &str,
-        manifest: Manifest,
+        mut manifest: Manifest,
         options: &InstallOptions,
         seq: Option<u64>,
     ) -> Result<Arc<InstallReport>> {
         listeners::check_not_in_listener()?;
+        options.think_augment.apply(&mut manifest);
         // Compile outside the writer lock; the live version is only a source of reusable
         // checkers, so a concurrent swap costs at most some recompilation.
         let live = self.inner.live.load_full();
@@ -409,6 +419,8 @@ impl Registry {
         let options = InstallOptions {
             policy,
             namespace: Some(entry.namespace.clone().unwrap_or_default()),
+            // A kept manifest is installed as it was kept, reason property included.
+            think_augment: ThinkAugment::none(),
         };
         self.apply(&mut w, set, candidate, &options, Some(seq))
     }
@@ -426,6 +438,8 @@ impl Registry {
         let options = InstallOptions {
             policy,
             namespace: Some(namespace.unwrap_or_default()),
+            // A kept manifest is installed as it was kept, reason property included.
+            think_augment: ThinkAugment::none(),
         };
         self.install_dynamic(set, manifest, &options, Some(seq))
     }

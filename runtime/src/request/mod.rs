@@ -312,7 +312,12 @@ pub fn build_request(
                     &v,
                 ));
             }
-            _ => {}
+            // Path values go through the template, bodies below; the think-augment reason is
+            // for the executor's records and never goes on the wire.
+            ParamLocation::Path
+            | ParamLocation::Body
+            | ParamLocation::BodyProperty
+            | ParamLocation::Reason => {}
         }
     }
     if !cookies.is_empty() {
