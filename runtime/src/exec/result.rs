@@ -206,10 +206,7 @@ pub(crate) fn cut(text: &mut String, max: usize, total: usize) -> Option<String>
     if text.len() <= max && total <= text.len() {
         return None;
     }
-    let mut end = max.min(text.len());
-    while end > 0 && !text.is_char_boundary(end) {
-        end -= 1;
-    }
+    let end = crate::think::clip(text, max).len();
     text.truncate(end);
     Some(format!(
         "response cut: {} of {} bytes shown",
